@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DATASETS,
+  DATASET_NAMES,
+  DatasetSpecSchema,
+  SENSITIVE_COLUMN_NAMES,
+  defineDataset,
+  getColumn,
+  getDataset,
+  sensitiveColumns,
+} from '../../src/index';
+
+describe('datasets', () => {
+  it('declares the four source datasets of the landing contract', () => {
+    expect(DATASET_NAMES).toEqual(['customer_profile', 'account_balance', 'card_transaction', 'digital_activity']);
+  });
+
+  it('declares customer_profile exactly as the landing contract orders it', () => {
+    expect(DATASETS.customer_profile.columns.map((column) => column.name)).toEqual([
+      'cust_id', 'cust_name', 'birth_date', 'gender', 'mobile', 'email', 'address', 'branch_code', 'open_date', 'risk_level', 'occupation_code',
+    ]);
+    expect(DATASETS.customer_profile.columns.filter((c) => c.classification === 'direct').map((c) => c.name)).toEqual(['cust_id', 'cust_name', 'mobile', 'email']);
+    expect(DATASETS.customer_profile.columns.filter((c) => c.classification === 'quasi').map((c) => c.name)).toEqual(['birth_date', 'address']);
+  });
+
+  it.each(DATASET_NAMES)('%s re-validates against the dataset schema', (name) => {
+    expect(DatasetSpecSchema.safeParse(DATASETS[name]).success).toBe(true);
+  });
+
+  it('classifies every identifier in every dataset as direct', () => {
+    const identifierNames = ['cust_id', 'acct_no', 'card_no', 'mobile', 'email', 'cust_name', 'device_id'];
+    for (const dataset of Object.values(DATASETS)) {
+      for (const column of dataset.columns.filter((c) => identifierNames.includes(c.name))) {
+        expect(column.classification, `${dataset.name}.${column.name}`).toBe('direct');
+      }
+    }
+  });
+
+  it('references only datasets and columns that exist', () => {
+    for (const dataset of Object.values(DATASETS)) {
+      for (const reference of dataset.references) {
+        expect(() => getColumn(reference.dataset, reference.targetColumn)).not.toThrow();
+      }
+    }
+  });
+
+  it('collects sensitive column names across datasets', () => {
+    expect([...SENSITIVE_COLUMN_NAMES].sort()).toEqual(
+      ['acct_no', 'address', 'birth_date', 'card_no', 'cust_id', 'cust_name', 'device_id', 'email', 'ip_address', 'mobile'].sort(),
+    );
+    expect(sensitiveColumns(getDataset('digital_activity')).map((c) => c.name)).toEqual(['cust_id', 'device_id', 'ip_address']);
+  });
+
+  it('is frozen so no caller can alter a declaration', () => {
+    expect(Object.isFrozen(DATASETS.customer_profile.columns[0])).toBe(true);
+  });
+
+  it('names the known datasets when asked for an unknown one', () => {
+    expect(() => getDataset('customers')).toThrow(/unknown dataset 'customers'.*customer_profile/);
+    expect(() => getColumn('customer_profile', 'name')).toThrow(/no column 'name'.*cust_name/);
+  });
+});
+
+describe('defineDataset', () => {
+  const base = {
+    name: 'branch',
+    description: 'branches',
+    owner: 'de',
+    schemaVersion: 1,
+    zones: ['raw'] as ['raw'],
+    primaryKey: ['branch_code'] as [string],
+    partitionColumns: [],
+  };
+
+  it('rejects a quasi column without a generaliser', () => {
+    expect(() =>
+      defineDataset({ ...base, columns: [{ name: 'branch_code', type: 'string', nullable: false, classification: 'quasi', description: 'x' }] }),
+    ).toThrow(/generaliser/);
+  });
+
+  it('rejects a direct column without a semantic kind', () => {
+    expect(() =>
+      defineDataset({ ...base, columns: [{ name: 'branch_code', type: 'string', nullable: false, classification: 'direct', description: 'x' }] }),
+    ).toThrow(/semantic/);
+  });
+
+  it('rejects a primary key that is not a column, and duplicate columns', () => {
+    expect(() =>
+      defineDataset({ ...base, primaryKey: ['nope'], columns: [{ name: 'branch_code', type: 'string', nullable: false, classification: 'public', description: 'x' }] }),
+    ).toThrow(/primary key 'nope'/);
+    const column = { name: 'branch_code', type: 'string', nullable: false, classification: 'public', description: 'x' } as const;
+    expect(() => defineDataset({ ...base, columns: [column, column] })).toThrow(/duplicate column/);
+  });
+
+  it('accepts decimal types with precision and scale and rejects malformed ones', () => {
+    const ok = defineDataset({ ...base, columns: [{ name: 'branch_code', type: 'decimal(18,2)', nullable: false, classification: 'public', description: 'x' }] });
+    expect(ok.columns[0]?.type).toBe('decimal(18,2)');
+    expect(() =>
+      defineDataset({ ...base, columns: [{ name: 'branch_code', type: 'decimal' as 'string', nullable: false, classification: 'public', description: 'x' }] }),
+    ).toThrow();
+  });
+});
