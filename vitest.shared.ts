@@ -13,5 +13,7 @@ export const sharedTestConfig = defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // The SDK warns on every process that Node 20 support ends in 2027; versions are pinned, the warning is noise.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

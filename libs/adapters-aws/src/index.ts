@@ -1,0 +1,5 @@
+export { DynamoDbKeyValueStore } from './dynamodb-key-value-store';
+export type { DynamoDbKeyValueStoreOptions } from './dynamodb-key-value-store';
+export { S3BlobStore } from './s3-blob-store';
+export type { S3BlobStoreOptions } from './s3-blob-store';
+export { SnsNotifier } from './sns-notifier';

@@ -1,0 +1,5 @@
+export { FsBlobStore, writeFileAtomic } from './fs-blob-store';
+export { OutboxNotifier } from './outbox-notifier';
+export type { OutboxEntry } from './outbox-notifier';
+export { startLocalDynamoDb } from './local-dynamodb';
+export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';

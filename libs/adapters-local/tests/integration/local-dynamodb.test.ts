@@ -1,0 +1,31 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { startLocalDynamoDb } from '../../src/index';
+
+describe('startLocalDynamoDb', () => {
+  it('serves the DynamoDB API on loopback and keeps tables in its data folder across restarts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cur-dynalite-'));
+    const client = (endpoint: string) =>
+      new DynamoDBClient({ endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+    const first = await startLocalDynamoDb({ dataDir });
+    expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await client(first.endpoint).send(
+      new CreateTableCommand({
+        TableName: 'persisted',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    await first.close();
+
+    const second = await startLocalDynamoDb({ dataDir });
+    const tables = await client(second.endpoint).send(new ListTablesCommand({}));
+    expect(tables.TableNames).toContain('persisted');
+    await second.close();
+  });
+});
