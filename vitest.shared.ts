@@ -14,6 +14,7 @@ export const sharedTestConfig = defineConfig({
     hookTimeout: 60_000,
     reporters: ['default'],
     // The SDK warns on every process that Node 20 support ends in 2027; versions are pinned, the warning is noise.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Services log at INFO and above; tests that check log output set their own level.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });

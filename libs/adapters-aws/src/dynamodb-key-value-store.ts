@@ -173,7 +173,18 @@ export class DynamoDbKeyValueStore implements KeyValueStore {
         // Another process created it between our describe and create: that is what we wanted.
         if (!(createError instanceof ResourceInUseException)) throw wrap('create', table, createError);
       }
+      await this.#waitUntilActive(table, name);
     }
+  }
+
+  /** A new table answers ResourceNotFound until it is ACTIVE, on DynamoDB and dynalite alike. */
+  async #waitUntilActive(table: TableName, name: string): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const description = await this.#call('describe', table, () => this.#client.send(new DescribeTableCommand({ TableName: name })));
+      if (description.Table?.TableStatus === 'ACTIVE') return;
+      await sleep(Math.min(20 * (attempt + 1), 500));
+    }
+    throw new AdapterError(`table '${table}' did not become ACTIVE`, { details: { table } });
   }
 
   async #call<T>(operation: string, table: TableName, send: () => Promise<T>): Promise<T> {

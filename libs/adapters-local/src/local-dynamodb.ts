@@ -1,6 +1,7 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- dynalite ships no types; this file declares them for every project that compiles this one
+/// <reference path="./dynalite.d.ts" />
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
-import dynalite from 'dynalite';
 import { AdapterError } from '@cur/platform';
 
 /** A DynamoDB API server running inside this process. */
@@ -26,6 +27,8 @@ export interface LocalDynamoDbOptions {
  */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  // Loaded on demand: dynalite pulls in LevelDB's native addon, which a Lambda bundle must never need.
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({
     ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
     createTableMs: 0,

@@ -1,4 +1,5 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishCommand} from '@aws-sdk/client-sns';
+import { type SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../src/index';
 

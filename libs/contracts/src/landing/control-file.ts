@@ -52,10 +52,10 @@ const LANDING_FILE = /^(?<dataset>[a-z][a-z0-9_]*)_(?<y>\d{4})(?<m>\d{2})(?<d>\d
 export function parseLandingFileName(fileName: string): LandingFileName | undefined {
   const match = LANDING_FILE.exec(fileName);
   if (!match?.groups) return undefined;
-  const { dataset, y, m, d, ext } = match.groups as Record<string, string>;
+  const { dataset = '', y, m, d, ext } = match.groups;
   const businessDate = `${y}-${m}-${d}`;
   if (!isoDate.safeParse(businessDate).success) return undefined;
-  return { dataset: dataset!, businessDate, kind: ext === 'ctl' ? 'control' : 'data', compressed: ext === 'csv.gz' };
+  return { dataset, businessDate, kind: ext === 'ctl' ? 'control' : 'data', compressed: ext === 'csv.gz' };
 }
 
 /** The control file name for a dataset and ISO business date. */

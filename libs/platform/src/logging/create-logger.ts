@@ -7,7 +7,7 @@ import { redactAttributes, redactingReplacer, scrubText } from './redaction';
 export interface CreateLoggerOptions {
   /** The service name on every line, e.g. `ingestion-controller` or `cur-cli`. */
   readonly serviceName: string;
-  /** @default 'INFO' */
+  /** @default POWERTOOLS_LOG_LEVEL or LOG_LEVEL from the environment, else 'INFO' */
   readonly logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL';
   /** Attributes on every line; they pass the same allow-list as any other. */
   readonly persistentKeys?: Record<string, string>;
@@ -45,7 +45,7 @@ export class RedactingLogFormatter extends LogFormatter {
 export function createLogger(options: CreateLoggerOptions): Logger {
   return new Logger({
     serviceName: options.serviceName,
-    logLevel: options.logLevel ?? 'INFO',
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     logFormatter: new RedactingLogFormatter(),
     jsonReplacerFn: redactingReplacer,
     ...(options.persistentKeys ? { persistentKeys: options.persistentKeys } : {}),

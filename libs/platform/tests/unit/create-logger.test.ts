@@ -67,7 +67,7 @@ describe('createLogger', () => {
   });
 
   it('keeps allow-listed facts readable', () => {
-    const logger = createLogger({ serviceName: 'canary-test' });
+    const logger = createLogger({ serviceName: 'canary-test', logLevel: 'INFO' });
     logger.info('batch accepted', { dataset: 'customer_profile', rowCount: 10000, businessDate: '2026-11-25', objectKey: 'raw/customer_profile/business_date=2026-11-25/part-0.parquet' });
     const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'INFO', message: 'batch accepted', service: 'canary-test', dataset: 'customer_profile', rowCount: 10000, businessDate: '2026-11-25' });

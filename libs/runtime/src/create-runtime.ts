@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import type { TopicName, Zone } from '@cur/contracts';
+import { ZONES } from '@cur/contracts';
+import type { BlobStore, KeyValueStore, Notifier, PlatformConfig } from '@cur/platform';
+import { ConfigError } from '@cur/platform';
+
+/** Buckets beside the zones: where bad batches are kept, and the platform's own records (manifests, run logs). */
+export const EXTRA_BUCKETS = ['quarantine', 'system'] as const;
+
+/** A zone or an extra bucket. */
+export type BucketName = Zone | (typeof EXTRA_BUCKETS)[number];
+
+/** Every bucket the platform uses, zones first. */
+export const BUCKET_NAMES: readonly BucketName[] = [...ZONES, ...EXTRA_BUCKETS];
+
+/**
+ * The adapters one process works with, wired once from configuration. Business code receives a `Runtime` (or just
+ * the ports it needs) and never asks whether it runs locally or in AWS.
+ */
+export interface Runtime {
+  readonly config: PlatformConfig;
+  /** The store of one zone's bucket (locally `<home>/lake/<zone>`, in AWS `<bucketPrefix>-<zone>`). */
+  blobStore(bucket: BucketName): BlobStore;
+  readonly keyValueStore: KeyValueStore;
+  notifier(): Notifier;
+  /** Where the local lake lives; `undefined` in AWS. */
+  readonly localLakeDir: string | undefined;
+  /** Stops what the runtime started (the local DynamoDB server, SDK clients). */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the local or the AWS adapters from configuration: the one place that knows the difference.
+ *
+ * Locally: a folder per bucket under `<home>/lake`, dynalite started in-process with its data under
+ * `<home>/dynamodb` (unless CUR_DYNAMODB_ENDPOINT points at one), and an outbox under `<home>/outbox`.
+ * In AWS: S3, DynamoDB and SNS through the SDK, with names derived from the stage.
+ *
+ * @example
+ * const runtime = await createRuntime(loadPlatformConfig());
+ * try { await runtime.blobStore('raw').put('x.txt', 'hello'); } finally { await runtime.close(); }
+ */
+export async function createRuntime(config: PlatformConfig): Promise<Runtime> {
+  return config.mode === 'local' ? createLocalRuntime(config) : createAwsRuntime(config);
+}
+
+async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
+  const [{ FsBlobStore, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([
+    import('@cur/adapters-local'),
+    import('@cur/adapters-aws'),
+    import('@aws-sdk/client-dynamodb'),
+  ]);
+  const lakeDir = join(config.home, 'lake');
+  const localServer =
+    config.dynamoDbEndpoint === undefined ? await startLocalDynamoDb({ dataDir: join(config.home, 'dynamodb') }) : undefined;
+  const dynamoDb = new DynamoDBClient({
+    endpoint: config.dynamoDbEndpoint ?? localServer?.endpoint,
+    region: config.region,
+    // dynalite accepts any credentials; fixed ones keep the SDK from searching the machine for real ones.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stores = new Map<BucketName, BlobStore>();
+  const notifier = new OutboxNotifier(join(config.home, 'outbox'));
+  return {
+    config,
+    localLakeDir: lakeDir,
+    blobStore: (bucket) => memo(stores, bucket, () => new FsBlobStore(lakeDir, bucket)),
+    keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true }),
+    notifier: () => notifier,
+    close: async () => {
+      dynamoDb.destroy();
+      await localServer?.close();
+    },
+  };
+}
+
+async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
+  const topicArnPrefix = config.topicArnPrefix;
+  if (topicArnPrefix === undefined) throw new ConfigError('CUR_TOPIC_ARN_PREFIX is required when CUR_MODE=aws');
+  const [{ DynamoDbKeyValueStore, S3BlobStore, SnsNotifier }, { DynamoDBClient }, { S3Client }, { SNSClient }] = await Promise.all([
+    import('@cur/adapters-aws'),
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-sns'),
+  ]);
+  const dynamoDb = new DynamoDBClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) });
+  const s3 = new S3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}) });
+  const sns = new SNSClient({ region: config.region });
+  const stores = new Map<BucketName, BlobStore>();
+  const notifier = new SnsNotifier(sns, topicArnPrefix);
+  return {
+    config,
+    localLakeDir: undefined,
+    blobStore: (bucket) => memo(stores, bucket, () => new S3BlobStore(s3, `${config.bucketPrefix}-${bucket}`)),
+    keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix }),
+    notifier: () => notifier,
+    close: async () => {
+      dynamoDb.destroy();
+      s3.destroy();
+      sns.destroy();
+    },
+  };
+}
+
+function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** The topics a runtime's notifier publishes to, re-exported for callers that list them. */
+export type { TopicName };
