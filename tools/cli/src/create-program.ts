@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { ROLES } from '@cur/contracts';
+import type { CliContext, GlobalOptions } from './cli-context';
+import { createCliContext } from './cli-context';
+import { registerDatasetsCommand } from './commands/datasets-command';
+import { registerDemoCommand } from './commands/demo-command';
+import { registerInvokeCommand } from './commands/invoke-command';
+import { registerStatusCommand } from './commands/status-command';
+import type { Output } from './output/console-output';
+
+/**
+ * Builds the `cur` program. Commands receive their context lazily, after commander has parsed the global options.
+ */
+export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('cur')
+    .description('CUR Customer Tagging 2.0 on your laptop: masked customer data in, customer segment tags out')
+    .option('-r, --role <role>', `act as this role (${ROLES.join(', ')})`, 'DE')
+    .option('--home <dir>', 'local state folder (default: $CUR_HOME or ./.cur)')
+    .showHelpAfterError('(run cur --help for usage)')
+    .configureOutput({ writeOut: (text) => output.line(text.trimEnd()), writeErr: (text) => output.info(text.trimEnd()) })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nEnvironment: CUR_HOME (state folder), CUR_MODE (local|aws), CUR_STAGE, POWERTOOLS_LOG_LEVEL.\nStart with: npx cur demo',
+  );
+  let context: CliContext | undefined;
+  const getContext = (): CliContext => (context ??= createCliContext(program.opts<GlobalOptions>(), output, env));
+  registerDemoCommand(program, getContext);
+  registerDatasetsCommand(program, getContext);
+  registerStatusCommand(program, getContext);
+  registerInvokeCommand(program, getContext);
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}

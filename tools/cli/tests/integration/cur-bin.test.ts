@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/cur.js', import.meta.url));
+const events = fileURLToPath(new URL('../../../../apps/retrieval-api/tests/events/', import.meta.url));
+
+/** Runs the real `cur` executable, as `npx cur` does after `npm ci`. */
+async function cur(args: string[], home: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { env: { ...process.env, CUR_HOME: home }, encoding: 'utf8' });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+describe('the cur executable', () => {
+  it('runs the demo twice in a fresh state folder and reports what ran and what does not exist yet', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cur-demo-'));
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await cur(['demo'], home);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/\[1\/8\] start the local platform\.* ok/);
+      expect(result.stdout).toMatch(/not yet/);
+      expect(result.stdout).toContain('2 of 8 stages ran');
+    }
+    expect(await readdir(home)).toEqual(expect.arrayContaining(['lake', 'dynamodb']));
+  });
+
+  it('invokes a built Lambda bundle with a real API Gateway v2 event', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cur-invoke-'));
+    const result = await cur(['invoke', 'retrieval-api', '--event', join(events, 'apigw-v2-request.json')], home);
+    expect(result.code, result.stderr).toBe(0);
+    const response = JSON.parse(result.stdout) as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(501);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_IMPLEMENTED' });
+  });
+
+  it('explains how to build a bundle that is missing, and refuses unreadable events', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cur-invoke-'));
+    const missing = await cur(['invoke', 'no-such-service', '--event', 'x.json'], home);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('npx nx build no-such-service');
+    const badEvent = join(home, 'bad.json');
+    await writeFile(badEvent, '{ not json');
+    const bad = await cur(['invoke', 'retrieval-api', '--event', badEvent], home);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('could not read the event file');
+  });
+});
