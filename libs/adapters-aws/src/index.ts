@@ -3,3 +3,4 @@ export type { DynamoDbKeyValueStoreOptions } from './dynamodb-key-value-store';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';
 export { SnsNotifier } from './sns-notifier';
+export { KmsKeyVault } from './kms-key-vault';

@@ -3,3 +3,4 @@ export { OutboxNotifier } from './outbox-notifier';
 export type { OutboxEntry } from './outbox-notifier';
 export { startLocalDynamoDb } from './local-dynamodb';
 export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';
+export { KeyFileVault } from './key-file-vault';

@@ -31,3 +31,4 @@ export type { KeyValueStore, Item, ItemKey, PutCondition, QueryOptions, QueryPag
 export type { Notifier, Notification, PublishResult } from './ports/notifier';
 export { problemResponse, toProblemResponse, STATUS_BY_CODE } from './http/problem-response';
 export type { Problem } from './http/problem-response';
+export type { KeyVault, KeyContext, GeneratedDataKey } from './ports/key-vault';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TopicName, Zone } from '@cur/contracts';
 import { ZONES } from '@cur/contracts';
-import type { BlobStore, KeyValueStore, Notifier, PlatformConfig } from '@cur/platform';
+import type { BlobStore, KeyValueStore, KeyVault, Notifier, PlatformConfig } from '@cur/platform';
 import { ConfigError } from '@cur/platform';
 
 /** Buckets beside the zones: where bad batches are kept, and the platform's own records (manifests, run logs). */
@@ -23,6 +23,8 @@ export interface Runtime {
   blobStore(bucket: BucketName): BlobStore;
   readonly keyValueStore: KeyValueStore;
   notifier(): Notifier;
+  /** The master key vault that wraps masking data keys (locally `<home>/keys/master.key`, in AWS KMS). */
+  keyVault(): KeyVault;
   /** Where the local lake lives; `undefined` in AWS. */
   readonly localLakeDir: string | undefined;
   /** Stops what the runtime started (the local DynamoDB server, SDK clients). */
@@ -45,7 +47,7 @@ export async function createRuntime(config: PlatformConfig): Promise<Runtime> {
 }
 
 async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
-  const [{ FsBlobStore, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([
+  const [{ FsBlobStore, KeyFileVault, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([
     import('@cur/adapters-local'),
     import('@cur/adapters-aws'),
     import('@aws-sdk/client-dynamodb'),
@@ -61,12 +63,14 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
   });
   const stores = new Map<BucketName, BlobStore>();
   const notifier = new OutboxNotifier(join(config.home, 'outbox'));
+  const keyVault = new KeyFileVault(join(config.home, 'keys', 'master.key'));
   return {
     config,
     localLakeDir: lakeDir,
     blobStore: (bucket) => memo(stores, bucket, () => new FsBlobStore(lakeDir, bucket)),
     keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true }),
     notifier: () => notifier,
+    keyVault: () => keyVault,
     close: async () => {
       dynamoDb.destroy();
       await localServer?.close();
@@ -77,15 +81,18 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
 async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
   const topicArnPrefix = config.topicArnPrefix;
   if (topicArnPrefix === undefined) throw new ConfigError('CUR_TOPIC_ARN_PREFIX is required when CUR_MODE=aws');
-  const [{ DynamoDbKeyValueStore, S3BlobStore, SnsNotifier }, { DynamoDBClient }, { S3Client }, { SNSClient }] = await Promise.all([
-    import('@cur/adapters-aws'),
-    import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/client-s3'),
-    import('@aws-sdk/client-sns'),
-  ]);
+  const [{ DynamoDbKeyValueStore, KmsKeyVault, S3BlobStore, SnsNotifier }, { DynamoDBClient }, { S3Client }, { SNSClient }, { KMSClient }] =
+    await Promise.all([
+      import('@cur/adapters-aws'),
+      import('@aws-sdk/client-dynamodb'),
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/client-sns'),
+      import('@aws-sdk/client-kms'),
+    ]);
   const dynamoDb = new DynamoDBClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) });
   const s3 = new S3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}) });
   const sns = new SNSClient({ region: config.region });
+  const kms = new KMSClient({ region: config.region });
   const stores = new Map<BucketName, BlobStore>();
   const notifier = new SnsNotifier(sns, topicArnPrefix);
   return {
@@ -94,10 +101,15 @@ async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
     blobStore: (bucket) => memo(stores, bucket, () => new S3BlobStore(s3, `${config.bucketPrefix}-${bucket}`)),
     keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix }),
     notifier: () => notifier,
+    keyVault: () => {
+      if (config.maskingKeyId === undefined) throw new ConfigError('CUR_MASKING_KEY_ID is required to mask or unmask in AWS mode');
+      return new KmsKeyVault(kms, config.maskingKeyId);
+    },
     close: async () => {
       dynamoDb.destroy();
       s3.destroy();
       sns.destroy();
+      kms.destroy();
     },
   };
 }

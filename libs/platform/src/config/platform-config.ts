@@ -35,6 +35,7 @@ export const PlatformEnvSchema = z.object({
   CUR_BUCKET_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,40}$/).optional(),
   CUR_TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
   CUR_TOPIC_ARN_PREFIX: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/).optional(),
+  CUR_MASKING_KEY_ID: z.string().min(1).optional(),
   POWERTOOLS_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
 });
@@ -56,6 +57,8 @@ export interface PlatformConfig {
   readonly tablePrefix: string;
   /** SNS topic ARNs are `<topicArnPrefix>-<logical name>`; required in AWS mode. */
   readonly topicArnPrefix: string | undefined;
+  /** The KMS key (id, ARN or alias) that wraps masking data keys; AWS mode only, for services that mask. */
+  readonly maskingKeyId: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -94,6 +97,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env, cwd: st
     bucketPrefix: vars.CUR_BUCKET_PREFIX ?? stagePrefix,
     tablePrefix: vars.CUR_TABLE_PREFIX ?? stagePrefix,
     topicArnPrefix: vars.CUR_TOPIC_ARN_PREFIX,
+    maskingKeyId: vars.CUR_MASKING_KEY_ID,
     logLevel: vars.POWERTOOLS_LOG_LEVEL ?? vars.LOG_LEVEL ?? 'INFO',
   });
 }

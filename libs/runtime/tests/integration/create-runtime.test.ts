@@ -60,6 +60,7 @@ describe('createRuntime (aws)', () => {
     expect(runtime.blobStore('landing').bucket).toBe('cur-uat-landing');
     expect(runtime.blobStore('quarantine').bucket).toBe('cur-uat-quarantine');
     expect(runtime.localLakeDir).toBeUndefined();
+    expect(() => runtime.keyVault()).toThrow(/CUR_MASKING_KEY_ID/);
     await runtime.close();
   });
 });
