@@ -25,6 +25,17 @@ export const depConstraints = [
   { sourceTag: 'access:masked', onlyDependOnLibsWithTags: ['access:masked'] },
 ];
 
+/**
+ * Tests may reach further down than the code they test: a domain lib's integration test runs against real local
+ * adapters (dynalite, a temp lake folder) through the runtime, never against a hand-written fake. Apps and tools
+ * stay off limits.
+ */
+const testDepConstraints = depConstraints.map((constraint) =>
+  ['type:domain', 'type:util', 'type:contract'].includes(constraint.sourceTag)
+    ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:runtime', 'type:adapter', 'type:util', 'type:contract', 'type:domain'], bannedExternalImports: [] }
+    : constraint,
+);
+
 /** Each app is its own `scope:<app>`; generated from the folder names so a new app needs no edit here. */
 const serviceScopeConstraints = readdirSync(new URL('./apps/', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -50,6 +61,15 @@ export default [
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports (docs/STYLE: no default exports).' },
+      ],
+    },
+  },
+  {
+    files: ['**/tests/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints: [...testDepConstraints, ...serviceScopeConstraints] },
       ],
     },
   },
