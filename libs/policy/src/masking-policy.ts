@@ -18,6 +18,12 @@ export interface MaskingPolicy {
    * national ID gives the same token in customer_profile and card_transaction and joins survive masking.
    */
   keyGroupFor(dataset: string, column: string): string;
+  /**
+   * How a column is written to the lake from the raw zone on: what human roles see, except that `secret` columns
+   * are sealed (DAEAD) rather than dropped, so SYSTEM can still recover them while every human view leaves them out.
+   * Quasi-identifiers are stored generalised only: their full values never leave the landing zone.
+   */
+  storageTreatmentFor(dataset: string, column: string): Treatment;
 }
 
 const PLAINTEXT: Treatment = { method: 'plaintext', params: {} };
@@ -57,6 +63,11 @@ export function createMaskingPolicy(overrides: PolicyOverrides = new Map()): Mas
       return dataset.columns
         .map((column) => ({ column, treatment: checkedRole === 'SYSTEM' ? PLAINTEXT : humanTreatment(dataset, column) }))
         .filter(({ treatment }) => treatment.method !== 'drop');
+    },
+    storageTreatmentFor(datasetName, columnName) {
+      const { dataset, column } = resolveColumn(datasetName, columnName);
+      const human = humanTreatment(dataset, column);
+      return human.method === 'drop' || human.method === 'redact' ? { method: 'daead', params: {} } : human;
     },
     keyGroupFor(datasetName, columnName) {
       const { dataset, column } = resolveColumn(datasetName, columnName);

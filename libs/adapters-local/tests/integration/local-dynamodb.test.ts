@@ -29,3 +29,22 @@ describe('startLocalDynamoDb', () => {
     await second.close();
   });
 });
+
+describe('startLocalDynamoDb data folder lock', () => {
+  it('refuses a second server on the same folder with a clear message, and frees the folder on close', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'cur-dynalite-')), 'dynamodb');
+    const first = await startLocalDynamoDb({ dataDir });
+    await expect(startLocalDynamoDb({ dataDir })).rejects.toThrow(/already runs a local DynamoDB server/);
+    await first.close();
+    const second = await startLocalDynamoDb({ dataDir });
+    await second.close();
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'cur-dynalite-')), 'dynamodb');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${dataDir}.lock`, '2147483646');
+    const server = await startLocalDynamoDb({ dataDir });
+    await server.close();
+  });
+});

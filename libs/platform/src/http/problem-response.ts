@@ -35,10 +35,12 @@ export function problemResponse(status: number, code: string, title: string, det
 /**
  * Maps any thrown value to a problem response. Platform errors keep their code and message (messages never carry
  * sensitive values); anything else becomes a generic 500 so internals do not leak to callers.
+ *
+ * @param statusByCode - statuses for a service's own codes, e.g. `{ POLICY_DENIED: 403 }`
  */
-export function toProblemResponse(error: unknown): ApiGatewayV2Response {
+export function toProblemResponse(error: unknown, statusByCode: Readonly<Record<string, number>> = {}): ApiGatewayV2Response {
   if (isCurError(error)) {
-    const status = STATUS_BY_CODE[error.code] ?? 500;
+    const status = statusByCode[error.code] ?? STATUS_BY_CODE[error.code] ?? 500;
     return problemResponse(status, error.code, error.name, status === 500 ? 'internal error; see the service log' : error.message);
   }
   return problemResponse(500, 'INTERNAL', 'Internal error', 'internal error; see the service log');

@@ -112,3 +112,20 @@ describe('overrides', () => {
     expect(() => parsePolicyOverrides([file])).toThrow(message);
   });
 });
+
+describe('storageTreatmentFor', () => {
+  it('stores what humans see, but seals secret columns so SYSTEM can recover them', () => {
+    expect(policy.storageTreatmentFor('digital_activity', 'ip_address')).toEqual({ method: 'daead', params: {} });
+    expect(policy.storageTreatmentFor('customer_profile', 'cust_id')).toEqual({ method: 'ff1', params: { format: 'national_id' } });
+    expect(policy.storageTreatmentFor('customer_profile', 'birth_date')).toEqual({ method: 'generalize', params: { generaliser: 'birth_year' } });
+    expect(policy.storageTreatmentFor('customer_profile', 'gender').method).toBe('plaintext');
+  });
+
+  it('never stores a sensitive column in plaintext', () => {
+    for (const dataset of Object.values(DATASETS)) {
+      for (const column of dataset.columns.filter((c) => c.classification !== 'public')) {
+        expect(policy.storageTreatmentFor(dataset.name, column.name).method, `${dataset.name}.${column.name}`).not.toBe('plaintext');
+      }
+    }
+  });
+});
