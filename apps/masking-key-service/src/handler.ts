@@ -1,30 +1,97 @@
-import type { ApiGatewayV2Response } from '@cur/contracts';
+import type { ApiGatewayV2Request, ApiGatewayV2Response } from '@cur/contracts';
 import { ApiGatewayV2RequestSchema } from '@cur/contracts';
-import { createLogger, problemResponse, toProblemResponse } from '@cur/platform';
+import type { Caller, TokenService } from '@cur/masking';
+import { ValidationError, createLogger, problemResponse, toProblemResponse } from '@cur/platform';
+import type { z } from 'zod';
 import { SERVICE_NAME } from './constants';
-import { maskingKeyService } from './core';
+import { DetokenizeBodySchema, ROUTES, TokenizeBodySchema } from './routes';
+import { createTokenService } from './wiring';
 
 const logger = createLogger({ serviceName: SERVICE_NAME });
 
+/** Statuses of the masking and policy libs' own codes. */
+const STATUS_BY_CODE = { POLICY_DENIED: 403, TOKEN_INVALID: 400, KEY_NOT_FOUND: 404, NOT_REVERSIBLE: 400, PLUGIN_FAILED: 502 } as const;
+
 /**
- * The Lambda entry behind API Gateway (HTTP API, payload 2.0): validates the request, calls the use case, maps
- * errors to RFC 9457 problems. Never logs the event.
+ * Builds the Lambda entry behind API Gateway (HTTP API, JWT authorizer): tokenize, audited detokenize, key listing
+ * and rotation. The caller is who the authorizer says: `sub` and the `cur:role` claim. Request and response bodies
+ * are never logged.
  */
-export async function handleMaskingKeyService(event: unknown): Promise<ApiGatewayV2Response> {
-  const parsed = ApiGatewayV2RequestSchema.safeParse(event);
-  if (!parsed.success) {
-    logger.warn('rejected a request that is not an API Gateway v2 event', { status: 'invalid-event' });
-    return problemResponse(400, 'INVALID_EVENT', 'Invalid event', 'expected an API Gateway HTTP API request, payload format 2.0');
-  }
-  try {
-    const claims = parsed.data.requestContext.authorizer?.jwt.claims;
-    const role = typeof claims?.['cur:role'] === 'string' ? claims['cur:role'] : undefined;
-    maskingKeyService({ routeKey: parsed.data.routeKey, role });
-  } catch (error) {
-    logger.error('request failed', { routeKey: parsed.data.routeKey, error });
-    return toProblemResponse(error);
-  }
+export function createMaskingKeyServiceHandler(service: () => Promise<TokenService>) {
+  return async function handleMaskingKeyService(event: unknown): Promise<ApiGatewayV2Response> {
+    const parsed = ApiGatewayV2RequestSchema.safeParse(event);
+    if (!parsed.success) {
+      return problemResponse(400, 'INVALID_EVENT', 'Invalid event', 'expected an API Gateway HTTP API request, payload format 2.0');
+    }
+    const request = parsed.data;
+    const caller = callerOf(request);
+    try {
+      const tokens = await service();
+      switch (request.routeKey) {
+        case ROUTES.tokenize: {
+          const body = parseBody(request, TokenizeBodySchema);
+          return ok(await tokens.tokenize(caller, { dataset: body.dataset, column: body.column, values: body.values }));
+        }
+        case ROUTES.detokenize: {
+          const body = parseBody(request, DetokenizeBodySchema);
+          const values = await tokens.detokenize(caller, {
+            dataset: body.dataset,
+            column: body.column,
+            values: body.tokens,
+            ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }),
+          });
+          logger.info('detokenized', { role: caller.role, dataset: body.dataset, column: body.column, count: values.length });
+          return ok({ values });
+        }
+        case ROUTES.listKeys:
+          return ok({ keys: await tokens.describe(caller) });
+        case ROUTES.rotateKey: {
+          const keyGroup = request.pathParameters?.['keyGroup'] ?? '';
+          if (!/^[a-z][a-z0-9_.]{0,63}$/.test(keyGroup)) throw new ValidationError('keyGroup must be a key group name such as national_id');
+          return ok({ keyGroup, version: await tokens.rotate(caller, keyGroup) });
+        }
+        default:
+          return problemResponse(404, 'ROUTE_NOT_FOUND', 'No such route', `this service does not answer ${request.routeKey}`);
+      }
+    } catch (error) {
+      logger.warn('request refused or failed', { routeKey: request.routeKey, role: caller.role, error });
+      return toProblemResponse(error, STATUS_BY_CODE);
+    }
+  };
 }
 
-/** The name Lambda invokes (`handler.handler`). */
-export const handler = handleMaskingKeyService;
+function callerOf(request: ApiGatewayV2Request): Caller {
+  const claims = request.requestContext.authorizer?.jwt.claims ?? {};
+  const principal = typeof claims['sub'] === 'string' ? claims['sub'] : 'anonymous';
+  const role = typeof claims['cur:role'] === 'string' ? claims['cur:role'] : '';
+  return { principal, role };
+}
+
+function parseBody<T extends z.ZodType>(request: ApiGatewayV2Request, schema: T): z.infer<T> {
+  let json: unknown;
+  try {
+    const text = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : (request.body ?? '');
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError('the request body must be JSON');
+  }
+  const parsed = schema.safeParse(json);
+  // The issues name fields and limits; zod's messages do not quote input values.
+  if (!parsed.success) throw new ValidationError(`invalid request body: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+function ok(body: unknown): ApiGatewayV2Response {
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+let tokenService: Promise<TokenService> | undefined;
+
+/** The name Lambda invokes (`handler.handler`); the token service is built on the first call and reused. */
+export const handler = createMaskingKeyServiceHandler(() => {
+  tokenService ??= createTokenService().catch((error: unknown) => {
+    tokenService = undefined;
+    throw error;
+  });
+  return tokenService;
+});

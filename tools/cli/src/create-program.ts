@@ -5,6 +5,8 @@ import { createCliContext } from './cli-context';
 import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
 import { registerInvokeCommand } from './commands/invoke-command';
+import { registerKeysCommand } from './commands/keys-command';
+import { registerMaskCommands } from './commands/mask-commands';
 import { registerStatusCommand } from './commands/status-command';
 import type { Output } from './output/console-output';
 
@@ -28,7 +30,13 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerDemoCommand(program, getContext);
   registerDatasetsCommand(program, getContext);
   registerStatusCommand(program, getContext);
+  registerMaskCommands(program, getContext);
+  registerKeysCommand(program, getContext);
   registerInvokeCommand(program, getContext);
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  const inherit = (command: Command): void => {
+    command.exitOverride().configureOutput(program.configureOutput());
+    command.commands.forEach(inherit);
+  };
+  program.commands.forEach(inherit);
   return program;
 }

@@ -1,19 +1,87 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { handleMaskingKeyService } from '../../src/handler';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiGatewayV2Response } from '@cur/contracts';
+import { AuditLog, KeyRing, TokenService } from '@cur/masking';
+import { loadPlatformConfig } from '@cur/platform';
+import { createMaskingPolicy } from '@cur/policy';
+import { createRuntime, type Runtime } from '@cur/runtime';
+import { createMaskingKeyServiceHandler } from '../../src/handler';
 
-const realEvent = (): unknown => JSON.parse(readFileSync(new URL('../events/apigw-v2-request.json', import.meta.url), 'utf8'));
+type Event = Record<string, unknown> & { requestContext: Record<string, unknown> };
+const fixture = (name: string): Event => JSON.parse(readFileSync(new URL(`../events/${name}`, import.meta.url), 'utf8')) as Event;
 
-describe('handleMaskingKeyService', () => {
-  it('answers a real API Gateway v2 request with 501 until the service exists', async () => {
-    const response = await handleMaskingKeyService(realEvent());
-    expect(response.statusCode).toBe(501);
-    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ code: 'NOT_IMPLEMENTED', status: 501 });
+/** The real tokenize event with another route, body and caller, as API Gateway would deliver them. */
+function apiEvent(routeKey: string, body: unknown, role: string | undefined, pathParameters?: Record<string, string>): Event {
+  const event = fixture('apigw-v2-tokenize.json');
+  const claims = role === undefined ? { sub: 'someone' } : { sub: `user-${role}`, 'cur:role': role };
+  return {
+    ...event,
+    routeKey,
+    rawPath: routeKey.split(' ')[1] ?? '/',
+    ...(pathParameters ? { pathParameters } : {}),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    requestContext: { ...event.requestContext, routeKey, authorizer: { jwt: { claims, scopes: null } } },
+  };
+}
+
+const json = (response: ApiGatewayV2Response): Record<string, unknown> => JSON.parse(response.body ?? '{}') as Record<string, unknown>;
+
+let runtime: Runtime;
+let audit: AuditLog;
+let handle: ReturnType<typeof createMaskingKeyServiceHandler>;
+beforeAll(async () => {
+  runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: await mkdtemp(join(tmpdir(), 'cur-mks-')) }));
+  audit = new AuditLog(runtime.keyValueStore);
+  const service = new TokenService({ keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()), policy: createMaskingPolicy(), audit });
+  handle = createMaskingKeyServiceHandler(() => Promise.resolve(service));
+});
+afterAll(() => runtime.close());
+
+describe('masking-key-service handler', () => {
+  it('tokenizes a national ID for an application (the real API Gateway event)', async () => {
+    const response = await handle(fixture('apigw-v2-tokenize.json'));
+    expect(response.statusCode).toBe(200);
+    const body = json(response) as { tokens: string[]; keyVersion: number };
+    expect(body.tokens[0]).toMatch(/^[A-Z][1289]\d{8}$/);
+    expect(body.tokens[0]).not.toBe('A123456789');
+    expect(body.keyVersion).toBe(1);
   });
 
-  it('answers 400 problem+json to something that is not an API Gateway v2 event', async () => {
-    const response = await handleMaskingKeyService({ hello: 'world' });
-    expect(response.statusCode).toBe(400);
+  it('detokenizes for SYSTEM and records an allowed audit entry', async () => {
+    const { tokens, keyVersion } = json(await handle(fixture('apigw-v2-tokenize.json'))) as { tokens: string[]; keyVersion: number };
+    const response = await handle(apiEvent('POST /v1/detokenize', { dataset: 'customer_profile', column: 'cust_id', tokens, keyVersion }, 'SYSTEM'));
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toEqual({ values: ['A123456789'] });
+  });
+
+  it.each(['AP', 'DE', 'DA', 'DS', 'DM', undefined])('answers 403 to a detokenize by role %s and audits the refusal', async (role) => {
+    const { tokens, keyVersion } = json(await handle(fixture('apigw-v2-tokenize.json'))) as { tokens: string[]; keyVersion: number };
+    const response = await handle(apiEvent('POST /v1/detokenize', { dataset: 'customer_profile', column: 'cust_id', tokens, keyVersion }, role));
+    expect(response.statusCode).toBe(403);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(response.body).not.toContain('A123456789');
+    const entries = await audit.day(new Date().toISOString().slice(0, 10));
+    expect(entries.at(-1)).toMatchObject({ operation: 'detokenize', outcome: 'refused', principal: role === undefined ? 'someone' : `user-${role}`, count: 1 });
+  });
+
+  it('lists keys for anyone and rotates for DM', async () => {
+    expect(json(await handle(apiEvent('GET /v1/keys', undefined, 'DE')))['keys']).toEqual(expect.arrayContaining([expect.objectContaining({ keyGroup: 'national_id', version: 1 })]));
+    const rotated = await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'DM', { keyGroup: 'national_id' }));
+    expect(json(rotated)).toEqual({ keyGroup: 'national_id', version: 2 });
+    expect((await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'AP', { keyGroup: 'national_id' }))).statusCode).toBe(403);
+  });
+
+  it('answers 400 to a malformed body without echoing it, 404 to an unknown route', async () => {
+    const bad = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'cust_id', values: 'A123456789' }, 'AP'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).not.toContain('A123456789');
+    const denied = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'salary', values: ['1'] }, 'AP'));
+    expect(denied.statusCode).toBe(403);
+    expect(json(denied)['code']).toBe('POLICY_DENIED');
+    expect((await handle(apiEvent('DELETE /v1/keys', undefined, 'SYSTEM'))).statusCode).toBe(404);
+    expect((await handle({ not: 'an event' })).statusCode).toBe(400);
   });
 });

@@ -32,6 +32,11 @@ describe('project boundaries (ESLint, run by npm test)', () => {
     expect(errors.join('\n')).toMatch(/@aws-sdk\/client-s3/);
   });
 
+  it('forbid masked code from linking the SYSTEM-only masking lib (the detokenize path)', async () => {
+    const errors = await boundaryErrors('apps/retrieval-api/src/bad-import.ts', "import { TokenService } from '@cur/masking';\nexport const x = TokenService;\n");
+    expect(errors.join('\n')).toMatch(/access:masked/);
+  });
+
   it('allow an app to use the shared libs', async () => {
     const errors = await boundaryErrors(
       'apps/dq-notifier/src/good-import.ts',

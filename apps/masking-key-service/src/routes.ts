@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { MAX_BATCH_VALUES } from '@cur/masking';
+
+const column = { dataset: z.string().min(1).max(64), column: z.string().min(1).max(64) };
+
+/** `POST /v1/tokenize`: plaintext values of a column in, the tokens the pipeline writes out. */
+export const TokenizeBodySchema = z.object({ ...column, values: z.array(z.string().nullable()).min(1).max(MAX_BATCH_VALUES) }).strict();
+
+/** `POST /v1/detokenize`: tokens of a column in, plaintext out; SYSTEM only, audited. */
+export const DetokenizeBodySchema = z
+  .object({ ...column, tokens: z.array(z.string().nullable()).min(1).max(MAX_BATCH_VALUES), keyVersion: z.number().int().positive().optional() })
+  .strict();
+
+/** The routes this service answers, as API Gateway route keys. */
+export const ROUTES = {
+  tokenize: 'POST /v1/tokenize',
+  detokenize: 'POST /v1/detokenize',
+  listKeys: 'GET /v1/keys',
+  rotateKey: 'POST /v1/keys/{keyGroup}/rotate',
+} as const;

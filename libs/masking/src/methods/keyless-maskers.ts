@@ -1,0 +1,49 @@
+import type { Treatment } from '@cur/policy';
+import { MaskingError } from '../masking-error';
+import type { ColumnMasker, MaskedBatch } from './column-masker';
+import { mapDistinct } from './column-masker';
+import { generalize } from './generalize';
+
+/** What `redact` writes instead of a value. */
+export const REDACTED_VALUE = '***';
+
+type KeylessTreatment = Extract<Treatment, { method: 'plaintext' | 'partial' | 'generalize' | 'redact' }>;
+
+/**
+ * Maskers that need no key: plaintext (public columns), partial (keeps the last N characters: only by an explicit
+ * override, since those characters are plaintext), generalize and redact. None of them is reversible but plaintext.
+ */
+export function createKeylessMasker(treatment: KeylessTreatment, options: { asOf?: string } = {}): ColumnMasker {
+  const transform = keylessTransform(treatment, options.asOf);
+  return {
+    method: treatment.method,
+    reversible: treatment.method === 'plaintext',
+    async mask(values): Promise<MaskedBatch> {
+      return { tokens: await mapDistinct(values, (distinct) => distinct.map(transform)), keyVersion: undefined };
+    },
+    async unmask(tokens) {
+      if (treatment.method === 'plaintext') return [...tokens];
+      throw new MaskingError('NOT_REVERSIBLE', `${treatment.method} cannot be reversed`);
+    },
+  };
+}
+
+function keylessTransform(treatment: KeylessTreatment, asOf: string | undefined): (value: string) => string {
+  switch (treatment.method) {
+    case 'plaintext':
+      return (value) => value;
+    case 'redact':
+      return () => REDACTED_VALUE;
+    case 'generalize':
+      return (value) => generalize(treatment.params.generaliser, value, asOf) ?? '';
+    case 'partial': {
+      const { keepLast, maskChar } = treatment.params;
+      return (value) => {
+        const chars = [...value];
+        // Short values would be shown whole: mask them entirely.
+        if (chars.length <= keepLast * 2) return maskChar.repeat(chars.length);
+        return maskChar.repeat(chars.length - keepLast) + chars.slice(-keepLast).join('');
+      };
+    }
+  }
+}
