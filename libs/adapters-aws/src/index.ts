@@ -4,3 +4,4 @@ export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';
 export { SnsNotifier } from './sns-notifier';
 export { KmsKeyVault } from './kms-key-vault';
+export { EventBridgeEventPublisher } from './eventbridge-event-publisher';

@@ -4,3 +4,4 @@ export type { OutboxEntry } from './outbox-notifier';
 export { startLocalDynamoDb } from './local-dynamodb';
 export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';
 export { KeyFileVault } from './key-file-vault';
+export { OutboxEventPublisher } from './outbox-event-publisher';

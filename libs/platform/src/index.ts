@@ -32,3 +32,4 @@ export type { Notifier, Notification, PublishResult } from './ports/notifier';
 export { problemResponse, toProblemResponse, STATUS_BY_CODE } from './http/problem-response';
 export type { Problem } from './http/problem-response';
 export type { KeyVault, KeyContext, GeneratedDataKey } from './ports/key-vault';
+export type { EventPublisher } from './ports/event-publisher';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TopicName, Zone } from '@cur/contracts';
 import { ZONES } from '@cur/contracts';
-import type { BlobStore, KeyValueStore, KeyVault, Notifier, PlatformConfig } from '@cur/platform';
+import type { BlobStore, EventPublisher, KeyValueStore, KeyVault, Notifier, PlatformConfig } from '@cur/platform';
 import { ConfigError } from '@cur/platform';
 
 /** Buckets beside the zones: where bad batches are kept, and the platform's own records (manifests, run logs). */
@@ -23,6 +23,8 @@ export interface Runtime {
   blobStore(bucket: BucketName): BlobStore;
   readonly keyValueStore: KeyValueStore;
   notifier(): Notifier;
+  /** Platform events (`cur.platform`): EventBridge in AWS, `<home>/outbox/events.jsonl` locally. */
+  events(): EventPublisher;
   /** The master key vault that wraps masking data keys (locally `<home>/keys/master.key`, in AWS KMS). */
   keyVault(): KeyVault;
   /** Where the local lake lives; `undefined` in AWS. */
@@ -47,7 +49,7 @@ export async function createRuntime(config: PlatformConfig): Promise<Runtime> {
 }
 
 async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
-  const [{ FsBlobStore, KeyFileVault, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([
+  const [{ FsBlobStore, KeyFileVault, OutboxEventPublisher, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([
     import('@cur/adapters-local'),
     import('@cur/adapters-aws'),
     import('@aws-sdk/client-dynamodb'),
@@ -64,6 +66,7 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
   const stores = new Map<BucketName, BlobStore>();
   const notifier = new OutboxNotifier(join(config.home, 'outbox'));
   const keyVault = new KeyFileVault(join(config.home, 'keys', 'master.key'));
+  const events = new OutboxEventPublisher(join(config.home, 'outbox'));
   return {
     config,
     localLakeDir: lakeDir,
@@ -71,6 +74,7 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
     keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true }),
     notifier: () => notifier,
     keyVault: () => keyVault,
+    events: () => events,
     close: async () => {
       dynamoDb.destroy();
       await localServer?.close();
@@ -81,18 +85,21 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
 async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
   const topicArnPrefix = config.topicArnPrefix;
   if (topicArnPrefix === undefined) throw new ConfigError('CUR_TOPIC_ARN_PREFIX is required when CUR_MODE=aws');
-  const [{ DynamoDbKeyValueStore, KmsKeyVault, S3BlobStore, SnsNotifier }, { DynamoDBClient }, { S3Client }, { SNSClient }, { KMSClient }] =
+  const [{ DynamoDbKeyValueStore, EventBridgeEventPublisher, KmsKeyVault, S3BlobStore, SnsNotifier }, { DynamoDBClient }, { S3Client }, { SNSClient }, { KMSClient }, { EventBridgeClient }] =
     await Promise.all([
       import('@cur/adapters-aws'),
       import('@aws-sdk/client-dynamodb'),
       import('@aws-sdk/client-s3'),
       import('@aws-sdk/client-sns'),
       import('@aws-sdk/client-kms'),
+      import('@aws-sdk/client-eventbridge'),
     ]);
   const dynamoDb = new DynamoDBClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) });
   const s3 = new S3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}) });
   const sns = new SNSClient({ region: config.region });
   const kms = new KMSClient({ region: config.region });
+  const eventBridge = new EventBridgeClient({ region: config.region });
+  const events = new EventBridgeEventPublisher(eventBridge, config.eventBus);
   const stores = new Map<BucketName, BlobStore>();
   const notifier = new SnsNotifier(sns, topicArnPrefix);
   return {
@@ -105,11 +112,13 @@ async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
       if (config.maskingKeyId === undefined) throw new ConfigError('CUR_MASKING_KEY_ID is required to mask or unmask in AWS mode');
       return new KmsKeyVault(kms, config.maskingKeyId);
     },
+    events: () => events,
     close: async () => {
       dynamoDb.destroy();
       s3.destroy();
       sns.destroy();
       kms.destroy();
+      eventBridge.destroy();
     },
   };
 }

@@ -36,6 +36,7 @@ export const PlatformEnvSchema = z.object({
   CUR_TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
   CUR_TOPIC_ARN_PREFIX: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/).optional(),
   CUR_MASKING_KEY_ID: z.string().min(1).optional(),
+  CUR_EVENT_BUS: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/).optional(),
   POWERTOOLS_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
 });
@@ -59,6 +60,8 @@ export interface PlatformConfig {
   readonly topicArnPrefix: string | undefined;
   /** The KMS key (id, ARN or alias) that wraps masking data keys; AWS mode only, for services that mask. */
   readonly maskingKeyId: string | undefined;
+  /** The EventBridge bus of platform events. @default `cur-<stage>` */
+  readonly eventBus: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -98,6 +101,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env, cwd: st
     tablePrefix: vars.CUR_TABLE_PREFIX ?? stagePrefix,
     topicArnPrefix: vars.CUR_TOPIC_ARN_PREFIX,
     maskingKeyId: vars.CUR_MASKING_KEY_ID,
+    eventBus: vars.CUR_EVENT_BUS ?? stagePrefix,
     logLevel: vars.POWERTOOLS_LOG_LEVEL ?? vars.LOG_LEVEL ?? 'INFO',
   });
 }

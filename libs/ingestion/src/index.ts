@@ -1,0 +1,12 @@
+export { CsvRecordReader } from './csv/csv-records';
+export { REJECTION_REASONS, BatchRejectedError } from './verify/rejection-reasons';
+export type { RejectionReason } from './verify/rejection-reasons';
+export { parseControlFile, verifyDataFile } from './verify/verify-batch';
+export type { VerifiedDataFile } from './verify/verify-batch';
+export { INCOMING_PREFIX, landingKey, fileNameOf, quarantinePrefix } from './landing-layout';
+export { BatchLedger, BATCH_STATUSES, batchIdOf } from './ledger/batch-ledger';
+export type { BatchStatus, BatchRecord, BatchAttempt, ClaimResult } from './ledger/batch-ledger';
+export { ingestControlFile } from './ingest-control-file';
+export type { IngestionDependencies, IngestionOutcome } from './ingest-control-file';
+export { sweepLanding, DEFAULT_MISSING_CONTROL_AFTER_MS } from './sweep-landing';
+export { createIngestionHandler, IngestionEventSchema, objectCreatedEvent } from './handlers/ingestion-handler';

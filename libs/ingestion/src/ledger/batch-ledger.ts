@@ -1,0 +1,115 @@
+import type { KeyValueStore } from '@cur/platform';
+import { isCurError } from '@cur/platform';
+
+const TABLE = 'batch-ledger';
+
+/** Where a batch stands. The pipeline moves it on from ACCEPTED. */
+export const BATCH_STATUSES = ['ACCEPTED', 'QUARANTINED', 'MASKED', 'PUBLISHED', 'FAILED'] as const;
+
+/** One batch status. */
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+/** The ledger's record of one dataset and business date. */
+export interface BatchRecord {
+  readonly batchId: string;
+  readonly dataset: string;
+  readonly businessDate: string;
+  readonly status: BatchStatus;
+  readonly sha256: string;
+  readonly rowCount: number;
+  readonly acceptedAt: string;
+  readonly attempts: number;
+}
+
+/** One arrival of a batch, whatever came of it. */
+export interface BatchAttempt {
+  readonly attemptId: string;
+  readonly batchId: string;
+  readonly at: string;
+  readonly outcome: 'accepted' | 'duplicate' | 'quarantined';
+  readonly reasonCode?: string;
+  readonly reason?: string;
+  readonly quarantinePrefix?: string;
+}
+
+/** The outcome of claiming a batch. */
+export type ClaimResult = { readonly kind: 'claimed' } | { readonly kind: 'duplicate'; readonly record: BatchRecord } | { readonly kind: 'conflict'; readonly record: BatchRecord };
+
+/** The ledger key of a dataset and business date: one batch per dataset per day. */
+export const batchIdOf = (dataset: string, businessDate: string): string => `${dataset}/${businessDate}`;
+
+/**
+ * The batch ledger in the `batch-ledger` table: one state item per dataset and business date, written with a
+ * conditional put so a redelivered event or a re-sent batch is processed exactly once, and one item per arrival.
+ */
+export class BatchLedger {
+  readonly #store: KeyValueStore;
+
+  constructor(store: KeyValueStore) {
+    this.#store = store;
+  }
+
+  /**
+   * Claims a verified batch. The first claim wins; the same bytes again are a duplicate (a no-op for the caller);
+   * other bytes for a dataset and date already ingested are a conflict.
+   */
+  async claim(batch: Omit<BatchRecord, 'status' | 'attempts'>): Promise<ClaimResult> {
+    const item = { pk: `batch#${batch.batchId}`, sk: 'state', ...batch, status: 'ACCEPTED' as const, attempts: 1 };
+    try {
+      await this.#store.put(TABLE, item, { kind: 'absent' });
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (!isCurError(error, 'CONDITION_FAILED')) throw error;
+    }
+    const existing = await this.get(batch.batchId);
+    if (!existing) return this.claim(batch);
+    if (existing.sha256 === batch.sha256) return { kind: 'duplicate', record: existing };
+    return { kind: 'conflict', record: existing };
+  }
+
+  async get(batchId: string): Promise<BatchRecord | undefined> {
+    const item = await this.#store.get(TABLE, { pk: `batch#${batchId}`, sk: 'state' });
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, ...record } = item;
+    return record as unknown as BatchRecord;
+  }
+
+  /** Moves a batch to a new status, only from the status the caller saw. */
+  async setStatus(batchId: string, from: BatchStatus, to: BatchStatus): Promise<void> {
+    const current = await this.get(batchId);
+    if (!current) return;
+    await this.#store.put(TABLE, { pk: `batch#${batchId}`, sk: 'state', ...current, status: to }, { kind: 'equals', attribute: 'status', value: from });
+  }
+
+  async recordAttempt(attempt: BatchAttempt): Promise<void> {
+    await this.#store.put(TABLE, { pk: `batch#${attempt.batchId}`, sk: `attempt#${attempt.at}#${attempt.attemptId}`, ...attempt });
+    await this.#store.put(TABLE, { pk: 'index', sk: attempt.batchId, batchId: attempt.batchId, lastAttemptAt: attempt.at, lastOutcome: attempt.outcome });
+  }
+
+  /** Every batch with its state (if accepted) and its attempts, newest business date first. */
+  async list(): Promise<{ batchId: string; record: BatchRecord | undefined; attempts: BatchAttempt[] }[]> {
+    const index = await this.#all('index');
+    const rows = await Promise.all(
+      index.map(async (entry) => {
+        const batchId = String(entry['batchId']);
+        const items = await this.#all(`batch#${batchId}`);
+        const state = items.find((item) => item.sk === 'state');
+        const attempts = items.filter((item) => item.sk.startsWith('attempt#')).map(({ pk: _pk, sk: _sk, ...attempt }) => attempt as unknown as BatchAttempt);
+        const record = state ? (({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as BatchRecord)(state) : undefined;
+        return { batchId, record, attempts };
+      }),
+    );
+    return rows.sort((a, b) => b.batchId.localeCompare(a.batchId));
+  }
+
+  async #all(pk: string) {
+    const items = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.query(TABLE, pk, { limit: 100, ...(cursor ? { cursor } : {}) });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+}

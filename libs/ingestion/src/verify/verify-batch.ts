@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import iconv from 'iconv-lite';
+import type { ControlFile, DatasetSpec } from '@cur/contracts';
+import { ControlFileSchema, isDatasetName, getDataset, parseLandingFileName } from '@cur/contracts';
+import { CsvRecordReader } from '../csv/csv-records';
+import { BatchRejectedError } from './rejection-reasons';
+
+/**
+ * Parses and checks a control file: JSON, the schema, a declared dataset and schema version, and a data file name
+ * that matches the control file's own name.
+ *
+ * @param controlFileName - the control file's name, e.g. `customer_profile_20261125.ctl`
+ * @throws BatchRejectedError CONTROL_UNREADABLE, FILE_NAME_MISMATCH, UNKNOWN_DATASET or UNKNOWN_SCHEMA_VERSION
+ */
+export function parseControlFile(controlFileName: string, bytes: Uint8Array): { control: ControlFile; dataset: DatasetSpec } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new BatchRejectedError('CONTROL_UNREADABLE', `${controlFileName} is not UTF-8 JSON`, { cause: error });
+  }
+  const parsed = ControlFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ');
+    throw new BatchRejectedError('CONTROL_UNREADABLE', `${controlFileName} does not follow the control file schema: ${fields}`);
+  }
+  const control = parsed.data;
+  const named = parseLandingFileName(controlFileName);
+  if (!named || named.kind !== 'control' || named.dataset !== control.dataset || named.businessDate !== control.businessDate) {
+    throw new BatchRejectedError('FILE_NAME_MISMATCH', `${controlFileName} declares ${control.dataset} for ${control.businessDate}; its name must be ${control.dataset}_${control.businessDate.replaceAll('-', '')}.ctl`);
+  }
+  if (!isDatasetName(control.dataset)) {
+    throw new BatchRejectedError('UNKNOWN_DATASET', `${controlFileName} declares dataset '${control.dataset}', which is not in the contracts`);
+  }
+  const dataset = getDataset(control.dataset);
+  if (control.schemaVersion !== dataset.schemaVersion) {
+    throw new BatchRejectedError('UNKNOWN_SCHEMA_VERSION', `${controlFileName} declares schema version ${control.schemaVersion}; ${dataset.name} is at version ${dataset.schemaVersion}`);
+  }
+  return { control, dataset };
+}
+
+/** What verifying a data file established. */
+export interface VerifiedDataFile {
+  readonly rowCount: number;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/**
+ * Streams a data file once and checks every promise its control file makes: the SHA-256 of its bytes, valid gzip
+ * (for `.csv.gz`), valid bytes in the declared encoding, RFC 4180 CSV, the header in contract order, and the row count.
+ * Nothing of the content is kept or echoed.
+ *
+ * @throws BatchRejectedError CHECKSUM_MISMATCH, UNDECODABLE_BYTES, MALFORMED_CSV, BAD_HEADER or COUNT_MISMATCH
+ */
+export async function verifyDataFile(control: ControlFile, dataset: DatasetSpec, data: Readable): Promise<VerifiedDataFile> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  // The hash sees the bytes as stored (gzip included), before anything interprets them.
+  const hashed = data.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  const plain: Readable = control.file.endsWith('.gz') ? hashed.pipe(createGunzip()) : hashed;
+  data.on('error', (error) => plain.destroy(error));
+  if (plain !== hashed) hashed.on('error', (error) => plain.destroy(error));
+
+  const decode = textDecoder(control.encoding);
+  const reader = new CsvRecordReader();
+  let header: string[] | undefined;
+  let rows = 0;
+  const take = (records: string[][]): void => {
+    for (const record of records) {
+      if (header === undefined) header = record;
+      else if (!(record.length === 1 && record[0] === '')) rows += 1;
+    }
+  };
+  try {
+    for await (const chunk of plain) take(reader.push(decode.write(chunk as Buffer)));
+    take(reader.push(decode.end()));
+    take(reader.end());
+  } catch (error) {
+    const rejection = classifyReadError(error, control.file);
+    // Hash what is left: a transfer that corrupted the bytes is a checksum problem, not a content problem.
+    hashed.unpipe();
+    hashed.resume();
+    await finished(hashed).catch(() => undefined);
+    if (hash.digest('hex') !== control.sha256) {
+      throw new BatchRejectedError('CHECKSUM_MISMATCH', `${control.file} hashes to a different SHA-256 than its control file declares`, { cause: error });
+    }
+    throw rejection;
+  }
+
+  const sha256 = hash.digest('hex');
+  if (sha256 !== control.sha256) {
+    throw new BatchRejectedError('CHECKSUM_MISMATCH', `${control.file} hashes to a different SHA-256 than its control file declares (${bytes} bytes received)`);
+  }
+  const expected = dataset.columns.map((column) => column.name);
+  const got = (header ?? []).map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
+  if (got.join(',') !== expected.join(',')) {
+    throw new BatchRejectedError('BAD_HEADER', `${control.file} header is [${got.slice(0, 20).join(', ')}]; expected [${expected.join(', ')}]`);
+  }
+  if (rows !== control.rowCount) {
+    throw new BatchRejectedError('COUNT_MISMATCH', `${control.file} has ${rows} data rows; its control file declares ${control.rowCount}`);
+  }
+  return { rowCount: rows, sha256, bytes };
+}
+
+function classifyReadError(error: unknown, file: string): unknown {
+  if (error instanceof BatchRejectedError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code.startsWith('Z_') || (error as Error).message.includes('incorrect header check')) {
+    return new BatchRejectedError('UNDECODABLE_BYTES', `${file} is not valid gzip`, { cause: error });
+  }
+  if ((error as Error).message.includes('quoted field')) {
+    return new BatchRejectedError('MALFORMED_CSV', `${file} ends inside a quoted field`, { cause: error });
+  }
+  return error;
+}
+
+/** A streaming decoder that rejects bytes that are not valid in the encoding rather than guessing. */
+function textDecoder(encoding: ControlFile['encoding']): { write(chunk: Buffer): string; end(): string } {
+  if (encoding === 'utf-8') {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const guard = (decode: () => string): string => {
+      try {
+        return decode();
+      } catch (error) {
+        throw new BatchRejectedError('UNDECODABLE_BYTES', 'the data file is not valid UTF-8', { cause: error });
+      }
+    };
+    return { write: (chunk) => guard(() => decoder.decode(chunk, { stream: true })), end: () => guard(() => decoder.decode()) };
+  }
+  // Big5 as Taiwanese banks write it is CP950 (MS950). iconv-lite substitutes U+FFFD for invalid bytes, and a real
+  // U+FFFD cannot be written in CP950, so one in the output means the input was not CP950.
+  const decoder = iconv.getDecoder('cp950');
+  const check = (text: string): string => {
+    if (text.includes('\uFFFD')) throw new BatchRejectedError('UNDECODABLE_BYTES', 'the data file is not valid Big5 (CP950)');
+    return text;
+  };
+  return { write: (chunk) => check(decoder.write(chunk)), end: () => check(decoder.end() ?? '') };
+}
