@@ -10,3 +10,5 @@ export { ingestControlFile } from './ingest-control-file';
 export type { IngestionDependencies, IngestionOutcome } from './ingest-control-file';
 export { sweepLanding, DEFAULT_MISSING_CONTROL_AFTER_MS } from './sweep-landing';
 export { createIngestionHandler, IngestionEventSchema, objectCreatedEvent } from './handlers/ingestion-handler';
+export { pushBatches } from './push/push-batches';
+export type { PushOutcome, PushOptions } from './push/push-batches';

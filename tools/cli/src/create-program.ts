@@ -4,6 +4,7 @@ import type { CliContext, GlobalOptions } from './cli-context';
 import { createCliContext } from './cli-context';
 import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
+import { registerIngestCommands } from './commands/ingest-commands';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerMaskCommands } from './commands/mask-commands';
@@ -30,6 +31,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerDemoCommand(program, getContext);
   registerDatasetsCommand(program, getContext);
   registerStatusCommand(program, getContext);
+  registerIngestCommands(program, getContext);
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);
   registerInvokeCommand(program, getContext);
