@@ -5,3 +5,4 @@ export { startLocalDynamoDb } from './local-dynamodb';
 export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';
 export { KeyFileVault } from './key-file-vault';
 export { OutboxEventPublisher } from './outbox-event-publisher';
+export { DuckDbSqlEngine } from './duckdb-sql-engine';

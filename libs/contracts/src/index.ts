@@ -24,8 +24,19 @@ export type {
   DatasetSpec,
   DatasetSpecInput,
 } from './dataset-spec';
-export { DATASETS, DATASET_NAMES, isDatasetName, getDataset, getColumn, SENSITIVE_COLUMN_NAMES } from './datasets/catalog';
-export type { DatasetName } from './datasets/catalog';
+export {
+  DATASETS,
+  DERIVED_DATASETS,
+  ALL_DATASETS,
+  DATASET_NAMES,
+  ALL_DATASET_NAMES,
+  isSourceDatasetName,
+  isDatasetName,
+  getDataset,
+  getColumn,
+  SENSITIVE_COLUMN_NAMES,
+} from './datasets/catalog';
+export type { DatasetName, SourceDatasetName } from './datasets/catalog';
 export {
   LANDING_ENCODINGS,
   ControlFileSchema,

@@ -33,3 +33,4 @@ export { problemResponse, toProblemResponse, STATUS_BY_CODE } from './http/probl
 export type { Problem } from './http/problem-response';
 export type { KeyVault, KeyContext, GeneratedDataKey } from './ports/key-vault';
 export type { EventPublisher } from './ports/event-publisher';
+export type { SqlEngine } from './ports/sql-engine';

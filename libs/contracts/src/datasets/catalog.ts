@@ -2,9 +2,10 @@ import type { ColumnSpec, DatasetSpec } from '../dataset-spec';
 import { accountBalance } from './account-balance';
 import { cardTransaction } from './card-transaction';
 import { customerProfile } from './customer-profile';
+import { customerFeatures, customerTags, segmentMetricsMonthly, tagMetricsMonthly, transformRejects } from './derived-datasets';
 import { digitalActivity } from './digital-activity';
 
-/** Every dataset the platform knows, by name. The only list of datasets in the code base. */
+/** The source datasets: what on-premises systems send through landing, by name. */
 export const DATASETS = {
   customer_profile: customerProfile,
   account_balance: accountBalance,
@@ -12,15 +13,38 @@ export const DATASETS = {
   digital_activity: digitalActivity,
 } as const satisfies Record<string, DatasetSpec>;
 
-/** The name of a declared dataset. */
-export type DatasetName = keyof typeof DATASETS;
+/** The datasets the pipeline derives: rejects, the DRV tables of the consumption layer, the data mart. */
+export const DERIVED_DATASETS = {
+  transform_rejects: transformRejects,
+  customer_features: customerFeatures,
+  customer_tags: customerTags,
+  tag_metrics_monthly: tagMetricsMonthly,
+  segment_metrics_monthly: segmentMetricsMonthly,
+} as const satisfies Record<string, DatasetSpec>;
 
-/** Dataset names in declaration order. */
-export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
+/** Every dataset the platform knows, sources first. The only lists of datasets in the code base are these. */
+export const ALL_DATASETS = { ...DATASETS, ...DERIVED_DATASETS } as const;
 
-/** True when `name` is a declared dataset. */
-export function isDatasetName(name: string): name is DatasetName {
+/** The name of a source dataset. */
+export type SourceDatasetName = keyof typeof DATASETS;
+
+/** The name of any declared dataset. */
+export type DatasetName = keyof typeof ALL_DATASETS;
+
+/** Source dataset names in declaration order. */
+export const DATASET_NAMES = Object.keys(DATASETS) as SourceDatasetName[];
+
+/** Every dataset name, sources first. */
+export const ALL_DATASET_NAMES = Object.keys(ALL_DATASETS) as DatasetName[];
+
+/** True when `name` is a source dataset (one that arrives through landing). */
+export function isSourceDatasetName(name: string): name is SourceDatasetName {
   return Object.hasOwn(DATASETS, name);
+}
+
+/** True when `name` is any declared dataset. */
+export function isDatasetName(name: string): name is DatasetName {
+  return Object.hasOwn(ALL_DATASETS, name);
 }
 
 /**
@@ -30,9 +54,9 @@ export function isDatasetName(name: string): name is DatasetName {
  */
 export function getDataset(name: string): DatasetSpec {
   if (!isDatasetName(name)) {
-    throw new Error(`unknown dataset '${name}'; known datasets: ${DATASET_NAMES.join(', ')}`);
+    throw new Error(`unknown dataset '${name}'; known datasets: ${ALL_DATASET_NAMES.join(', ')}`);
   }
-  return DATASETS[name];
+  return ALL_DATASETS[name];
 }
 
 /**
@@ -56,7 +80,7 @@ export function getColumn(datasetName: string, columnName: string): ColumnSpec {
  * use it to redact values under such keys wherever they appear.
  */
 export const SENSITIVE_COLUMN_NAMES: ReadonlySet<string> = new Set(
-  Object.values(DATASETS).flatMap((dataset) =>
+  Object.values(ALL_DATASETS).flatMap((dataset) =>
     dataset.columns.filter((column) => column.classification !== 'public').map((column) => column.name),
   ),
 );

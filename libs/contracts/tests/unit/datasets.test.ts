@@ -100,3 +100,18 @@ describe('defineDataset', () => {
     ).toThrow();
   });
 });
+
+describe('derived datasets', () => {
+  it('are declared beside the sources and found by name, but are not landing datasets', async () => {
+    const { ALL_DATASET_NAMES, isSourceDatasetName, getDataset: find } = await import('../../src/index');
+    expect(ALL_DATASET_NAMES).toEqual(expect.arrayContaining(['customer_features', 'customer_tags', 'tag_metrics_monthly', 'segment_metrics_monthly', 'transform_rejects']));
+    expect(find('customer_features').zones).toEqual(['consumption']);
+    expect(isSourceDatasetName('customer_features')).toBe(false);
+    expect(isSourceDatasetName('customer_profile')).toBe(true);
+  });
+
+  it('classify the customer token like the source identifier it comes from', async () => {
+    const { getColumn: column } = await import('../../src/index');
+    expect(column('customer_features', 'cust_id')).toMatchObject({ classification: 'direct', semantic: 'national_id' });
+  });
+});

@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { ControlFile, DatasetSpec } from '@cur/contracts';
-import { ControlFileSchema, isDatasetName, getDataset, parseLandingFileName } from '@cur/contracts';
+import { ControlFileSchema, getDataset, isSourceDatasetName, parseLandingFileName } from '@cur/contracts';
 import { CsvRecordReader } from '../csv/csv-records';
 import { BatchRejectedError } from './rejection-reasons';
 
@@ -32,7 +32,7 @@ export function parseControlFile(controlFileName: string, bytes: Uint8Array): { 
   if (!named || named.kind !== 'control' || named.dataset !== control.dataset || named.businessDate !== control.businessDate) {
     throw new BatchRejectedError('FILE_NAME_MISMATCH', `${controlFileName} declares ${control.dataset} for ${control.businessDate}; its name must be ${control.dataset}_${control.businessDate.replaceAll('-', '')}.ctl`);
   }
-  if (!isDatasetName(control.dataset)) {
+  if (!isSourceDatasetName(control.dataset)) {
     throw new BatchRejectedError('UNKNOWN_DATASET', `${controlFileName} declares dataset '${control.dataset}', which is not in the contracts`);
   }
   const dataset = getDataset(control.dataset);
@@ -147,4 +147,35 @@ function textDecoder(encoding: ControlFile['encoding']): { write(chunk: Buffer):
     return text;
   };
   return { write: (chunk) => check(decoder.write(chunk)), end: () => check(decoder.end() ?? '') };
+}
+
+/**
+ * Reads a verified data file's rows in chunks, header left out: gunzip when `.gz`, decode from the declared encoding,
+ * parse RFC 4180. What the mask step feeds on.
+ *
+ * @param chunkRows - rows per yielded chunk. @default 50_000
+ */
+export async function* readLandingRecords(control: ControlFile, data: Readable, chunkRows = 50_000): AsyncGenerator<string[][]> {
+  const plain: Readable = control.file.endsWith('.gz') ? data.pipe(createGunzip()) : data;
+  if (plain !== data) data.on('error', (error) => plain.destroy(error));
+  const decode = textDecoder(control.encoding);
+  const reader = new CsvRecordReader();
+  let headerSeen = false;
+  let pending: string[][] = [];
+  const take = (records: string[][]): void => {
+    for (const record of records) {
+      if (!headerSeen) headerSeen = true;
+      else if (!(record.length === 1 && record[0] === '')) pending.push(record);
+    }
+  };
+  for await (const chunk of plain) {
+    take(reader.push(decode.write(chunk as Buffer)));
+    if (pending.length >= chunkRows) {
+      yield pending;
+      pending = [];
+    }
+  }
+  take(reader.push(decode.end()));
+  take(reader.end());
+  if (pending.length > 0) yield pending;
 }

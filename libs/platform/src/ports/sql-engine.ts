@@ -1,0 +1,18 @@
+/**
+ * The SQL engine the pipeline's transforms run on: DuckDB on a laptop, Spark SQL in Glue. Step SQL is plain SELECTs
+ * over named views in the subset both engines accept; everything engine-specific (how files become views, how a
+ * result becomes Parquet) is behind this port.
+ */
+export interface SqlEngine {
+  /** Makes Parquet files queryable as `name`. An empty list gives an empty view with the given columns. */
+  registerParquetView(name: string, files: readonly string[], emptyColumns?: readonly string[]): Promise<void>;
+  /** Creates (or replaces) a table of VARCHAR columns and appends rows; returns the row count. */
+  loadRows(table: string, columns: readonly string[], chunks: AsyncIterable<readonly (readonly (string | null)[])[]>): Promise<number>;
+  /** Runs a statement that returns nothing of interest (CREATE VIEW ...). */
+  execute(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as plain objects (integers as numbers when they fit, else strings). */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  /** Writes a query's result to one Parquet file at `file`; returns the row count. */
+  writeParquet(sql: string, file: string): Promise<number>;
+  close(): Promise<void>;
+}
