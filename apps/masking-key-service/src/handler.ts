@@ -27,7 +27,8 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
     const caller = callerOf(request);
     try {
       const tokens = await service();
-      switch (request.routeKey) {
+      const route = routeOf(request);
+      switch (route.key) {
         case ROUTES.tokenize: {
           const body = parseBody(request, TokenizeBodySchema);
           return ok(await tokens.tokenize(caller, { dataset: body.dataset, column: body.column, values: body.values }));
@@ -46,7 +47,7 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
         case ROUTES.listKeys:
           return ok({ keys: await tokens.describe(caller) });
         case ROUTES.rotateKey: {
-          const keyGroup = request.pathParameters?.['keyGroup'] ?? '';
+          const keyGroup = route.keyGroup ?? '';
           if (!/^[a-z][a-z0-9_.]{0,63}$/.test(keyGroup)) throw new ValidationError('keyGroup must be a key group name such as national_id');
           return ok({ keyGroup, version: await tokens.rotate(caller, keyGroup) });
         }
@@ -58,6 +59,18 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
       return toProblemResponse(error, STATUS_BY_CODE);
     }
   };
+}
+
+/**
+ * The route from the method and path, so the handler answers the same behind explicit routes and behind a
+ * `ANY /v1/{proxy+}` route (where API Gateway's routeKey says nothing about the path).
+ */
+function routeOf(request: ApiGatewayV2Request): { key: string; keyGroup?: string } {
+  const method = request.requestContext.http.method.toUpperCase();
+  const path = request.rawPath.replace(/\/+$/, '');
+  const rotate = /^\/v1\/keys\/([^/]+)\/rotate$/.exec(path);
+  if (method === 'POST' && rotate) return { key: ROUTES.rotateKey, keyGroup: decodeURIComponent(rotate[1] ?? '') };
+  return { key: `${method} ${path}` };
 }
 
 function callerOf(request: ApiGatewayV2Request): Caller {

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SqlEngine } from '@cur/platform';
 import { AdapterError } from '@cur/platform';
 
@@ -33,6 +33,8 @@ export class DuckDbSqlEngine implements SqlEngine {
 
   /** Opens an in-memory DuckDB. @param threads - @default 2 */
   static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDbSqlEngine> {
+    // Loaded on demand: DuckDB's native addon must never be needed by a Lambda bundle that links this package.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(options.threads ?? 2),
       ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),

@@ -17,13 +17,16 @@ const fixture = (name: string): Event => JSON.parse(readFileSync(new URL(`../eve
 function apiEvent(routeKey: string, body: unknown, role: string | undefined, pathParameters?: Record<string, string>): Event {
   const event = fixture('apigw-v2-tokenize.json');
   const claims = role === undefined ? { sub: 'someone' } : { sub: `user-${role}`, 'cur:role': role };
+  const [method = 'GET', template = '/'] = routeKey.split(' ');
+  const rawPath = template.replace(/\{(\w+)\}/g, (_match, name: string) => pathParameters?.[name] ?? '');
+  const http = { ...(event.requestContext['http'] as Record<string, unknown>), method, path: rawPath };
   return {
     ...event,
     routeKey,
-    rawPath: routeKey.split(' ')[1] ?? '/',
+    rawPath,
     ...(pathParameters ? { pathParameters } : {}),
     body: body === undefined ? undefined : JSON.stringify(body),
-    requestContext: { ...event.requestContext, routeKey, authorizer: { jwt: { claims, scopes: null } } },
+    requestContext: { ...event.requestContext, routeKey, http, authorizer: { jwt: { claims, scopes: null } } },
   };
 }
 
@@ -65,6 +68,11 @@ describe('masking-key-service handler', () => {
     expect(response.body).not.toContain('A123456789');
     const entries = await audit.day(new Date().toISOString().slice(0, 10));
     expect(entries.at(-1)).toMatchObject({ operation: 'detokenize', outcome: 'refused', principal: role === undefined ? 'someone' : `user-${role}`, count: 1 });
+  });
+
+  it('routes by method and path, so a proxy route works too', async () => {
+    const proxied = { ...apiEvent('GET /v1/keys', undefined, 'DE'), routeKey: 'ANY /v1/{proxy+}' };
+    expect((await handle(proxied)).statusCode).toBe(200);
   });
 
   it('lists keys for anyone and rotates for DM', async () => {

@@ -1,0 +1,148 @@
+import { PLATFORM_EVENT_SOURCE } from '@cur/contracts';
+import type { TableName, TopicName } from '@cur/contracts';
+import type { BucketName } from './platform-names';
+
+/**
+ * Every deployable Lambda app, one stack each. Must equal the folders under `apps/` and the `implicitDependencies` of
+ * `infra/project.json` (a unit test holds all three together). The names are also the stacks', functions' and
+ * roles' suffixes, so renaming one replaces its resources.
+ */
+export const APP_NAMES = [
+  'ingestion-controller',
+  'masking-key-service',
+  'dq-notifier',
+  'model-history',
+  'retrieval-api',
+  'oracle-replicator',
+] as const;
+
+/** One deployable app. */
+export type AppName = (typeof APP_NAMES)[number];
+
+/**
+ * Whose data an app's role may decrypt. `system` roles are named `cur-<stage>-system-*`, the only principals the
+ * landing and keys-service KMS keys let decrypt (plaintext); `service` roles see masked data only.
+ */
+export const PRINCIPAL_CLASSES = ['system', 'service'] as const;
+
+/** One principal class. */
+export type PrincipalClass = (typeof PRINCIPAL_CLASSES)[number];
+
+/** What starts an app. */
+export type AppTrigger =
+  | { readonly kind: 'landing-control-file' }
+  | { readonly kind: 'schedule' }
+  | {
+      readonly kind: 'event-rule';
+      /** `default` for AWS service events, `platform` for the platform's own (`cur.platform`) bus. */
+      readonly bus: 'default' | 'platform';
+      readonly source: string;
+      readonly detailType: string;
+      /** Extra `detail` matching, EventBridge pattern syntax. */
+      readonly detail?: Readonly<Record<string, readonly string[]>>;
+    }
+  | { readonly kind: 'http-api'; readonly routes: readonly string[] };
+
+/** Which stored data an app reads or writes; KMS grants follow from the keys of these resources. */
+export interface AppDataAccess {
+  /** Buckets read (GetObject, ListBucket), optionally under a key prefix. */
+  readonly readBuckets?: readonly { readonly bucket: BucketName; readonly prefix?: string }[];
+  /** Buckets written (PutObject, DeleteObject), optionally under a key prefix. */
+  readonly writeBuckets?: readonly { readonly bucket: BucketName; readonly prefix?: string }[];
+  readonly readTables?: readonly TableName[];
+  readonly writeTables?: readonly TableName[];
+  readonly publishTopics?: readonly TopicName[];
+  /** PutEvents on the platform bus with source `cur.platform`. */
+  readonly putPlatformEvents?: boolean;
+  /** Direct use of the keys-service KMS key (wrapping and unwrapping masking data keys); sets `CUR_MASKING_KEY_ID`. */
+  readonly useKeysServiceKey?: boolean;
+}
+
+/** How one app is deployed; per-stage overrides live in the stage config's `functions`. */
+export interface AppSpec {
+  readonly description: string;
+  readonly principalClass: PrincipalClass;
+  readonly triggers: readonly AppTrigger[];
+  readonly access: AppDataAccess;
+  /** @default DEFAULT_FUNCTION_TIMEOUT_SECONDS */
+  readonly timeoutSeconds?: number;
+  /** @default DEFAULT_FUNCTION_MEMORY_MB */
+  readonly memorySize?: number;
+  /** Reserved concurrency; undefined leaves the function unreserved. */
+  readonly reservedConcurrency?: number;
+}
+
+/** Lambda timeout unless an app says otherwise. */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
+
+/** Lambda memory unless an app says otherwise; arm64 at 512 MB keeps cold starts of a 600 kB bundle short. */
+export const DEFAULT_FUNCTION_MEMORY_MB = 512;
+
+/** The event pattern's `detail-type` of a platform event that starts Oracle replication. */
+export const LAYER_PUBLISHED = 'Layer Published';
+
+/**
+ * The deployment of every app: its trigger, its data and its principal class. Triggers follow each app's handler
+ * (`apps/<name>/src/handler.ts`), which validates exactly these event shapes.
+ */
+export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
+  'ingestion-controller': {
+    description: 'Checks each landing batch, records it in the ledger once, quarantines bad ones, starts the pipeline',
+    // Reads plaintext landing files to check row counts and checksums, so it is a SYSTEM principal.
+    principalClass: 'system',
+    triggers: [{ kind: 'landing-control-file' }, { kind: 'schedule' }],
+    access: {
+      readBuckets: [{ bucket: 'landing' }],
+      writeBuckets: [{ bucket: 'landing' }, { bucket: 'quarantine' }, { bucket: 'system', prefix: 'ingestion/' }],
+      readTables: ['batch-ledger'],
+      writeTables: ['batch-ledger'],
+      publishTopics: ['pipeline-failures'],
+      putPlatformEvents: true,
+    },
+    timeoutSeconds: 300,
+    memorySize: 1024,
+    // The ledger's conditional writes make duplicates harmless; the cap keeps a burst of control files from
+    // exhausting the account's concurrency.
+    reservedConcurrency: 5,
+  },
+  'masking-key-service': {
+    description: 'Issues and rotates wrapped masking data keys; audited detokenization for SYSTEM callers',
+    principalClass: 'system',
+    triggers: [{ kind: 'http-api', routes: ['ANY /v1/{proxy+}'] }],
+    access: { readTables: ['masking-keys', 'audit-log'], writeTables: ['masking-keys', 'audit-log'], useKeysServiceKey: true },
+    timeoutSeconds: 10,
+    reservedConcurrency: 10,
+  },
+  'dq-notifier': {
+    description: 'Turns Glue Data Quality results into DQ alerts',
+    principalClass: 'service',
+    triggers: [{ kind: 'event-rule', bus: 'default', source: 'aws.glue-dataquality', detailType: 'Data Quality Evaluation Results Available' }],
+    access: { publishTopics: ['dq-alerts'] },
+    reservedConcurrency: 2,
+  },
+  'model-history': {
+    description: 'Records every SageMaker training job state change in the model history',
+    principalClass: 'service',
+    triggers: [{ kind: 'event-rule', bus: 'default', source: 'aws.sagemaker', detailType: 'SageMaker Training Job State Change' }],
+    access: { readBuckets: [{ bucket: 'system', prefix: 'model-history/' }], writeBuckets: [{ bucket: 'system', prefix: 'model-history/' }] },
+    reservedConcurrency: 2,
+  },
+  'retrieval-api': {
+    description: 'Low-latency retrieval of customer tags and metrics for applications',
+    principalClass: 'service',
+    triggers: [{ kind: 'http-api', routes: ['GET /v1/customers/{token}/tags'] }],
+    access: { readTables: ['serving'] },
+    timeoutSeconds: 10,
+  },
+  'oracle-replicator': {
+    description: 'Replicates each published consumption layer to RDS Oracle',
+    principalClass: 'service',
+    triggers: [
+      { kind: 'event-rule', bus: 'platform', source: PLATFORM_EVENT_SOURCE, detailType: LAYER_PUBLISHED, detail: { zone: ['consumption'] } },
+    ],
+    access: { readBuckets: [{ bucket: 'consumption' }] },
+    timeoutSeconds: 900,
+    // One replication at a time keeps Oracle consistent with the order layers were published in.
+    reservedConcurrency: 1,
+  },
+};

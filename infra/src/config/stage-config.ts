@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { HUMAN_ROLES } from '@cur/contracts';
+import type { HumanRole } from '@cur/contracts';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { APP_NAMES } from './apps';
+import { CONFIG_DIR } from './paths';
+
+/** The stage the CDK app synthesizes when no `-c stage=<name>` is given. */
+export const DEFAULT_STAGE_NAME = 'dev';
+
+/** Landing objects are deleted after this many days (issue 7 §2); masking normally removes them sooner. */
+export const DEFAULT_LANDING_EXPIRY_DAYS = 7;
+
+/** Raw objects are locked in governance mode for this many days after they are written. */
+export const DEFAULT_RAW_OBJECT_LOCK_DAYS = 30;
+
+/** Old versions in versioned zones are kept this long before they expire. */
+export const DEFAULT_NONCURRENT_VERSION_DAYS = 90;
+
+/** Server access logs are kept this long. */
+export const DEFAULT_ACCESS_LOG_DAYS = 365;
+
+/** CloudWatch log retention for every Lambda and the HTTP API access logs. */
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+
+/** The bootstrap qualifier `cdk bootstrap` uses unless told otherwise. */
+export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
+
+/** Powertools log level of every Lambda. */
+export const DEFAULT_LOG_LEVEL = 'INFO';
+
+/** The same rule the platform applies to `CUR_STAGE` (libs/platform `PlatformEnvSchema`). */
+const stageName = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and dashes, at most 16');
+/** The same rule the platform applies to `CUR_BUCKET_PREFIX`. */
+const bucketPrefix = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,40}$/, 'a valid S3 bucket name prefix of at most 41 characters');
+/** `CUR_TABLE_PREFIX`, and a topic name prefix (the part of `CUR_TOPIC_ARN_PREFIX` after the account). */
+const namePrefix = z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, dashes and underscores, at most 60');
+const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
+const principalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+)$/, 'an IAM role ARN or an account root ARN');
+const httpsUrl = z.url({ protocol: /^https$/ });
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number');
+const logRetentionDays = z
+  .number()
+  .int()
+  .refine((value) => LOG_RETENTION_DAYS.includes(value), `one of ${LOG_RETENTION_DAYS.join(', ')}`);
+
+const FunctionOverridesSchema = z
+  .object({
+    /** `null` leaves the function unreserved (accounts with a low concurrency quota need this). */
+    reservedConcurrency: z.number().int().min(1).max(1000).nullable().optional(),
+    memorySize: z.number().int().min(128).max(10240).optional(),
+  })
+  .strict();
+
+/**
+ * One stage's deployment settings: `infra/config/<stage>.json`, validated here and nowhere else. Stacks and constructs
+ * receive the parsed value; no account, region, ARN or endpoint is written in a stack.
+ */
+export const StageConfigSchema = z
+  .object({
+    stage: stageName,
+    account: accountId,
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-1'),
+    naming: z
+      .object({
+        /** Buckets are `<bucketPrefix>-<zone>`. Bucket names are global: add the account id if `cur-<stage>` is taken. */
+        bucketPrefix: bucketPrefix.optional(),
+        tablePrefix: namePrefix.optional(),
+        topicPrefix: namePrefix.optional(),
+      })
+      .strict()
+      .default({}),
+    cdkQualifier: z.string().regex(/^[a-z0-9]{1,10}$/).default(DEFAULT_CDK_QUALIFIER),
+    dataHub: z.object({ endpoint: httpsUrl }).strict(),
+    oracle: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535),
+        serviceName: z.string().min(1),
+        /** Secrets Manager name of the replication user's credentials; the secret itself is created by hand. */
+        credentialsSecretName: z.string().min(1),
+      })
+      .strict(),
+    humanRolePrincipals: z.object(
+      Object.fromEntries(HUMAN_ROLES.map((role) => [role, z.array(principalArn).nonempty()])) as Record<
+        HumanRole,
+        z.ZodArray<typeof principalArn>
+      >,
+    ).strict(),
+    lakeFormation: z
+      .object({
+        /** Data lake administrators besides the CloudFormation execution role (which must be one to create LF resources). */
+        adminArns: z.array(principalArn).default([]),
+        /** `APPEND` keeps admins and settings someone else put in the account; `REPLACE` owns them. */
+        settingsMutation: z.enum(['APPEND', 'REPLACE']).default('APPEND'),
+      })
+      .strict()
+      .default({ adminArns: [], settingsMutation: 'APPEND' }),
+    api: z
+      .object({
+        jwtIssuer: httpsUrl,
+        jwtAudience: z.array(z.string().min(1)).nonempty(),
+        throttleRateLimit: z.number().int().positive().default(50),
+        throttleBurstLimit: z.number().int().positive().default(100),
+      })
+      .strict(),
+    ingestion: z
+      .object({
+        /** An EventBridge Scheduler expression, e.g. `cron(15 * * * ? *)` or `rate(1 hour)`. */
+        schedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'cron(...) or rate(...)'),
+        timeZone: z.string().min(1).default('Asia/Taipei'),
+      })
+      .strict(),
+    retention: z
+      .object({
+        landingExpiryDays: z.number().int().min(1).default(DEFAULT_LANDING_EXPIRY_DAYS),
+        rawObjectLockDays: z.number().int().min(1).default(DEFAULT_RAW_OBJECT_LOCK_DAYS),
+        noncurrentVersionDays: z.number().int().min(1).default(DEFAULT_NONCURRENT_VERSION_DAYS),
+        accessLogDays: z.number().int().min(1).default(DEFAULT_ACCESS_LOG_DAYS),
+        logRetentionDays: logRetentionDays.default(DEFAULT_LOG_RETENTION_DAYS),
+      })
+      .strict()
+      .default({
+        landingExpiryDays: DEFAULT_LANDING_EXPIRY_DAYS,
+        rawObjectLockDays: DEFAULT_RAW_OBJECT_LOCK_DAYS,
+        noncurrentVersionDays: DEFAULT_NONCURRENT_VERSION_DAYS,
+        accessLogDays: DEFAULT_ACCESS_LOG_DAYS,
+        logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+      }),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default(DEFAULT_LOG_LEVEL),
+    functions: z.partialRecord(z.enum(APP_NAMES), FunctionOverridesSchema).default({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const bucketPrefixValue = config.naming.bucketPrefix ?? `cur-${config.stage}`;
+    // A bucket name is at most 63 characters: the prefix plus the longest suffix must fit.
+    if (`${bucketPrefixValue}-access-logs`.length > 63) {
+      ctx.addIssue({ code: 'custom', message: 'bucketPrefix is too long for `<prefix>-access-logs`', path: ['naming', 'bucketPrefix'] });
+    }
+  });
+
+/** A stage's validated deployment settings. */
+export type StageConfig = z.infer<typeof StageConfigSchema>;
+
+/** A stage's settings as written in the JSON file (before defaults). */
+export type StageConfigInput = z.input<typeof StageConfigSchema>;
+
+/** Thrown when a stage config file is missing or does not validate; the message names every field at fault. */
+export class StageConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StageConfigError';
+  }
+}
+
+/**
+ * Validates a stage config object.
+ *
+ * @param input - the parsed JSON
+ * @param source - where it came from, for the error message
+ * @throws StageConfigError listing every field at fault
+ */
+export function parseStageConfig(input: unknown, source = 'stage config'): StageConfig {
+  const parsed = StageConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new StageConfigError(`${source} is invalid:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads and validates `infra/config/<stage>.json`. The file's `stage` must equal its name, so a copied file cannot
+ * deploy one stage under another's names.
+ *
+ * @param stage - the stage name. @default DEFAULT_STAGE_NAME
+ * @param configDir - the folder of the config files. @default infra/config
+ * @throws StageConfigError when the file is missing, is not JSON, does not validate or names another stage
+ * @example
+ * const config = loadStageConfig('dev');
+ * new CurStage(app, config.stage, { config });
+ */
+export function loadStageConfig(stage: string = DEFAULT_STAGE_NAME, configDir: string = CONFIG_DIR): StageConfig {
+  if (!stageName.safeParse(stage).success) throw new StageConfigError(`'${stage}' is not a valid stage name`);
+  const file = `${configDir}/${stage}.json`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StageConfigError(`cannot read the config of stage '${stage}' from ${file}`, { cause: error });
+  }
+  const config = parseStageConfig(raw, file);
+  if (config.stage !== stage) {
+    throw new StageConfigError(`${file} declares stage '${config.stage}'; the file of stage '${stage}' must declare '${stage}'`);
+  }
+  return config;
+}

@@ -1,0 +1,52 @@
+import { Stage } from 'aws-cdk-lib';
+import type { StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AppName } from '../config/apps';
+import { APP_NAMES, APP_SPECS } from '../config/apps';
+import { PlatformNames } from '../config/platform-names';
+import type { StageConfig } from '../config/stage-config';
+import { AppStack } from '../stacks/app-stack';
+import { PlatformStack } from '../stacks/platform-stack';
+
+/** Properties of {@link CurStage}. */
+export interface CurStageProps extends StageProps {
+  readonly config: StageConfig;
+  /**
+   * The folder holding every app's bundle folder.
+   * @default `dist/apps`
+   */
+  readonly appDistDir?: string;
+}
+
+/**
+ * One deployment of the platform (dev, uat, prod): the platform stack and one stack per app, all in the account and
+ * region of the stage config. Stack names are `cur-<stage>-platform` and `cur-<stage>-<app>`.
+ */
+export class CurStage extends Stage {
+  public readonly names: PlatformNames;
+  public readonly platform: PlatformStack;
+  public readonly apps: Readonly<Record<AppName, AppStack>>;
+
+  constructor(scope: Construct, id: string, props: CurStageProps) {
+    const { config } = props;
+    super(scope, id, { env: { account: config.account, region: config.region }, ...props });
+    this.names = new PlatformNames(config);
+    this.platform = new PlatformStack(this, 'platform', { stackName: this.names.platformStackName(), config, names: this.names });
+    const apps = {} as Record<AppName, AppStack>;
+    for (const app of APP_NAMES) {
+      const stack = new AppStack(this, app, {
+        stackName: this.names.appStackName(app),
+        config,
+        names: this.names,
+        app,
+        spec: APP_SPECS[app],
+        ...(props.appDistDir === undefined ? {} : { bundleDir: `${props.appDistDir}/${app}` }),
+      });
+      // No CloudFormation references between the stacks; the order only makes `cdk deploy --all` deploy the
+      // platform first.
+      stack.addStackDependency(this.platform, `${app} uses the keys, buckets, tables and topics of the platform stack`);
+      apps[app] = stack;
+    }
+    this.apps = apps;
+  }
+}

@@ -1,0 +1,68 @@
+import { Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+
+/** One acknowledgement as recorded in construct metadata by `Validations.of(scope).acknowledge`. */
+export interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** What one AwsSolutions run found. */
+export interface NagRun {
+  /** Unacknowledged findings, as `<rule or finding id> at <construct path> (<severity>)`. */
+  readonly findings: readonly string[];
+  /** Acknowledgements that suppressed at least one finding, as `<path>|<id>`. */
+  readonly usedAcknowledgements: ReadonlySet<string>;
+}
+
+const stripPrefix = (id: string): string => id.replace(/^annotation::/i, '');
+
+/** Every acknowledgement recorded under a scope. */
+export function acknowledgementsUnder(scope: IConstruct): Acknowledgement[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: stripPrefix(id), reason })),
+      ),
+  );
+}
+
+/** The nearest construct (the resource or an ancestor) that acknowledges a rule id, as cdk-nag looks it up. */
+function acknowledgingConstruct(resource: IConstruct, ruleId: string): IConstruct | undefined {
+  for (let current: IConstruct | undefined = resource; current; current = current.node.scope) {
+    const found = current.node.metadata.some(
+      (entry) =>
+        entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+        Object.keys(entry.data as Record<string, string>).map(stripPrefix).includes(ruleId),
+    );
+    if (found) return current;
+  }
+  return undefined;
+}
+
+/**
+ * Runs the AwsSolutions pack over a synthesized scope, the way `cdk synth` does, and records which acknowledgements
+ * were needed, so a test can fail on a stale one.
+ */
+export function runAwsSolutions(scope: IConstruct): NagRun {
+  const pack = new AwsSolutionsChecks();
+  const used = new Set<string>();
+  // cdk-nag keeps its acknowledgement lookup private; wrapping it is the only way to learn which ones were used.
+  const internals = pack as unknown as { isAcknowledged(resource: CfnResource, ruleId: string): boolean };
+  const isAcknowledged = internals.isAcknowledged.bind(pack);
+  internals.isAcknowledged = (resource, ruleId) => {
+    const acknowledged = isAcknowledged(resource, ruleId);
+    const owner = acknowledged ? acknowledgingConstruct(resource, ruleId) : undefined;
+    if (owner) used.add(`${owner.node.path}|${ruleId}`);
+    return acknowledged;
+  };
+  const report = pack.validateScope(scope);
+  const findings = report.violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath ?? '?'} (${violation.severity ?? '?'})`),
+  );
+  return { findings, usedAcknowledgements: used };
+}

@@ -1,0 +1,84 @@
+import { DATASETS, ZONES, ZONE_DESCRIPTIONS } from '@cur/contracts';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUED_FORMAT_ZONES, PARQUET_STORAGE } from '../../src/constructs/data-catalog';
+import type { SynthesizedStage } from '../helpers/synth-stage';
+import { synthStage } from '../helpers/synth-stage';
+import { props, resourcesOfType } from '../helpers/template-queries';
+
+interface TableProps {
+  DatabaseName: string;
+  TableInput: {
+    Name: string;
+    TableType: string;
+    PartitionKeys: { Name: string; Type: string }[];
+    StorageDescriptor: {
+      Location: string;
+      InputFormat: string;
+      OutputFormat: string;
+      SerdeInfo: { SerializationLibrary: string };
+      Columns: { Name: string; Type: string; Comment: string }[];
+    };
+  };
+}
+
+describe('Construct: DataCatalog', () => {
+  let synth: SynthesizedStage;
+  let tables: TableProps[];
+  beforeAll(() => {
+    synth = synthStage();
+    tables = Object.values(resourcesOfType(synth.template('platform'), 'AWS::Glue::Table')).map((table) => props<TableProps>(table));
+  });
+  afterAll(() => synth.dispose());
+
+  it('creates a Glue database per zone, located in its bucket, with no IAMAllowedPrincipals default', () => {
+    const template = synth.template('platform');
+
+    template.resourceCountIs('AWS::Glue::Database', ZONES.length);
+    for (const zone of ZONES) {
+      template.hasResourceProperties('AWS::Glue::Database', {
+        CatalogId: synth.config.account,
+        DatabaseInput: Match.objectLike({
+          Name: `cur_dev_${zone}`,
+          Description: ZONE_DESCRIPTIONS[zone],
+          LocationUri: `s3://cur-dev-${zone}/`,
+          CreateTableDefaultPermissions: [],
+        }),
+      });
+    }
+  });
+
+  const expectedTables = Object.values(DATASETS).flatMap((dataset) =>
+    dataset.zones.filter((zone) => CATALOGUED_FORMAT_ZONES.includes(zone)).map((zone) => ({ dataset, zone })),
+  );
+
+  it('catalogues every contracts dataset in every Parquet zone it declares, and nothing else', () => {
+    expect(expectedTables.length).toBeGreaterThan(0);
+    expect(tables.map((table) => `${table.DatabaseName}.${table.TableInput.Name}`).sort()).toEqual(
+      expectedTables.map(({ dataset, zone }) => `cur_dev_${zone}.${dataset.name}`).sort(),
+    );
+    expect(tables.some((table) => table.DatabaseName === 'cur_dev_landing')).toBe(false);
+  });
+
+  it.each(expectedTables.map(({ dataset, zone }) => [`${zone}.${dataset.name}`, dataset, zone] as const))(
+    '%s has the contracts columns in order, the partition keys and the Parquet SerDe',
+    (_name, dataset, zone) => {
+      const table = tables.find((candidate) => candidate.DatabaseName === `cur_dev_${zone}` && candidate.TableInput.Name === dataset.name);
+      const input = table?.TableInput;
+
+      expect(input?.StorageDescriptor.Columns.map(({ Name, Type }) => ({ name: Name, type: Type }))).toEqual(
+        dataset.columns.map(({ name, type }) => ({ name, type })),
+      );
+      expect(input?.PartitionKeys.map(({ Name, Type }) => ({ name: Name, type: Type }))).toEqual(
+        dataset.partitionColumns.map(({ name, type }) => ({ name, type })),
+      );
+      expect(input?.TableType).toBe('EXTERNAL_TABLE');
+      expect(input?.StorageDescriptor).toMatchObject({
+        Location: `s3://cur-dev-${zone}/${dataset.name}/`,
+        InputFormat: PARQUET_STORAGE.inputFormat,
+        OutputFormat: PARQUET_STORAGE.outputFormat,
+        SerdeInfo: { SerializationLibrary: PARQUET_STORAGE.serializationLibrary },
+      });
+    },
+  );
+});
