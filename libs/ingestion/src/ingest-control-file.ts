@@ -58,7 +58,7 @@ export async function ingestControlFile(deps: IngestionDependencies, controlKey:
     if (!head) throw new BatchRejectedError('MISSING_DATA_FILE', `${control.file} is not in the landing zone beside ${fileName}`);
     const verified = await verifyDataFile(control, dataset, await deps.landing.getStream(dataKey));
     const batch: BatchAccepted = { batchId, dataset: control.dataset, businessDate: control.businessDate, rowCount: verified.rowCount, dataKey, controlKey };
-    const claim = await deps.ledger.claim({ batchId, dataset: control.dataset, businessDate: control.businessDate, sha256: verified.sha256, rowCount: verified.rowCount, acceptedAt: at });
+    const claim = await deps.ledger.claim({ batchId, dataset: control.dataset, businessDate: control.businessDate, sha256: verified.sha256, rowCount: verified.rowCount, acceptedAt: at, dataKey, controlKey });
     if (claim.kind === 'duplicate') {
       await deps.ledger.recordAttempt({ attemptId, batchId, at, outcome: 'duplicate' });
       deps.logger.info('batch already ingested; nothing to do', { batchId, dataset: control.dataset, businessDate: control.businessDate });

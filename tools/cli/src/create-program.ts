@@ -6,6 +6,7 @@ import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
 import { registerIngestCommands } from './commands/ingest-commands';
 import { registerInvokeCommand } from './commands/invoke-command';
+import { registerRunCommand } from './commands/run-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerMaskCommands } from './commands/mask-commands';
 import { registerStatusCommand } from './commands/status-command';
@@ -32,6 +33,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerDatasetsCommand(program, getContext);
   registerStatusCommand(program, getContext);
   registerIngestCommands(program, getContext);
+  registerRunCommand(program, getContext);
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);
   registerInvokeCommand(program, getContext);

@@ -19,6 +19,9 @@ export interface BatchRecord {
   readonly rowCount: number;
   readonly acceptedAt: string;
   readonly attempts: number;
+  /** Where the batch waits in landing until the mask step consumes it. */
+  readonly dataKey: string;
+  readonly controlKey: string;
 }
 
 /** One arrival of a batch, whatever came of it. */

@@ -39,7 +39,7 @@ describe('pushBatches', () => {
     await write(files);
     const ledger = new BatchLedger(runtime.keyValueStore);
     const { createHash } = await import('node:crypto');
-    await ledger.claim({ batchId: 'customer_profile/2026-11-25', dataset: 'customer_profile', businessDate: '2026-11-25', sha256: createHash('sha256').update(files.data).digest('hex'), rowCount: 3, acceptedAt: '2026-11-26T00:00:00Z' });
+    await ledger.claim({ batchId: 'customer_profile/2026-11-25', dataset: 'customer_profile', businessDate: '2026-11-25', sha256: createHash('sha256').update(files.data).digest('hex'), rowCount: 3, acceptedAt: '2026-11-26T00:00:00Z', dataKey: 'incoming/customer_profile/customer_profile_20261125.csv', controlKey: 'incoming/customer_profile/customer_profile_20261125.ctl' });
     expect(await pushBatches(dir, runtime.blobStore('landing'), { ledger })).toEqual([expect.objectContaining({ status: 'skipped' })]);
   });
 

@@ -1,0 +1,17 @@
+export { PIPELINE_STEPS } from './pipeline-definition';
+export type { PipelineStep } from './pipeline-definition';
+export { runPipeline } from './run-pipeline';
+export type { PipelineDependencies, PipelineRun, StepRun, RunPipelineOptions } from './run-pipeline';
+export { ManifestStore, ManifestSchema, manifestKey } from './lake/manifest';
+export type { Manifest } from './lake/manifest';
+export { DUCKDB_DIALECT, SPARK_DIALECT } from './sql/sql-dialect';
+export type { SqlDialect } from './sql/sql-dialect';
+export { buildTransformSql, cleanText, NULL_SENTINELS } from './sql/transform-sql';
+export { customerFeaturesSql, customerTagsSql, FX_TO_TWD } from './sql/consumption-sql';
+export { tagMetricsSql, segmentMetricsSql } from './sql/mart-sql';
+export { TAG_DEFINITIONS, TagDefinitionSchema } from './tags/tag-definitions';
+export type { TagDefinition } from './tags/tag-definitions';
+export { runMaskStep, ROW_NUMBER_COLUMN } from './steps/mask-step';
+export { runTransformStep, rejectsDatasetOf } from './steps/transform-step';
+export { runConsumptionStep } from './steps/consumption-step';
+export { runMartStep } from './steps/mart-step';

@@ -1,0 +1,42 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BlobStore, SqlEngine } from '@cur/platform';
+
+/** What one written output file is. */
+export interface WrittenFile {
+  readonly key: string;
+  readonly rowCount: number;
+  readonly sha256: string;
+}
+
+/**
+ * Writes a query's result as one Parquet file into a zone: the engine writes a local temporary file, the blob store
+ * puts it atomically under a name derived from its content hash, so a rerun of the same input writes the same key
+ * and a half-finished run leaves at most an unreferenced file, never a changed one.
+ */
+export async function writeZoneFile(engine: SqlEngine, store: BlobStore, sql: string, keyPrefix: string): Promise<WrittenFile> {
+  const dir = await mkdtemp(join(tmpdir(), 'cur-step-'));
+  const file = join(dir, `${randomUUID()}.parquet`);
+  try {
+    const rowCount = await engine.writeParquet(sql, file);
+    const sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
+    const key = `${keyPrefix}part-${sha256.slice(0, 16)}.parquet`;
+    await store.put(key, createReadStream(file), { sha256 });
+    return { key, rowCount, sha256 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The key prefix of a dataset's partition in its zone bucket. */
+export function partitionPrefix(dataset: string, businessDate: string): string {
+  return `${dataset}/business_date=${businessDate}/`;
+}
+
+/** A stable hash of a dataset's column list, recorded in manifests to catch schema drift. */
+export function schemaSha256(columns: readonly { name: string; type: string }[]): string {
+  return createHash('sha256').update(JSON.stringify(columns.map((column) => [column.name, column.type]))).digest('hex');
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ZONES } from '@cur/contracts';
+import type { BlobStore } from '@cur/platform';
+import { isCurError } from '@cur/platform';
+
+/**
+ * A published output: which files make up a dataset's partition, how many rows, what they hash to, and what they
+ * were made from. Readers only ever look at files a manifest names, so an output is visible whole or not at all.
+ */
+export const ManifestSchema = z.object({
+  dataset: z.string(),
+  zone: z.enum(ZONES),
+  businessDate: z.iso.date(),
+  step: z.string(),
+  runId: z.string(),
+  files: z.array(z.string()),
+  rowCount: z.number().int().nonnegative(),
+  contentSha256: z.string(),
+  schemaSha256: z.string(),
+  inputs: z.array(z.string()),
+  counts: z.record(z.string(), z.number()).default({}),
+  keyVersions: z.record(z.string(), z.number()).default({}),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+});
+
+/** A manifest. */
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+/** The key of a partition's manifest in the system bucket. */
+export function manifestKey(zone: string, dataset: string, businessDate: string): string {
+  return `manifests/${zone}/${dataset}/business_date=${businessDate}.json`;
+}
+
+/** Reads and writes manifests in the system bucket. */
+export class ManifestStore {
+  readonly #system: BlobStore;
+
+  constructor(system: BlobStore) {
+    this.#system = system;
+  }
+
+  /** Publishes a manifest: the moment its files become the partition's content. */
+  async publish(manifest: Manifest): Promise<string> {
+    const key = manifestKey(manifest.zone, manifest.dataset, manifest.businessDate);
+    await this.#system.put(key, `${JSON.stringify(ManifestSchema.parse(manifest), null, 2)}\n`, { contentType: 'application/json' });
+    return key;
+  }
+
+  async get(zone: string, dataset: string, businessDate: string): Promise<Manifest | undefined> {
+    try {
+      const bytes = await this.#system.get(manifestKey(zone, dataset, businessDate));
+      return ManifestSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    } catch (error) {
+      if (isCurError(error, 'NOT_FOUND')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every published manifest of a dataset in a zone, oldest business date first. */
+  async list(zone: string, dataset: string): Promise<Manifest[]> {
+    const manifests: Manifest[] = [];
+    for await (const info of this.#system.list(`manifests/${zone}/${dataset}/`)) {
+      manifests.push(ManifestSchema.parse(JSON.parse(Buffer.from(await this.#system.get(info.key)).toString('utf8'))));
+    }
+    return manifests.sort((a, b) => a.businessDate.localeCompare(b.businessDate));
+  }
+}

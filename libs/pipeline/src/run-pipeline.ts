@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { BatchAccepted } from '@cur/contracts';
+import { DATASET_NAMES } from '@cur/contracts';
+import type { BatchLedger } from '@cur/ingestion';
+import type { MaskerDependencies } from '@cur/masking';
+import type { BlobStore, EventPublisher, Notifier, SqlEngine } from '@cur/platform';
+import { isCurError } from '@cur/platform';
+import type { MaskingPolicy } from '@cur/policy';
+import { ManifestStore, type Manifest } from './lake/manifest';
+import { manifestKey } from './lake/manifest';
+import type { SqlDialect } from './sql/sql-dialect';
+import { runConsumptionStep } from './steps/consumption-step';
+import { runMartStep } from './steps/mart-step';
+import { runMaskStep } from './steps/mask-step';
+import { runTransformStep } from './steps/transform-step';
+import type { TagDefinition } from './tags/tag-definitions';
+
+/** Everything the pipeline runs with. */
+export interface PipelineDependencies {
+  readonly buckets: { readonly landing: BlobStore; readonly raw: BlobStore; readonly transformed: BlobStore; readonly consumption: BlobStore; readonly mart: BlobStore; readonly system: BlobStore };
+  readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
+  readonly ledger: BatchLedger;
+  readonly engine: SqlEngine;
+  readonly dialect: SqlDialect;
+  readonly policy: MaskingPolicy;
+  readonly maskers: MaskerDependencies;
+  readonly tags: readonly TagDefinition[];
+  readonly notifier: Notifier;
+  readonly events: EventPublisher;
+}
+
+/** The status of one step run. */
+export interface StepRun {
+  readonly step: string;
+  readonly target: string;
+  readonly status: 'succeeded' | 'failed' | 'skipped';
+  readonly attempts: number;
+  readonly durationMs: number;
+  readonly rowCount?: number;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly errorCode?: string;
+  readonly error?: string;
+}
+
+/** A whole run: written to the system bucket as `runs/<runId>.json`. */
+export interface PipelineRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly businessDates: string[];
+  readonly steps: StepRun[];
+  readonly status: 'succeeded' | 'failed';
+}
+
+/** Options of {@link runPipeline}. */
+export interface RunPipelineOptions {
+  /** Re-run transform, consumption and mart for this date even if no new batch arrived. */
+  readonly businessDate?: string;
+  /** Attempts per step before it counts as failed. @default 3 */
+  readonly attempts?: number;
+  /** First retry delay; doubles each time. @default 200 ms */
+  readonly backoffMs?: number;
+  readonly onStep?: (step: StepRun) => void;
+}
+
+/**
+ * Runs the pipeline in dependency order: mask every accepted batch, then for each business date touched transform
+ * each source dataset, build the consumption layer and the mart. Each step retries with backoff; a step that still
+ * fails stops what depends on it, is recorded in the run log, and is notified on the pipeline-failures topic.
+ */
+export async function runPipeline(deps: PipelineDependencies, options: RunPipelineOptions = {}): Promise<PipelineRun> {
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+  const startedAt = new Date().toISOString();
+  const manifests = new ManifestStore(deps.buckets.system);
+  const steps: StepRun[] = [];
+  const attempts = options.attempts ?? 3;
+  const backoff = options.backoffMs ?? 200;
+
+  const run = async <T>(step: string, target: string, work: () => Promise<T>, describe: (result: T) => Partial<StepRun>): Promise<T | undefined> => {
+    const started = Date.now();
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      try {
+        const result = await work();
+        const entry: StepRun = { step, target, status: 'succeeded', attempts: attempt, durationMs: Date.now() - started, ...describe(result) };
+        steps.push(entry);
+        options.onStep?.(entry);
+        return result;
+      } catch (error) {
+        lastError = error;
+        // Input that is missing or broken will not appear by retrying.
+        if (isCurError(error) && ['INPUT_MISSING', 'ACCOUNTING_BROKEN', 'VALIDATION_FAILED'].includes(error.code)) break;
+        if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** (attempt - 1)));
+      }
+    }
+    const code = isCurError(lastError) ? lastError.code : 'STEP_FAILED';
+    const message = lastError instanceof Error ? lastError.message : String(lastError);
+    const entry: StepRun = { step, target, status: 'failed', attempts, durationMs: Date.now() - started, errorCode: code, error: message };
+    steps.push(entry);
+    options.onStep?.(entry);
+    await deps.notifier
+      .publish('pipeline-failures', { subject: `CUR pipeline: ${step} failed for ${target}`.slice(0, 100), body: `Run ${runId}: step ${step} for ${target} failed after ${entry.attempts} attempt(s) with ${code}. See cur status and runs/${runId}.json.`, attributes: { step, code } })
+      .catch(() => undefined);
+    return undefined;
+  };
+  const skip = (step: string, target: string, reason: string): void => {
+    const entry: StepRun = { step, target, status: 'skipped', attempts: 0, durationMs: 0, error: reason };
+    steps.push(entry);
+    options.onStep?.(entry);
+  };
+
+  // 1. mask every accepted batch (landing -> raw)
+  const dates = new Set<string>(options.businessDate ? [options.businessDate] : []);
+  for (const { record } of await deps.ledger.list()) {
+    if (record?.status !== 'ACCEPTED') continue;
+    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+    const masked = await run('mask', batch.batchId, () => runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId }, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+    if (masked) dates.add(batch.businessDate);
+    else await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+  }
+
+  // 2. per business date: transform -> consumption -> mart
+  for (const businessDate of [...dates].sort()) {
+    let transformedAll = true;
+    for (const dataset of DATASET_NAMES) {
+      if (!(await manifests.get('raw', dataset, businessDate))) {
+        skip('transform', `${dataset}/${businessDate}`, 'no raw partition for this date');
+        continue;
+      }
+      const done = await run('transform', `${dataset}/${businessDate}`, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+      if (!done) transformedAll = false;
+    }
+    if (!transformedAll) {
+      skip('consumption', businessDate, 'a transform step failed');
+      skip('mart', businessDate, 'a transform step failed');
+      continue;
+    }
+    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    if (!consumption) {
+      skip('mart', businessDate, 'the consumption step failed');
+      continue;
+    }
+    for (const manifest of consumption) {
+      await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
+    }
+    await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+  }
+
+  const result: PipelineRun = {
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    businessDates: [...dates].sort(),
+    steps,
+    status: steps.some((step) => step.status === 'failed') ? 'failed' : 'succeeded',
+  };
+  await deps.buckets.system.put(`runs/${runId}.json`, `${JSON.stringify(result, null, 2)}\n`, { contentType: 'application/json' });
+  return result;
+}

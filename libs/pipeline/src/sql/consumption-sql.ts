@@ -1,0 +1,89 @@
+import { quote } from './sql-dialect';
+import type { TagDefinition } from '../tags/tag-definitions';
+
+/** Reference exchange rates to TWD for AUM and spend features; a real deployment reads the bank's daily rates. */
+export const FX_TO_TWD: Readonly<Record<string, number>> = { TWD: 1, USD: 31.5, JPY: 0.21, EUR: 34.2, CNY: 4.35 };
+
+const fxValues = (): string =>
+  Object.entries(FX_TO_TWD)
+    .map(([currency, rate]) => `(${quote(currency)}, CAST(${rate} AS DECIMAL(18,6)))`)
+    .join(', ');
+
+/**
+ * customer_features as of a business date, over the views `t_customer_profile` (that date), `t_account_balance`
+ * (that date), `t_card_transaction` and `t_digital_activity` (up to 183 days back). One row per customer.
+ */
+export function customerFeaturesSql(businessDate: string): string {
+  const asOf = `DATE ${quote(businessDate)}`;
+  return `
+WITH fx AS (SELECT * FROM (VALUES ${fxValues()}) AS rates(currency, rate)),
+profile AS (SELECT * FROM t_customer_profile),
+balances AS (
+  SELECT b.cust_id,
+    SUM(CASE WHEN b.product_type IN ('SAVINGS', 'TIME_DEPOSIT') THEN b.balance * fx.rate ELSE 0 END) AS aum_deposit,
+    SUM(CASE WHEN b.product_type IN ('FUND', 'INSURANCE') THEN b.balance * fx.rate ELSE 0 END) AS aum_investment,
+    SUM(CASE WHEN b.product_type = 'LOAN' THEN b.balance * fx.rate ELSE 0 END) AS loan_balance
+  FROM t_account_balance b JOIN fx ON fx.currency = b.currency
+  GROUP BY b.cust_id),
+spend AS (
+  SELECT c.cust_id, CAST(c.txn_time AS DATE) AS txn_date, c.merchant_category, c.amount * fx.rate AS amount_twd
+  FROM t_card_transaction c JOIN fx ON fx.currency = c.currency
+  WHERE CAST(c.txn_time AS DATE) > ${asOf} - INTERVAL 183 DAY AND CAST(c.txn_time AS DATE) <= ${asOf}),
+card AS (
+  SELECT cust_id,
+    SUM(CASE WHEN txn_date > ${asOf} - INTERVAL 30 DAY THEN amount_twd ELSE 0 END) AS card_spend_1m,
+    SUM(CASE WHEN txn_date > ${asOf} - INTERVAL 91 DAY THEN amount_twd ELSE 0 END) AS card_spend_3m,
+    SUM(amount_twd) AS card_spend_6m,
+    SUM(CASE WHEN txn_date > ${asOf} - INTERVAL 30 DAY THEN 1 ELSE 0 END) AS card_txn_count_1m
+  FROM spend GROUP BY cust_id),
+mcc AS (
+  SELECT cust_id, merchant_category, ROW_NUMBER() OVER (PARTITION BY cust_id ORDER BY SUM(amount_twd) DESC, merchant_category) AS rank_1m
+  FROM spend WHERE txn_date > ${asOf} - INTERVAL 30 DAY GROUP BY cust_id, merchant_category),
+digital AS (
+  SELECT cust_id, COUNT(*) AS digital_events_30d,
+    SUM(CASE WHEN event_type = 'LOGIN' THEN 1 ELSE 0 END) AS digital_logins_30d,
+    AVG(CASE WHEN channel = 'APP' THEN 1.0 ELSE 0.0 END) AS app_share
+  FROM t_digital_activity
+  WHERE CAST(event_time AS DATE) > ${asOf} - INTERVAL 30 DAY AND CAST(event_time AS DATE) <= ${asOf}
+  GROUP BY cust_id),
+features AS (
+  SELECT p.cust_id,
+    CASE WHEN p.birth_date IS NULL THEN NULL
+      WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 18 THEN '0-17'
+      WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 25 THEN '18-24'
+      WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 35 THEN '25-34'
+      WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 45 THEN '35-44'
+      WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 55 THEN '45-54'
+      WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 65 THEN '55-64'
+      ELSE '65+' END AS age_band,
+    p.gender, p.branch_code, p.risk_level,
+    CAST((year(${asOf}) - year(p.open_date)) * 12 + month(${asOf}) - month(p.open_date) AS INTEGER) AS tenure_months,
+    CAST(COALESCE(b.aum_deposit, 0) + COALESCE(b.aum_investment, 0) AS DECIMAL(18,2)) AS aum_total,
+    CAST(COALESCE(b.aum_deposit, 0) AS DECIMAL(18,2)) AS aum_deposit,
+    CAST(COALESCE(b.aum_investment, 0) AS DECIMAL(18,2)) AS aum_investment,
+    CAST(COALESCE(b.loan_balance, 0) AS DECIMAL(18,2)) AS loan_balance,
+    CAST(COALESCE(c.card_spend_1m, 0) AS DECIMAL(18,2)) AS card_spend_1m,
+    CAST(COALESCE(c.card_spend_3m, 0) AS DECIMAL(18,2)) AS card_spend_3m,
+    CAST(COALESCE(c.card_spend_6m, 0) AS DECIMAL(18,2)) AS card_spend_6m,
+    CAST(COALESCE(c.card_txn_count_1m, 0) AS INTEGER) AS card_txn_count_1m,
+    m.merchant_category AS top_mcc_1m,
+    CAST(COALESCE(d.digital_events_30d, 0) AS INTEGER) AS digital_events_30d,
+    CAST(COALESCE(d.digital_logins_30d, 0) AS INTEGER) AS digital_logins_30d,
+    CAST(d.app_share AS DOUBLE) AS app_share
+  FROM profile p
+  LEFT JOIN balances b ON b.cust_id = p.cust_id
+  LEFT JOIN card c ON c.cust_id = p.cust_id
+  LEFT JOIN mcc m ON m.cust_id = p.cust_id AND m.rank_1m = 1
+  LEFT JOIN digital d ON d.cust_id = p.cust_id)
+SELECT *,
+  CASE WHEN aum_total >= 30000000 THEN 'PRIVATE' WHEN aum_total >= 3000000 THEN 'AFFLUENT' WHEN aum_total >= 1000000 THEN 'MASS_AFFLUENT' ELSE 'MASS' END AS segment,
+  ${asOf} AS business_date
+FROM features
+ORDER BY cust_id`;
+}
+
+/** customer_tags: one row per customer and tag whose predicate holds, over the view `f_customer_features`. */
+export function customerTagsSql(tags: readonly TagDefinition[], businessDate: string): string {
+  const unions = tags.map((tag) => `SELECT cust_id, ${quote(tag.name)} AS tag FROM f_customer_features WHERE ${tag.predicate}`).join('\nUNION ALL\n');
+  return `SELECT cust_id, tag, DATE ${quote(businessDate)} AS business_date FROM (${unions}) tagged ORDER BY cust_id, tag`;
+}

@@ -1,0 +1,114 @@
+import type { ColumnSpec, DatasetSpec } from '@cur/contracts';
+import type { MaskingPolicy, Treatment } from '@cur/policy';
+import type { SqlDialect } from './sql-dialect';
+import { quote } from './sql-dialect';
+
+const FULL_WIDTH = '０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ　．－，';
+const HALF_WIDTH = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .-,';
+
+/** Values extracts use for "no value". */
+export const NULL_SENTINELS = ['', 'NULL', 'null', 'N/A', '-'] as const;
+
+/** The token shapes a masked identifier must have after masking; a sealed (dirty) value does not. */
+const TOKEN_PATTERNS: Record<string, string> = {
+  national_id: '[A-Z][1289][0-9]{8}',
+  mobile: '09[0-9]{8}',
+  digits: '[0-9]{6,36}',
+};
+
+/** Full-width to half-width, trim, sentinels to null: the cleanup every text value gets. */
+export function cleanText(expression: string): string {
+  let cleaned = `TRIM(translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}))`;
+  for (const sentinel of NULL_SENTINELS) cleaned = `NULLIF(${cleaned}, ${quote(sentinel)})`;
+  return cleaned;
+}
+
+/**
+ * How one column is typed and checked, written over two names: `text` is the cleaned text of the column (stage 1),
+ * `typed` the typed value (stage 2). Keeping the stages apart keeps each expression small.
+ */
+interface ColumnRule {
+  readonly typed: (text: string) => string;
+  /** True when the text is present but not usable. */
+  readonly invalid?: { readonly condition: (text: string, typed: string) => string; readonly reason: string };
+}
+
+function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialect): ColumnRule {
+  const asIs = (text: string): string => text;
+  if (treatment.method === 'ff1') {
+    const pattern = TOKEN_PATTERNS[treatment.params.format] ?? '.*';
+    return { typed: asIs, invalid: { condition: (text) => `NOT ${dialect.fullMatch(text, pattern)}`, reason: 'INVALID_IDENTIFIER' } };
+  }
+  if (treatment.method === 'generalize') {
+    return { typed: asIs, invalid: { condition: (text) => `${text} = '(unreadable)'`, reason: treatment.params.generaliser === 'city_district' ? 'INVALID_ADDRESS' : 'INVALID_DATE' } };
+  }
+  if (treatment.method !== 'plaintext') return { typed: asIs };
+  const unparsed = (_text: string, typed: string): string => `${typed} IS NULL`;
+  if (column.allowedValues) {
+    const allowed = column.allowedValues.map(quote).join(', ');
+    return { typed: (text) => `UPPER(${text})`, invalid: { condition: (_text, typed) => `${typed} NOT IN (${allowed})`, reason: 'INVALID_VALUE' } };
+  }
+  if (column.type === 'int' || column.type === 'bigint') {
+    const range = column.range;
+    return {
+      typed: (text) => `TRY_CAST(replace(${text}, ',', '') AS ${column.type === 'int' ? 'INTEGER' : 'BIGINT'})`,
+      invalid: { condition: (_text, typed) => `${typed} IS NULL${range ? ` OR ${typed} < ${range.min} OR ${typed} > ${range.max}` : ''}`, reason: 'INVALID_NUMBER' },
+    };
+  }
+  if (column.type.startsWith('decimal')) {
+    return { typed: (text) => `TRY_CAST(replace(${text}, ',', '') AS ${column.type.toUpperCase()})`, invalid: { condition: unparsed, reason: 'INVALID_NUMBER' } };
+  }
+  if (column.type === 'date' && column.sourceFormat === 'roc_date') {
+    // YYYMMDD (or YYMMDD) in the ROC calendar: year + 1911.
+    const iso = (text: string): string =>
+      `concat(CAST(CAST(substr(${text}, 1, length(${text}) - 4) AS INTEGER) + 1911 AS VARCHAR), '-', substr(${text}, length(${text}) - 3, 2), '-', substr(${text}, length(${text}) - 1, 2))`;
+    return {
+      typed: (text) => `CASE WHEN ${dialect.fullMatch(text, '[0-9]{6,7}')} THEN TRY_CAST(${iso(text)} AS DATE) END`,
+      invalid: { condition: unparsed, reason: 'INVALID_DATE' },
+    };
+  }
+  if (column.type === 'date') return { typed: (text) => `TRY_CAST(${text} AS DATE)`, invalid: { condition: unparsed, reason: 'INVALID_DATE' } };
+  if (column.type === 'timestamp') return { typed: (text) => `TRY_CAST(${text} AS TIMESTAMP)`, invalid: { condition: unparsed, reason: 'INVALID_TIMESTAMP' } };
+  return { typed: asIs };
+}
+
+/** The SQL of the transform step for one source dataset, over the view `raw_<dataset>`. */
+export interface TransformSql {
+  /** Every raw row with its cleaned columns and its first problem, if any (`reject_reason`, `reject_column`). */
+  readonly checked: string;
+  /** The rows that pass, de-duplicated on the primary key (first by source row wins), typed. */
+  readonly accepted: string;
+  /** One row per rejected raw row: the reason and the column, no values. */
+  readonly rejects: (batchId: string) => string;
+}
+
+/**
+ * Builds the transform step's SQL from the dataset's declaration and its storage treatments: types, trim, full-width
+ * to half-width, ROC dates to ISO, null sentinels, allowed values, token shapes, required columns, de-duplication.
+ * Each raw row ends up in exactly one of accepted, rejected or duplicate, which is what the accounting checks.
+ */
+export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, dialect: SqlDialect): TransformSql {
+  const rules = dataset.columns.map((column) => ({ column, rule: columnRule(column, policy.storageTreatmentFor(dataset.name, column.name), dialect) }));
+  const text = (name: string): string => `${name}__text`;
+  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${cleanText(column.name)} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
+  const typed = `SELECT *, ${rules.map(({ column, rule }) => `${rule.typed(text(column.name))} AS ${column.name}`).join(', ')} FROM (${cleaned}) cleaned`;
+  const checks: string[] = [];
+  for (const { column, rule } of rules) {
+    if (!column.nullable) checks.push(`WHEN ${text(column.name)} IS NULL THEN 'MISSING_VALUE|${column.name}'`);
+    if (rule.invalid) checks.push(`WHEN ${text(column.name)} IS NOT NULL AND (${rule.invalid.condition(text(column.name), column.name)}) THEN '${rule.invalid.reason}|${column.name}'`);
+  }
+  const problem = checks.length > 0 ? `CASE ${checks.join(' ')} END` : 'CAST(NULL AS VARCHAR)';
+  const checked = `SELECT *, ${problem} AS problem FROM (${typed}) typed`;
+  const key = dataset.primaryKey.join(', ');
+  const ranked = `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY source_row) AS duplicate_rank FROM (${checked}) checked WHERE problem IS NULL`;
+  const columns = dataset.columns.map((column) => column.name).join(', ');
+  return {
+    checked,
+    accepted: `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM (${ranked}) ranked WHERE duplicate_rank = 1 ORDER BY ${key}`,
+    rejects: (batchId) =>
+      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, split_part(problem, '|', 2) AS column_name, CAST(business_date AS DATE) AS business_date FROM (${checked}) checked WHERE problem IS NOT NULL
+       UNION ALL
+       SELECT ${quote(batchId)}, ${quote(dataset.name)}, source_row, 'DUPLICATE', NULL, CAST(business_date AS DATE) FROM (${ranked}) ranked WHERE duplicate_rank > 1
+       ORDER BY 3`,
+  };
+}

@@ -1,0 +1,55 @@
+import { getDataset } from '@cur/contracts';
+import type { BlobStore, SqlEngine } from '@cur/platform';
+import { CurError } from '@cur/platform';
+import type { MaskingPolicy } from '@cur/policy';
+import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
+import type { Manifest, ManifestStore } from '../lake/manifest';
+import { manifestKey } from '../lake/manifest';
+import { customerFeaturesSql, customerTagsSql } from '../sql/consumption-sql';
+import type { TagDefinition } from '../tags/tag-definitions';
+import { registerDatasetView } from './dataset-views';
+
+/** What the consumption step works with. */
+export interface ConsumptionStepDependencies {
+  readonly consumption: BlobStore;
+  readonly manifests: ManifestStore;
+  readonly engine: SqlEngine;
+  readonly policy: MaskingPolicy;
+  readonly tags: readonly TagDefinition[];
+  readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
+  readonly runId: string;
+}
+
+/** How far back each behavioural dataset is read for the features. */
+const LOOKBACK_DAYS: Readonly<Record<string, number>> = { customer_profile: 0, account_balance: 0, card_transaction: 183, digital_activity: 30 };
+
+/**
+ * transformed -> consumption: customer_features (one row per customer: age band, AUM by product, card spend over
+ * 1/3/6 months, digital engagement, tenure, segment) and customer_tags (the tag definitions applied as SQL).
+ */
+export async function runConsumptionStep(deps: ConsumptionStepDependencies, businessDate: string): Promise<Manifest[]> {
+  const startedAt = new Date();
+  const inputs: string[] = [];
+  for (const [name, days] of Object.entries(LOOKBACK_DAYS)) {
+    const from = new Date(Date.parse(`${businessDate}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+    const manifests = (await deps.manifests.list('transformed', name)).filter((m) => m.businessDate >= from && m.businessDate <= businessDate);
+    inputs.push(...manifests.map((m) => manifestKey('transformed', name, m.businessDate)));
+    const dataset = getDataset(name);
+    // Masked columns are stored as text (tokens, generalisations) whatever their declared type.
+    const asText = new Set(dataset.columns.filter((c) => deps.policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name));
+    await registerDatasetView(deps.engine, `t_${name}`, manifests.flatMap((m) => m.files.map((key) => deps.locate('transformed', key))), dataset, asText);
+  }
+  if (!inputs.some((key) => key.includes('/customer_profile/'))) {
+    throw new CurError('INPUT_MISSING', `no transformed customer_profile for ${businessDate}: features need the customer list`);
+  }
+  const features = await writeZoneFile(deps.engine, deps.consumption, customerFeaturesSql(businessDate), partitionPrefix('customer_features', businessDate));
+  await deps.engine.registerParquetView('f_customer_features', [deps.locate('consumption', features.key)]);
+  const tags = await writeZoneFile(deps.engine, deps.consumption, customerTagsSql(deps.tags, businessDate), partitionPrefix('customer_tags', businessDate));
+  const common = { zone: 'consumption' as const, businessDate, step: 'consumption', runId: deps.runId, inputs, counts: {}, keyVersions: {}, startedAt: startedAt.toISOString() };
+  const published = [
+    { ...common, dataset: 'customer_features', files: [features.key], rowCount: features.rowCount, contentSha256: features.sha256, schemaSha256: schemaSha256(getDataset('customer_features').columns), durationMs: Date.now() - startedAt.getTime() },
+    { ...common, dataset: 'customer_tags', files: [tags.key], rowCount: tags.rowCount, contentSha256: tags.sha256, schemaSha256: schemaSha256(getDataset('customer_tags').columns), durationMs: Date.now() - startedAt.getTime() },
+  ];
+  for (const manifest of published) await deps.manifests.publish(manifest);
+  return published;
+}

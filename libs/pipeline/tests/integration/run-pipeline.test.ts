@@ -1,0 +1,93 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '@cur/runtime';
+import { ManifestStore, runPipeline, type PipelineRun } from '../../src/index';
+import { SOURCE_DATASETS, ingestedPlatform, pipelineDependencies, plaintextCanaries } from '../helpers/pipeline-fixture';
+
+let runtime: Runtime;
+let home: string;
+let extracts: string;
+let run: PipelineRun;
+
+beforeAll(async () => {
+  ({ runtime, home, extracts } = await ingestedPlatform({ customers: 300, days: 2, seed: 11 }));
+  const deps = await pipelineDependencies(runtime);
+  try {
+    run = await runPipeline(deps);
+  } finally {
+    await deps.engine.close();
+  }
+}, 120_000);
+afterAll(() => runtime.close());
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('runPipeline on generated extracts', () => {
+  it('masks every batch, then builds transform, consumption and mart for each business date', () => {
+    expect(run.status).toBe('succeeded');
+    expect(run.businessDates).toEqual(['2026-11-25', '2026-11-26']);
+    const by = (step: string) => run.steps.filter((s) => s.step === step && s.status === 'succeeded').length;
+    expect([by('mask'), by('transform'), by('consumption'), by('mart')]).toEqual([8, 8, 2, 2]);
+  });
+
+  it('keeps the accounting identity: rows in = rows out + rows rejected, for every batch', () => {
+    let rejected = 0;
+    for (const step of run.steps.filter((s) => s.step === 'transform')) {
+      const counts = step.counts ?? {};
+      expect(counts['rowsIn'], step.target).toBe((counts['rowsOut'] ?? 0) + (counts['rowsRejected'] ?? 0));
+      rejected += counts['rowsRejected'] ?? 0;
+    }
+    // The generator writes a small share of dirty rows; the transform step must catch some of them.
+    expect(rejected).toBeGreaterThan(0);
+  });
+
+  it('empties landing once masked and records the batches as MASKED', async () => {
+    const left: string[] = [];
+    for await (const info of runtime.blobStore('landing').list()) left.push(info.key);
+    expect(left).toEqual([]);
+  });
+
+  it('leaks no plaintext direct value and no raw quasi value into any zone, manifest, run log or notification', async () => {
+    const { sensitive, public: publicValues } = await plaintextCanaries(extracts);
+    // A raw quasi value that is also some public value (an open date equal to someone's birth date) proves nothing.
+    const canaries = [...sensitive].filter((value) => !publicValues.has(value));
+    expect(canaries.length).toBeGreaterThan(1000);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const texts: [string, string][] = [];
+    for (const file of await filesUnder(home)) {
+      const where = relative(home, file);
+      if (where.startsWith('lake/landing') || where.startsWith('lake/quarantine') || where.startsWith('dynamodb') || where.startsWith('keys')) continue;
+      if (file.endsWith('.parquet')) {
+        const rows = (await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)).getRowObjectsJson();
+        texts.push([where, JSON.stringify(rows)]);
+      } else {
+        texts.push([where, await readFile(file, 'utf8')]);
+      }
+    }
+    expect(texts.some(([where]) => where.startsWith('lake/raw'))).toBe(true);
+    const leaks = texts.flatMap(([where, text]) => canaries.filter((canary) => text.includes(canary)).map((canary) => `${where}: value of length ${canary.length}`));
+    expect(leaks).toEqual([]);
+  });
+
+  it('gives the same output hashes when rerun for the same business date, and no duplicates', async () => {
+    const manifests = new ManifestStore(runtime.blobStore('system'));
+    const before = await Promise.all(SOURCE_DATASETS.map((d) => manifests.get('transformed', d, '2026-11-26')));
+    const features = await manifests.get('consumption', 'customer_features', '2026-11-26');
+    const deps = await pipelineDependencies(runtime);
+    try {
+      const rerun = await runPipeline(deps, { businessDate: '2026-11-26' });
+      expect(rerun.status).toBe('succeeded');
+    } finally {
+      await deps.engine.close();
+    }
+    const after = await Promise.all(SOURCE_DATASETS.map((d) => manifests.get('transformed', d, '2026-11-26')));
+    expect(after.map((m) => m?.contentSha256)).toEqual(before.map((m) => m?.contentSha256));
+    expect((await manifests.get('consumption', 'customer_features', '2026-11-26'))?.contentSha256).toBe(features?.contentSha256);
+    expect(after.every((m) => m?.files.length === 1)).toBe(true);
+  });
+});

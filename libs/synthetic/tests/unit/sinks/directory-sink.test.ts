@@ -1,0 +1,39 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeToDirectory } from '../../../src/index';
+import { tempFolder } from '../../helpers/landing-files';
+
+async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield Buffer.from(part);
+}
+
+describe('Function: writeToDirectory', () => {
+  let folder: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    folder = await tempFolder();
+  });
+  afterEach(async () => {
+    await folder.cleanup();
+  });
+
+  it('creates the folder and writes the file from its chunks', async () => {
+    const dir = join(folder.dir, 'landing', 'nested');
+    await writeToDirectory(dir).write('a_20261125.csv', chunks('x,y\r\n', '1,2\r\n'));
+    expect(await readFile(join(dir, 'a_20261125.csv'), 'utf8')).toBe('x,y\r\n1,2\r\n');
+    expect(await readdir(dir)).toEqual(['a_20261125.csv']);
+  });
+
+  it('leaves neither the file nor a partial file when the chunks fail', async () => {
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('half');
+      throw new Error('generator failed');
+    }
+    await expect(writeToDirectory(folder.dir).write('a_20261125.csv', failing())).rejects.toThrow('generator failed');
+    expect(await readdir(folder.dir)).toEqual([]);
+  });
+
+  it.each(['../escape.csv', 'sub/a.csv', '.hidden'])('refuses the file name %s', async (name) => {
+    await expect(writeToDirectory(folder.dir).write(name, chunks('x'))).rejects.toThrow(RangeError);
+  });
+});
