@@ -5,6 +5,7 @@ import { createCliContext } from './cli-context';
 import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
 import { registerIngestCommands } from './commands/ingest-commands';
+import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerRunCommand } from './commands/run-command';
 import { registerKeysCommand } from './commands/keys-command';
@@ -32,6 +33,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerDemoCommand(program, getContext);
   registerDatasetsCommand(program, getContext);
   registerStatusCommand(program, getContext);
+  registerGenerateCommand(program, getContext);
   registerIngestCommands(program, getContext);
   registerRunCommand(program, getContext);
   registerMaskCommands(program, getContext);

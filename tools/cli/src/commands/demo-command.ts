@@ -1,90 +1,100 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DATASETS, ZONES } from '@cur/contracts';
+import { ALL_DATASET_NAMES, getDataset } from '@cur/contracts';
+import { createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
+import { ManifestStore } from '@cur/pipeline';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
-import { padEnd } from '../output/text-width';
+import type { Output } from '../output/console-output';
 import { renderTable } from '../output/render-table';
+import { generateExtracts } from './generate-command';
+import { describeOutcome, ingestionDependencies } from './ingest-commands';
+import { runPipelineWithProgress } from './run-command';
 
-/** The outcome of one demo stage. */
-interface StageResult {
-  readonly status: 'ok' | 'not yet';
-  readonly summary: string;
+/** The embedded default of the demo: small enough for a laptop in seconds, big enough to look like a bank. */
+export const DEMO_DEFAULTS = { customers: 10_000, days: 1, seed: 1, startDate: '2026-11-25' } as const;
+
+/** Runs one stage, printing its title, result and time. */
+async function stage<T>(output: Output, number: number, total: number, title: string, work: () => Promise<T>, summary: (result: T) => string): Promise<T> {
+  output.info(`[${number}/${total}] ${title}`);
+  const started = performance.now();
+  const result = await work();
+  output.info(`      done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${summary(result)}`);
+  return result;
 }
 
-/** One stage of the main job: something that runs, or a stage a later issue delivers, said plainly. */
-interface DemoStage {
-  readonly title: string;
-  readonly run: (runtime: Runtime) => Promise<StageResult>;
+/** The main job: generate -> push -> ingest -> mask -> transform -> consumption -> mart, then a summary. */
+async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: number }): Promise<void> {
+  const { output } = ctx;
+  const extracts = join(ctx.config.home, 'extracts');
+  const total = 4;
+  await stage(output, 1, total, `generate synthetic extracts for ${options.customers} customers`, () => generateExtracts(output, { ...DEMO_DEFAULTS, customers: options.customers, out: extracts }), (s) => `${s.totalRows} rows in ${s.batches.length} batches (${s.totalDirtyRows} deliberately dirty) in ${extracts}`);
+
+  const deps = ingestionDependencies(runtime);
+  const handle = createIngestionHandler(() => Promise.resolve(deps));
+  const ingested = await stage(
+    output,
+    2,
+    total,
+    'push the batches to landing and ingest them (checks, ledger, quarantine)',
+    async () => {
+      const outcomes = [];
+      for (const pushed of await pushBatches(extracts, deps.landing, { ledger: deps.ledger })) {
+        if (pushed.status !== 'pushed') {
+          output.info(`      ${pushed.status} ${pushed.batchId}: ${pushed.status === 'skipped' ? pushed.reason : pushed.reasonCode}`);
+          continue;
+        }
+        for (const outcome of await handle(objectCreatedEvent(deps.landing.bucket, pushed.controlKey, 0))) {
+          output.info(`      ${describeOutcome(outcome)}`);
+          outcomes.push(outcome);
+        }
+      }
+      return outcomes;
+    },
+    (outcomes) => `${outcomes.filter((o) => o.outcome === 'accepted').length} accepted, ${outcomes.filter((o) => o.outcome === 'quarantined').length} quarantined`,
+  );
+  void ingested;
+
+  const run = await stage(output, 3, total, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, DEMO_DEFAULTS.startDate), (r) => `${r.status}, ${r.steps.length} steps, run log system/runs/${r.runId}.json`);
+
+  await stage(output, 4, total, 'summarise the lake', async () => undefined, () => 'below');
+  const manifests = new ManifestStore(runtime.blobStore('system'));
+  const rows: string[][] = [];
+  for (const name of ALL_DATASET_NAMES) {
+    for (const zone of getDataset(name).zones.filter((z) => z !== 'landing')) {
+      const manifest = await manifests.get(zone, name, DEMO_DEFAULTS.startDate);
+      if (!manifest) continue;
+      const rejected = manifest.counts['rowsRejected'];
+      rows.push([zone, name, String(manifest.rowCount), rejected === undefined ? '' : String(rejected), `${manifest.durationMs} ms`, `lake/${zone}/${manifest.files[0] ?? ''}`]);
+    }
+  }
+  output.line('');
+  output.line(`CUR Customer Tagging 2.0 demo, business date ${DEMO_DEFAULTS.startDate}, role ${ctx.role}: ${run.status}`);
+  output.line('');
+  output.line(renderTable(['zone', 'dataset', 'rows', 'rejected', 'time', 'file (under ' + ctx.config.home + ')'], rows));
+  output.line('');
+  output.line('Every zone after landing holds masked values only: tokens for identifiers, birth year and city+district for');
+  output.line('quasi-identifiers. The landing files were deleted once masked.');
+  output.line('');
+  output.line('Next:');
+  output.line('  npx cur ingest status                                    the batch ledger');
+  output.line('  npx cur datasets customer_features                       what the DRV table holds');
+  output.line('  npx cur mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID');
+  output.line('  npx cur --role SYSTEM unmask -d customer_profile -c cust_id -k 1 <token>   audited detokenize (SYSTEM only)');
+  output.line('  npx cur status                                           what the state folder holds');
+  if (run.status === 'failed') process.exitCode = 1;
 }
-
-const notYet = (what: string): DemoStage['run'] => () => Promise.resolve({ status: 'not yet', summary: what });
-
-/**
- * The main job, stage by stage: generate -> push -> ingest -> mask -> transform -> consumption -> mart. Each later
- * issue replaces one `notYet` with the real stage; the command never claims work it did not do.
- */
-export const DEMO_STAGES: readonly DemoStage[] = [
-  {
-    title: 'start the local platform',
-    run: async (runtime) => {
-      // A round trip through every port proves the local adapters are wired and writable.
-      const probeKey = 'demo/probe.txt';
-      const system = runtime.blobStore('system');
-      await system.put(probeKey, new Date().toISOString());
-      await system.delete(probeKey);
-      await runtime.keyValueStore.put('batch-ledger', { pk: 'demo#probe', sk: 'probe', at: new Date().toISOString() });
-      await runtime.keyValueStore.delete('batch-ledger', { pk: 'demo#probe', sk: 'probe' });
-      return { status: 'ok', summary: `lake ${runtime.localLakeDir ?? runtime.config.bucketPrefix}; DynamoDB API; outbox` };
-    },
-  },
-  {
-    title: 'check the data contracts',
-    run: () => {
-      const datasets = Object.values(DATASETS);
-      const columns = datasets.flatMap((dataset) => dataset.columns);
-      const sensitive = columns.filter((column) => column.classification !== 'public').length;
-      return Promise.resolve({ status: 'ok', summary: `${datasets.length} datasets, ${columns.length} columns, ${sensitive} sensitive` });
-    },
-  },
-  { title: 'generate synthetic extracts', run: notYet('cur generate arrives with the ingestion issue (#4)') },
-  { title: 'push batches to landing', run: notYet('cur ingest push arrives with the ingestion issue (#4)') },
-  { title: 'ingest and mask (landing -> raw)', run: notYet('needs masking (#3) and the ingestion controller (#4)') },
-  { title: 'transform (raw -> transformed)', run: notYet('arrives with the pipeline (#4)') },
-  { title: 'consumption tags (DRV tables)', run: notYet('arrives with the pipeline (#4)') },
-  { title: 'data mart metrics', run: notYet('arrives with the pipeline (#4)') },
-];
 
 /** `cur demo`: the main job end to end on the embedded default (what `npm start` runs). */
 export function registerDemoCommand(program: Command, context: () => CliContext): void {
   program
     .command('demo')
     .description('run the main job end to end on a laptop: generate, push, ingest, mask, transform, tag, aggregate')
-    .action(async () => {
+    .option('-n, --customers <n>', 'customers to generate', String(DEMO_DEFAULTS.customers))
+    .action(async (options: { customers: string }) => {
       const ctx = context();
-      const { output, config } = ctx;
-      output.line(`CUR Customer Tagging 2.0: local demo as role ${ctx.role}, state in ${config.home}`);
-      output.line();
-      const results = await ctx.withRuntime(async (runtime) => {
-        const done: { title: string; result: StageResult; ms: number }[] = [];
-        for (const [index, stage] of DEMO_STAGES.entries()) {
-          const started = performance.now();
-          const result = await stage.run(runtime);
-          const ms = Math.round(performance.now() - started);
-          done.push({ title: stage.title, result, ms });
-          const label = padEnd(`[${index + 1}/${DEMO_STAGES.length}] ${stage.title} `, 42).replace(/ (?= *$)/g, '.');
-          output.line(`${label} ${result.status === 'ok' ? `ok (${ms} ms)` : 'not yet'}  ${result.summary}`);
-        }
-        return done;
-      });
-      const ran = results.filter((entry) => entry.result.status === 'ok').length;
-      output.line();
-      output.line(`${ran} of ${results.length} stages ran; the others arrive with the issues named above.`);
-      output.line();
-      output.line(renderTable(['zone', 'where'], ZONES.map((zone) => [zone, `${config.home}/lake/${zone}`])));
-      output.line();
-      output.line('Next:');
-      output.line('  npx cur datasets customer_profile   the landing contract and how each column is classified');
-      output.line('  npx cur status                      what the local state folder holds');
-      output.line('  npx cur --help                      every command');
+      ctx.output.info(`CUR Customer Tagging 2.0: local demo as role ${ctx.role}, state in ${ctx.config.home}`);
+      const customers = Number(options.customers);
+      await ctx.withRuntime((runtime) => runDemo(ctx, runtime, { customers: Number.isInteger(customers) && customers > 0 ? customers : DEMO_DEFAULTS.customers }));
     });
 }

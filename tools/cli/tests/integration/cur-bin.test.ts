@@ -22,16 +22,19 @@ async function cur(args: string[], home: string): Promise<{ stdout: string; stde
 }
 
 describe('the cur executable', () => {
-  it('runs the demo twice in a fresh state folder and reports what ran and what does not exist yet', async () => {
+  it('runs the main job twice in a fresh state folder: every layer populated, the second run a no-op for ingestion', async () => {
     const home = await mkdtemp(join(tmpdir(), 'cur-demo-'));
-    for (let run = 1; run <= 2; run += 1) {
-      const result = await cur(['demo'], home);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/\[1\/8\] start the local platform\.* ok/);
-      expect(result.stdout).toMatch(/not yet/);
-      expect(result.stdout).toContain('2 of 8 stages ran');
+    const first = await cur(['demo', '--customers', '400'], home);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('demo, business date 2026-11-25, role DE: succeeded');
+    for (const [zone, dataset] of [['raw', 'customer_profile'], ['transformed', 'card_transaction'], ['consumption', 'customer_tags'], ['mart', 'segment_metrics_monthly']]) {
+      expect(first.stdout).toMatch(new RegExp(`${zone}\\s+${dataset}\\s+\\d+`));
     }
-    expect(await readdir(home)).toEqual(expect.arrayContaining(['lake', 'dynamodb']));
+    expect(first.stderr).toMatch(/4 accepted, 0 quarantined/);
+    const second = await cur(['demo', '--customers', '400'], home);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/skipped customer_profile\/2026-11-25: already ingested/);
+    expect(await readdir(home)).toEqual(expect.arrayContaining(['lake', 'dynamodb', 'extracts', 'keys']));
   });
 
   it('invokes a built Lambda bundle with a real API Gateway v2 event', async () => {
