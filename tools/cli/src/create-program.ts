@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo-command';
 import { registerIngestCommands } from './commands/ingest-commands';
 import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
+import { registerQueryCommand } from './commands/query-command';
 import { registerRunCommand } from './commands/run-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerMaskCommands } from './commands/mask-commands';
@@ -36,6 +37,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerGenerateCommand(program, getContext);
   registerIngestCommands(program, getContext);
   registerRunCommand(program, getContext);
+  registerQueryCommand(program, getContext);
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);
   registerInvokeCommand(program, getContext);

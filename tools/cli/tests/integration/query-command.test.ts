@@ -1,0 +1,47 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
+
+let env: Record<string, string>;
+beforeAll(async () => {
+  env = { CUR_HOME: await mkdtemp(join(tmpdir(), 'cur-query-')) };
+  const demo = await runCli(['demo', '--customers', '300'], env);
+  expect(demo.code, demo.stderr).toBe(0);
+}, 120_000);
+
+const query = async (role: string, sql: string) => runCli(['--role', role, 'query', '--json', sql], env);
+
+describe('cur query: each role sees what Lake Formation would show it', () => {
+  it.each(['DE', 'DA', 'DS', 'DM', 'AP'])('%s sees tokens and generalisations, never a secret column', async (role) => {
+    const profile = await query(role, 'SELECT cust_id, cust_name, birth_date, address FROM raw.customer_profile LIMIT 20');
+    expect(profile.code, profile.stderr).toBe(0);
+    // Raw keeps the generator's dirty rows too, so empty cells are allowed; plaintext never is.
+    const rows = JSON.parse(profile.stdout) as Record<string, string | null>[];
+    expect(rows).toHaveLength(20);
+    for (const row of rows) {
+      expect(row['cust_id'] ?? 'v0.x').toMatch(/^[A-Z][1289]\d{8}$|^v\d+\./);
+      expect(row['cust_name'] ?? 'v0.x').toMatch(/^v\d+\./);
+      expect(row['birth_date'] ?? '0000').toMatch(/^\d{4}$|^\(unreadable\)$/);
+      expect(row['address'] ?? '').not.toMatch(/號/);
+    }
+    const secret = await query(role, 'SELECT ip_address FROM raw.digital_activity LIMIT 1');
+    expect(secret.code).toBe(1);
+    expect(secret.stderr).toContain(`role ${role} cannot see`);
+  });
+
+  it('keeps the secret column (sealed) for SYSTEM', async () => {
+    const system = await query('SYSTEM', 'SELECT ip_address FROM raw.digital_activity WHERE ip_address IS NOT NULL LIMIT 1');
+    expect(system.code, system.stderr).toBe(0);
+    expect((JSON.parse(system.stdout) as Record<string, string>[])[0]?.['ip_address']).toMatch(/^v\d+\./);
+  });
+
+  it('has no landing zone for anyone, and refuses statements that write', async () => {
+    expect((await query('DE', 'SELECT * FROM landing.customer_profile')).code).toBe(1);
+    const tables = JSON.parse((await query('DE', 'SHOW ALL TABLES')).stdout) as Record<string, string>[];
+    expect(tables.map((t) => t['schema'])).not.toContain('landing');
+    expect(tables.map((t) => `${t['schema']}.${t['name']}`)).toEqual(expect.arrayContaining(['consumption.customer_tags', 'mart.tag_metrics_monthly']));
+    expect((await runCli(['query', 'DROP VIEW raw.customer_profile'], env)).code).toBe(1);
+  });
+});
