@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlEngine } from '@cur/platform';
+import type { Runtime } from '@cur/runtime';
+import { ManifestStore, runPipeline } from '../../src/index';
+import { ingestedPlatform, pipelineDependencies } from '../helpers/pipeline-fixture';
+
+let runtime: Runtime;
+beforeAll(async () => ({ runtime } = await ingestedPlatform({ customers: 120, days: 1, seed: 3 })), 60_000);
+afterAll(() => runtime.close());
+
+/** The real engine, dying the way a killed process would: in the middle of a step, after some output is written. */
+function dyingAfter(engine: SqlEngine, writes: number): SqlEngine {
+  let count = 0;
+  return {
+    registerParquetView: (...args) => engine.registerParquetView(...args),
+    loadRows: (...args) => engine.loadRows(...args),
+    execute: (sql) => engine.execute(sql),
+    query: (sql) => engine.query(sql),
+    writeParquet: async (sql, file) => {
+      count += 1;
+      if (count > writes) throw new Error('process killed');
+      return engine.writeParquet(sql, file);
+    },
+    close: () => engine.close(),
+  };
+}
+
+describe('a step killed half-way', () => {
+  it('leaves nothing visible, and the rerun completes with the same result as an undisturbed run', async () => {
+    const manifests = new ManifestStore(runtime.blobStore('system'));
+    const deps = await pipelineDependencies(runtime);
+    // Four mask writes, then the transform of the first dataset writes its accepted rows and dies before its rejects.
+    const first = await runPipeline({ ...deps, engine: dyingAfter(deps.engine, 5) }, { attempts: 1 });
+    expect(first.status).toBe('failed');
+    expect(first.steps.find((s) => s.step === 'transform')?.status).toBe('failed');
+    expect(first.steps.filter((s) => s.step === 'consumption').map((s) => s.status)).toEqual(['skipped']);
+    const failedDataset = first.steps.find((s) => s.step === 'transform' && s.status === 'failed')?.target.split('/')[0] ?? '';
+    expect(await manifests.get('transformed', failedDataset, '2026-11-25')).toBeUndefined();
+
+    const rerun = await runPipeline(deps, { businessDate: '2026-11-25' });
+    await deps.engine.close();
+    expect(rerun.status).toBe('succeeded');
+    const manifest = await manifests.get('transformed', failedDataset, '2026-11-25');
+    expect(manifest?.files).toHaveLength(1);
+    expect(await runtime.blobStore('transformed').head(manifest?.files[0] ?? '')).toBeDefined();
+    expect(manifest?.counts['rowsIn']).toBe((manifest?.counts['rowsOut'] ?? 0) + (manifest?.counts['rowsRejected'] ?? 0));
+  });
+});
