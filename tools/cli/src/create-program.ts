@@ -9,6 +9,7 @@ import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerRunCommand } from './commands/run-command';
+import { registerScheduleCommand } from './commands/schedule-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerMaskCommands } from './commands/mask-commands';
 import { registerStatusCommand } from './commands/status-command';
@@ -38,6 +39,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerIngestCommands(program, getContext);
   registerRunCommand(program, getContext);
   registerQueryCommand(program, getContext);
+  registerScheduleCommand(program, getContext);
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);
   registerInvokeCommand(program, getContext);
