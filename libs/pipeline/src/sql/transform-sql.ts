@@ -16,9 +16,13 @@ const TOKEN_PATTERNS: Record<string, string> = {
   digits: '[0-9]{6,36}',
 };
 
-/** Full-width to half-width, trim, sentinels to null: the cleanup every text value gets. */
-export function cleanText(expression: string): string {
-  let cleaned = `TRIM(translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}))`;
+/**
+ * Trim and sentinels to null, the cleanup every text value gets; with `halfWidth`, also full-width to half-width
+ * characters (digits, letters, space, comma, period, minus). `translate` is the costliest function in the transform,
+ * so only columns whose values are parsed or compared get it.
+ */
+export function cleanText(expression: string, halfWidth = true): string {
+  let cleaned = halfWidth ? `TRIM(translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}))` : `TRIM(${expression})`;
   for (const sentinel of NULL_SENTINELS) cleaned = `NULLIF(${cleaned}, ${quote(sentinel)})`;
   return cleaned;
 }
@@ -76,10 +80,10 @@ function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialec
 export interface TransformSql {
   /** Every raw row with its cleaned columns and its first problem, if any (`reject_reason`, `reject_column`). */
   readonly checked: string;
-  /** The rows that pass, de-duplicated on the primary key (first by source row wins), typed. */
-  readonly accepted: string;
-  /** One row per rejected raw row: the reason and the column, no values. */
-  readonly rejects: (batchId: string) => string;
+  /** The rows that pass, de-duplicated on the primary key (first by source row wins), typed; over `checked`. */
+  readonly accepted: (checked: string) => string;
+  /** One row per rejected raw row: the reason and the column, no values; over `checked`. */
+  readonly rejects: (checked: string, batchId: string) => string;
 }
 
 /**
@@ -90,7 +94,10 @@ export interface TransformSql {
 export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, dialect: SqlDialect): TransformSql {
   const rules = dataset.columns.map((column) => ({ column, rule: columnRule(column, policy.storageTreatmentFor(dataset.name, column.name), dialect) }));
   const text = (name: string): string => `${name}__text`;
-  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${cleanText(column.name)} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
+  // Tokens are ASCII by construction and free text is kept as sent; codes, numbers and dates are normalised.
+  const needsHalfWidth = (column: ColumnSpec): boolean =>
+    policy.storageTreatmentFor(dataset.name, column.name).method === 'plaintext' && (column.type !== 'string' || column.allowedValues !== undefined || column.name.endsWith('_code') || column.name.endsWith('_category'));
+  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${cleanText(column.name, needsHalfWidth(column))} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
   const typed = `SELECT *, ${rules.map(({ column, rule }) => `${rule.typed(text(column.name))} AS ${column.name}`).join(', ')} FROM (${cleaned}) cleaned`;
   const checks: string[] = [];
   for (const { column, rule } of rules) {
@@ -100,15 +107,15 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
   const problem = checks.length > 0 ? `CASE ${checks.join(' ')} END` : 'CAST(NULL AS VARCHAR)';
   const checked = `SELECT *, ${problem} AS problem FROM (${typed}) typed`;
   const key = dataset.primaryKey.join(', ');
-  const ranked = `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY source_row) AS duplicate_rank FROM (${checked}) checked WHERE problem IS NULL`;
+  const ranked = (from: string): string => `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY source_row) AS duplicate_rank FROM ${from} WHERE problem IS NULL`;
   const columns = dataset.columns.map((column) => column.name).join(', ');
   return {
     checked,
-    accepted: `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM (${ranked}) ranked WHERE duplicate_rank = 1 ORDER BY ${key}`,
-    rejects: (batchId) =>
-      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, split_part(problem, '|', 2) AS column_name, CAST(business_date AS DATE) AS business_date FROM (${checked}) checked WHERE problem IS NOT NULL
+    accepted: (from) => `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM (${ranked(from)}) ranked WHERE duplicate_rank = 1 ORDER BY ${key}`,
+    rejects: (from, batchId) =>
+      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, split_part(problem, '|', 2) AS column_name, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL
        UNION ALL
-       SELECT ${quote(batchId)}, ${quote(dataset.name)}, source_row, 'DUPLICATE', NULL, CAST(business_date AS DATE) FROM (${ranked}) ranked WHERE duplicate_rank > 1
+       SELECT ${quote(batchId)}, ${quote(dataset.name)}, source_row, 'DUPLICATE', NULL, CAST(business_date AS DATE) FROM (${ranked(from)}) ranked WHERE duplicate_rank > 1
        ORDER BY 3`,
   };
 }

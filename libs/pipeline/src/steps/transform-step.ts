@@ -39,8 +39,12 @@ export async function runTransformStep(deps: TransformStepDependencies, datasetN
   const sql = buildTransformSql(dataset, deps.policy, deps.dialect);
   const batchId = `${datasetName}/${businessDate}`;
 
-  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted, partitionPrefix(datasetName, businessDate));
-  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
+  // Typed and checked once, read twice (accepted, rejects).
+  const checked = `checked_${datasetName}`;
+  await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${checked} AS ${sql.checked}`);
+  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked), partitionPrefix(datasetName, businessDate));
+  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
+  await deps.engine.execute(`DROP TABLE ${checked}`);
   if (raw.rowCount !== accepted.rowCount + rejects.rowCount) {
     throw new CurError('ACCOUNTING_BROKEN', `${batchId}: ${raw.rowCount} rows in, ${accepted.rowCount} out and ${rejects.rowCount} rejected do not add up`);
   }
