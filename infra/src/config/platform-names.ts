@@ -48,6 +48,7 @@ export const TABLE_KEYS: Readonly<Record<TableName, KeyPurpose>> = {
   serving: 'lake',
   'masking-keys': 'keys',
   'audit-log': 'keys',
+  'dq-alerts': 'lake',
 };
 
 /** SNS topics carry masked messages only. */

@@ -8,6 +8,7 @@ export const TABLES = {
   maskingKeys: { name: 'masking-keys', description: 'wrapped data keys and their versions; never plaintext keys' },
   audit: { name: 'audit-log', description: 'who detokenized or was refused, which column, how many values; never values' },
   serving: { name: 'serving', description: 'customer tags and metrics for the retrieval API' },
+  dqAlerts: { name: 'dq-alerts', description: 'data quality alerts already sent, so a repeated failure is notified once' },
 } as const;
 
 /** A logical table name. */
