@@ -13,7 +13,23 @@ export class CsvRecordReader {
   /** Feeds text and returns the records it completed. */
   push(text: string): string[][] {
     const records: string[][] = [];
-    for (let i = 0; i < text.length; i += 1) {
+    let i = 0;
+    // Fast path: at a record boundary, whole lines without quotes are split directly. Quoted fields are rare in
+    // extracts; the character loop below takes over from the first line that has one.
+    if (this.#atRecordBoundary()) {
+      if (this.#afterCarriageReturn && text[0] === '\n') i = 1;
+      this.#afterCarriageReturn = false;
+      for (;;) {
+        const newline = text.indexOf('\n', i);
+        if (newline < 0) break;
+        const end = newline > i && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+        const line = text.slice(i, end);
+        if (line.includes('"') || line.includes('\r')) break;
+        records.push(line.split(','));
+        i = newline + 1;
+      }
+    }
+    for (; i < text.length; i += 1) {
       const char = text[i] as string;
       if (this.#quotePending) {
         this.#quotePending = false;
@@ -54,6 +70,10 @@ export class CsvRecordReader {
       }
     }
     return records;
+  }
+
+  #atRecordBoundary(): boolean {
+    return !this.#inQuotes && !this.#quotePending && !this.#fieldStarted && this.#field === '' && this.#record.length === 0;
   }
 
   /** Ends the input: returns the last record if the text did not end with a line break. */

@@ -19,6 +19,8 @@ export function createKeylessMasker(treatment: KeylessTreatment, options: { asOf
     method: treatment.method,
     reversible: treatment.method === 'plaintext',
     async mask(values): Promise<MaskedBatch> {
+      // Public columns pass through untouched: no point looking for repeats.
+      if (treatment.method === 'plaintext') return { tokens: [...values], keyVersion: undefined };
       return { tokens: await mapDistinct(values, (distinct) => distinct.map(transform)), keyVersion: undefined };
     },
     async unmask(tokens) {
