@@ -8,9 +8,14 @@ export const SEVERITY_LABEL = 'severity';
 /** How many failed rules a message lists before it says "and N more". */
 const MAX_LISTED_RULES = 10;
 
-/** The severity of a rule result, from its labels. */
+/** The severity of a rule result, from its labels: only a rule labelled `warning` merely warns. */
 export function severityOf(result: DqRuleResult): 'blocking' | 'warning' {
-  return result.Labels[SEVERITY_LABEL] === 'blocking' ? 'blocking' : 'warning';
+  return result.Labels[SEVERITY_LABEL] === 'warning' ? 'warning' : 'blocking';
+}
+
+/** The rule's text: Glue puts it in `Description` and numbers rules in `Name` (Rule_1, ...). */
+function ruleText(result: DqRuleResult): string {
+  return result.Description ?? result.Name;
 }
 
 /** An alert ready to publish, with the key that identifies "the same failure" for de-duplication. */
@@ -38,14 +43,14 @@ export function buildDqAlert(evaluation: DqEvaluation): DqAlert | undefined {
     '',
     ...failed.slice(0, MAX_LISTED_RULES).map((result) => {
       const metrics = Object.entries(result.EvaluatedMetrics).map(([name, value]) => `${name} = ${Number.isInteger(value) ? value : value.toFixed(4)}`);
-      return `- [${severityOf(result)}] ${result.Result}: ${result.Name}${metrics.length > 0 ? ` (${metrics.join(', ')})` : ''}`;
+      return `- [${severityOf(result)}] ${result.Result}: ${ruleText(result)}${metrics.length > 0 ? ` (${metrics.join(', ')})` : ''}`;
     }),
     ...(failed.length > MAX_LISTED_RULES ? [`- and ${failed.length - MAX_LISTED_RULES} more`] : []),
     '',
     `More: cur dq results --dataset ${evaluation.dataset} --zone ${evaluation.zone} (result ${evaluation.resultId})`,
   ];
   const dedupeKey = createHash('sha256')
-    .update(JSON.stringify([evaluation.dataset, evaluation.zone, evaluation.businessDate, failed.map((result) => `${result.Result}:${result.Name}`).sort()]))
+    .update(JSON.stringify([evaluation.dataset, evaluation.zone, evaluation.businessDate, failed.map((result) => `${result.Result}:${ruleText(result)}`).sort()]))
     .digest('hex');
   return {
     notification: { subject, body: lines.join('\n'), attributes: { dataset: evaluation.dataset, zone: evaluation.zone, severity, businessDate: evaluation.businessDate } },

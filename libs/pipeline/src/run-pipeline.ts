@@ -14,6 +14,7 @@ import { runMartStep } from './steps/mart-step';
 import { runMaskStep } from './steps/mask-step';
 import { runTransformStep } from './steps/transform-step';
 import type { TagDefinition } from './tags/tag-definitions';
+import { runQualityGate, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
 
 /** Everything the pipeline runs with. */
 export interface PipelineDependencies {
@@ -27,6 +28,10 @@ export interface PipelineDependencies {
   readonly tags: readonly TagDefinition[];
   readonly notifier: Notifier;
   readonly events: EventPublisher;
+  /** Receives each DQ evaluation event (what Glue Data Quality emits); locally the dq-notifier's handler. */
+  readonly onDqEvaluated?: QualityGateDependencies['onEvaluated'];
+  /** @default the DQDL ruleset files of libs/dq */
+  readonly rulesetFor?: QualityGateDependencies['rulesetFor'];
 }
 
 /** The status of one step run. */
@@ -109,14 +114,53 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     options.onStep?.(entry);
   };
 
+  const gateDeps: QualityGateDependencies = {
+    system: deps.buckets.system,
+    manifests,
+    engine: deps.engine,
+    locate: deps.locate,
+    runId,
+    ...(deps.onDqEvaluated ? { onEvaluated: deps.onDqEvaluated } : {}),
+    ...(deps.rulesetFor ? { rulesetFor: deps.rulesetFor } : {}),
+  };
+  /** Runs the DQ gate of an output; false when a blocking rule failed (downstream steps must not run). */
+  const gate = async (zone: 'raw' | 'transformed' | 'consumption', dataset: string, businessDate: string): Promise<boolean> => {
+    const started = Date.now();
+    let result: QualityGateResult | undefined;
+    try {
+      result = await runQualityGate(gateDeps, zone, dataset, businessDate);
+    } catch (error) {
+      const entry: StepRun = { step: 'dq', target: `${zone}/${dataset}/${businessDate}`, status: 'failed', attempts: 1, durationMs: Date.now() - started, errorCode: isCurError(error) ? error.code : 'DQ_ERROR', error: error instanceof Error ? error.message : String(error) };
+      steps.push(entry);
+      options.onStep?.(entry);
+      return false;
+    }
+    if (!result) return true;
+    const entry: StepRun = {
+      step: 'dq',
+      target: `${zone}/${dataset}/${businessDate}`,
+      status: result.blocked ? 'failed' : 'succeeded',
+      attempts: 1,
+      durationMs: Date.now() - started,
+      rowCount: result.rules,
+      counts: { rules: result.rules, failed: result.failed },
+      ...(result.blocked ? { errorCode: 'DQ_BLOCKED', error: `${result.failed} rule(s) failed, at least one blocking` } : {}),
+    };
+    steps.push(entry);
+    options.onStep?.(entry);
+    return !result.blocked;
+  };
+
   // 1. mask every accepted batch (landing -> raw)
   const dates = new Set<string>(options.businessDate ? [options.businessDate] : []);
   for (const { record } of await deps.ledger.list()) {
     if (record?.status !== 'ACCEPTED') continue;
     const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
     const masked = await run('mask', batch.batchId, () => runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId }, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
-    if (masked) dates.add(batch.businessDate);
-    else await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+    if (masked) {
+      dates.add(batch.businessDate);
+      await gate('raw', batch.dataset, batch.businessDate);
+    } else await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
   }
 
   // 2. per business date: transform -> consumption -> mart
@@ -128,16 +172,18 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
         continue;
       }
       const done = await run('transform', `${dataset}/${businessDate}`, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
-      if (!done) transformedAll = false;
+      if (!done || !(await gate('transformed', dataset, businessDate))) transformedAll = false;
     }
     if (!transformedAll) {
-      skip('consumption', businessDate, 'a transform step failed');
-      skip('mart', businessDate, 'a transform step failed');
+      skip('consumption', businessDate, 'a transform step or a blocking DQ rule failed');
+      skip('mart', businessDate, 'a transform step or a blocking DQ rule failed');
       continue;
     }
     const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
-    if (!consumption) {
-      skip('mart', businessDate, 'the consumption step failed');
+    let consumptionPassed = Boolean(consumption);
+    for (const manifest of consumption ?? []) if (!(await gate('consumption', manifest.dataset, businessDate))) consumptionPassed = false;
+    if (!consumption || !consumptionPassed) {
+      skip('mart', businessDate, consumption ? 'a blocking DQ rule failed on the consumption layer' : 'the consumption step failed');
       continue;
     }
     for (const manifest of consumption) {

@@ -5,6 +5,7 @@ import { createCliContext } from './cli-context';
 import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
 import { registerIngestCommands } from './commands/ingest-commands';
+import { registerDqCommands } from './commands/dq-commands';
 import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerQueryCommand } from './commands/query-command';
@@ -39,6 +40,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerIngestCommands(program, getContext);
   registerRunCommand(program, getContext);
   registerQueryCommand(program, getContext);
+  registerDqCommands(program, getContext);
   registerScheduleCommand(program, getContext);
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
 import { DUCKDB_DIALECT, TAG_DEFINITIONS, type PipelineDependencies } from '@cur/pipeline';
-import { ConfigError } from '@cur/platform';
+import { ConfigError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 
@@ -32,5 +33,12 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     tags: TAG_DEFINITIONS,
     notifier: runtime.notifier(),
     events: runtime.events(),
+    // Locally the dq-notifier's handler receives the evaluation event directly, as the Lambda would from EventBridge.
+    onDqEvaluated: createDqNotifierHandler(async () => ({
+      results: new StoredDqResultSource(runtime.blobStore('system')),
+      notifier: runtime.notifier(),
+      store: runtime.keyValueStore,
+      logger: createLogger({ serviceName: 'dq-notifier' }),
+    })),
   };
 }

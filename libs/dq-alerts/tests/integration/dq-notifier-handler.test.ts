@@ -33,7 +33,7 @@ function evaluation(resultId: string, overrides: Partial<DqEvaluation> = {}): Dq
     evaluatedAt: '2026-11-26T06:10:00Z',
     score: 0.8,
     ruleResults: [
-      { Name: 'IsComplete "cust_id"', Result: 'PASS', EvaluatedMetrics: { 'Column.cust_id.Completeness': 1 }, Labels: { severity: 'blocking' } },
+      { Name: 'Rule_1', Description: 'IsComplete "cust_id"', Result: 'PASS', EvaluatedMetrics: { 'Column.cust_id.Completeness': 1 }, Labels: { severity: 'blocking' } },
       { Name: 'Completeness "email" > 0.9', Result: 'FAIL', EvaluationMessage: `Value 0.82 for rows like ${CANARIES[0]} ${CANARIES[1]}`, EvaluatedMetrics: { 'Column.email.Completeness': 0.82 }, Labels: { severity: 'warning' } },
       { Name: 'ColumnValues "cust_id" matches "[A-Z][12][0-9]{8}"', Result: 'FAIL', EvaluationMessage: `e.g. ${CANARIES[2]} ${CANARIES[3]}`, EvaluatedMetrics: { 'Column.cust_id.ColumnValues.Compliance': 0.99 }, Labels: { severity: 'blocking' } },
     ],
@@ -52,6 +52,7 @@ describe('dq-notifier', () => {
     expect(alert?.subject).toBe('DQ FAIL customer_profile/transformed 2026-11-25: 2 rules');
     expect(alert?.attributes).toMatchObject({ severity: 'blocking', dataset: 'customer_profile' });
     expect(alert?.body).toContain('Column.email.Completeness = 0.8200');
+    expect(alert?.body).toContain('- [blocking] FAIL: ColumnValues "cust_id" matches');
     expect(alert?.body).toContain('cur dq results --dataset customer_profile --zone transformed');
     for (const canary of CANARIES) expect(JSON.stringify(alert), canary).not.toContain(canary);
   });
@@ -63,7 +64,7 @@ describe('dq-notifier', () => {
   });
 
   it('publishes nothing when every rule passed, and a warning when only warning rules failed', async () => {
-    await results.put(evaluation('dqresult-3', { ruleResults: [{ Name: 'RowCount > 0', Result: 'PASS', EvaluatedMetrics: { 'Dataset.*.RowCount': 10 }, Labels: {} }] }));
+    await results.put(evaluation('dqresult-3', { ruleResults: [{ Name: 'Rule_1', Description: 'RowCount > 0', Result: 'PASS', EvaluatedMetrics: { 'Dataset.*.RowCount': 10 }, Labels: {} }] }));
     expect(await handle(event('dqresult-3', 0))).toMatchObject({ outcome: 'passed' });
     await results.put(evaluation('dqresult-4', { dataset: 'card_transaction', ruleResults: [{ Name: 'Mean "amount" between 0 and 10000', Result: 'FAIL', EvaluatedMetrics: { 'Column.amount.Mean': 12000.5 }, Labels: { severity: 'warning' } }] }));
     expect(await handle(event('dqresult-4', 1))).toMatchObject({ outcome: 'published' });

@@ -72,12 +72,20 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: 
   output.line(`CUR Customer Tagging 2.0 demo, business date ${DEMO_DEFAULTS.startDate}, role ${ctx.role}: ${run.status}`);
   output.line('');
   output.line(renderTable(['zone', 'dataset', 'rows', 'rejected', 'time', 'file (under ' + ctx.config.home + ')'], rows));
+  const dqRows = run.steps.filter((step) => step.step === 'dq').map((step) => [step.target, String(step.counts?.['rules'] ?? 0), String(step.counts?.['failed'] ?? 0), step.status === 'failed' ? 'BLOCKED' : (step.counts?.['failed'] ?? 0) > 0 ? 'warnings (see cur dq results)' : 'passed']);
+  if (dqRows.length > 0) {
+    output.line('');
+    output.line('Data quality gates (DQDL rulesets; alerts in .cur/outbox/dq-alerts.jsonl):');
+    output.line(renderTable(['zone/dataset/date', 'rules', 'failed', 'outcome'], dqRows));
+  }
   output.line('');
   output.line('Every zone after landing holds masked values only: tokens for identifiers, birth year and city+district for');
   output.line('quasi-identifiers. The landing files were deleted once masked.');
   output.line('');
   output.line('Next:');
   output.line('  npx cur ingest status                                    the batch ledger');
+  output.line('  npx cur dq results                                       the rules that did not pass, with their metrics');
+  output.line('  npx cur --role DS query "SELECT segment, count(*) FROM consumption.customer_features GROUP BY 1"');
   output.line('  npx cur datasets customer_features                       what the DRV table holds');
   output.line('  npx cur mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID');
   output.line('  npx cur --role SYSTEM unmask -d customer_profile -c cust_id -k 1 <token>   audited detokenize (SYSTEM only)');

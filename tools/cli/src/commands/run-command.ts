@@ -11,6 +11,10 @@ export function describeStep(step: StepRun): string {
   const what = `${step.step.padEnd(11)} ${step.target}`;
   if (step.status === 'skipped') return `  skipped  ${what} (${step.error ?? ''})`;
   if (step.status === 'failed') return `  FAILED   ${what} after ${step.attempts} attempt(s): ${step.errorCode ?? ''} ${step.error ?? ''}`;
+  if (step.step === 'dq') {
+    const failed = step.counts?.['failed'] ?? 0;
+    return `  ${failed > 0 ? 'warn    ' : 'ok      '} ${what} ${step.counts?.['rules'] ?? 0} rules, ${failed} failed (${step.durationMs} ms)`;
+  }
   const counts = step.counts && 'rowsRejected' in step.counts ? `, ${step.counts['rowsRejected']} rejected` : '';
   return `  ok       ${what} ${step.rowCount ?? 0} rows${counts} (${step.durationMs} ms)`;
 }

@@ -1,0 +1,77 @@
+import type { Zone } from '@cur/contracts';
+import { evaluateRuleset, hasRuleset, loadRuleset, referencedDatasets, summariseResults, type DqdlRuleset } from '@cur/dq';
+import { StoredDqResultSource, dqResultEvent, type DqEvaluation } from '@cur/dq-alerts';
+import type { BlobStore, SqlEngine } from '@cur/platform';
+import type { ManifestStore } from '../lake/manifest';
+
+/** What a quality gate works with. */
+export interface QualityGateDependencies {
+  readonly system: BlobStore;
+  readonly manifests: ManifestStore;
+  readonly engine: SqlEngine;
+  readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
+  /**
+   * The ruleset of a dataset in a zone, or undefined for none.
+   * @default the ruleset files of libs/dq (`<dataset>.<zone>.dqdl`)
+   */
+  readonly rulesetFor?: (dataset: string, zone: Zone) => Promise<{ readonly name: string; readonly ruleset: DqdlRuleset } | undefined>;
+  /** Receives the evaluation event Glue Data Quality would emit; the dq-notifier handles it. */
+  readonly onEvaluated?: (event: ReturnType<typeof dqResultEvent>) => Promise<unknown>;
+  readonly runId: string;
+}
+
+/** The outcome of a gate. */
+export interface QualityGateResult {
+  readonly evaluation: DqEvaluation;
+  readonly blocked: boolean;
+  readonly failed: number;
+  readonly rules: number;
+}
+
+/** Where reference datasets of a ruleset are read from, most refined first. */
+const REFERENCE_ZONES: readonly Zone[] = ['consumption', 'transformed', 'raw'];
+
+/**
+ * Checks a published output against its DQDL ruleset before the next step reads it: evaluates every rule, stores
+ * the results in Glue's shape under the run, and hands the evaluation event to the notifier. Returns undefined when
+ * the dataset has no ruleset in that zone.
+ */
+export async function runQualityGate(deps: QualityGateDependencies, zone: Zone, dataset: string, businessDate: string): Promise<QualityGateResult | undefined> {
+  const found = await (deps.rulesetFor ?? defaultRuleset)(dataset, zone);
+  const manifest = await deps.manifests.get(zone, dataset, businessDate);
+  if (!found || !manifest || zone === 'landing' || zone === 'mart') return undefined;
+  const bucket = zone;
+  const { ruleset, name } = found;
+  await deps.engine.registerParquetView('dq_target', manifest.files.map((key) => deps.locate(bucket, key)));
+  const references: Record<string, string> = {};
+  for (const alias of referencedDatasets(ruleset)) {
+    for (const referenceZone of REFERENCE_ZONES) {
+      const reference = await deps.manifests.get(referenceZone, alias, businessDate);
+      if (!reference || referenceZone === 'landing') continue;
+      const view = `dq_ref_${alias}`;
+      await deps.engine.registerParquetView(view, reference.files.map((key) => deps.locate(referenceZone as 'raw' | 'transformed' | 'consumption', key)));
+      references[alias] = view;
+      break;
+    }
+  }
+  const ruleResults = await evaluateRuleset(ruleset, { engine: deps.engine, view: 'dq_target', references });
+  const summary = summariseResults(ruleResults);
+  const resultId = `dqresult-${deps.runId}-${zone}-${dataset}`;
+  const evaluation: DqEvaluation = {
+    resultId,
+    rulesetName: name,
+    dataset,
+    zone,
+    businessDate,
+    evaluatedAt: new Date().toISOString(),
+    score: summary.score,
+    ruleResults: ruleResults.map((result) => ({ ...result, EvaluatedMetrics: result.EvaluatedMetrics ?? {}, Labels: result.Labels ?? {} })),
+  };
+  await new StoredDqResultSource(deps.system).put(evaluation);
+  await deps.onEvaluated?.(dqResultEvent(resultId, name, `cur_local_${zone}`, dataset, { passed: summary.numRulesSucceeded, failed: summary.numRulesFailed, skipped: summary.numRulesSkipped }));
+  return { evaluation, blocked: summary.blocked, failed: summary.numRulesFailed, rules: ruleResults.length };
+}
+
+async function defaultRuleset(dataset: string, zone: Zone): Promise<{ name: string; ruleset: DqdlRuleset } | undefined> {
+  return hasRuleset(dataset, zone) ? loadRuleset(dataset, zone) : undefined;
+}

@@ -1,0 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadPlatformConfig, createLogger } from '@cur/platform';
+import { createRuntime } from '@cur/runtime';
+import { ServingStore, createRetrievalApiHandler } from '@cur/serving';
+import { localRetrievalDependencies, startDevServer } from '../../src/commands/serve-command';
+import { devJwtKey, signDevToken } from '../../src/commands/token-command';
+
+const home = process.argv[2] ?? '/tmp/curbench/home';
+const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: home, POWERTOOLS_LOG_LEVEL: 'WARN' }));
+const deps = localRetrievalDependencies(runtime);
+const handler = createRetrievalApiHandler(() => Promise.resolve(deps), { logger: createLogger({ serviceName: 'retrieval-api', logLevel: 'WARN' }) });
+const key = await devJwtKey(home);
+const server = await startDevServer({ handler, jwtKey: key, port: 3999 });
+const serving = new ServingStore(runtime.keyValueStore);
+const tag = [...(await serving.listTags()).tags].sort((a, b) => b.customers - a.customers)[0]?.name ?? '';
+const tokens = (await serving.customersWithTag(tag, { limit: 100 })).tokens;
+const ap = await signDevToken(key, { role: 'AP', ttlSeconds: 3600 });
+const one = await (await fetch(`${server.url}/v1/customers/${tokens[0]}/tags`, { headers: { authorization: `Bearer ${ap}` } })).text();
+const batch = await (await fetch(`${server.url}/v1/customers:batchGet`, { method: 'POST', headers: { authorization: `Bearer ${ap}`, 'content-type': 'application/json' }, body: JSON.stringify({ tokens }) })).text();
+writeFileSync('/tmp/curbench/params.json', JSON.stringify({ ap, token: tokens[0], tokens, oneBytes: one.length, batchBytes: batch.length }));
+const oneBody = Buffer.from(one);
+const batchBody = Buffer.from(batch);
+createServer((req, res) => {
+  const body = req.url === '/batch' ? batchBody : oneBody;
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body));
+}).listen(3998, '127.0.0.1');
+console.log('ready', one.length, batch.length);
+process.on('SIGTERM', () => process.exit(0));
