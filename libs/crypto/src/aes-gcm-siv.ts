@@ -235,6 +235,10 @@ class AesGcmSivBatch implements AesGcmSivCipher {
  * POLYVAL state after the associated data is shared by the batch, and the tags and the CTR keystream of up to 4096
  * values are each one native AES-ECB call. POLYVAL itself runs in JavaScript (16 table lookups per block).
  *
+ * Side channels: the POLYVAL tables are indexed by data-dependent bytes, so unlike AES-SIV (all keyed work in native
+ * AES) this is not constant-time against an attacker who shares the CPU cache. For batch masking on our own hosts that
+ * is acceptable; AES-SIV stays the default deterministic cipher.
+ *
  * @param key - 16 or 32 bytes (AES-128-GCM-SIV or AES-256-GCM-SIV)
  * @returns the cipher; create it once per key
  * @throws CryptoError `INVALID_KEY`

@@ -1,8 +1,10 @@
 import { createCipheriv } from 'node:crypto';
 import { createAesEcb, type AesEcb } from './aes-ecb';
+import { readBase64Url, writeBase64Url } from './base64url';
 import { dbl, tagsEqual, xorInto } from './block-utils';
 import { CRYPTO_ERROR_CODES, CryptoError } from './crypto-error';
 import type { AesSivCipher } from './types/aes-siv-cipher';
+import { ByteArena, readUtf8Chunk, writeUtf8 } from './utf8-batch';
 
 /** Values per batch step: every native call of a step covers up to this many values. @internal */
 export const SIV_CHUNK = 4096;
@@ -36,6 +38,15 @@ interface Layout {
   readonly total: number;
   readonly maxBlocks: number;
   readonly long: number[];
+}
+
+/** Zeroes what was decrypted so far and builds the authentication error for batch index `index`. */
+function authFailure(buffers: readonly Uint8Array[], index: number): CryptoError {
+  for (const buffer of buffers) buffer.fill(0);
+  return new CryptoError(
+    CRYPTO_ERROR_CODES.SIV_AUTH_FAILED,
+    `AES-SIV ciphertext at index ${index} failed authentication (altered, truncated, or sealed with another key or associated data)`,
+  );
 }
 
 class AesSivBatch implements AesSivCipher {
@@ -91,49 +102,121 @@ class AesSivBatch implements AesSivCipher {
     const header = this.#header(associatedData);
     const out: Uint8Array[] = new Array<Uint8Array>(ciphertexts.length);
     const buffers: Uint8Array[] = [];
-    let failed = -1;
-    for (let start = 0; start < ciphertexts.length && failed < 0; start += SIV_CHUNK) {
-      const chunk = ciphertexts.slice(start, start + SIV_CHUNK);
-      const count = chunk.length;
-      const siv = new Uint8Array(count * 16);
-      let size = 0;
-      for (let j = 0; j < count; j++) {
-        const token = chunk[j] ?? ZERO_BLOCK;
-        if (token.length < 16) {
-          failed = start + j;
-          break;
-        }
-        for (let i = 0; i < 16; i++) siv[j * 16 + i] = token[i] ?? 0;
-        size += token.length - 16;
-      }
-      if (failed >= 0) break;
-      const buffer = new Uint8Array(size);
-      buffers.push(buffer);
-      const plaintexts: Uint8Array[] = new Array<Uint8Array>(count);
-      const offsets = new Int32Array(count);
-      for (let j = 0, offset = 0; j < count; j++) {
-        const length = (chunk[j]?.length ?? 16) - 16;
-        const plaintext = new Uint8Array(buffer.buffer, offset, length);
-        plaintexts[j] = plaintext;
-        out[start + j] = plaintext;
-        offsets[j] = offset;
-        offset += length;
-      }
-      this.#ctrXor(siv, chunk, 16, buffer, offsets);
-      const expected = new Uint8Array(count * 16);
-      this.#s2v(plaintexts, header, expected);
-      for (let j = 0; j < count; j++) {
-        if (!tagsEqual(siv, j * 16, expected, j * 16) && failed < 0) failed = start + j;
-      }
-    }
-    if (failed >= 0) {
-      for (const buffer of buffers) buffer.fill(0);
-      throw new CryptoError(
-        CRYPTO_ERROR_CODES.SIV_AUTH_FAILED,
-        `AES-SIV ciphertext at index ${failed} failed authentication (altered, truncated, or sealed with another key or associated data)`,
-      );
+    for (let start = 0; start < ciphertexts.length; start += SIV_CHUNK) {
+      const chunk = this.#openChunk(ciphertexts.slice(start, start + SIV_CHUNK), header);
+      if (chunk.buffer !== undefined) buffers.push(chunk.buffer);
+      if (chunk.failed >= 0) throw authFailure(buffers, start + chunk.failed);
+      for (let j = 0; j < chunk.plaintexts.length; j++) out[start + j] = chunk.plaintexts[j] ?? ZERO_BLOCK;
     }
     return out;
+  }
+
+  sealText(values: readonly string[], associatedData: readonly Uint8Array[] = []): string[] {
+    const header = this.#header(associatedData);
+    const out = new Array<string>(values.length);
+    const input = new ByteArena();
+    const text = new ByteArena();
+    for (let start = 0; start < values.length; start += SIV_CHUNK) {
+      const count = Math.min(SIV_CHUNK, values.length - start);
+      // UTF-8 of the whole chunk in one arena; the per-value views die with the chunk.
+      const starts = new Int32Array(count + 1);
+      let used = 0;
+      for (let j = 0; j < count; j++) {
+        starts[j] = used;
+        used += writeUtf8(input, values[start + j] ?? '', used);
+      }
+      starts[count] = used;
+      const plaintexts: Uint8Array[] = new Array<Uint8Array>(count);
+      for (let j = 0; j < count; j++) plaintexts[j] = input.bytes.subarray(starts[j] ?? 0, starts[j + 1] ?? 0);
+      const siv = new Uint8Array(count * 16);
+      this.#s2v(plaintexts, header, siv);
+      const tokens = new Uint8Array(used + count * 16);
+      const offsets = new Int32Array(count);
+      for (let j = 0; j < count; j++) {
+        const at = (starts[j] ?? 0) + j * 16;
+        for (let i = 0; i < 16; i++) tokens[at + i] = siv[j * 16 + i] ?? 0;
+        offsets[j] = at + 16;
+      }
+      this.#ctrXor(siv, plaintexts, 0, tokens, offsets);
+      // base64url of every token into one Latin-1 buffer, one native decode, one slice per value.
+      text.reserve(0, Math.ceil(((used + count * 16) * 4) / 3) + count * 2);
+      const ends = new Int32Array(count + 1);
+      for (let j = 0, at = 0; j < count; j++) {
+        at += writeBase64Url(tokens, (starts[j] ?? 0) + j * 16, (starts[j + 1] ?? 0) - (starts[j] ?? 0) + 16, text.bytes, at);
+        ends[j + 1] = at;
+      }
+      const decoded = text.bytes.toString('latin1', 0, ends[count] ?? 0);
+      for (let j = 0; j < count; j++) out[start + j] = decoded.slice(ends[j] ?? 0, ends[j + 1] ?? 0);
+    }
+    return out;
+  }
+
+  openText(tokens: readonly string[], associatedData: readonly Uint8Array[] = []): string[] {
+    const header = this.#header(associatedData);
+    const out = new Array<string>(tokens.length);
+    const raw = new ByteArena();
+    const buffers: Uint8Array[] = [];
+    for (let start = 0; start < tokens.length; start += SIV_CHUNK) {
+      const count = Math.min(SIV_CHUNK, tokens.length - start);
+      const starts = new Int32Array(count + 1);
+      let used = 0;
+      for (let j = 0; j < count; j++) {
+        const token = tokens[start + j] ?? '';
+        starts[j] = used;
+        raw.reserve(used, used + Math.ceil((token.length * 3) / 4));
+        const written = readBase64Url(token, raw.bytes, used);
+        if (written < 0) {
+          for (const buffer of buffers) buffer.fill(0);
+          throw new CryptoError(CRYPTO_ERROR_CODES.INVALID_INPUT, `AES-SIV token at index ${start + j} is not canonical base64url`);
+        }
+        used += written;
+      }
+      starts[count] = used;
+      const sealed: Uint8Array[] = new Array<Uint8Array>(count);
+      for (let j = 0; j < count; j++) sealed[j] = raw.bytes.subarray(starts[j] ?? 0, starts[j + 1] ?? 0);
+      const chunk = this.#openChunk(sealed, header);
+      if (chunk.buffer !== undefined) buffers.push(chunk.buffer);
+      if (chunk.failed >= 0) throw authFailure(buffers, start + chunk.failed);
+      const plainStarts = new Int32Array(count);
+      const plainLengths = new Int32Array(count);
+      for (let j = 0; j < count; j++) {
+        plainStarts[j] = chunk.plaintexts[j]?.byteOffset ?? 0;
+        plainLengths[j] = chunk.plaintexts[j]?.length ?? 0;
+      }
+      readUtf8Chunk(chunk.buffer ?? ZERO_BLOCK, plainStarts, plainLengths, count, out, start);
+      chunk.buffer?.fill(0);
+    }
+    return out;
+  }
+
+  /** Opens one chunk into one buffer; `failed` is the first chunk index that does not authenticate, or -1. */
+  #openChunk(chunk: readonly Uint8Array[], header: HeaderState): { plaintexts: Uint8Array[]; buffer: Uint8Array | undefined; failed: number } {
+    const count = chunk.length;
+    const siv = new Uint8Array(count * 16);
+    let size = 0;
+    for (let j = 0; j < count; j++) {
+      const token = chunk[j] ?? ZERO_BLOCK;
+      if (token.length < 16) return { plaintexts: [], buffer: undefined, failed: j };
+      for (let i = 0; i < 16; i++) siv[j * 16 + i] = token[i] ?? 0;
+      size += token.length - 16;
+    }
+    const buffer = new Uint8Array(size);
+    const plaintexts: Uint8Array[] = new Array<Uint8Array>(count);
+    const offsets = new Int32Array(count);
+    for (let j = 0, offset = 0; j < count; j++) {
+      const length = (chunk[j]?.length ?? 16) - 16;
+      plaintexts[j] = new Uint8Array(buffer.buffer, offset, length);
+      offsets[j] = offset;
+      offset += length;
+    }
+    this.#ctrXor(siv, chunk, 16, buffer, offsets);
+    const expected = new Uint8Array(count * 16);
+    this.#s2v(plaintexts, header, expected);
+    let failed = -1;
+    for (let j = 0; j < count; j++) {
+      if (!tagsEqual(siv, j * 16, expected, j * 16) && failed < 0) failed = j;
+    }
+    return { plaintexts, buffer, failed };
   }
 
   /** D for an associated-data vector: D = CMAC(0); D = dbl(D) xor CMAC(Si) for each component. Cached. */

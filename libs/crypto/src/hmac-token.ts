@@ -2,37 +2,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { writeBase64Url } from './base64url';
 import { CRYPTO_ERROR_CODES, CryptoError } from './crypto-error';
 import { SHA256_IV, sha256Compress } from './sha256-compress';
+import type { HmacTokenOptions, HmacTokenizer } from './types/hmac-tokenizer';
 
 /** Digest bytes a token keeps unless told otherwise: 128 bits, 22 base64url characters. */
 export const HMAC_TOKEN_DEFAULT_BYTES = 16;
 /** Shortest accepted token key: 128 bits. */
 export const HMAC_TOKEN_MIN_KEY_BYTES = 16;
-
-/** Options of {@link createHmacTokenizer} and {@link hmacToken}. */
-export interface HmacTokenOptions {
-  /**
-   * Leading bytes of the HMAC-SHA256 digest kept in the token, 16..32. 16 bytes (128 bits) keep the chance of any
-   * collision among 10^9 distinct values below 2^-68; raise it only if tokens must also resist offline collision search.
-   *
-   * @default 16
-   */
-  readonly bytes?: number;
-}
-
-/** A keyed, irreversible tokenizer: same key and value, same token. */
-export interface HmacTokenizer {
-  /** Digest bytes kept per token. */
-  readonly bytes: number;
-  /** Characters per token: ceil(4 * bytes / 3). */
-  readonly length: number;
-  /**
-   * Tokenizes a batch. Strings are hashed as UTF-8; byte arrays as they are.
-   *
-   * @param values - strings or bytes
-   * @returns one unpadded base64url token per value, same order
-   */
-  tokens(values: readonly (string | Uint8Array)[]): string[];
-}
 
 /** Values up to this many bytes hash in JavaScript from the midstates (at most two message blocks). */
 const MIDSTATE_MAX_BYTES = 119;

@@ -7,7 +7,7 @@ export type { AesSivCipher } from './types/aes-siv-cipher';
 export { createAesGcmSiv } from './aes-gcm-siv';
 export type { AesGcmSivCipher } from './types/aes-gcm-siv-cipher';
 export { HMAC_TOKEN_DEFAULT_BYTES, HMAC_TOKEN_MIN_KEY_BYTES, createHmacTokenizer, hmacToken } from './hmac-token';
-export type { HmacTokenOptions, HmacTokenizer } from './hmac-token';
+export type { HmacTokenOptions, HmacTokenizer } from './types/hmac-tokenizer';
 export { BASE64URL_ALPHABET, encodeBase64Url, decodeBase64Url } from './base64url';
 export {
   NATIONAL_ID_LETTER_CODES,

@@ -36,7 +36,7 @@ function invalid(index: number): CryptoError {
  * @throws CryptoError `INVALID_KEY`
  * @example
  * const fpe = createNationalIdFpe(dataKey);
- * const [masked] = fpe.encrypt(['A123456789']); // another valid ID, e.g. 'K287041563'
+ * const [masked] = fpe.encrypt(['A123456789']); // another valid ID ('X239938292' under an all-zero key)
  * fpe.decrypt([masked]); // ['A123456789']
  */
 export function createNationalIdFpe(key: Uint8Array): NationalIdFpe {

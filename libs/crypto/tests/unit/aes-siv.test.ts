@@ -1,7 +1,7 @@
 import { aessiv } from '@noble/ciphers/aes.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AES_SIV_MAX_ASSOCIATED_DATA, CRYPTO_ERROR_CODES, CryptoError, createAesSiv } from '../../src/index';
+import { AES_SIV_MAX_ASSOCIATED_DATA, CRYPTO_ERROR_CODES, CryptoError, createAesSiv, encodeBase64Url } from '../../src/index';
 import { AES_SIV_VECTORS, hex, toHex } from '../helpers/fixtures';
 
 const encoder = new TextEncoder();
@@ -88,6 +88,49 @@ describe('Function: createAesSiv', () => {
         expect(toHex(sealed[i] ?? new Uint8Array(0))).toBe(toHex(siv.seal([plaintexts[i] ?? new Uint8Array(0)])[0] ?? new Uint8Array(0)));
       }
       expect(siv.open(sealed).map(toHex)).toEqual(plaintexts.map(toHex));
+    });
+  });
+
+  describe('Method: sealText and openText', () => {
+    it('equals seal of the UTF-8 bytes in base64url, and opens back to the string', () => {
+      fc.assert(
+        fc.property(
+          keyArbitrary,
+          fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 2 }),
+          fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ maxLength: 700 })), { maxLength: 12 }),
+          (key, associatedData, values) => {
+            // Act
+            const siv = createAesSiv(key);
+            const tokens = siv.sealText(values, associatedData);
+
+            // Assess: lone surrogates become U+FFFD, exactly as TextEncoder would have sealed them.
+            expect(tokens).toEqual(siv.seal(values.map((value) => encoder.encode(value)), associatedData).map(encodeBase64Url));
+            expect(siv.openText(tokens, associatedData)).toEqual(values.map((value) => decoder.decode(encoder.encode(value))));
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+
+    it('handles chunks of ASCII and of Chinese text beyond one chunk', () => {
+      const siv = createAesSiv(new Uint8Array(32).fill(6));
+      const values = Array.from({ length: 9_000 }, (_, i) => (i < 4_096 ? `user.${i}@example.com` : `王小明${i}`));
+      const tokens = siv.sealText(values);
+      expect(tokens[8_999]).toBe(encodeBase64Url(siv.seal([encoder.encode(values[8_999] ?? '')])[0] ?? new Uint8Array(0)));
+      expect(siv.openText(tokens)).toEqual(values);
+    });
+
+    it('rejects non-canonical base64url and altered tokens by index', () => {
+      const siv = createAesSiv(new Uint8Array(32).fill(6));
+      const tokens = siv.sealText(['0912345678', 'A123456789']);
+      const bad = catchError(() => siv.openText([tokens[0] ?? '', `${tokens[1] ?? ''}=`]));
+      expect(bad.code).toBe(CRYPTO_ERROR_CODES.INVALID_INPUT);
+      expect(bad.message).toContain('index 1');
+      const flipped = (tokens[1] ?? '').replace(/^./, (first) => (first === 'A' ? 'B' : 'A'));
+      const altered = catchError(() => siv.openText([tokens[0] ?? '', flipped]));
+      expect(altered.code).toBe(CRYPTO_ERROR_CODES.SIV_AUTH_FAILED);
+      expect(altered.message).toContain('index 1');
+      expect(catchError(() => siv.openText(['AAAA'])).code).toBe(CRYPTO_ERROR_CODES.SIV_AUTH_FAILED);
     });
   });
 

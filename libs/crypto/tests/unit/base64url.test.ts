@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CRYPTO_ERROR_CODES, CryptoError, decodeBase64Url, encodeBase64Url } from '../../src/index';
-import { writeBase64Url } from '../../src/base64url';
+import { readBase64Url, writeBase64Url } from '../../src/base64url';
 
 describe('Function: encodeBase64Url / decodeBase64Url', () => {
   it('round-trips any bytes and matches Node', () => {
@@ -22,6 +22,17 @@ describe('Function: encodeBase64Url / decodeBase64Url', () => {
         expect(Buffer.from(target.subarray(0, written)).toString('latin1')).toBe(encodeBase64Url(bytes));
       }),
     );
+  });
+
+  it('reads the same bytes in the batch decoder', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const target = new Uint8Array(64);
+        const read = readBase64Url(encodeBase64Url(bytes), target, 0);
+        expect(Array.from(target.subarray(0, read))).toEqual(Array.from(bytes));
+      }),
+    );
+    for (const text of ['AQ==', 'a+b/', 'AQID BA', 'AQIDB', 'AR', 'ABC', 'é123']) expect(readBase64Url(text, new Uint8Array(8), 0), text).toBe(-1);
   });
 
   it.each([

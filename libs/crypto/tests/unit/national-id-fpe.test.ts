@@ -75,6 +75,13 @@ describe('Function: createNationalIdFpe', () => {
     expect(fpe.decrypt([masked])).toEqual([id]);
   });
 
+  it('gives the documented example under an all-zero key', () => {
+    const fpe = createNationalIdFpe(new Uint8Array(16));
+    expect(fpe.encrypt(['A123456789'])).toEqual(['X239938292']);
+    expect(referenceEncrypt(new Uint8Array(16), new Uint8Array(0), 'A123456789')).toBe('X239938292');
+    expect(fpe.decrypt(['X239938292'])).toEqual(['A123456789']);
+  });
+
   it('is a bijection on a large batch: distinct IDs stay distinct', () => {
     const fpe = createNationalIdFpe(new Uint8Array(32).fill(7));
     const ids = Array.from({ length: 20_000 }, (_, i) => idOf((i * 52_000_003) % NATIONAL_ID_DOMAIN));

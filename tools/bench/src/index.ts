@@ -1,0 +1,3 @@
+export { measureRate, formatRate, formatMarkdownTable } from './measure';
+export type { BenchRow, MeasureOptions } from './measure';
+export { tenDigitValues, nationalIds, chineseNames, emails } from './inputs';

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:pipeline -- --customers 1000000 [--days 1]`: the whole main job on generated extracts, with rows/s
+ * per step, peak memory, and the ratio of the pipeline's time to a plain DuckDB CSV -> Parquet copy of the same input
+ * (the engine's limit on this machine). Results are appended to docs/benchmarks.md.
+ *
+ * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
+ * reader has no Big5); the pipeline's own Big5 path is covered by tests, not timed here.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
+import { KeyRing } from '@cur/masking';
+import { DUCKDB_DIALECT, TAG_DEFINITIONS, runPipeline, type StepRun } from '@cur/pipeline';
+import { createLogger, loadPlatformConfig } from '@cur/platform';
+import { createMaskingPolicy } from '@cur/policy';
+import { createRuntime } from '@cur/runtime';
+import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]?.replace(/^--/, '') ?? '', process.argv[i + 1] ?? '');
+const customers = Number(args.get('customers') ?? 100_000);
+const days = Number(args.get('days') ?? 1);
+const seconds = (from: number): number => (performance.now() - from) / 1000;
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
+
+const work = await mkdtemp(join(tmpdir(), 'cur-bench-'));
+const extracts = join(work, 'extracts');
+log(`generating ${customers} customers x ${days} day(s) in ${extracts}`);
+let started = performance.now();
+const summary = await generateLandingBatches({ customers, days, seed: 1, big5Datasets: [] }, writeToDirectory(extracts));
+const generateSeconds = seconds(started);
+log(`  ${summary.totalRows} rows, ${(summary.totalBytes / 1e6).toFixed(0)} MB in ${generateSeconds.toFixed(1)} s`);
+
+// Baseline: DuckDB reads each CSV and writes Parquet, nothing else.
+const baseline = await DuckDbSqlEngine.open({ threads: 2 });
+started = performance.now();
+for (const batch of summary.batches) {
+  await baseline.execute(`COPY (SELECT * FROM read_csv('${join(extracts, batch.dataFile)}', header = true, all_varchar = true)) TO '${join(work, `${batch.dataFile}.parquet`)}' (FORMAT PARQUET, COMPRESSION ZSTD)`);
+}
+const baselineSeconds = seconds(started);
+await baseline.close();
+log(`  baseline DuckDB CSV -> Parquet: ${baselineSeconds.toFixed(1)} s`);
+
+const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: join(work, 'home'), POWERTOOLS_LOG_LEVEL: 'ERROR' }));
+const ledger = new BatchLedger(runtime.keyValueStore);
+const landing = runtime.blobStore('landing');
+const events = runtime.events();
+started = performance.now();
+const handle = createIngestionHandler(() =>
+  Promise.resolve({ landing, quarantine: runtime.blobStore('quarantine'), ledger, onAccepted: (batch) => events.publish('Batch Accepted', batch), logger: createLogger({ serviceName: 'bench', logLevel: 'ERROR' }) }),
+);
+for (const pushed of await pushBatches(extracts, landing, { ledger })) {
+  if (pushed.status === 'pushed') await handle(objectCreatedEvent('landing', pushed.controlKey, pushed.bytes));
+}
+const ingestSeconds = seconds(started);
+log(`  push + ingest (verify twice, copy to landing): ${ingestSeconds.toFixed(1)} s`);
+
+const lake = runtime.localLakeDir ?? '';
+const engine = await DuckDbSqlEngine.open({ threads: 2 });
+const steps: StepRun[] = [];
+started = performance.now();
+const run = await runPipeline(
+  {
+    buckets: { landing, raw: runtime.blobStore('raw'), transformed: runtime.blobStore('transformed'), consumption: runtime.blobStore('consumption'), mart: runtime.blobStore('mart'), system: runtime.blobStore('system') },
+    locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
+    ledger,
+    engine,
+    dialect: DUCKDB_DIALECT,
+    policy: createMaskingPolicy(),
+    maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) },
+    tags: TAG_DEFINITIONS,
+    notifier: runtime.notifier(),
+    events,
+  },
+  { onStep: (step) => (steps.push(step), log(`  ${step.status} ${step.step} ${step.target} ${step.rowCount ?? ''} rows ${step.durationMs} ms`)) },
+);
+const pipelineSeconds = seconds(started);
+await engine.close();
+await runtime.close();
+const peakMb = process.resourceUsage().maxRSS / 1024;
+
+const byStep = new Map<string, { rows: number; ms: number }>();
+for (const step of steps) {
+  const entry = byStep.get(step.step) ?? { rows: 0, ms: 0 };
+  const rowsIn = step.counts?.['rowsIn'] ?? step.rowCount ?? 0;
+  byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs });
+}
+const total = ingestSeconds + pipelineSeconds;
+const cardRows = summary.batches.filter((b) => b.dataset === 'card_transaction').reduce((sum, b) => sum + b.rowCount, 0);
+const lines = [
+  '',
+  `### Pipeline, ${customers.toLocaleString('en')} customers x ${days} day(s), ${new Date().toISOString().slice(0, 10)}`,
+  '',
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Input: ${summary.totalRows.toLocaleString('en')} rows (${cardRows.toLocaleString('en')} card transactions), ${(summary.totalBytes / 1e6).toFixed(0)} MB. Run status: ${run.status}.`,
+  '',
+  '| step | rows in | time (s) | rows/s |',
+  '| --- | ---: | ---: | ---: |',
+  `| generate (not part of the pipeline) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} |`,
+  `| push + ingest (verify, ledger) | ${summary.totalRows} | ${ingestSeconds.toFixed(1)} | ${Math.round(summary.totalRows / ingestSeconds)} |`,
+  ...[...byStep].map(([step, { rows, ms }]) => `| ${step} | ${rows} | ${(ms / 1000).toFixed(1)} | ${Math.round(rows / (ms / 1000))} |`),
+  `| **push + ingest + pipeline** | ${summary.totalRows} | ${total.toFixed(1)} | ${Math.round(summary.totalRows / total)} |`,
+  `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} |`,
+  '',
+  `Ratio to the engine limit: ${(total / baselineSeconds).toFixed(1)}x (target <= 4). Peak memory (RSS): ${peakMb.toFixed(0)} MB.`,
+];
+const docs = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+const existing = await readFile(docs, 'utf8').catch(() => '# Benchmarks\n\nFigures measured with `npm run bench:*`; each section says the machine and date.\n');
+await writeFile(docs, `${existing.trimEnd()}\n${lines.join('\n')}\n`);
+process.stdout.write(`${lines.join('\n')}\n`);
+await rm(work, { recursive: true, force: true });
+
