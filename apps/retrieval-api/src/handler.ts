@@ -1,30 +1,28 @@
-import type { ApiGatewayV2Response } from '@cur/contracts';
-import { ApiGatewayV2RequestSchema } from '@cur/contracts';
-import { createLogger, problemResponse, toProblemResponse } from '@cur/platform';
+import { createLogger } from '@cur/platform';
+import type { RetrievalApiDependencies } from '@cur/serving';
+import { createRetrievalApiHandler } from '@cur/serving';
 import { SERVICE_NAME } from './constants';
-import { retrievalApi } from './core';
-
-const logger = createLogger({ serviceName: SERVICE_NAME });
+import { createRetrievalApiDependencies } from './wiring';
 
 /**
- * The Lambda entry behind API Gateway (HTTP API, payload 2.0): validates the request, calls the use case, maps
- * errors to RFC 9457 problems. Never logs the event.
+ * The retrieval API's logic lives in `@cur/serving` so that this Lambda and `cur serve` run the same function with
+ * the same API Gateway v2 events; it is re-exported here as the service's business function.
  */
-export async function handleRetrievalApi(event: unknown): Promise<ApiGatewayV2Response> {
-  const parsed = ApiGatewayV2RequestSchema.safeParse(event);
-  if (!parsed.success) {
-    logger.warn('rejected a request that is not an API Gateway v2 event', { status: 'invalid-event' });
-    return problemResponse(400, 'INVALID_EVENT', 'Invalid event', 'expected an API Gateway HTTP API request, payload format 2.0');
-  }
-  try {
-    const claims = parsed.data.requestContext.authorizer?.jwt.claims;
-    const role = typeof claims?.['cur:role'] === 'string' ? claims['cur:role'] : undefined;
-    retrievalApi({ routeKey: parsed.data.routeKey, role });
-  } catch (error) {
-    logger.error('request failed', { routeKey: parsed.data.routeKey, error });
-    return toProblemResponse(error);
-  }
-}
+export { createRetrievalApiHandler };
 
-/** The name Lambda invokes (`handler.handler`). */
-export const handler = handleRetrievalApi;
+let dependencies: Promise<RetrievalApiDependencies> | undefined;
+
+/**
+ * The name Lambda invokes (`handler.handler`). The runtime and the key service client are built on the first call
+ * that needs them (`/openapi.json` and refusals do not) and reused; a failed build is retried on the next call.
+ */
+export const handler = createRetrievalApiHandler(
+  () => {
+    dependencies ??= createRetrievalApiDependencies().catch((error: unknown) => {
+      dependencies = undefined;
+      throw error;
+    });
+    return dependencies;
+  },
+  { logger: createLogger({ serviceName: SERVICE_NAME }) },
+);

@@ -3,7 +3,8 @@ import type { BatchAccepted } from '@cur/contracts';
 import { DATASET_NAMES } from '@cur/contracts';
 import type { BatchLedger } from '@cur/ingestion';
 import type { MaskerDependencies } from '@cur/masking';
-import type { BlobStore, EventPublisher, Notifier, SqlEngine } from '@cur/platform';
+import type { BlobStore, EventPublisher, KeyValueStore, Notifier, SqlEngine } from '@cur/platform';
+import { loadServingStore, type ServingLoadResult } from '@cur/serving';
 import { isCurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { ManifestStore, type Manifest } from './lake/manifest';
@@ -32,6 +33,8 @@ export interface PipelineDependencies {
   readonly onDqEvaluated?: QualityGateDependencies['onEvaluated'];
   /** @default the DQDL ruleset files of libs/dq */
   readonly rulesetFor?: QualityGateDependencies['rulesetFor'];
+  /** The `serving` table; when given, each business date ends by loading the serving store the retrieval API reads. */
+  readonly servingStore?: KeyValueStore;
 }
 
 /** The status of one step run. */
@@ -189,7 +192,16 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     for (const manifest of consumption) {
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
-    await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const servingStore = deps.servingStore;
+    if (mart && servingStore) {
+      await run(
+        'serving',
+        businessDate,
+        () => loadServingStore({ store: servingStore, system: deps.buckets.system, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate }),
+        (loaded: ServingLoadResult) => ({ rowCount: loaded.customers, counts: { customers: loaded.customers, tagAssignments: loaded.tagAssignments, itemsWritten: loaded.itemsWritten } }),
+      );
+    }
   }
 
   const result: PipelineRun = {

@@ -5,4 +5,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// A command is done when main returns, even if something it used (a Lambda bundle's runtime, say) keeps a server
+// open: exit once stdout has been flushed.
+process.stdout.write('', () => process.exit(code));

@@ -11,6 +11,8 @@ import { registerInvokeCommand } from './commands/invoke-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerRunCommand } from './commands/run-command';
 import { registerScheduleCommand } from './commands/schedule-command';
+import { registerServeCommand } from './commands/serve-command';
+import { registerTokenCommand } from './commands/token-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerMaskCommands } from './commands/mask-commands';
 import { registerStatusCommand } from './commands/status-command';
@@ -41,6 +43,8 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerRunCommand(program, getContext);
   registerQueryCommand(program, getContext);
   registerDqCommands(program, getContext);
+  registerServeCommand(program, getContext);
+  registerTokenCommand(program, getContext);
   registerScheduleCommand(program, getContext);
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);

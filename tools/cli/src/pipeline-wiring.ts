@@ -33,6 +33,7 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     tags: TAG_DEFINITIONS,
     notifier: runtime.notifier(),
     events: runtime.events(),
+    servingStore: runtime.keyValueStore,
     // Locally the dq-notifier's handler receives the evaluation event directly, as the Lambda would from EventBridge.
     onDqEvaluated: createDqNotifierHandler(async () => ({
       results: new StoredDqResultSource(runtime.blobStore('system')),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_DATASET_NAMES, getDataset } from '@cur/contracts';
+import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { ManifestStore } from '@cur/pipeline';
 import type { Runtime } from '@cur/runtime';
@@ -8,6 +9,7 @@ import type { CliContext } from '../cli-context';
 import type { Output } from '../output/console-output';
 import { renderTable } from '../output/render-table';
 import { generateExtracts } from './generate-command';
+import { devCurlExamples } from './token-command';
 import { describeOutcome, ingestionDependencies } from './ingest-commands';
 import { runPipelineWithProgress } from './run-command';
 
@@ -90,6 +92,24 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: 
   output.line('  npx cur mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID');
   output.line('  npx cur --role SYSTEM unmask -d customer_profile -c cust_id -k 1 <token>   audited detokenize (SYSTEM only)');
   output.line('  npx cur status                                           what the state folder holds');
+  // A customer token the serving store holds, for the lookup example.
+  const sample = (await manifests.get('consumption', 'customer_tags', DEMO_DEFAULTS.startDate))
+    ? await (async () => {
+        const engine = await DuckDbSqlEngine.open({ threads: 1 });
+        try {
+          const tags = await manifests.get('consumption', 'customer_tags', DEMO_DEFAULTS.startDate);
+          await engine.registerParquetView('sample_tags', (tags?.files ?? []).map((key) => join(ctx.config.home, 'lake', 'consumption', ...key.split('/'))));
+          const [row] = await engine.query("SELECT cust_id FROM sample_tags WHERE tag = 'high_value' ORDER BY cust_id LIMIT 1");
+          return typeof row?.['cust_id'] === 'string' ? row['cust_id'] : undefined;
+        } finally {
+          await engine.close();
+        }
+      })()
+    : undefined;
+  output.line('');
+  output.line('The retrieval API on this laptop (the Lambda handler behind a local JWT authorizer):');
+  output.line('  npx cur serve &');
+  for (const line of await devCurlExamples(ctx.config.home, sample ? { customerToken: sample } : {})) output.line(`  ${line}`);
   if (run.status === 'failed') process.exitCode = 1;
 }
 

@@ -42,8 +42,9 @@ describe('the cur executable', () => {
     const result = await cur(['invoke', 'retrieval-api', '--event', join(events, 'apigw-v2-request.json')], home);
     expect(result.code, result.stderr).toBe(0);
     const response = JSON.parse(result.stdout) as { statusCode: number; body: string };
-    expect(response.statusCode).toBe(501);
-    expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_IMPLEMENTED' });
+    // A fresh state folder has no serving store loaded: the real handler says so, as problem+json.
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'SERVING_NOT_LOADED' });
   });
 
   it('explains how to build a bundle that is missing, and refuses unreadable events', async () => {

@@ -1,0 +1,26 @@
+import { loadPlatformConfig } from '@cur/platform';
+import { createRuntime } from '@cur/runtime';
+import type { CustomerTokenizer, Detokenizer, RetrievalApiDependencies } from '@cur/serving';
+import { HttpKeyServiceClient, ServingError, ServingStore } from '@cur/serving';
+import { loadRetrievalApiConfig } from './config';
+
+/** Without a key service URL (a local `cur invoke`), lookups and reveals say so instead of failing obscurely. */
+const NO_KEY_SERVICE: CustomerTokenizer & Detokenizer = {
+  tokenize: () => Promise.reject(new ServingError('KEY_SERVICE_FAILED', 'CUR_KEY_SERVICE_URL is not set: this API cannot reach the masking-key-service')),
+  detokenize: () => Promise.reject(new ServingError('KEY_SERVICE_FAILED', 'CUR_KEY_SERVICE_URL is not set: this API cannot reach the masking-key-service')),
+};
+
+/**
+ * The composition root: configuration from the environment, the runtime's key-value store for the serving table,
+ * and the masking-key-service over HTTP. Built once per Lambda container, on the first call that needs it.
+ */
+export async function createRetrievalApiDependencies(env: NodeJS.ProcessEnv = process.env): Promise<RetrievalApiDependencies> {
+  const config = loadRetrievalApiConfig(env);
+  const runtime = await createRuntime(loadPlatformConfig(env));
+  const keyService = config.keyServiceUrl === undefined ? NO_KEY_SERVICE : new HttpKeyServiceClient({ baseUrl: config.keyServiceUrl });
+  return {
+    serving: new ServingStore(runtime.keyValueStore, { pointerTtlMs: config.pointerTtlMs }),
+    tokenizer: keyService,
+    detokenizer: keyService,
+  };
+}

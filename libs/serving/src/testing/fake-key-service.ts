@@ -1,0 +1,52 @@
+import { AccessDeniedError } from '@cur/platform';
+import type { CustomerTokenizer, TokenizedIds } from '../ports/customer-tokenizer';
+import type { Detokenizer } from '../ports/detokenizer';
+import type { KeyServiceCaller } from '../ports/key-service-caller';
+
+/** One call the fake key service received: who, what, how many, and whether it was allowed. Never values. */
+export interface FakeKeyServiceCall {
+  readonly operation: 'tokenize' | 'detokenize';
+  readonly principal: string;
+  readonly role: string;
+  readonly bearerToken?: string;
+  readonly count: number;
+  readonly outcome: 'allowed' | 'refused';
+}
+
+/**
+ * An in-memory stand-in for the masking-key-service's two customer operations, for tests of code that uses the
+ * ports: a fixed table of national IDs and tokens, detokenize for SYSTEM only, and a record of every call as the
+ * real service audits it. The real service is exercised over HTTP by `cur serve`'s tests.
+ */
+export class FakeKeyService implements CustomerTokenizer, Detokenizer {
+  readonly calls: FakeKeyServiceCall[] = [];
+  readonly #tokens: ReadonlyMap<string, string>;
+  readonly #ids: ReadonlyMap<string, string>;
+  readonly #keyVersion: number;
+
+  /** @param pairs - national ID -> token */
+  constructor(pairs: Readonly<Record<string, string>>, keyVersion = 1) {
+    this.#tokens = new Map(Object.entries(pairs));
+    this.#ids = new Map(Object.entries(pairs).map(([id, token]) => [token, id]));
+    this.#keyVersion = keyVersion;
+  }
+
+  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[]): Promise<TokenizedIds> {
+    this.#record('tokenize', caller, nationalIds.length, 'allowed');
+    // An ID outside the table gets a token no customer has, as a real one would.
+    return { tokens: nationalIds.map((id) => this.#tokens.get(id) ?? 'Z900000000'), keyVersion: this.#keyVersion };
+  }
+
+  async detokenize(caller: KeyServiceCaller, tokens: readonly string[], _keyVersion: number | undefined): Promise<readonly (string | null)[]> {
+    if (caller.role !== 'SYSTEM') {
+      this.#record('detokenize', caller, tokens.length, 'refused');
+      throw new AccessDeniedError(`role ${caller.role} may not detokenize: only SYSTEM may, and this refusal is audited`);
+    }
+    this.#record('detokenize', caller, tokens.length, 'allowed');
+    return tokens.map((token) => this.#ids.get(token) ?? null);
+  }
+
+  #record(operation: FakeKeyServiceCall['operation'], caller: KeyServiceCaller, count: number, outcome: FakeKeyServiceCall['outcome']): void {
+    this.calls.push({ operation, principal: caller.principal, role: caller.role, ...(caller.bearerToken ? { bearerToken: caller.bearerToken } : {}), count, outcome });
+  }
+}
