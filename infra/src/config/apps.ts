@@ -131,7 +131,8 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
   'retrieval-api': {
     description: 'Low-latency retrieval of customer tags and metrics for applications',
     principalClass: 'service',
-    triggers: [{ kind: 'http-api', routes: ['GET /v1/customers/{token}/tags'] }],
+    // Routing happens in the handler (method + path); /openapi.json behind the authorizer too until the HTTP API construct can leave one route open.
+    triggers: [{ kind: 'http-api', routes: ['ANY /v1/{proxy+}', 'GET /openapi.json'] }],
     access: { readTables: ['serving'] },
     timeoutSeconds: 10,
   },
