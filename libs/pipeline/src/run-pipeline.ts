@@ -7,8 +7,8 @@ import type { BlobStore, EventPublisher, KeyValueStore, Notifier, SqlEngine } fr
 import { loadServingStore, type ServingLoadResult } from '@cur/serving';
 import { isCurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
-import { ManifestStore, type Manifest } from './lake/manifest';
-import { manifestKey } from './lake/manifest';
+import { ManifestStore, type Manifest } from '@cur/lake';
+import { manifestKey } from '@cur/lake';
 import type { SqlDialect } from './sql/sql-dialect';
 import { runConsumptionStep } from './steps/consumption-step';
 import { runMartStep } from './steps/mart-step';

@@ -18,7 +18,7 @@ export { loadServingStore } from './store/load-serving-store';
 export type { ServingLoadDependencies, ServingLoadOptions, ServingLoadResult } from './store/load-serving-store';
 export { pruneServingVersions } from './store/prune-versions';
 export type { PruneOptions } from './store/prune-versions';
-export { publishedManifestKey } from './store/published-manifests';
+export { manifestKey as publishedManifestKey } from '@cur/lake';
 export type { KeyServiceCaller } from './ports/key-service-caller';
 export type { CustomerTokenizer, TokenizedIds } from './ports/customer-tokenizer';
 export type { Detokenizer } from './ports/detokenizer';

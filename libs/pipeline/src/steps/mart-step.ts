@@ -2,8 +2,8 @@ import { getDataset } from '@cur/contracts';
 import type { BlobStore, SqlEngine } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
-import type { Manifest, ManifestStore } from '../lake/manifest';
-import { manifestKey } from '../lake/manifest';
+import type { Manifest, ManifestStore } from '@cur/lake';
+import { manifestKey } from '@cur/lake';
 import { segmentMetricsSql, tagMetricsSql } from '../sql/mart-sql';
 import { registerDatasetView } from './dataset-views';
 

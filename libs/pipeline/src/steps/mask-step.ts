@@ -7,8 +7,8 @@ import { createColumnMasker } from '@cur/masking';
 import type { BlobStore, SqlEngine } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
-import type { Manifest, ManifestStore } from '../lake/manifest';
-import { manifestKey } from '../lake/manifest';
+import type { Manifest, ManifestStore } from '@cur/lake';
+import { manifestKey } from '@cur/lake';
 
 /** The column that keeps each row's position in its landing file, for rejects and lineage. */
 export const ROW_NUMBER_COLUMN = 'source_row';

@@ -2,7 +2,7 @@ import type { Zone } from '@cur/contracts';
 import { evaluateRuleset, hasRuleset, loadRuleset, referencedDatasets, summariseResults, type DqdlRuleset } from '@cur/dq';
 import { StoredDqResultSource, dqResultEvent, type DqEvaluation } from '@cur/dq-alerts';
 import type { BlobStore, SqlEngine } from '@cur/platform';
-import type { ManifestStore } from '../lake/manifest';
+import type { ManifestStore } from '@cur/lake';
 
 /** What a quality gate works with. */
 export interface QualityGateDependencies {

@@ -3,8 +3,8 @@ import type { BlobStore, SqlEngine } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
-import type { Manifest, ManifestStore } from '../lake/manifest';
-import { manifestKey } from '../lake/manifest';
+import type { Manifest, ManifestStore } from '@cur/lake';
+import { manifestKey } from '@cur/lake';
 import type { SqlDialect } from '../sql/sql-dialect';
 import { buildTransformSql } from '../sql/transform-sql';
 

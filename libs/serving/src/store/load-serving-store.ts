@@ -6,7 +6,7 @@ import { isCurError } from '@cur/platform';
 import { LOAD_LEASE_MS } from '../constants';
 import { ServingError } from '../serving-error';
 import type { TagCatalogEntry, TagSummary } from '../types/serving-types';
-import { PublishedManifests, type PublishedManifest } from './published-manifests';
+import { ManifestStore, manifestKey, type Manifest } from '@cur/lake';
 import { pruneServingVersions } from './prune-versions';
 import { CUSTOMER_SLOTS, SERVING_KEYS, TAG_PAGE_SIZE, newVersionId } from './serving-keys';
 import { LeaseSchema, PointerSchema, VersionItemSchema } from './serving-items';
@@ -76,7 +76,7 @@ export interface ServingLoadResult {
 export async function loadServingStore(deps: ServingLoadDependencies, options: ServingLoadOptions = {}): Promise<ServingLoadResult> {
   const now = deps.now ?? (() => new Date());
   const startedMs = Date.now();
-  const manifests = new PublishedManifests(deps.system);
+  const manifests = new ManifestStore(deps.system);
   const features = options.businessDate === undefined ? (await manifests.list('consumption', 'customer_features')).at(-1) : await manifests.get('consumption', 'customer_features', options.businessDate);
   if (!features) throw new ServingError('SERVING_INPUT_MISSING', `no published consumption customer_features${options.businessDate ? ` for ${options.businessDate}` : ''}: run the pipeline first`);
   const asOf = features.businessDate;
@@ -97,7 +97,7 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
     const { engine } = deps;
     await engine.registerParquetView('s_customer_features', features.files.map((key) => deps.locate('consumption', key)));
     await engine.registerParquetView('s_customer_tags', tags.files.map((key) => deps.locate('consumption', key)));
-    const metricsRows: { manifest: PublishedManifest; row: Record<string, unknown> }[] = [];
+    const metricsRows: { manifest: Manifest; row: Record<string, unknown> }[] = [];
     for (const manifest of segmentManifests) {
       await engine.registerParquetView('s_segment_metrics', manifest.files.map((key) => deps.locate('mart', key)));
       for (const row of await engine.query(`SELECT ${columnList(metricsColumns)} FROM s_segment_metrics ORDER BY segment`)) metricsRows.push({ manifest, row });
@@ -122,7 +122,7 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
       tagPageSize: TAG_PAGE_SIZE,
       segments: [...new Set([...featureSegments, ...metricsRows.map(({ row }) => String(row['segment']))])].sort(),
       months: [...new Set(metricsRows.map(({ row }) => String(row['month'])))].sort(),
-      sources: [features.key, tags.key, ...segmentManifests.map((m) => m.key)],
+      sources: [features, tags, ...segmentManifests].map((m) => manifestKey(m.zone, m.dataset, m.businessDate)),
       ...(customerTokenKeyVersion === undefined ? {} : { customerTokenKeyVersion }),
     };
     // Registered first, with everything needed to find its items again: a failed load leaves a prunable version.
@@ -186,7 +186,7 @@ async function writeVersion(input: {
   version: string;
   slot: number;
   asOf: string;
-  metricsRows: readonly { manifest: PublishedManifest; row: Record<string, unknown> }[];
+  metricsRows: readonly { manifest: Manifest; row: Record<string, unknown> }[];
   chunkSize: number;
 }): Promise<{ tagAssignments: number; items: number }> {
   const { engine, writer, version, slot, asOf, chunkSize } = input;
@@ -269,14 +269,14 @@ function literal(text: string): string {
 }
 
 /** For each month, the manifest of the latest business date in it (a month's metrics are restated daily). */
-function latestPerMonth(manifests: readonly PublishedManifest[]): PublishedManifest[] {
-  const byMonth = new Map<string, PublishedManifest>();
+function latestPerMonth(manifests: readonly Manifest[]): Manifest[] {
+  const byMonth = new Map<string, Manifest>();
   for (const manifest of manifests) byMonth.set(manifest.businessDate.slice(0, 7), manifest);
   return [...byMonth.values()];
 }
 
 /** The key version the mask step used for the customer tokens, from the transformed customer_profile the features came from. */
-async function keyVersionOfCustomerTokens(manifests: PublishedManifests, features: PublishedManifest): Promise<number | undefined> {
+async function keyVersionOfCustomerTokens(manifests: ManifestStore, features: Manifest): Promise<number | undefined> {
   const profileKey = features.inputs.find((key) => key.startsWith('manifests/transformed/customer_profile/'));
   if (profileKey === undefined) return undefined;
   return (await manifests.read(profileKey))?.keyVersions['cust_id'];

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { ColumnSpec } from '@cur/contracts';
 import { getDataset } from '@cur/contracts';
 import type { BlobStore, SqlEngine } from '@cur/platform';
-import { publishedManifestKey } from '../store/published-manifests';
+import { manifestKey as publishedManifestKey } from '@cur/lake';
 
 /** One customer of a fixture day; unset features get plausible values. */
 export interface FixtureCustomer {
@@ -51,7 +51,10 @@ export async function publishServingFixture(target: FixtureTarget, day: FixtureD
     columnValues(metrics, { month: m.month, segment: m.segment, customers: m.customers, avg_aum: m.avgAum ?? 1_000_000, avg_card_spend_1m: 12_345.5, avg_digital_events_30d: 7.25, customers_prev_month: null, mom_change: null }),
   );
   const profileManifest = publishedManifestKey('transformed', 'customer_profile', date);
-  await target.system.put(profileManifest, JSON.stringify({ dataset: 'customer_profile', zone: 'transformed', businessDate: date, files: [], rowCount: day.customers.length, inputs: [], keyVersions: { cust_id: day.customerTokenKeyVersion ?? 1 } }));
+  await target.system.put(
+    profileManifest,
+    JSON.stringify({ dataset: 'customer_profile', zone: 'transformed', businessDate: date, step: 'transform', runId: 'fixture', files: [], rowCount: day.customers.length, contentSha256: '', schemaSha256: '', inputs: [], counts: {}, keyVersions: { cust_id: day.customerTokenKeyVersion ?? 1 }, startedAt: new Date().toISOString(), durationMs: 0 }),
+  );
   await publish(target, 'consumption', 'customer_features', date, features, featureRows, [profileManifest]);
   await publish(target, 'consumption', 'customer_tags', date, getDataset('customer_tags').columns, tagRows, [profileManifest]);
   if (metricRows.length > 0) await publish(target, 'mart', 'segment_metrics_monthly', date, metrics, metricRows, []);

@@ -47,9 +47,14 @@ export class ManifestStore {
     return key;
   }
 
-  async get(zone: string, dataset: string, businessDate: string): Promise<Manifest | undefined> {
+  get(zone: string, dataset: string, businessDate: string): Promise<Manifest | undefined> {
+    return this.read(manifestKey(zone, dataset, businessDate));
+  }
+
+  /** The manifest at a key of the system bucket, or undefined when there is none. */
+  async read(key: string): Promise<Manifest | undefined> {
     try {
-      const bytes = await this.#system.get(manifestKey(zone, dataset, businessDate));
+      const bytes = await this.#system.get(key);
       return ManifestSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
     } catch (error) {
       if (isCurError(error, 'NOT_FOUND')) return undefined;

@@ -1,0 +1,2 @@
+export { ManifestSchema, ManifestStore, manifestKey } from './manifest';
+export type { Manifest } from './manifest';

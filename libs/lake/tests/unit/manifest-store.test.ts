@@ -1,0 +1,34 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FsBlobStore } from '@cur/adapters-local';
+import { ManifestStore, manifestKey, type Manifest } from '../../src/index';
+
+const manifest = (businessDate: string): Manifest => ({
+  dataset: 'customer_features',
+  zone: 'consumption',
+  businessDate,
+  step: 'consumption',
+  runId: 'r1',
+  files: [`customer_features/business_date=${businessDate}/part-abc.parquet`],
+  rowCount: 10,
+  contentSha256: 'a'.repeat(64),
+  schemaSha256: 'b'.repeat(64),
+  inputs: [],
+  counts: {},
+  keyVersions: { cust_id: 1 },
+  startedAt: '2026-11-26T00:00:00Z',
+  durationMs: 5,
+});
+
+describe('ManifestStore', () => {
+  it('publishes manifests where readers find them, by date or by key, oldest first', async () => {
+    const store = new ManifestStore(new FsBlobStore(await mkdtemp(join(tmpdir(), 'cur-lake-')), 'system'));
+    await store.publish(manifest('2026-11-26'));
+    await store.publish(manifest('2026-11-25'));
+    expect((await store.list('consumption', 'customer_features')).map((m) => m.businessDate)).toEqual(['2026-11-25', '2026-11-26']);
+    expect((await store.read(manifestKey('consumption', 'customer_features', '2026-11-25')))?.keyVersions).toEqual({ cust_id: 1 });
+    expect(await store.get('consumption', 'customer_features', '2026-11-27')).toBeUndefined();
+  });
+});
