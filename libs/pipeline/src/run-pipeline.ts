@@ -20,7 +20,8 @@ import { runQualityGate, type QualityGateDependencies, type QualityGateResult } 
 /** Everything the pipeline runs with. */
 export interface PipelineDependencies {
   readonly buckets: { readonly landing: BlobStore; readonly raw: BlobStore; readonly transformed: BlobStore; readonly consumption: BlobStore; readonly mart: BlobStore; readonly system: BlobStore };
-  readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
+  /** Where the engine reads an object of a bucket: a local path, or an s3:// URI in Glue. */
+  readonly locate: (bucket: 'landing' | 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly ledger: BatchLedger;
   readonly engine: SqlEngine;
   readonly dialect: SqlDialect;
@@ -159,7 +160,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
   for (const { record } of await deps.ledger.list()) {
     if (record?.status !== 'ACCEPTED') continue;
     const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
-    const masked = await run('mask', batch.batchId, () => runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId }, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+    const masked = await run('mask', batch.batchId, () => runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId, landingPath: (key) => deps.locate('landing', key) }, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
     if (masked) {
       dates.add(batch.businessDate);
       await gate('raw', batch.dataset, batch.businessDate);

@@ -23,7 +23,17 @@ export interface MaskStepDependencies {
   readonly policy: MaskingPolicy;
   readonly maskers: MaskerDependencies;
   readonly runId: string;
+  /**
+   * Where the engine can read a landing object directly (the local folder). With it, UTF-8 batches take the fast
+   * path: the engine parses the file and carries the rows, and JavaScript masks only the distinct values of the
+   * sensitive columns. Without it, or for Big5, or if the engine's count disagrees with the control file, every row
+   * goes through JavaScript.
+   */
+  readonly landingPath?: (key: string) => string;
 }
+
+/** Distinct values handed to the engine per load call. */
+const MAP_CHUNK = 50_000;
 
 /**
  * landing -> raw. Decodes the batch (UTF-8 or Big5, gzip), masks every column with its storage treatment (tokens
@@ -61,14 +71,35 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
   }
 
   const staged = `staged_${dataset.name}`;
-  const loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
-  const written = await writeZoneFile(
-    deps.engine,
-    deps.raw,
-    `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} ORDER BY 1`,
-    partitionPrefix(dataset.name, batch.businessDate),
-  );
-  await deps.engine.execute(`DROP TABLE ${staged}`);
+  const fast = control.encoding === 'utf-8' && deps.landingPath ? await stageInEngine(deps, staged, deps.landingPath(batch.dataKey), columns, control.rowCount) : false;
+  let select: string;
+  let loaded: number;
+  if (fast) {
+    // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked.
+    const joins: string[] = [];
+    const projections: string[] = [];
+    for (const [index, column] of columns.entries()) {
+      const masker = maskers[index];
+      if (!masker || masker.method === 'plaintext') {
+        projections.push(`s.${column}`);
+        continue;
+      }
+      const distinct = (await deps.engine.query(`SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL`)).map((row) => String(row['v']));
+      const masked = await masker.mask(distinct);
+      if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
+      await deps.engine.loadRows(`map_${column}`, ['v', 't'], pairChunks(distinct, masked.tokens));
+      joins.push(`LEFT JOIN map_${column} m_${column} ON s.${column} = m_${column}.v`);
+      projections.push(`m_${column}.t AS ${column}`);
+    }
+    select = `SELECT CAST(s.${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${projections.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} s ${joins.join(' ')} ORDER BY 1`;
+    loaded = control.rowCount;
+  } else {
+    loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
+    select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} ORDER BY 1`;
+  }
+  const written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate));
+  await deps.engine.execute(`DROP TABLE IF EXISTS ${staged}`);
+  for (const column of columns) await deps.engine.execute(`DROP TABLE IF EXISTS map_${column}`);
   const manifest: Manifest = {
     dataset: dataset.name,
     zone: 'raw',
@@ -95,6 +126,33 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
 
 /** The key of the raw manifest a batch produces. */
 export const rawManifestKey = (batch: Pick<BatchAccepted, 'dataset' | 'businessDate'>): string => manifestKey('raw', batch.dataset, batch.businessDate);
+
+/**
+ * Lets the engine parse a UTF-8 landing file into a table of VARCHAR columns plus the source row number. Returns false
+ * (and leaves nothing behind) when the engine cannot read it or counts other rows than the control file, so the caller
+ * falls back to the JavaScript reader, which verification already used.
+ */
+async function stageInEngine(deps: MaskStepDependencies, table: string, path: string, columns: readonly string[], expectedRows: number): Promise<boolean> {
+  const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+  const spec = columns.map((column) => `${literal(column)}: 'VARCHAR'`).join(', ');
+  try {
+    await deps.engine.execute(
+      `CREATE OR REPLACE TABLE ${table} AS SELECT row_number() OVER () AS ${ROW_NUMBER_COLUMN}, * FROM read_csv(${literal(path)}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${spec}})`,
+    );
+    const [row] = await deps.engine.query(`SELECT count(*) AS n FROM ${table}`);
+    if (Number(row?.['n']) === expectedRows) return true;
+  } catch {
+    // Not readable by the engine as declared: the JavaScript reader takes over.
+  }
+  await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`);
+  return false;
+}
+
+async function* pairChunks(values: readonly string[], tokens: readonly (string | null)[]): AsyncGenerator<(string | null)[][]> {
+  for (let start = 0; start < values.length; start += MAP_CHUNK) {
+    yield values.slice(start, start + MAP_CHUNK).map((value, i) => [value, tokens[start + i] ?? null]);
+  }
+}
 
 /** Empty cells are nulls; anything else is kept as sent (cleanup is the transform step's job, on masked values). */
 function normaliseCell(value: string | undefined): string | null {
