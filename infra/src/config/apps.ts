@@ -56,6 +56,8 @@ export interface AppDataAccess {
   readonly putPlatformEvents?: boolean;
   /** Direct use of the keys-service KMS key (wrapping and unwrapping masking data keys); sets `CUR_MASKING_KEY_ID`. */
   readonly useKeysServiceKey?: boolean;
+  /** glue:GetDataQualityResult, to read the rule results an evaluation event only counts. */
+  readonly readDataQualityResults?: boolean;
 }
 
 /** How one app is deployed; per-stage overrides live in the stage config's `functions`. */
@@ -117,8 +119,7 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     description: 'Turns Glue Data Quality results into DQ alerts',
     principalClass: 'service',
     triggers: [{ kind: 'event-rule', bus: 'default', source: 'aws.glue-dataquality', detailType: 'Data Quality Evaluation Results Available' }],
-    // Reading rule results also needs glue:GetDataQualityResult; not yet expressible in AppDataAccess (see the issue note).
-    access: { publishTopics: ['dq-alerts'], readTables: ['dq-alerts'], writeTables: ['dq-alerts'], readBuckets: [{ bucket: 'system', prefix: 'dq/results/' }] },
+    access: { publishTopics: ['dq-alerts'], readTables: ['dq-alerts'], writeTables: ['dq-alerts'], readBuckets: [{ bucket: 'system', prefix: 'dq/results/' }], readDataQualityResults: true },
     reservedConcurrency: 2,
   },
   'model-history': {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { AppDataAccess, PrincipalClass } from '../config/apps';
 import type { KeyPurpose, PlatformNames } from '../config/platform-names';
 import { BUCKET_KEYS, SYSTEM_ONLY_KEY_PURPOSES, TABLE_KEYS, TOPIC_KEY } from '../config/platform-names';
-import { acknowledgeNagFindings } from '../core/nag-acknowledgement';
+import { acknowledgeNagFinding, acknowledgeNagFindings } from '../core/nag-acknowledgement';
 
 /** DynamoDB read actions of the platform's key-value port (libs/platform `KeyValueStore`). */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'] as const;
@@ -108,6 +108,17 @@ export class ServiceDataAccess extends Construct {
       );
     }
 
+    if (access.readDataQualityResults) {
+      // GetDataQualityResult is scoped to this account's data quality results of the stage's region.
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadDataQualityResults',
+          actions: ['glue:GetDataQualityResult'],
+          resources: [`arn:${names.partition}:glue:${names.region}:${names.account}:dataQualityResult/*`],
+        }),
+      );
+    }
+
     if (access.useKeysServiceKey) useKey('keys', 'write');
 
     for (const [purpose, mode] of keyUse) {
@@ -131,5 +142,12 @@ export class ServiceDataAccess extends Construct {
       objectWildcards.map((resource) => `AwsSolutions-IAM5[Resource::${resource}]`),
       'Object keys are per batch and not known in advance; the grant is limited to the declared bucket and key prefix.',
     );
+    if (access.readDataQualityResults) {
+      acknowledgeNagFinding(
+        this.policy,
+        `AwsSolutions-IAM5[Resource::arn:${names.partition}:glue:${names.region}:${names.account}:dataQualityResult/*]`,
+        'Result ids are made by Glue per evaluation and arrive in the event; reading is limited to data quality results of this account and region.',
+      );
+    }
   }
 }
