@@ -1,25 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describeLambdaBundle } from '@cur/platform/testing';
 
-const bundle = fileURLToPath(new URL('../../../../dist/apps/dq-notifier/handler.mjs', import.meta.url));
-
-describe('bundle', () => {
-  it('exists with its sourcemap (the test target builds it first)', () => {
-    expect(existsSync(bundle), `${bundle} is missing: run npx nx build dq-notifier`).toBe(true);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
-  });
-
-  it('imports under plain node with nothing beside it, as Lambda loads it', () => {
-    // A folder with the bundle alone: no node_modules to fall back on, so every import must be inside the bundle.
-    const dir = mkdtempSync(join(tmpdir(), 'cur-bundle-'));
-    copyFileSync(bundle, join(dir, 'handler.mjs'));
-    const script = "const m = await import('./handler.mjs'); console.log(typeof m.handler);";
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
-    expect(out.trim()).toBe('function');
-    expect(statSync(bundle).size).toBeGreaterThan(0);
-  });
-});
+describeLambdaBundle('dq-notifier');
