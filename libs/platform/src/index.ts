@@ -32,3 +32,4 @@ export type { Problem } from './http/problem-response';
 export type { KeyVault, KeyContext, GeneratedDataKey } from './ports/key-vault';
 export type { EventPublisher } from './ports/event-publisher';
 export type { SqlEngine } from './ports/sql-engine';
+export { queryPartition } from './ports/query-partition';

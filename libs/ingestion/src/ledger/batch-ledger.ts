@@ -1,5 +1,5 @@
 import type { KeyValueStore } from '@cur/platform';
-import { isCurError } from '@cur/platform';
+import { isCurError, queryPartition } from '@cur/platform';
 
 const TABLE = 'batch-ledger';
 
@@ -91,11 +91,11 @@ export class BatchLedger {
 
   /** Every batch with its state (if accepted) and its attempts, newest business date first. */
   async list(): Promise<{ batchId: string; record: BatchRecord | undefined; attempts: BatchAttempt[] }[]> {
-    const index = await this.#all('index');
+    const index = await queryPartition(this.#store, TABLE, 'index');
     const rows = await Promise.all(
       index.map(async (entry) => {
         const batchId = String(entry['batchId']);
-        const items = await this.#all(`batch#${batchId}`);
+        const items = await queryPartition(this.#store, TABLE, `batch#${batchId}`);
         const state = items.find((item) => item.sk === 'state');
         const attempts = items.filter((item) => item.sk.startsWith('attempt#')).map(({ pk: _pk, sk: _sk, ...attempt }) => attempt as unknown as BatchAttempt);
         const record = state ? (({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as BatchRecord)(state) : undefined;
@@ -103,16 +103,5 @@ export class BatchLedger {
       }),
     );
     return rows.sort((a, b) => b.batchId.localeCompare(a.batchId));
-  }
-
-  async #all(pk: string) {
-    const items = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#store.query(TABLE, pk, { limit: 100, ...(cursor ? { cursor } : {}) });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return items;
   }
 }

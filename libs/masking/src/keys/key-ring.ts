@@ -1,5 +1,5 @@
 import type { KeyValueStore, KeyVault } from '@cur/platform';
-import { isCurError } from '@cur/platform';
+import { isCurError, queryPartition } from '@cur/platform';
 import { MaskingError } from '../masking-error';
 
 /** Bytes of every data key; methods derive their own keys from it (see `deriveMethodKey`). */
@@ -106,11 +106,11 @@ export class KeyRing {
 
   /** Every key group and version, oldest first. No key material. */
   async list(): Promise<KeyVersionInfo[]> {
-    const groups = await this.#queryAll(GROUPS_PK);
+    const groups = await queryPartition(this.#store, TABLE, GROUPS_PK);
     const infos: KeyVersionInfo[] = [];
     for (const group of groups) {
       const keyGroup = String(group['keyGroup']);
-      const items = await this.#queryAll(groupPk(keyGroup));
+      const items = await queryPartition(this.#store, TABLE, groupPk(keyGroup));
       const active = items.find((item) => item.sk === 'active')?.['version'];
       for (const item of items.filter((candidate) => candidate.sk.startsWith('version#'))) {
         infos.push({
@@ -171,16 +171,5 @@ export class KeyRing {
       throw new MaskingError('KEY_NOT_FOUND', `key group '${keyGroup}' has no version ${version}`, { details: { keyGroup, version } });
     }
     return this.#vault.unwrap(Buffer.from(item['wrappedKey'], 'base64'), { keyGroup, version });
-  }
-
-  async #queryAll(pk: string) {
-    const items = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#store.query(TABLE, pk, { limit: 100, ...(cursor ? { cursor } : {}) });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return items;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@cur/contracts';
 import type { KeyValueStore } from '@cur/platform';
+import { queryPartition } from '@cur/platform';
 
 /** One audited operation. It says who, what and how many; never a value or a token. */
 export interface AuditEntry {
@@ -40,13 +41,7 @@ export class AuditLog {
 
   /** A day's entries, oldest first. @param day - `YYYY-MM-DD` (UTC) */
   async day(day: string): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#store.query(TABLE, `audit#${day}`, { limit: 100, ...(cursor ? { cursor } : {}) });
-      for (const { pk: _pk, sk: _sk, ...entry } of page.items) entries.push(entry as unknown as AuditEntry);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return entries;
+    const items = await queryPartition(this.#store, TABLE, `audit#${day}`);
+    return items.map(({ pk: _pk, sk: _sk, ...entry }) => entry as unknown as AuditEntry);
   }
 }

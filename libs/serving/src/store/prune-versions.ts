@@ -1,4 +1,5 @@
-import type { Item, KeyValueStore } from '@cur/platform';
+import type { KeyValueStore } from '@cur/platform';
+import { queryPartition } from '@cur/platform';
 import { SERVING_KEYS } from './serving-keys';
 import { PointerSchema, VersionItemSchema } from './serving-items';
 
@@ -23,27 +24,16 @@ export async function pruneServingVersions(store: KeyValueStore, options: PruneO
   const pointerItem = await store.get(TABLE, SERVING_KEYS.pointer);
   const pointer = pointerItem ? PointerSchema.parse(pointerItem) : undefined;
   const kept = new Set([pointer?.version, pointer?.previous].filter((v): v is string => v !== undefined));
-  const doomed = (await queryAll(store, SERVING_KEYS.versionsPk)).map((item) => VersionItemSchema.parse(item)).filter((v) => !kept.has(v.version));
+  const doomed = (await queryPartition(store, TABLE, SERVING_KEYS.versionsPk)).map((item) => VersionItemSchema.parse(item)).filter((v) => !kept.has(v.version));
   for (const version of doomed) {
     const partitions = [...version.tags.map((tag) => SERVING_KEYS.tagPk(tag.name, version.version)), ...version.segments.map((segment) => SERVING_KEYS.segmentMetricsPk(segment, version.version))];
     for (const pk of partitions) {
-      const items = await queryAll(store, pk);
+      const items = await queryPartition(store, TABLE, pk);
       await forEachLimit(items, options.concurrency ?? 16, (item) => store.delete(TABLE, { pk: item.pk, sk: item.sk }));
     }
     await store.delete(TABLE, SERVING_KEYS.version(version.version));
   }
   return doomed.map((v) => v.version);
-}
-
-async function queryAll(store: KeyValueStore, pk: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.query(TABLE, pk, { limit: 1000, ...(cursor ? { cursor } : {}) });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
 }
 
 async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
