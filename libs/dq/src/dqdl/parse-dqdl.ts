@@ -232,7 +232,8 @@ class DqdlParser {
       if (key.value.length > MAX_LABEL_KEY_LENGTH) this.#fail(key, `a label key may be at most ${MAX_LABEL_KEY_LENGTH} characters`);
       if (value.value.length > MAX_LABEL_VALUE_LENGTH) this.#fail(value, `a label value may be at most ${MAX_LABEL_VALUE_LENGTH} characters`);
       if (Object.hasOwn(labels, key.value)) this.#fail(key, `duplicate label key "${key.value}"`);
-      labels[key.value] = value.value;
+      // defineProperty, not assignment: a label called "__proto__" must be a label, not a new prototype.
+      Object.defineProperty(labels, key.value, { value: value.value, enumerable: true, writable: true, configurable: true });
       const separator = this.#next();
       if (this.#isPunctuation(separator, ']')) return labels;
       if (!this.#isPunctuation(separator, ',')) this.#fail(separator, `expected ',' or ']' in the labels, found ${describe(separator)}`);

@@ -132,6 +132,14 @@ describe('Function: printRulesetRule', () => {
   });
 });
 
+describe('Function: parseDqdlRule labels', () => {
+  it('keeps a label named __proto__ as a label (found by the property above)', () => {
+    const parsed = parseDqdlRule('CustomSql "" labels=["__proto__"=" "]');
+    expect(Object.hasOwn(parsed.ruleLabels, '__proto__')).toBe(true);
+    expect(parsed.ruleLabels).toEqual(JSON.parse('{"__proto__":" "}'));
+  });
+});
+
 describe('Function: printDqdl', () => {
   it('prints a whole document that parses to the same ruleset', () => {
     // Prepare
