@@ -91,6 +91,7 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: 
   output.line('  npx cur datasets customer_features                       what the DRV table holds');
   output.line('  npx cur mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID');
   output.line('  npx cur --role SYSTEM unmask -d customer_profile -c cust_id -k 1 <token>   audited detokenize (SYSTEM only)');
+  output.line('  npx cur --role SYSTEM query --reveal cust_id "SELECT cust_id, tag FROM consumption.customer_tags LIMIT 3"   audited');
   output.line('  npx cur status                                           what the state folder holds');
   // A customer token the serving store holds, for the lookup example.
   const sample = (await manifests.get('consumption', 'customer_tags', DEMO_DEFAULTS.startDate))

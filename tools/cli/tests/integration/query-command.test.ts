@@ -45,3 +45,45 @@ describe('cur query: each role sees what Lake Formation would show it', () => {
     expect((await runCli(['query', 'DROP VIEW raw.customer_profile'], env)).code).toBe(1);
   });
 });
+
+describe('cur query --reveal', () => {
+  const sql = 'SELECT DISTINCT cust_id FROM consumption.customer_tags ORDER BY 1 LIMIT 3';
+
+  it('gives SYSTEM the national IDs behind the tokens, through the audited token service', async () => {
+    const tokens = JSON.parse((await query('SYSTEM', sql)).stdout) as { cust_id: string }[];
+    const revealed = await runCli(['--role', 'SYSTEM', 'query', '--json', '--reveal', 'cust_id', sql], env);
+    expect(revealed.code, revealed.stderr).toBe(0);
+    expect(revealed.stderr).toContain('revealed 3 distinct value(s) of cust_id (audited)');
+    const ids = (JSON.parse(revealed.stdout) as { cust_id: string }[]).map((row) => row.cust_id);
+    expect(ids).toHaveLength(3);
+    for (const [i, id] of ids.entries()) {
+      expect(id).toMatch(/^[A-Z][12]\d{8}$/);
+      expect(id).not.toBe(tokens[i]?.cust_id);
+      // The revealed ID masks back to the very token the lake holds.
+      const masked = await runCli(['mask', '-d', 'customer_profile', '-c', 'cust_id', id], env);
+      expect(masked.stdout.trim()).toBe(tokens[i]?.cust_id);
+    }
+  });
+
+  it('reveals an aliased column named as alias=dataset.column', async () => {
+    const revealed = await runCli(['--role', 'SYSTEM', 'query', '--json', '--reveal', 'who=customer_tags.cust_id', 'SELECT cust_id AS who FROM consumption.customer_tags LIMIT 1'], env);
+    expect(revealed.code, revealed.stderr).toBe(0);
+    expect((JSON.parse(revealed.stdout) as { who: string }[])[0]?.who).toMatch(/^[A-Z][12]\d{8}$/);
+  });
+
+  it.each(['DE', 'DA', 'DS', 'DM', 'AP'])('refuses %s, prints nothing, and the refusal is the token service’s', async (role) => {
+    const refused = await runCli(['--role', role, 'query', '--json', '--reveal', 'cust_id', sql], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`role ${role} may not detokenize`);
+  });
+
+  it('refuses columns that cannot be reversed, and result columns that do not exist', async () => {
+    const generalised = await runCli(['--role', 'SYSTEM', 'query', '--reveal', 'birth_date', 'SELECT birth_date FROM raw.customer_profile LIMIT 1'], env);
+    expect(generalised.code).toBe(1);
+    expect(generalised.stderr).toContain('not a tokenized column that can be reversed');
+    const missing = await runCli(['--role', 'SYSTEM', 'query', '--reveal', 'cust_id', 'SELECT tag FROM consumption.customer_tags LIMIT 1'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('the result has no such column');
+  });
+});
