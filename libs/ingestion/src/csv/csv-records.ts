@@ -1,6 +1,12 @@
+const LF = 10;
+
 /**
  * A streaming RFC 4180 reader: fields separated by commas, records by CRLF or LF, fields optionally quoted with `"`
  * and quotes inside doubled. A quoted field may span lines. Chunks may split anywhere, even inside a quote pair.
+ *
+ * Lines without quotes (nearly all of an extract) take a fast path: found with `indexOf` and split whole, or only
+ * counted. The character loop handles a line with a quote or a stray CR, then hands back to the fast path at the next
+ * record boundary.
  */
 export class CsvRecordReader {
   #field = '';
@@ -10,26 +16,79 @@ export class CsvRecordReader {
   #afterCarriageReturn = false;
   #fieldStarted = false;
 
-  /** Feeds text and returns the records it completed. */
+  /** Feeds text and returns the records it completed. A blank line is the record `['']`. */
   push(text: string): string[][] {
     const records: string[][] = [];
-    let i = 0;
-    // Fast path: at a record boundary, whole lines without quotes are split directly. Quoted fields are rare in
-    // extracts; the character loop below takes over from the first line that has one.
-    if (this.#atRecordBoundary()) {
-      if (this.#afterCarriageReturn && text[0] === '\n') i = 1;
-      this.#afterCarriageReturn = false;
-      for (;;) {
-        const newline = text.indexOf('\n', i);
-        if (newline < 0) break;
-        const end = newline > i && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-        const line = text.slice(i, end);
-        if (line.includes('"') || line.includes('\r')) break;
-        records.push(line.split(','));
-        i = newline + 1;
-      }
+    this.#scan(
+      text,
+      (start, end) => records.push(text.slice(start, end).split(',')),
+      (record) => records.push(record),
+    );
+    return records;
+  }
+
+  /** Feeds text and returns how many non-blank records it completed, without building them: for verification. */
+  count(text: string): number {
+    let count = 0;
+    this.#scan(
+      text,
+      (start, end) => {
+        if (end > start) count += 1;
+      },
+      (record) => {
+        if (!(record.length === 1 && record[0] === '')) count += 1;
+      },
+    );
+    return count;
+  }
+
+  /** Ends the input: returns the last record if the text did not end with a line break. */
+  end(): string[][] {
+    if (this.#quotePending) {
+      this.#quotePending = false;
+      this.#inQuotes = false;
     }
-    for (; i < text.length; i += 1) {
+    if (this.#inQuotes) throw new Error('the file ends inside a quoted field');
+    return this.#fieldStarted || this.#field !== '' || this.#record.length > 0 ? [this.#endRecord()] : [];
+  }
+
+  /**
+   * @param onLine - a whole quote-free line `text[start, end)` (line break excluded)
+   * @param onRecord - a record the character loop built
+   */
+  #scan(text: string, onLine: (start: number, end: number) => void, onRecord: (record: string[]) => void): void {
+    let i = 0;
+    // Next quote and CR at or after i; -1 once there are none left in this text.
+    let quote = text.indexOf('"');
+    let carriageReturn = text.indexOf('\r');
+    while (i < text.length) {
+      if (this.#atRecordBoundary()) {
+        if (this.#afterCarriageReturn) {
+          this.#afterCarriageReturn = false;
+          if (text.charCodeAt(i) === LF) i += 1;
+        }
+        for (;;) {
+          const newline = text.indexOf('\n', i);
+          if (newline < 0) break;
+          if (quote !== -1 && quote < i) quote = text.indexOf('"', i);
+          if (quote !== -1 && quote < newline) break;
+          if (carriageReturn !== -1 && carriageReturn < i) carriageReturn = text.indexOf('\r', i);
+          let end = newline;
+          if (carriageReturn !== -1 && carriageReturn < newline) {
+            if (carriageReturn !== newline - 1) break;
+            end = newline - 1;
+          }
+          onLine(i, end);
+          i = newline + 1;
+        }
+      }
+      i = this.#scanCharacters(text, i, onRecord);
+    }
+  }
+
+  /** The character loop, from `i` until it completes a record (returns the index after it) or the text ends. */
+  #scanCharacters(text: string, from: number, onRecord: (record: string[]) => void): number {
+    for (let i = from; i < text.length; i += 1) {
       const char = text[i] as string;
       if (this.#quotePending) {
         this.#quotePending = false;
@@ -62,28 +121,18 @@ export class CsvRecordReader {
         case '\r':
         case '\n':
           this.#afterCarriageReturn = char === '\r';
-          records.push(this.#endRecord());
-          break;
+          onRecord(this.#endRecord());
+          return i + 1;
         default:
           this.#field += char;
           this.#fieldStarted = true;
       }
     }
-    return records;
+    return text.length;
   }
 
   #atRecordBoundary(): boolean {
     return !this.#inQuotes && !this.#quotePending && !this.#fieldStarted && this.#field === '' && this.#record.length === 0;
-  }
-
-  /** Ends the input: returns the last record if the text did not end with a line break. */
-  end(): string[][] {
-    if (this.#quotePending) {
-      this.#quotePending = false;
-      this.#inQuotes = false;
-    }
-    if (this.#inQuotes) throw new Error('the file ends inside a quoted field');
-    return this.#fieldStarted || this.#field !== '' || this.#record.length > 0 ? [this.#endRecord()] : [];
   }
 
   #endRecord(): string[] {

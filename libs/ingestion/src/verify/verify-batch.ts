@@ -77,16 +77,21 @@ export async function verifyDataFile(control: ControlFile, dataset: DatasetSpec,
   const reader = new CsvRecordReader();
   let header: string[] | undefined;
   let rows = 0;
-  const take = (records: string[][]): void => {
+  const takeRecords = (records: string[][]): void => {
     for (const record of records) {
       if (header === undefined) header = record;
       else if (!(record.length === 1 && record[0] === '')) rows += 1;
     }
   };
+  // Records are built only until the header is read; after it they are just counted.
+  const take = (text: string): void => {
+    if (header === undefined) takeRecords(reader.push(text));
+    else rows += reader.count(text);
+  };
   try {
-    for await (const chunk of plain) take(reader.push(decode.write(chunk as Buffer)));
-    take(reader.push(decode.end()));
-    take(reader.end());
+    for await (const chunk of plain) take(decode.write(chunk as Buffer));
+    take(decode.end());
+    takeRecords(reader.end());
   } catch (error) {
     const rejection = classifyReadError(error, control.file);
     // Hash what is left: a transfer that corrupted the bytes is a checksum problem, not a content problem.

@@ -41,3 +41,36 @@ describe('CsvRecordReader', () => {
     expect(() => read(['a\n"open'])).toThrow(/inside a quoted field/);
   });
 });
+
+describe('CsvRecordReader.count', () => {
+  const count = (chunks: string[]): number => {
+    const reader = new CsvRecordReader();
+    const counted = chunks.reduce((sum, chunk) => sum + reader.count(chunk), 0);
+    return counted + reader.end().filter((record) => !(record.length === 1 && record[0] === '')).length;
+  };
+
+  it('counts records, not lines: quoted line breaks stay inside, blank lines are not records', () => {
+    expect(count(['a,b\r\n"x\ny",1\n\n2,3\r\n\r\n4,5'])).toBe(4);
+    expect(count(['a\n', '\n', 'b\r', '\nc'])).toBe(3);
+  });
+
+  it('agrees with push on every split of every text', () => {
+    const unit = fc.constantFrom('a', '臺', ',', '"', '\n', '\r', ' ', '9');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 6 }), (text, cuts) => {
+        // Any text, even one that is not valid CSV, as long as it does not end inside a quote.
+        let records: string[][];
+        try {
+          records = read([text]);
+        } catch {
+          return;
+        }
+        const bounds = [0, ...new Set(cuts.map((cut) => cut % (text.length + 1))), text.length].sort((a, b) => a - b);
+        const chunks = bounds.slice(1).map((end, i) => text.slice(bounds[i], end));
+        expect(count(chunks)).toBe(records.filter((record) => !(record.length === 1 && record[0] === '')).length);
+        expect(read(chunks)).toEqual(records);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
