@@ -14,6 +14,16 @@ function errorKind(error: unknown): string {
   return /^([A-Za-z ]+ Error)/.exec((error as Error).message ?? '')?.[1] ?? 'error';
 }
 
+/**
+ * Bulk transfer joins a column's values with this separator into one string per chunk: one crossing of the native
+ * boundary instead of one per value. A value that holds it is caught by the count check and moves row by row.
+ */
+const SEPARATOR = '\u001e';
+const SEPARATOR_SQL = 'chr(30)';
+
+/** Values per bulk string: keeps each well under V8's string limit. */
+const BULK_CHUNK = 1_000_000;
+
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
@@ -76,6 +86,53 @@ export class DuckDbSqlEngine implements SqlEngine {
     return count;
   }
 
+  async readColumn(table: string, column: string, orderColumn: string): Promise<(string | null)[]> {
+    const [name, value, order] = [identifier(table), identifier(column), identifier(orderColumn)];
+    const chunks = await this.query(
+      `SELECT string_agg(coalesce(${value}, ''), ${SEPARATOR_SQL} ORDER BY o) AS joined, count(*) AS n, count(${value}) AS present FROM (SELECT ${value}, ${order} AS o, row_number() OVER (ORDER BY ${order}) AS rn FROM ${name}) GROUP BY (rn - 1) // ${BULK_CHUNK} ORDER BY min(rn)`,
+    );
+    const values: string[] = [];
+    for (const chunk of chunks) {
+      const parts = String(chunk['joined'] ?? '').split(SEPARATOR);
+      const n = Number(chunk['n']);
+      if (Number(chunk['present']) !== n || parts.length !== n) return this.#readColumnByRow(name, value, order);
+      for (const part of parts) values.push(part);
+    }
+    return values;
+  }
+
+  async #readColumnByRow(table: string, column: string, order: string): Promise<(string | null)[]> {
+    const reader = await this.#connection.runAndReadAll(`SELECT ${column} FROM ${table} ORDER BY ${order}`);
+    return (reader.getColumnsJS()[0] ?? []).map((v) => (v === null || v === undefined ? null : String(v)));
+  }
+
+  async loadColumn(table: string, values: readonly (string | null)[]): Promise<void> {
+    const name = identifier(table);
+    if (values.some((v) => v === null || v.includes(SEPARATOR))) {
+      await this.loadRows(`${name}_rows`, ['value'], (async function* () {
+        yield values.map((v) => [v]);
+      })());
+      await this.execute(`CREATE OR REPLACE TABLE ${name} AS SELECT row_number() OVER () AS position, value FROM ${name}_rows`);
+      await this.execute(`DROP TABLE ${name}_rows`);
+      return;
+    }
+    await this.execute(`CREATE OR REPLACE TABLE ${name} (position BIGINT, value VARCHAR)`);
+    const insert = await this.#connection.prepare(
+      `INSERT INTO ${name} SELECT $2 + generate_subscripts(l, 1), unnest(l) FROM (SELECT string_split($1, ${SEPARATOR_SQL}) AS l)`,
+    );
+    try {
+      for (let start = 0; start < values.length; start += BULK_CHUNK) {
+        insert.bindVarchar(1, values.slice(start, start + BULK_CHUNK).join(SEPARATOR));
+        insert.bindBigInt(2, BigInt(start));
+        await insert.run();
+      }
+    } catch (error) {
+      throw new AdapterError(`DuckDB could not load a column (${errorKind(error)})`, { cause: error });
+    } finally {
+      insert.destroySync();
+    }
+  }
+
   async execute(sql: string): Promise<void> {
     try {
       await this.#connection.run(sql);
@@ -94,9 +151,13 @@ export class DuckDbSqlEngine implements SqlEngine {
   }
 
   async writeParquet(sql: string, file: string): Promise<number> {
-    await this.execute(`COPY (${sql}) TO ${literal(file)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
-    const [row] = await this.query(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`);
-    return Number(row?.['n'] ?? 0);
+    try {
+      // COPY answers with the number of rows it wrote.
+      const result = await this.#connection.run(`COPY (${sql}) TO ${literal(file)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
+      return Number(result.rowsChanged);
+    } catch (error) {
+      throw new AdapterError(`DuckDB could not write Parquet (${errorKind(error)})`, { cause: error });
+    }
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ export type { KeyRingOptions, KeyVersionInfo, DataKey } from './keys/key-ring';
 export { deriveMethodKey, METHOD_KEY_BYTES } from './keys/derive-method-key';
 export type { KeyedMethod } from './keys/derive-method-key';
 export { mapDistinct } from './methods/column-masker';
-export type { ColumnMasker, MaskedBatch } from './methods/column-masker';
+export type { ColumnMasker, MaskedBatch, MaskOptions } from './methods/column-masker';
 export { createColumnMasker } from './methods/create-column-masker';
 export type { MaskerDependencies } from './methods/create-column-masker';
 export { KeyedMasker } from './methods/keyed-masker';

@@ -29,6 +29,32 @@ describe('DuckDbSqlEngine', () => {
     expect(Number(row?.['n'])).toBe(0);
   });
 
+  it('moves a column out and back in bulk, in order, whatever the values hold', async () => {
+    const values = ['A1', '王小明', '', "O'Neil", 'two\nlines', 'has\u001eseparator', 'z'];
+    await engine.loadColumn('loaded', values);
+    expect(await engine.query('SELECT CAST(position AS INTEGER) AS position, value FROM loaded ORDER BY 1')).toEqual(values.map((value, i) => ({ position: i + 1, value })));
+    expect(await engine.readColumn('loaded', 'value', 'position')).toEqual(values);
+    // Without the separator inside, the bulk path; in reverse order to show the order column rules.
+    await engine.loadColumn('plain', values.slice(0, 5));
+    expect(await engine.readColumn('plain', 'value', 'position')).toEqual(values.slice(0, 5));
+    await engine.execute('CREATE OR REPLACE TABLE reversed AS SELECT value, -position AS o FROM plain');
+    expect(await engine.readColumn('reversed', 'value', 'o')).toEqual(values.slice(0, 5).reverse());
+  });
+
+  it('keeps nulls apart from empty strings both ways', async () => {
+    await engine.loadColumn('with_nulls', ['a', null, '']);
+    expect(await engine.readColumn('with_nulls', 'value', 'position')).toEqual(['a', null, '']);
+  });
+
+  it('moves a million values in bulk', async () => {
+    const values = Array.from({ length: 1_200_000 }, (_, i) => `v${i}`);
+    await engine.loadColumn('many', values);
+    const back = await engine.readColumn('many', 'value', 'position');
+    expect(back).toHaveLength(values.length);
+    expect(back[0]).toBe('v0');
+    expect(back[1_199_999]).toBe('v1199999');
+  });
+
   it('never repeats the data in its error messages', async () => {
     await engine.loadRows('bad', ['v'], chunks([['A123456789'], ['x']]));
     await expect(engine.query('SELECT CAST(v AS INTEGER) FROM bad')).rejects.toThrow(/^DuckDB could not run a query \(Conversion Error\)$/);

@@ -7,6 +7,15 @@ export interface MaskedBatch {
   readonly keyVersion: number | undefined;
 }
 
+/** How a batch arrives. */
+export interface MaskOptions {
+  /**
+   * The caller vouches that the values are distinct (a `SELECT DISTINCT`): they go to the cipher as given, without a
+   * dedupe pass over a million strings. A null among them falls back to the deduping path.
+   */
+  readonly distinct?: boolean;
+}
+
 /**
  * One column's masking, batch first: the pipeline hands over a whole column of a batch and each distinct value is
  * masked once. Implementations never put a value or a token into an error message.
@@ -15,7 +24,7 @@ export interface ColumnMasker {
   readonly method: MaskMethod;
   /** True when SYSTEM can turn tokens back into values. */
   readonly reversible: boolean;
-  mask(values: readonly (string | null)[]): Promise<MaskedBatch>;
+  mask(values: readonly (string | null)[], options?: MaskOptions): Promise<MaskedBatch>;
   /**
    * Turns tokens back into values (reversible methods only). `keyVersion` is needed for formats that carry no
    * version (FF1); tokens that carry one (DAEAD) use their own.
@@ -32,7 +41,9 @@ export interface ColumnMasker {
 export async function mapDistinct(
   values: readonly (string | null)[],
   transform: (distinct: string[]) => Promise<string[]> | string[],
+  options: MaskOptions = {},
 ): Promise<(string | null)[]> {
+  if (options.distinct && !values.includes(null)) return values.length === 0 ? [] : transform(values as string[]);
   const index = new Map<string, number>();
   const distinct: string[] = [];
   const positions = new Int32Array(values.length);

@@ -4,7 +4,7 @@ import { deriveMethodKey } from '../keys/derive-method-key';
 import type { KeyRing } from '../keys/key-ring';
 import { MaskingError } from '../masking-error';
 import type { ColumnMasker, MaskedBatch } from './column-masker';
-import { mapDistinct } from './column-masker';
+import { mapDistinct, type MaskOptions } from './column-masker';
 import { DAEAD_TOKEN, daeadCipher, openTokens, parseDaeadToken, sealTokens } from './daead-token';
 
 type KeyedTreatment = Extract<Treatment, { method: 'ff1' | 'daead' | 'hmac' }>;
@@ -51,10 +51,10 @@ export class KeyedMasker implements ColumnMasker {
     this.#tweak = new TextEncoder().encode(keyGroup);
   }
 
-  async mask(values: readonly (string | null)[]): Promise<MaskedBatch> {
+  async mask(values: readonly (string | null)[], options?: MaskOptions): Promise<MaskedBatch> {
     const version = await this.#keyRing.activeVersion(this.#keyGroup);
     const ciphers = await this.#ciphersAt(version);
-    const tokens = await mapDistinct(values, (distinct) => this.#maskDistinct(ciphers, version, distinct));
+    const tokens = await mapDistinct(values, (distinct) => this.#maskDistinct(ciphers, version, distinct), options);
     return { tokens, keyVersion: version };
   }
 

@@ -18,10 +18,10 @@ export function createKeylessMasker(treatment: KeylessTreatment, options: { asOf
   return {
     method: treatment.method,
     reversible: treatment.method === 'plaintext',
-    async mask(values): Promise<MaskedBatch> {
+    async mask(values, maskOptions): Promise<MaskedBatch> {
       // Public columns pass through untouched: no point looking for repeats.
       if (treatment.method === 'plaintext') return { tokens: [...values], keyVersion: undefined };
-      return { tokens: await mapDistinct(values, (distinct) => distinct.map(transform)), keyVersion: undefined };
+      return { tokens: await mapDistinct(values, (distinct) => distinct.map(transform), maskOptions), keyVersion: undefined };
     },
     async unmask(tokens) {
       if (treatment.method === 'plaintext') return [...tokens];

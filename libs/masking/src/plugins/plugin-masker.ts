@@ -39,10 +39,10 @@ export function createPluginMasker(calls: PluginCalls, keyGroup: string, keyRing
   return {
     method: 'plugin',
     reversible: calls.reversible,
-    async mask(values) {
+    async mask(values, options) {
       const version = await keyRing.activeVersion(keyGroup);
       const context = await contextAt(version);
-      return { tokens: await mapDistinct(values, (distinct) => run('mask', distinct, context)), keyVersion: version };
+      return { tokens: await mapDistinct(values, (distinct) => run('mask', distinct, context), options), keyVersion: version };
     },
     async unmask(tokens, keyVersion) {
       if (!calls.reversible) throw new MaskingError('NOT_REVERSIBLE', `plug-in '${calls.name}' cannot reverse its tokens`);

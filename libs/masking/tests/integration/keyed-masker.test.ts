@@ -154,3 +154,19 @@ describe('join preservation', () => {
     expect(count(maskedProfile.tokens, maskedTransactions.tokens)).toBe(plaintextCount);
   });
 });
+
+describe('mask(values, { distinct: true })', () => {
+  it('gives the same tokens as the deduping path, for every method, and falls back when a null slips in', async () => {
+    const treatments = [
+      [{ method: 'ff1', params: { format: 'national_id' } }, 'national_id', ['A123456789', 'B234567890', 'bad', '']],
+      [{ method: 'daead', params: {} }, 'email', ['a@b.tw', 'c@d.tw', '']],
+      [{ method: 'generalize', params: { generaliser: 'birth_year' } }, 'birth_date', ['0800101', '1990-02-03', 'x']],
+    ] as const;
+    for (const [treatment, keyGroup, values] of treatments) {
+      const masker = createColumnMasker(treatment, keyGroup, { keyRing });
+      const deduped = await masker.mask(values);
+      expect((await masker.mask(values, { distinct: true })).tokens).toEqual(deduped.tokens);
+      expect((await masker.mask([...values, null], { distinct: true })).tokens).toEqual([...deduped.tokens, null]);
+    }
+  });
+});

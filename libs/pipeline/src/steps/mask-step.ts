@@ -32,9 +32,6 @@ export interface MaskStepDependencies {
   readonly landingPath?: (key: string) => string;
 }
 
-/** Distinct values handed to the engine per load call. */
-const MAP_CHUNK = 50_000;
-
 /**
  * landing -> raw. Decodes the batch (UTF-8 or Big5, gzip), masks every column with its storage treatment (tokens
  * for direct identifiers, generalisations for quasi-identifiers, sealed secrets), writes one Parquet file to raw
@@ -84,10 +81,15 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
         projections.push(`s.${column}`);
         continue;
       }
-      const distinct = (await deps.engine.query(`SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL`)).map((row) => String(row['v']));
-      const masked = await masker.mask(distinct);
+      // Distinct values out in bulk, tokens back in bulk, paired by position inside the engine.
+      await deps.engine.execute(`CREATE OR REPLACE TABLE distinct_${column} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL)`);
+      const distinct = (await deps.engine.readColumn(`distinct_${column}`, 'v', 'position')) as string[];
+      const masked = await masker.mask(distinct, { distinct: true });
       if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
-      await deps.engine.loadRows(`map_${column}`, ['v', 't'], pairChunks(distinct, masked.tokens));
+      await deps.engine.loadColumn(`tokens_${column}`, masked.tokens);
+      await deps.engine.execute(`CREATE OR REPLACE TABLE map_${column} AS SELECT d.v, t.value AS t FROM distinct_${column} d JOIN tokens_${column} t USING (position)`);
+      await deps.engine.execute(`DROP TABLE distinct_${column}`);
+      await deps.engine.execute(`DROP TABLE tokens_${column}`);
       joins.push(`LEFT JOIN map_${column} m_${column} ON s.${column} = m_${column}.v`);
       projections.push(`m_${column}.t AS ${column}`);
     }
@@ -146,12 +148,6 @@ async function stageInEngine(deps: MaskStepDependencies, table: string, path: st
   }
   await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`);
   return false;
-}
-
-async function* pairChunks(values: readonly string[], tokens: readonly (string | null)[]): AsyncGenerator<(string | null)[][]> {
-  for (let start = 0; start < values.length; start += MAP_CHUNK) {
-    yield values.slice(start, start + MAP_CHUNK).map((value, i) => [value, tokens[start + i] ?? null]);
-  }
 }
 
 /** Empty cells are nulls; anything else is kept as sent (cleanup is the transform step's job, on masked values). */

@@ -14,6 +14,8 @@ function dyingAfter(engine: SqlEngine, writes: number): SqlEngine {
   return {
     registerParquetView: (...args) => engine.registerParquetView(...args),
     loadRows: (...args) => engine.loadRows(...args),
+    readColumn: (...args) => engine.readColumn(...args),
+    loadColumn: (...args) => engine.loadColumn(...args),
     execute: (sql) => engine.execute(sql),
     query: (sql) => engine.query(sql),
     writeParquet: async (sql, file) => {

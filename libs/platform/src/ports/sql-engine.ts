@@ -8,6 +8,13 @@ export interface SqlEngine {
   registerParquetView(name: string, files: readonly string[], emptyColumns?: readonly string[]): Promise<void>;
   /** Creates (or replaces) a table of VARCHAR columns and appends rows; returns the row count. */
   loadRows(table: string, columns: readonly string[], chunks: AsyncIterable<readonly (readonly (string | null)[])[]>): Promise<number>;
+  /**
+   * The values of one column of a table in the order of `orderColumn`, moved out in bulk: for handing millions of
+   * values to JavaScript (the mask step's distinct values).
+   */
+  readColumn(table: string, column: string, orderColumn: string): Promise<(string | null)[]>;
+  /** Creates (or replaces) `table (position BIGINT, value VARCHAR)` with `values` at positions 1..n, moved in bulk. */
+  loadColumn(table: string, values: readonly (string | null)[]): Promise<void>;
   /** Runs a statement that returns nothing of interest (CREATE VIEW ...). */
   execute(sql: string): Promise<void>;
   /** Runs a query and returns its rows as plain objects (integers as numbers when they fit, else strings). */
