@@ -21,8 +21,10 @@ const TOKEN_PATTERNS: Record<string, string> = {
  * characters (digits, letters, space, comma, period, minus). `translate` is the costliest function in the transform,
  * so only columns whose values are parsed or compared get it.
  */
-export function cleanText(expression: string, halfWidth = true): string {
-  let cleaned = halfWidth ? `TRIM(translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}))` : `TRIM(${expression})`;
+export function cleanText(expression: string, dialect: SqlDialect, halfWidth = true): string {
+  // Nearly every value is ASCII already, and translate would walk it against 70 characters for nothing.
+  const halved = `CASE WHEN ${dialect.isAscii(expression)} THEN ${expression} ELSE translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}) END`;
+  let cleaned = halfWidth ? `TRIM(${halved})` : `TRIM(${expression})`;
   for (const sentinel of NULL_SENTINELS) cleaned = `NULLIF(${cleaned}, ${quote(sentinel)})`;
   return cleaned;
 }
@@ -80,10 +82,15 @@ function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialec
 export interface TransformSql {
   /** Every raw row with its cleaned columns and its first problem, if any (`reject_reason`, `reject_column`). */
   readonly checked: string;
-  /** The rows that pass, de-duplicated on the primary key (first by source row wins), typed; over `checked`. */
-  readonly accepted: (checked: string) => string;
-  /** One row per rejected raw row: the reason and the column, no values; over `checked`. */
-  readonly rejects: (checked: string, batchId: string) => string;
+  /** Each primary key that passing rows repeat, with the source row that wins (the first); usually a handful. */
+  readonly duplicates: (checked: string) => string;
+  /**
+   * The rows that pass, de-duplicated on the primary key, typed; over `checked` and `duplicates` (`undefined` when
+   * that table is empty, which spares the anti-join).
+   */
+  readonly accepted: (checked: string, duplicates: string | undefined) => string;
+  /** One row per rejected raw row (a problem, or a duplicate that lost): the reason and the column, no values. */
+  readonly rejects: (checked: string, duplicates: string | undefined, batchId: string) => string;
 }
 
 /**
@@ -92,12 +99,15 @@ export interface TransformSql {
  * Each raw row ends up in exactly one of accepted, rejected or duplicate, which is what the accounting checks.
  */
 export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, dialect: SqlDialect): TransformSql {
+  // De-duplication compares keys with '=': a passing row never has a null key only because key columns are required.
+  const nullableKey = dataset.primaryKey.find((name) => dataset.columns.find((column) => column.name === name)?.nullable !== false);
+  if (nullableKey) throw new Error(`${dataset.name}: primary key column ${nullableKey} must be declared non-nullable`);
   const rules = dataset.columns.map((column) => ({ column, rule: columnRule(column, policy.storageTreatmentFor(dataset.name, column.name), dialect) }));
   const text = (name: string): string => `${name}__text`;
   // Tokens are ASCII by construction and free text is kept as sent; codes, numbers and dates are normalised.
   const needsHalfWidth = (column: ColumnSpec): boolean =>
     policy.storageTreatmentFor(dataset.name, column.name).method === 'plaintext' && (column.type !== 'string' || column.allowedValues !== undefined || column.name.endsWith('_code') || column.name.endsWith('_category'));
-  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${cleanText(column.name, needsHalfWidth(column))} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
+  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${cleanText(column.name, dialect, needsHalfWidth(column))} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
   const typed = `SELECT *, ${rules.map(({ column, rule }) => `${rule.typed(text(column.name))} AS ${column.name}`).join(', ')} FROM (${cleaned}) cleaned`;
   const checks: string[] = [];
   for (const { column, rule } of rules) {
@@ -105,17 +115,22 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
     if (rule.invalid) checks.push(`WHEN ${text(column.name)} IS NOT NULL AND (${rule.invalid.condition(text(column.name), column.name)}) THEN '${rule.invalid.reason}|${column.name}'`);
   }
   const problem = checks.length > 0 ? `CASE ${checks.join(' ')} END` : 'CAST(NULL AS VARCHAR)';
-  const checked = `SELECT *, ${problem} AS problem FROM (${typed}) typed`;
+  // The cleaned texts only decide the problem; what is kept is the typed row.
+  const checked = `SELECT source_row, business_date, ${dataset.columns.map((column) => column.name).join(', ')}, ${problem} AS problem FROM (${typed}) typed`;
   const key = dataset.primaryKey.join(', ');
-  const ranked = (from: string): string => `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY source_row) AS duplicate_rank FROM ${from} WHERE problem IS NULL`;
+  const sameKey = dataset.primaryKey.map((column) => `c.${column} = d.${column}`).join(' AND ');
   const columns = dataset.columns.map((column) => column.name).join(', ');
   return {
     checked,
-    accepted: (from) => `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM (${ranked(from)}) ranked WHERE duplicate_rank = 1 ORDER BY ${key}`,
-    rejects: (from, batchId) =>
+    duplicates: (from) => `SELECT ${key}, min(source_row) AS first_row FROM ${from} WHERE problem IS NULL GROUP BY ${key} HAVING count(*) > 1`,
+    accepted: (from, duplicates) =>
+      `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM ${from} c WHERE problem IS NULL${duplicates === undefined ? '' : ` AND NOT EXISTS (SELECT 1 FROM ${duplicates} d WHERE ${sameKey} AND c.source_row <> d.first_row)`} ORDER BY ${key}`,
+    rejects: (from, duplicates, batchId) =>
       `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, split_part(problem, '|', 2) AS column_name, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL
-       UNION ALL
-       SELECT ${quote(batchId)}, ${quote(dataset.name)}, source_row, 'DUPLICATE', NULL, CAST(business_date AS DATE) FROM (${ranked(from)}) ranked WHERE duplicate_rank > 1
-       ORDER BY 3`,
+${
+        duplicates === undefined
+          ? ''
+          : ` UNION ALL SELECT ${quote(batchId)}, ${quote(dataset.name)}, c.source_row, 'DUPLICATE', NULL, CAST(c.business_date AS DATE) FROM ${from} c JOIN ${duplicates} d ON ${sameKey} WHERE c.problem IS NULL AND c.source_row <> d.first_row`
+      } ORDER BY 3`,
   };
 }

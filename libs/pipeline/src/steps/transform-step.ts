@@ -41,10 +41,15 @@ export async function runTransformStep(deps: TransformStepDependencies, datasetN
 
   // Typed and checked once, read twice (accepted, rejects).
   const checked = `checked_${datasetName}`;
+  const duplicates = `duplicates_${datasetName}`;
   await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${checked} AS ${sql.checked}`);
-  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked), partitionPrefix(datasetName, businessDate));
-  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
+  await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${duplicates} AS ${sql.duplicates(checked)}`);
+  const [duplicated] = await deps.engine.query(`SELECT count(*) AS n FROM ${duplicates}`);
+  const anyDuplicates = Number(duplicated?.['n']) > 0 ? duplicates : undefined;
+  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked, anyDuplicates), partitionPrefix(datasetName, businessDate));
+  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, anyDuplicates, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
   await deps.engine.execute(`DROP TABLE ${checked}`);
+  await deps.engine.execute(`DROP TABLE ${duplicates}`);
   if (raw.rowCount !== accepted.rowCount + rejects.rowCount) {
     throw new CurError('ACCOUNTING_BROKEN', `${batchId}: ${raw.rowCount} rows in, ${accepted.rowCount} out and ${rejects.rowCount} rejected do not add up`);
   }
