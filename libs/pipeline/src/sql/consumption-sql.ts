@@ -18,15 +18,19 @@ export function customerFeaturesSql(businessDate: string): string {
   return `
 WITH fx AS (SELECT * FROM (VALUES ${fxValues()}) AS rates(currency, rate)),
 profile AS (SELECT * FROM t_customer_profile),
+balances_twd AS (
+  -- Each amount in TWD rounded to cents once: summing the exact DECIMAL(36,8) products ran three times slower.
+  SELECT b.cust_id, b.product_type, CAST(b.balance * fx.rate AS DECIMAL(18,2)) AS balance_twd
+  FROM t_account_balance b JOIN fx ON fx.currency = b.currency),
 balances AS (
-  SELECT b.cust_id,
-    SUM(CASE WHEN b.product_type IN ('SAVINGS', 'TIME_DEPOSIT') THEN b.balance * fx.rate ELSE 0 END) AS aum_deposit,
-    SUM(CASE WHEN b.product_type IN ('FUND', 'INSURANCE') THEN b.balance * fx.rate ELSE 0 END) AS aum_investment,
-    SUM(CASE WHEN b.product_type = 'LOAN' THEN b.balance * fx.rate ELSE 0 END) AS loan_balance
-  FROM t_account_balance b JOIN fx ON fx.currency = b.currency
-  GROUP BY b.cust_id),
+  SELECT cust_id,
+    SUM(CASE WHEN product_type IN ('SAVINGS', 'TIME_DEPOSIT') THEN balance_twd ELSE 0 END) AS aum_deposit,
+    SUM(CASE WHEN product_type IN ('FUND', 'INSURANCE') THEN balance_twd ELSE 0 END) AS aum_investment,
+    SUM(CASE WHEN product_type = 'LOAN' THEN balance_twd ELSE 0 END) AS loan_balance
+  FROM balances_twd
+  GROUP BY cust_id),
 spend AS (
-  SELECT c.cust_id, CAST(c.txn_time AS DATE) AS txn_date, c.merchant_category, c.amount * fx.rate AS amount_twd
+  SELECT c.cust_id, CAST(c.txn_time AS DATE) AS txn_date, c.merchant_category, CAST(c.amount * fx.rate AS DECIMAL(18,2)) AS amount_twd
   FROM t_card_transaction c JOIN fx ON fx.currency = c.currency
   WHERE CAST(c.txn_time AS DATE) > ${asOf} - INTERVAL 183 DAY AND CAST(c.txn_time AS DATE) <= ${asOf}),
 card AS (
