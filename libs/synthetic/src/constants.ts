@@ -57,3 +57,6 @@ export const GZIP_LEVEL = 6;
 
 /** A `rows-written` progress event is sent at most once per this many rows of a file. */
 export const PROGRESS_EVERY_ROWS = 50_000;
+
+/** Most a card's transaction rate can be multiplied by (`cardActivity`). */
+export const MAX_CARD_ACTIVITY = 50;

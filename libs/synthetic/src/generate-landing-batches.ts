@@ -52,7 +52,7 @@ export async function generateLandingBatches(
   onProgress?: GenerateProgressListener,
 ): Promise<GenerateSummary> {
   const resolved = parseGenerateOptions(options);
-  const population = new Population(resolved.seed, resolved.customers, daysFromIso(resolved.startDate));
+  const population = new Population(resolved.seed, resolved.customers, daysFromIso(resolved.startDate), resolved.cardActivity);
   const plan: { day: BusinessDay; dataset: SourceDatasetName }[] = [];
   for (let index = 0; index < resolved.days; index += 1) {
     const day = businessDay(population.startDays, index);

@@ -8,6 +8,7 @@ import {
   DEFAULT_GZIP_DATASETS,
   DEFAULT_SEED,
   DEFAULT_START_DATE,
+  MAX_CARD_ACTIVITY,
   MAX_CUSTOMERS,
   MAX_DAYS,
   MAX_START_DATE,
@@ -27,6 +28,8 @@ const datasetList = z
  * - `days` (@default 1): consecutive calendar business days from `startDate`; one batch per dataset per day.
  * - `seed` (@default 1): the same options give byte-identical files; another seed gives other data.
  * - `startDate` (@default '2026-11-25'): the first business date, ISO.
+ * - `cardActivity` (@default 1): multiplies card use; 10 gives about ten card transactions per customer per day, for
+ *   load tests (the 1M-customer, 10M-transaction benchmark).
  * - `dirtyRate` (@default 0.005): probability that a row of any file is deliberately dirty.
  * - `big5Datasets` (@default ['customer_profile', 'account_balance']): written in Big5 (CP950); the rest UTF-8.
  * - `gzipDatasets` (@default ['card_transaction']): written as `.csv.gz`.
@@ -42,6 +45,7 @@ export const GenerateOptionsSchema = z
       .date()
       .refine((date) => date >= MIN_START_DATE && date <= MAX_START_DATE, `must be between ${MIN_START_DATE} and ${MAX_START_DATE}`)
       .default(DEFAULT_START_DATE),
+    cardActivity: z.number().positive().max(MAX_CARD_ACTIVITY).default(1),
     dirtyRate: z.number().min(0).max(0.5).default(DEFAULT_DIRTY_RATE),
     big5Datasets: datasetList.default([...DEFAULT_BIG5_DATASETS]),
     gzipDatasets: datasetList.default([...DEFAULT_GZIP_DATASETS]),

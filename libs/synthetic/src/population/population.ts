@@ -142,6 +142,7 @@ export class Population {
   readonly seed: number;
   readonly size: number;
   readonly startDays: number;
+  readonly cardActivity: number;
   readonly #ids: FeistelPermutation;
   readonly #accountSerials: FeistelPermutation;
   readonly #cardSerials: FeistelPermutation;
@@ -151,12 +152,14 @@ export class Population {
    * @param seed - the run's seed
    * @param size - number of customers, at most half of the national ID domain
    * @param startDays - the first business date, as days since 1970-01-01
+   * @param cardActivity - multiplies every card's daily transaction mean (1 gives about one per customer per day)
    */
-  constructor(seed: number, size: number, startDays: number) {
+  constructor(seed: number, size: number, startDays: number, cardActivity = 1) {
     if (size > ID_DOMAIN / 2) throw new RangeError('too many customers for the national ID domain');
     this.seed = seed;
     this.size = size;
     this.startDays = startDays;
+    this.cardActivity = cardActivity;
     this.#ids = new FeistelPermutation(ID_DOMAIN, hashKeys([seed, STREAMS.idPermutation]));
     this.#accountSerials = new FeistelPermutation(ACCOUNT_DOMAIN, hashKeys([seed, STREAMS.accountPermutation]));
     this.#cardSerials = new FeistelPermutation(CARD_DOMAIN, hashKeys([seed, STREAMS.cardPermutation]));
@@ -243,7 +246,7 @@ export class Population {
     const rng = Rng.of(this.seed, STREAMS.cards, customer.index);
     const count = CARD_COUNTS.pick(rng);
     if (count === 0) return [];
-    const activity = CARD_ACTIVITY.pick(rng) * 1.05;
+    const activity = CARD_ACTIVITY.pick(rng) * 1.05 * this.cardActivity;
     const overseasShare = OVERSEAS_SHARES.pick(rng);
     const cards: Card[] = [];
     for (let k = 0; k < count; k += 1) {

@@ -354,3 +354,22 @@ describe('Function: generateLandingBatches, streaming into the sink', () => {
     expect(sink.writes).toEqual([]);
   });
 });
+
+describe('Function: generateLandingBatches, card activity', () => {
+  it('multiplies card transactions and leaves every other dataset byte for byte as it was', async () => {
+    const base = await generateLandingBatches({ customers: 2_000, seed: 5 }, memorySink());
+    const busy = await generateLandingBatches({ customers: 2_000, seed: 5, cardActivity: 10 }, memorySink());
+    const rows = (summary: GenerateSummary, dataset: SourceDatasetName) => summary.batches.find((b) => b.dataset === dataset);
+    const ratio = (rows(busy, 'card_transaction')?.rowCount ?? 0) / (rows(base, 'card_transaction')?.rowCount ?? 1);
+    expect(ratio).toBeGreaterThan(9);
+    expect(ratio).toBeLessThan(11);
+    for (const dataset of DATASET_NAMES.filter((name) => name !== 'card_transaction')) {
+      expect(rows(busy, dataset)?.sha256, dataset).toBe(rows(base, dataset)?.sha256);
+    }
+  });
+
+  it('refuses a factor out of range', async () => {
+    await expect(generateLandingBatches({ cardActivity: 0 }, memorySink())).rejects.toThrow(SyntheticOptionsError);
+    await expect(generateLandingBatches({ cardActivity: 51 }, memorySink())).rejects.toThrow(SyntheticOptionsError);
+  });
+});

@@ -8,6 +8,7 @@ describe('Function: parseGenerateOptions', () => {
       days: 1,
       seed: 1,
       startDate: '2026-11-25',
+      cardActivity: 1,
       dirtyRate: 0.005,
       big5Datasets: ['customer_profile', 'account_balance'],
       gzipDatasets: ['card_transaction'],

@@ -14,6 +14,7 @@ interface GenerateCommandOptions {
   readonly start: string;
   readonly out: string;
   readonly dirtyRate: string;
+  readonly cardActivity: string;
 }
 
 const integer = (name: string, value: string): number => {
@@ -23,10 +24,15 @@ const integer = (name: string, value: string): number => {
 };
 
 /** Writes synthetic extracts and prints one line per batch. */
-export async function generateExtracts(output: Output, options: { customers: number; days: number; seed: number; startDate?: string; dirtyRate?: number; out: string }): Promise<GenerateSummary> {
+export async function generateExtracts(
+  output: Output,
+  options: { customers: number; days: number; seed: number; startDate?: string; dirtyRate?: number; cardActivity?: number; out: string },
+): Promise<GenerateSummary> {
   await mkdir(options.out, { recursive: true });
   return generateLandingBatches(
-    { customers: options.customers, days: options.days, seed: options.seed, ...(options.startDate ? { startDate: options.startDate } : {}), ...(options.dirtyRate === undefined ? {} : { dirtyRate: options.dirtyRate }) },
+    { customers: options.customers, days: options.days, seed: options.seed, ...(options.startDate ? { startDate: options.startDate } : {}), ...(options.dirtyRate === undefined ? {} : { dirtyRate: options.dirtyRate }),
+      ...(options.cardActivity === undefined ? {} : { cardActivity: options.cardActivity }),
+    },
     writeToDirectory(options.out),
     (event) => {
       if (event.type === 'batch-finished') {
@@ -47,17 +53,21 @@ export function registerGenerateCommand(program: Command, context: () => CliCont
     .option('-s, --seed <n>', 'the same seed gives byte-identical files', '1')
     .option('--start <YYYY-MM-DD>', 'first business date', '2026-11-25')
     .option('--dirty-rate <fraction>', 'share of deliberately dirty rows', '0.005')
+    .option('--card-activity <factor>', 'multiplies card use: 10 gives about ten card transactions per customer per day (load tests)', '1')
     .option('-o, --out <dir>', 'where to write the batches', 'extracts')
     .action(async (options: GenerateCommandOptions) => {
       const ctx = context();
       const dirtyRate = Number(options.dirtyRate);
       if (!(dirtyRate >= 0 && dirtyRate <= 0.5)) throw new ValidationError('--dirty-rate must be between 0 and 0.5');
+      const cardActivity = Number(options.cardActivity);
+      if (!(cardActivity > 0 && cardActivity <= 50)) throw new ValidationError('--card-activity must be above 0 and at most 50');
       const summary = await generateExtracts(ctx.output, {
         customers: integer('customers', options.customers),
         days: integer('days', options.days),
         seed: integer('seed', options.seed),
         startDate: options.start,
         dirtyRate,
+        cardActivity,
         out: options.out,
       });
       ctx.output.line(renderTable(['file', 'rows', 'dirty', 'encoding', 'bytes'], summary.batches.map((b) => [b.dataFile, String(b.rowCount), String(b.dirtyRows), b.encoding, String(b.bytes)])));
