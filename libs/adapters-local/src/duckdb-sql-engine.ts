@@ -35,10 +35,17 @@ function literal(text: string): string {
 export class DuckDbSqlEngine implements SqlEngine {
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
+  /** False for a session made by {@link fork}: closing it must not close the database under the others. */
+  readonly #ownsInstance: boolean;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, ownsInstance = true) {
     this.#instance = instance;
     this.#connection = connection;
+    this.#ownsInstance = ownsInstance;
+  }
+
+  async fork(): Promise<DuckDbSqlEngine> {
+    return new DuckDbSqlEngine(this.#instance, await this.#instance.connect(), false);
   }
 
   /** Opens an in-memory DuckDB. @param threads - @default 2 */
@@ -162,6 +169,6 @@ export class DuckDbSqlEngine implements SqlEngine {
 
   async close(): Promise<void> {
     this.#connection.closeSync();
-    this.#instance.closeSync();
+    if (this.#ownsInstance) this.#instance.closeSync();
   }
 }

@@ -65,6 +65,8 @@ export interface PipelineRun {
 export interface RunPipelineOptions {
   /** Re-run transform, consumption and mart for this date even if no new batch arrived. */
   readonly businessDate?: string;
+  /** Mask steps run side by side. @default 2 */
+  readonly maskConcurrency?: number;
   /** Attempts per step before it counts as failed. @default 3 */
   readonly attempts?: number;
   /** First retry delay; doubles each time. @default 200 ms */
@@ -155,17 +157,28 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     return !result.blocked;
   };
 
-  // 1. mask every accepted batch (landing -> raw)
+  // 1. mask every accepted batch (landing -> raw), a few side by side: while JavaScript masks one batch's values,
+  // the engine parses, joins and writes another's. Each runs in its own engine session; DQ gates take turns.
   const dates = new Set<string>(options.businessDate ? [options.businessDate] : []);
+  const accepted: BatchAccepted[] = [];
   for (const { record } of await deps.ledger.list()) {
     if (record?.status !== 'ACCEPTED') continue;
-    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
-    const masked = await run('mask', batch.batchId, () => runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId, landingPath: (key) => deps.locate('landing', key) }, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
-    if (masked) {
-      dates.add(batch.businessDate);
-      await gate('raw', batch.dataset, batch.businessDate);
-    } else await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+    accepted.push({ batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey });
   }
+  const gateInTurn = inTurn();
+  await forEachConcurrently(accepted, options.maskConcurrency ?? 2, async (batch) => {
+    const engine = await deps.engine.fork();
+    try {
+      const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, landingPath: (key: string) => deps.locate('landing', key) };
+      const masked = await run('mask', batch.batchId, () => runMaskStep(maskDeps, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+      if (masked) {
+        dates.add(batch.businessDate);
+        await gateInTurn(() => gate('raw', batch.dataset, batch.businessDate));
+      } else await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+    } finally {
+      await engine.close();
+    }
+  });
 
   // 2. per business date: transform -> consumption -> mart
   for (const businessDate of [...dates].sort()) {
@@ -215,4 +228,27 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
   };
   await deps.buckets.system.put(`runs/${runId}.json`, `${JSON.stringify(result, null, 2)}\n`, { contentType: 'application/json' });
   return result;
+}
+
+/** Runs `work` for every item, at most `limit` at a time, in the items' order of start. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** A lock: each call waits for the previous one to finish (the shared engine session's views are not reentrant). */
+function inTurn(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work, work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
 }

@@ -6,7 +6,7 @@ import type { ColumnMasker, MaskerDependencies } from '@cur/masking';
 import { createColumnMasker } from '@cur/masking';
 import type { BlobStore, SqlEngine } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
-import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
+import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -67,41 +67,50 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
     }
   }
 
-  const staged = `staged_${dataset.name}`;
-  const fast = control.encoding === 'utf-8' && deps.landingPath ? await stageInEngine(deps, staged, deps.landingPath(batch.dataKey), columns, control.rowCount) : false;
-  let select: string;
+  // Names unique to the batch: mask steps of other batches may run beside this one on the same database.
+  const scope = `${dataset.name}_${batch.businessDate.replaceAll('-', '')}`;
+  const staged = `staged_${scope}`;
+  const tableOf = (kind: 'distinct' | 'tokens' | 'map', column: string): string => `${kind}_${scope}_${column}`;
+  let written: WrittenFile;
   let loaded: number;
-  if (fast) {
-    // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked.
-    const joins: string[] = [];
-    const projections: string[] = [];
-    for (const [index, column] of columns.entries()) {
-      const masker = maskers[index];
-      if (!masker || masker.method === 'plaintext') {
-        projections.push(`s.${column}`);
-        continue;
+  try {
+    const fast = control.encoding === 'utf-8' && deps.landingPath ? await stageInEngine(deps, staged, deps.landingPath(batch.dataKey), columns, control.rowCount) : false;
+    let select: string;
+    if (fast) {
+      // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked.
+      const joins: string[] = [];
+      const projections: string[] = [];
+      for (const [index, column] of columns.entries()) {
+        const masker = maskers[index];
+        if (!masker || masker.method === 'plaintext') {
+          projections.push(`s.${column}`);
+          continue;
+        }
+        // Distinct values out in bulk, tokens back in bulk, paired by position inside the engine.
+        const [distinctTable, tokensTable, mapTable] = [tableOf('distinct', column), tableOf('tokens', column), tableOf('map', column)];
+        await deps.engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL)`);
+        const distinct = (await deps.engine.readColumn(distinctTable, 'v', 'position')) as string[];
+        const masked = await masker.mask(distinct, { distinct: true });
+        if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
+        await deps.engine.loadColumn(tokensTable, masked.tokens);
+        await deps.engine.execute(`CREATE OR REPLACE TABLE ${mapTable} AS SELECT d.v, t.value AS t FROM ${distinctTable} d JOIN ${tokensTable} t USING (position)`);
+        await deps.engine.execute(`DROP TABLE ${distinctTable}`);
+        await deps.engine.execute(`DROP TABLE ${tokensTable}`);
+        joins.push(`LEFT JOIN ${mapTable} m_${column} ON s.${column} = m_${column}.v`);
+        projections.push(`m_${column}.t AS ${column}`);
       }
-      // Distinct values out in bulk, tokens back in bulk, paired by position inside the engine.
-      await deps.engine.execute(`CREATE OR REPLACE TABLE distinct_${column} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL)`);
-      const distinct = (await deps.engine.readColumn(`distinct_${column}`, 'v', 'position')) as string[];
-      const masked = await masker.mask(distinct, { distinct: true });
-      if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
-      await deps.engine.loadColumn(`tokens_${column}`, masked.tokens);
-      await deps.engine.execute(`CREATE OR REPLACE TABLE map_${column} AS SELECT d.v, t.value AS t FROM distinct_${column} d JOIN tokens_${column} t USING (position)`);
-      await deps.engine.execute(`DROP TABLE distinct_${column}`);
-      await deps.engine.execute(`DROP TABLE tokens_${column}`);
-      joins.push(`LEFT JOIN map_${column} m_${column} ON s.${column} = m_${column}.v`);
-      projections.push(`m_${column}.t AS ${column}`);
+      select = `SELECT CAST(s.${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${projections.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} s ${joins.join(' ')} ORDER BY 1`;
+      loaded = control.rowCount;
+    } else {
+      loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
+      select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} ORDER BY 1`;
     }
-    select = `SELECT CAST(s.${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${projections.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} s ${joins.join(' ')} ORDER BY 1`;
-    loaded = control.rowCount;
-  } else {
-    loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
-    select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} ORDER BY 1`;
+    written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate));
+  } finally {
+    // The staged rows and the value -> token maps hold plaintext: gone whether the step succeeded or not.
+    const tables = [staged, ...columns.flatMap((column) => (['distinct', 'tokens', 'map'] as const).map((kind) => tableOf(kind, column)))];
+    for (const table of tables) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
-  const written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate));
-  await deps.engine.execute(`DROP TABLE IF EXISTS ${staged}`);
-  for (const column of columns) await deps.engine.execute(`DROP TABLE IF EXISTS map_${column}`);
   const manifest: Manifest = {
     dataset: dataset.name,
     zone: 'raw',

@@ -9,8 +9,7 @@ beforeAll(async () => ({ runtime } = await ingestedPlatform({ customers: 120, da
 afterAll(() => runtime.close());
 
 /** The real engine, dying the way a killed process would: in the middle of a step, after some output is written. */
-function dyingAfter(engine: SqlEngine, writes: number): SqlEngine {
-  let count = 0;
+function dyingAfter(engine: SqlEngine, writes: number, counter = { count: 0 }): SqlEngine {
   return {
     registerParquetView: (...args) => engine.registerParquetView(...args),
     loadRows: (...args) => engine.loadRows(...args),
@@ -19,10 +18,11 @@ function dyingAfter(engine: SqlEngine, writes: number): SqlEngine {
     execute: (sql) => engine.execute(sql),
     query: (sql) => engine.query(sql),
     writeParquet: async (sql, file) => {
-      count += 1;
-      if (count > writes) throw new Error('process killed');
+      counter.count += 1;
+      if (counter.count > writes) throw new Error('process killed');
       return engine.writeParquet(sql, file);
     },
+    fork: async () => dyingAfter(await engine.fork(), writes, counter),
     close: () => engine.close(),
   };
 }

@@ -21,5 +21,10 @@ export interface SqlEngine {
   query(sql: string): Promise<Record<string, unknown>[]>;
   /** Writes a query's result to one Parquet file at `file`; returns the row count. */
   writeParquet(sql: string, file: string): Promise<number>;
+  /**
+   * Another session on the same database, so independent steps can run side by side (tables are shared, each
+   * session runs its own statements). Closing a session leaves the database open; closing the original closes it.
+   */
+  fork(): Promise<SqlEngine>;
   close(): Promise<void>;
 }
