@@ -1,7 +1,7 @@
 export { CsvRecordReader } from './csv/csv-records';
 export { REJECTION_REASONS, BatchRejectedError } from './verify/rejection-reasons';
 export type { RejectionReason } from './verify/rejection-reasons';
-export { parseControlFile, verifyDataFile, readLandingRecords } from './verify/verify-batch';
+export { parseControlFile, verifyDataFile, readLandingRecords, readLandingText } from './verify/verify-batch';
 export type { VerifiedDataFile } from './verify/verify-batch';
 export { INCOMING_PREFIX, landingKey, fileNameOf, quarantinePrefix } from './landing-layout';
 export { BatchLedger, BATCH_STATUSES, batchIdOf } from './ledger/batch-ledger';

@@ -155,15 +155,25 @@ function textDecoder(encoding: ControlFile['encoding']): { write(chunk: Buffer):
 }
 
 /**
+ * A verified data file's text, chunk by chunk: gunzip when `.gz`, decoded from the declared encoding. What the mask
+ * step feeds on, as records ({@link readLandingRecords}) or as UTF-8 text for the engine.
+ */
+export async function* readLandingText(control: ControlFile, data: Readable): AsyncGenerator<string> {
+  const plain: Readable = control.file.endsWith('.gz') ? data.pipe(createGunzip()) : data;
+  if (plain !== data) data.on('error', (error) => plain.destroy(error));
+  const decode = textDecoder(control.encoding);
+  for await (const chunk of plain) yield decode.write(chunk as Buffer);
+  const rest = decode.end();
+  if (rest !== '') yield rest;
+}
+
+/**
  * Reads a verified data file's rows in chunks, header left out: gunzip when `.gz`, decode from the declared encoding,
- * parse RFC 4180. What the mask step feeds on.
+ * parse RFC 4180.
  *
  * @param chunkRows - rows per yielded chunk. @default 50_000
  */
 export async function* readLandingRecords(control: ControlFile, data: Readable, chunkRows = 50_000): AsyncGenerator<string[][]> {
-  const plain: Readable = control.file.endsWith('.gz') ? data.pipe(createGunzip()) : data;
-  if (plain !== data) data.on('error', (error) => plain.destroy(error));
-  const decode = textDecoder(control.encoding);
   const reader = new CsvRecordReader();
   let headerSeen = false;
   let pending: string[][] = [];
@@ -173,14 +183,13 @@ export async function* readLandingRecords(control: ControlFile, data: Readable, 
       else if (!(record.length === 1 && record[0] === '')) pending.push(record);
     }
   };
-  for await (const chunk of plain) {
-    take(reader.push(decode.write(chunk as Buffer)));
+  for await (const text of readLandingText(control, data)) {
+    take(reader.push(text));
     if (pending.length >= chunkRows) {
       yield pending;
       pending = [];
     }
   }
-  take(reader.push(decode.end()));
   take(reader.end());
   if (pending.length > 0) yield pending;
 }

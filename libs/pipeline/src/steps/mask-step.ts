@@ -1,7 +1,12 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { BatchAccepted, ControlFile } from '@cur/contracts';
 import { getDataset } from '@cur/contracts';
 import type { BatchLedger} from '@cur/ingestion';
-import { parseControlFile, readLandingRecords } from '@cur/ingestion';
+import { parseControlFile, readLandingRecords, readLandingText } from '@cur/ingestion';
 import type { ColumnMasker, MaskerDependencies } from '@cur/masking';
 import { createColumnMasker } from '@cur/masking';
 import type { BlobStore, SqlEngine } from '@cur/platform';
@@ -24,10 +29,10 @@ export interface MaskStepDependencies {
   readonly maskers: MaskerDependencies;
   readonly runId: string;
   /**
-   * Where the engine can read a landing object directly (the local folder). With it, UTF-8 batches take the fast
-   * path: the engine parses the file and carries the rows, and JavaScript masks only the distinct values of the
-   * sensitive columns. Without it, or for Big5, or if the engine's count disagrees with the control file, every row
-   * goes through JavaScript.
+   * Where the engine can read a landing object directly (the local folder). With it, batches take the fast path: the
+   * engine parses the file and carries the rows, and JavaScript masks only the distinct values of the sensitive
+   * columns (a Big5 batch is first transcoded to a private temporary UTF-8 file, deleted once staged). Without it, or
+   * if the engine's count disagrees with the control file, every row goes through JavaScript.
    */
   readonly landingPath?: (key: string) => string;
 }
@@ -74,7 +79,7 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
   let written: WrittenFile;
   let loaded: number;
   try {
-    const fast = control.encoding === 'utf-8' && deps.landingPath ? await stageInEngine(deps, staged, deps.landingPath(batch.dataKey), columns, control.rowCount) : false;
+    const fast = deps.landingPath ? await stageBatch(deps, deps.landingPath, staged, batch, control, columns) : false;
     let select: string;
     if (fast) {
       // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked.
@@ -137,6 +142,20 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
 
 /** The key of the raw manifest a batch produces. */
 export const rawManifestKey = (batch: Pick<BatchAccepted, 'dataset' | 'businessDate'>): string => manifestKey('raw', batch.dataset, batch.businessDate);
+
+/** Stages a batch in the engine from its landing file, through a transcoded copy when it is not UTF-8. */
+async function stageBatch(deps: MaskStepDependencies, landingPath: (key: string) => string, table: string, batch: BatchAccepted, control: ControlFile, columns: readonly string[]): Promise<boolean> {
+  if (control.encoding === 'utf-8') return stageInEngine(deps, table, landingPath(batch.dataKey), columns, control.rowCount);
+  // mkdtemp makes the folder 0700 and the file is 0600: the plaintext copy is as private as landing, and short-lived.
+  const dir = await mkdtemp(join(tmpdir(), 'cur-mask-'));
+  try {
+    const utf8 = join(dir, 'batch.csv');
+    await pipeline(readLandingText(control, await deps.landing.getStream(batch.dataKey)), createWriteStream(utf8, { mode: 0o600 }));
+    return await stageInEngine(deps, table, utf8, columns, control.rowCount);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Lets the engine parse a UTF-8 landing file into a table of VARCHAR columns plus the source row number. Returns false
