@@ -102,7 +102,8 @@ const lines = [
   '| --- | ---: | ---: | ---: |',
   `| generate (not part of the pipeline) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} |`,
   `| push + ingest (verify, ledger) | ${summary.totalRows} | ${ingestSeconds.toFixed(1)} | ${Math.round(summary.totalRows / ingestSeconds)} |`,
-  ...[...byStep].map(([step, { rows, ms }]) => `| ${step} | ${rows} | ${(ms / 1000).toFixed(1)} | ${Math.round(rows / (ms / 1000))} |`),
+  // Mask steps run two at a time, so their summed time is more than the wall time they took.
+  ...[...byStep].map(([step, { rows, ms }]) => `| ${step === 'mask' ? 'mask (2 batches at a time: summed step time)' : step} | ${rows} | ${(ms / 1000).toFixed(1)} | ${Math.round(rows / (ms / 1000))} |`),
   `| **pipeline (mask -> mart, DQ gates)** | ${summary.totalRows} | ${pipelineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / pipelineSeconds)} |`,
   `| **push + ingest + pipeline** | ${summary.totalRows} | ${total.toFixed(1)} | ${Math.round(summary.totalRows / total)} |`,
   `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} |`,
