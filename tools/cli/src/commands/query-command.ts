@@ -33,7 +33,7 @@ export function registerQueryCommand(program: Command, context: () => CliContext
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--key-version <n>', 'with --reveal: the key version of format-preserving tokens (default: the one the raw manifests record)')
-    .addHelpText('after', '\nExample (SYSTEM, audited):\n  cur --role SYSTEM query --reveal cust_id "SELECT cust_id, tags FROM consumption.customer_tags LIMIT 5"')
+    .addHelpText('after', '\nExample (SYSTEM, audited):\n  cur --role SYSTEM query --reveal cust_id "SELECT cust_id, tag FROM consumption.customer_tags LIMIT 5"')
     .action(async (sql: string, options: { json?: boolean; reveal?: string[]; keyVersion?: string }) => {
       const ctx = context();
       if (!/^\s*(SELECT|WITH|DESCRIBE|SHOW)\b/i.test(sql)) throw new ValidationError('cur query runs read-only SQL: SELECT, WITH, DESCRIBE or SHOW');
