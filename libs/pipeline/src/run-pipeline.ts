@@ -44,6 +44,8 @@ export interface StepRun {
   readonly target: string;
   readonly status: 'succeeded' | 'failed' | 'skipped';
   readonly attempts: number;
+  /** When the step's first attempt began, ISO; steps may overlap (mask steps run side by side). */
+  readonly startedAt?: string;
   readonly durationMs: number;
   readonly rowCount?: number;
   readonly counts?: Readonly<Record<string, number>>;
@@ -89,11 +91,12 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
 
   const run = async <T>(step: string, target: string, work: () => Promise<T>, describe: (result: T) => Partial<StepRun>): Promise<T | undefined> => {
     const started = Date.now();
+    const startedAt = new Date(started).toISOString();
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
         const result = await work();
-        const entry: StepRun = { step, target, status: 'succeeded', attempts: attempt, durationMs: Date.now() - started, ...describe(result) };
+        const entry: StepRun = { step, target, status: 'succeeded', attempts: attempt, startedAt, durationMs: Date.now() - started, ...describe(result) };
         steps.push(entry);
         options.onStep?.(entry);
         return result;
@@ -106,7 +109,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     }
     const code = isCurError(lastError) ? lastError.code : 'STEP_FAILED';
     const message = lastError instanceof Error ? lastError.message : String(lastError);
-    const entry: StepRun = { step, target, status: 'failed', attempts, durationMs: Date.now() - started, errorCode: code, error: message };
+    const entry: StepRun = { step, target, status: 'failed', attempts, startedAt, durationMs: Date.now() - started, errorCode: code, error: message };
     steps.push(entry);
     options.onStep?.(entry);
     await deps.notifier

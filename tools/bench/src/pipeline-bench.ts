@@ -84,11 +84,13 @@ await engine.close();
 await runtime.close();
 const peakMb = process.resourceUsage().maxRSS / 1024;
 
-const byStep = new Map<string, { rows: number; ms: number }>();
+// Time per kind of step: from the first start to the last end, as mask steps overlap.
+const byStep = new Map<string, { rows: number; ms: number; from: number; to: number }>();
 for (const step of steps) {
-  const entry = byStep.get(step.step) ?? { rows: 0, ms: 0 };
+  const start = Date.parse(step.startedAt ?? '') || 0;
+  const entry = byStep.get(step.step) ?? { rows: 0, ms: 0, from: Number.POSITIVE_INFINITY, to: 0 };
   const rowsIn = step.counts?.['rowsIn'] ?? step.rowCount ?? 0;
-  byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs });
+  byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs, from: Math.min(entry.from, start), to: Math.max(entry.to, start + step.durationMs) });
 }
 const total = ingestSeconds + pipelineSeconds;
 const cardRows = summary.batches.filter((b) => b.dataset === 'card_transaction').reduce((sum, b) => sum + b.rowCount, 0);
@@ -102,8 +104,11 @@ const lines = [
   '| --- | ---: | ---: | ---: |',
   `| generate (not part of the pipeline) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} |`,
   `| push + ingest (verify, ledger) | ${summary.totalRows} | ${ingestSeconds.toFixed(1)} | ${Math.round(summary.totalRows / ingestSeconds)} |`,
-  // Mask steps run two at a time, so their summed time is more than the wall time they took.
-  ...[...byStep].map(([step, { rows, ms }]) => `| ${step === 'mask' ? 'mask (2 batches at a time: summed step time)' : step} | ${rows} | ${(ms / 1000).toFixed(1)} | ${Math.round(rows / (ms / 1000))} |`),
+  // Mask steps run two at a time: their wall time (first start to last end) is less than their summed time.
+  ...[...byStep].map(([step, { rows, ms, from, to }]) => {
+    const wall = step === 'mask' ? to - from : ms;
+    return `| ${step === 'mask' ? `mask (2 batches at a time; ${(ms / 1000).toFixed(1)} s summed)` : step} | ${rows} | ${(wall / 1000).toFixed(1)} | ${Math.round(rows / (wall / 1000))} |`;
+  }),
   `| **pipeline (mask -> mart, DQ gates)** | ${summary.totalRows} | ${pipelineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / pipelineSeconds)} |`,
   `| **push + ingest + pipeline** | ${summary.totalRows} | ${total.toFixed(1)} | ${Math.round(summary.totalRows / total)} |`,
   `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} |`,
