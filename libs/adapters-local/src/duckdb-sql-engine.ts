@@ -15,8 +15,8 @@ function errorKind(error: unknown): string {
 }
 
 /**
- * Bulk transfer joins a column's values with this separator into one string per chunk: one crossing of the native
- * boundary instead of one per value. A value that holds it is caught by the count check and moves row by row.
+ * Reading a column out in bulk joins its values with this separator into one string per chunk: one crossing of the
+ * native boundary instead of one per value. A value that holds it is caught by the count check and moves row by row.
  */
 const SEPARATOR = '\u001e';
 const SEPARATOR_SQL = 'chr(30)';
@@ -54,6 +54,8 @@ export class DuckDbSqlEngine implements SqlEngine {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(options.threads ?? 2),
+      // DuckDB's default, pinned: queries without ORDER BY over one table keep its row order (see writeParquet).
+      preserve_insertion_order: 'true',
       ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
     });
     return new DuckDbSqlEngine(instance, await instance.connect());
@@ -115,28 +117,22 @@ export class DuckDbSqlEngine implements SqlEngine {
 
   async loadColumn(table: string, values: readonly (string | null)[]): Promise<void> {
     const name = identifier(table);
-    if (values.some((v) => v === null || v.includes(SEPARATOR))) {
-      await this.loadRows(`${name}_rows`, ['value'], (async function* () {
-        yield values.map((v) => [v]);
-      })());
-      await this.execute(`CREATE OR REPLACE TABLE ${name} AS SELECT row_number() OVER () AS position, value FROM ${name}_rows`);
-      await this.execute(`DROP TABLE ${name}_rows`);
-      return;
-    }
     await this.execute(`CREATE OR REPLACE TABLE ${name} (position BIGINT, value VARCHAR)`);
-    const insert = await this.#connection.prepare(
-      `INSERT INTO ${name} SELECT $2 + generate_subscripts(l, 1), unnest(l) FROM (SELECT string_split($1, ${SEPARATOR_SQL}) AS l)`,
-    );
+    // The appender takes any string as is (no separator to avoid) and is the fastest way in: ~0.2 us a value.
+    const appender = await this.#connection.createAppender(name);
     try {
-      for (let start = 0; start < values.length; start += BULK_CHUNK) {
-        insert.bindVarchar(1, values.slice(start, start + BULK_CHUNK).join(SEPARATOR));
-        insert.bindBigInt(2, BigInt(start));
-        await insert.run();
+      for (let i = 0; i < values.length; i += 1) {
+        appender.appendInteger(i + 1);
+        const value = values[i];
+        if (value === null || value === undefined) appender.appendNull();
+        else appender.appendVarchar(value);
+        appender.endRow();
       }
+      appender.flushSync();
     } catch (error) {
       throw new AdapterError(`DuckDB could not load a column (${errorKind(error)})`, { cause: error });
     } finally {
-      insert.destroySync();
+      appender.closeSync();
     }
   }
 
@@ -145,6 +141,14 @@ export class DuckDbSqlEngine implements SqlEngine {
       await this.#connection.run(sql);
     } catch (error) {
       throw new AdapterError(`DuckDB could not run a statement (${errorKind(error)})`, { cause: error });
+    }
+  }
+
+  async update(sql: string): Promise<number> {
+    try {
+      return Number((await this.#connection.run(sql)).rowsChanged);
+    } catch (error) {
+      throw new AdapterError(`DuckDB could not change rows (${errorKind(error)})`, { cause: error });
     }
   }
 

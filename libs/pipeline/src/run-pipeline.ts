@@ -103,7 +103,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
       } catch (error) {
         lastError = error;
         // Input that is missing or broken will not appear by retrying.
-        if (isCurError(error) && ['INPUT_MISSING', 'ACCOUNTING_BROKEN', 'VALIDATION_FAILED'].includes(error.code)) break;
+        if (isCurError(error) && ['INPUT_MISSING', 'ACCOUNTING_BROKEN', 'MASKING_INCOMPLETE', 'VALIDATION_FAILED'].includes(error.code)) break;
         if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** (attempt - 1)));
       }
     }

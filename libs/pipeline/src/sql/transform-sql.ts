@@ -6,6 +6,9 @@ import { quote } from './sql-dialect';
 const FULL_WIDTH = '０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ　．－，';
 const HALF_WIDTH = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .-,';
 
+/** Storage treatments whose output never holds padding or a null sentinel (partial masking may keep either). */
+const OPAQUE_METHODS: ReadonlySet<string> = new Set(['ff1', 'daead', 'hmac', 'generalize']);
+
 /** Values extracts use for "no value". */
 export const NULL_SENTINELS = ['', 'NULL', 'null', 'N/A', '-'] as const;
 
@@ -22,9 +25,11 @@ const TOKEN_PATTERNS: Record<string, string> = {
  * so only columns whose values are parsed or compared get it.
  */
 export function cleanText(expression: string, dialect: SqlDialect, halfWidth = true): string {
-  // Nearly every value is ASCII already, and translate would walk it against 70 characters for nothing.
-  const halved = `CASE WHEN ${dialect.isAscii(expression)} THEN ${expression} ELSE translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}) END`;
-  let cleaned = halfWidth ? `TRIM(${halved})` : `TRIM(${expression})`;
+  // Nearly every value is ASCII and unpadded. translate would walk it against 70 characters and TRIM copy it, both for
+  // nothing: an ASCII value only needs TRIM when it starts or ends with a space (the only ASCII space TRIM removes).
+  const ascii = `CASE WHEN ${expression} LIKE ' %' OR ${expression} LIKE '% ' THEN TRIM(${expression}) ELSE ${expression} END`;
+  const other = halfWidth ? `TRIM(translate(${expression}, ${quote(FULL_WIDTH)}, ${quote(HALF_WIDTH)}))` : `TRIM(${expression})`;
+  let cleaned = `CASE WHEN ${dialect.isAscii(expression)} THEN ${ascii} ELSE ${other} END`;
   for (const sentinel of NULL_SENTINELS) cleaned = `NULLIF(${cleaned}, ${quote(sentinel)})`;
   return cleaned;
 }
@@ -78,19 +83,27 @@ function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialec
   return { typed: asIs };
 }
 
-/** The SQL of the transform step for one source dataset, over the view `raw_<dataset>`. */
+/**
+ * The SQL of the transform step for one source dataset, over the view `raw_<dataset>`. The step materialises
+ * `checked` once, marks the duplicates in it, then reads it twice (accepted, rejects).
+ */
 export interface TransformSql {
-  /** Every raw row with its cleaned columns and its first problem, if any (`reject_reason`, `reject_column`). */
+  /** Every raw row with its cleaned columns and its first problem, if any (`reason|column`), in raw order. */
   readonly checked: string;
-  /** Each primary key that passing rows repeat, with the source row that wins (the first); usually a handful. */
+  /** The source rows that pass but repeat the key of an earlier passing row (the first one wins); usually a handful. */
   readonly duplicates: (checked: string) => string;
   /**
-   * The rows that pass, de-duplicated on the primary key, typed; over `checked` and `duplicates` (`undefined` when
-   * that table is empty, which spares the anti-join).
+   * Marks those rows `DUPLICATE` in `checked` in place (MERGE INTO: DuckDB, and Spark on Iceberg or Delta), so
+   * neither read needs a join and `checked` keeps its order.
    */
-  readonly accepted: (checked: string, duplicates: string | undefined) => string;
+  readonly markDuplicates: (checked: string, duplicates: string) => string;
+  /**
+   * The rows without a problem, typed. No ORDER BY: a filter over `checked` keeps raw's order, which is the landing
+   * file's, so a rerun writes the same bytes without sorting millions of rows.
+   */
+  readonly accepted: (checked: string) => string;
   /** One row per rejected raw row (a problem, or a duplicate that lost): the reason and the column, no values. */
-  readonly rejects: (checked: string, duplicates: string | undefined, batchId: string) => string;
+  readonly rejects: (checked: string, batchId: string) => string;
 }
 
 /**
@@ -107,7 +120,11 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
   // Tokens are ASCII by construction and free text is kept as sent; codes, numbers and dates are normalised.
   const needsHalfWidth = (column: ColumnSpec): boolean =>
     policy.storageTreatmentFor(dataset.name, column.name).method === 'plaintext' && (column.type !== 'string' || column.allowedValues !== undefined || column.name.endsWith('_code') || column.name.endsWith('_category'));
-  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${cleanText(column.name, dialect, needsHalfWidth(column))} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
+  // A token, a sealed value or a generalisation never has padding or a sentinel's text (a sentinel was sealed like any
+  // value); only an empty cell the extract quoted ("") reaches raw as it came. So those columns skip the cleanup.
+  const isOpaque = (column: ColumnSpec): boolean => OPAQUE_METHODS.has(policy.storageTreatmentFor(dataset.name, column.name).method);
+  const clean = (column: ColumnSpec): string => (isOpaque(column) ? `NULLIF(${column.name}, '')` : cleanText(column.name, dialect, needsHalfWidth(column)));
+  const cleaned = `SELECT source_row, business_date, ${dataset.columns.map((column) => `${clean(column)} AS ${text(column.name)}`).join(', ')} FROM raw_${dataset.name}`;
   const typed = `SELECT *, ${rules.map(({ column, rule }) => `${rule.typed(text(column.name))} AS ${column.name}`).join(', ')} FROM (${cleaned}) cleaned`;
   const checks: string[] = [];
   for (const { column, rule } of rules) {
@@ -118,19 +135,15 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
   // The cleaned texts only decide the problem; what is kept is the typed row.
   const checked = `SELECT source_row, business_date, ${dataset.columns.map((column) => column.name).join(', ')}, ${problem} AS problem FROM (${typed}) typed`;
   const key = dataset.primaryKey.join(', ');
-  const sameKey = dataset.primaryKey.map((column) => `c.${column} = d.${column}`).join(' AND ');
+  const sameKey = dataset.primaryKey.map((column) => `c.${column} = k.${column}`).join(' AND ');
   const columns = dataset.columns.map((column) => column.name).join(', ');
   return {
     checked,
-    duplicates: (from) => `SELECT ${key}, min(source_row) AS first_row FROM ${from} WHERE problem IS NULL GROUP BY ${key} HAVING count(*) > 1`,
-    accepted: (from, duplicates) =>
-      `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM ${from} c WHERE problem IS NULL${duplicates === undefined ? '' : ` AND NOT EXISTS (SELECT 1 FROM ${duplicates} d WHERE ${sameKey} AND c.source_row <> d.first_row)`} ORDER BY ${key}`,
-    rejects: (from, duplicates, batchId) =>
-      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, split_part(problem, '|', 2) AS column_name, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL
-${
-        duplicates === undefined
-          ? ''
-          : ` UNION ALL SELECT ${quote(batchId)}, ${quote(dataset.name)}, c.source_row, 'DUPLICATE', NULL, CAST(c.business_date AS DATE) FROM ${from} c JOIN ${duplicates} d ON ${sameKey} WHERE c.problem IS NULL AND c.source_row <> d.first_row`
-      } ORDER BY 3`,
+    duplicates: (from) =>
+      `SELECT c.source_row FROM ${from} c JOIN (SELECT ${key}, min(source_row) AS first_row FROM ${from} WHERE problem IS NULL GROUP BY ${key} HAVING count(*) > 1) k ON ${sameKey} WHERE c.problem IS NULL AND c.source_row <> k.first_row`,
+    markDuplicates: (from, duplicates) => `MERGE INTO ${from} c USING ${duplicates} d ON c.source_row = d.source_row WHEN MATCHED THEN UPDATE SET problem = 'DUPLICATE|'`,
+    accepted: (from) => `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NULL`,
+    rejects: (from, batchId) =>
+      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, NULLIF(split_part(problem, '|', 2), '') AS column_name, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL ORDER BY source_row`,
   };
 }

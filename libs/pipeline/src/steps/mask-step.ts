@@ -10,6 +10,7 @@ import { parseControlFile, readLandingRecords, readLandingText } from '@cur/inge
 import type { ColumnMasker, MaskerDependencies } from '@cur/masking';
 import { createColumnMasker } from '@cur/masking';
 import type { BlobStore, SqlEngine } from '@cur/platform';
+import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
@@ -75,45 +76,43 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
   // Names unique to the batch: mask steps of other batches may run beside this one on the same database.
   const scope = `${dataset.name}_${batch.businessDate.replaceAll('-', '')}`;
   const staged = `staged_${scope}`;
-  const tableOf = (kind: 'distinct' | 'tokens' | 'map', column: string): string => `${kind}_${scope}_${column}`;
+  const tableOf = (kind: 'distinct' | 'tokens', column: string): string => `${kind}_${scope}_${column}`;
   let written: WrittenFile;
   let loaded: number;
   try {
     const fast = deps.landingPath ? await stageBatch(deps, deps.landingPath, staged, batch, control, columns) : false;
     let select: string;
     if (fast) {
-      // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked.
-      const joins: string[] = [];
-      const projections: string[] = [];
+      // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked, and
+      // their tokens replace them in place, so the rows keep the file's order and the write needs no sort.
       for (const [index, column] of columns.entries()) {
         const masker = maskers[index];
-        if (!masker || masker.method === 'plaintext') {
-          projections.push(`s.${column}`);
-          continue;
-        }
-        // Distinct values out in bulk, tokens back in bulk, paired by position inside the engine.
-        const [distinctTable, tokensTable, mapTable] = [tableOf('distinct', column), tableOf('tokens', column), tableOf('map', column)];
+        if (!masker || masker.method === 'plaintext') continue;
+        const [distinctTable, tokensTable] = [tableOf('distinct', column), tableOf('tokens', column)];
         await deps.engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL)`);
         const distinct = (await deps.engine.readColumn(distinctTable, 'v', 'position')) as string[];
         const masked = await masker.mask(distinct, { distinct: true });
         if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
         await deps.engine.loadColumn(tokensTable, masked.tokens);
-        await deps.engine.execute(`CREATE OR REPLACE TABLE ${mapTable} AS SELECT d.v, t.value AS t FROM ${distinctTable} d JOIN ${tokensTable} t USING (position)`);
-        await deps.engine.execute(`DROP TABLE ${distinctTable}`);
-        await deps.engine.execute(`DROP TABLE ${tokensTable}`);
-        joins.push(`LEFT JOIN ${mapTable} m_${column} ON s.${column} = m_${column}.v`);
-        projections.push(`m_${column}.t AS ${column}`);
+        const [present] = await deps.engine.query(`SELECT count(${column}) AS n FROM ${staged}`);
+        const replaced = await deps.engine.update(
+          `UPDATE ${staged} SET ${column} = m.t FROM (SELECT d.v, t.value AS t FROM ${distinctTable} d JOIN ${tokensTable} t USING (position)) m WHERE ${staged}.${column} = m.v`,
+        );
+        // A value the update missed would stay plaintext: refuse to write rather than trust it.
+        if (replaced !== Number(present?.['n'])) throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${String(present?.['n'])} values but ${replaced} were masked; nothing was written`);
+        for (const table of [distinctTable, tokensTable]) await deps.engine.execute(`DROP TABLE ${table}`);
       }
-      select = `SELECT CAST(s.${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${projections.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} s ${joins.join(' ')} ORDER BY 1`;
+      // rowid is the position in the file: the staged table is created in file order and never loses a row.
+      select = `SELECT CAST(rowid + 1 AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged}`;
       loaded = control.rowCount;
     } else {
       loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
-      select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged} ORDER BY 1`;
+      select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged}`;
     }
     written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate));
   } finally {
-    // The staged rows and the value -> token maps hold plaintext: gone whether the step succeeded or not.
-    const tables = [staged, ...columns.flatMap((column) => (['distinct', 'tokens', 'map'] as const).map((kind) => tableOf(kind, column)))];
+    // The staged rows and the distinct values hold plaintext: gone whether the step succeeded or not.
+    const tables = [staged, ...columns.flatMap((column) => (['distinct', 'tokens'] as const).map((kind) => tableOf(kind, column)))];
     for (const table of tables) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
   const manifest: Manifest = {
@@ -158,7 +157,7 @@ async function stageBatch(deps: MaskStepDependencies, landingPath: (key: string)
 }
 
 /**
- * Lets the engine parse a UTF-8 landing file into a table of VARCHAR columns plus the source row number. Returns false
+ * Lets the engine parse a UTF-8 landing file into a table of VARCHAR columns, in file order. Returns false
  * (and leaves nothing behind) when the engine cannot read it or counts other rows than the control file, so the caller
  * falls back to the JavaScript reader, which verification already used.
  */
@@ -167,7 +166,7 @@ async function stageInEngine(deps: MaskStepDependencies, table: string, path: st
   const spec = columns.map((column) => `${literal(column)}: 'VARCHAR'`).join(', ');
   try {
     await deps.engine.execute(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT row_number() OVER () AS ${ROW_NUMBER_COLUMN}, * FROM read_csv(${literal(path)}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${spec}})`,
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(path)}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${spec}})`,
     );
     const [row] = await deps.engine.query(`SELECT count(*) AS n FROM ${table}`);
     if (Number(row?.['n']) === expectedRows) return true;

@@ -39,15 +39,15 @@ export async function runTransformStep(deps: TransformStepDependencies, datasetN
   const sql = buildTransformSql(dataset, deps.policy, deps.dialect);
   const batchId = `${datasetName}/${businessDate}`;
 
-  // Typed and checked once, read twice (accepted, rejects).
+  // Typed and checked once, duplicates marked in place, read twice (accepted, rejects).
   const checked = `checked_${datasetName}`;
   const duplicates = `duplicates_${datasetName}`;
   await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${checked} AS ${sql.checked}`);
   await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${duplicates} AS ${sql.duplicates(checked)}`);
   const [duplicated] = await deps.engine.query(`SELECT count(*) AS n FROM ${duplicates}`);
-  const anyDuplicates = Number(duplicated?.['n']) > 0 ? duplicates : undefined;
-  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked, anyDuplicates), partitionPrefix(datasetName, businessDate));
-  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, anyDuplicates, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
+  if (Number(duplicated?.['n']) > 0) await deps.engine.update(sql.markDuplicates(checked, duplicates));
+  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked), partitionPrefix(datasetName, businessDate));
+  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
   await deps.engine.execute(`DROP TABLE ${checked}`);
   await deps.engine.execute(`DROP TABLE ${duplicates}`);
   if (raw.rowCount !== accepted.rowCount + rejects.rowCount) {

@@ -16,6 +16,7 @@ function dyingAfter(engine: SqlEngine, writes: number, counter = { count: 0 }): 
     readColumn: (...args) => engine.readColumn(...args),
     loadColumn: (...args) => engine.loadColumn(...args),
     execute: (sql) => engine.execute(sql),
+    update: (sql) => engine.update(sql),
     query: (sql) => engine.query(sql),
     writeParquet: async (sql, file) => {
       counter.count += 1;

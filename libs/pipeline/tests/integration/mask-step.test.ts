@@ -35,6 +35,7 @@ describe('the mask step', () => {
       readColumn: (...args) => real.readColumn(...args),
       loadColumn: (...args) => real.loadColumn(...args),
       execute: (sql) => real.execute(sql),
+      update: (sql) => real.update(sql),
       query: (sql) => real.query(sql),
       writeParquet: (sql, file) => real.writeParquet(sql, file),
       fork: () => real.fork(),

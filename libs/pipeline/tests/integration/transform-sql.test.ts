@@ -39,8 +39,9 @@ async function transform(rows: (string | null)[][]) {
   const sql = buildTransformSql(getDataset('customer_profile'), createMaskingPolicy(), DUCKDB_DIALECT);
   await engine.execute(`CREATE OR REPLACE TABLE checked AS ${sql.checked}`);
   await engine.execute(`CREATE OR REPLACE TABLE duplicates AS ${sql.duplicates('checked')}`);
-  const accepted = await engine.query(`SELECT CAST(row_number() OVER () AS INTEGER) AS i, * FROM (${sql.accepted('checked', 'duplicates')})`);
-  const rejects = await engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects('checked', 'duplicates', 'b')})`);
+  await engine.update(sql.markDuplicates('checked', 'duplicates'));
+  const accepted = await engine.query(`SELECT CAST(row_number() OVER () AS INTEGER) AS i, * FROM (${sql.accepted('checked')})`);
+  const rejects = await engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects('checked', 'b')})`);
   return { accepted, rejects };
 }
 
@@ -65,17 +66,22 @@ describe('the transform SQL', () => {
     const { accepted, rejects } = await transform([
       row(1, 'A123456789', { branch_code: '０１２', gender: 'ｆ', open_date: '０９９０１０２', occupation_code: 'N/A', risk_level: ' 4 ' }),
       row(2, 'B223456789', { occupation_code: '-', open_date: '991231' }),
+      // Padded on one side only, a full-width space, and a quoted empty cell in a masked column.
+      row(3, 'C123456789', { occupation_code: 'B02 ', branch_code: '　０１３', risk_level: ' 2', mobile: '' }),
     ]);
     expect(rejects).toEqual([]);
-    expect(accepted.map((r) => [r['branch_code'], r['gender'], String(r['open_date']), r['occupation_code'], r['risk_level']])).toEqual([
-      ['012', 'F', '2010-01-02', null, 4],
-      ['012', 'M', '2010-12-31', null, 3],
+    expect(accepted.map((r) => [r['branch_code'], r['gender'], String(r['open_date']), r['occupation_code'], r['risk_level'], r['mobile']])).toEqual([
+      ['012', 'F', '2010-01-02', null, 4, '0912345678'],
+      ['012', 'M', '2010-12-31', null, 3, '0912345678'],
+      ['013', 'M', '2021-03-15', 'B02', 2, null],
     ]);
   });
 
-  it('has no anti-join to run when no key repeats', async () => {
+  it('keeps raw order among accepted rows without sorting, and marks every later copy of a key', async () => {
+    const { accepted, rejects } = await transform([row(1, 'C123456789'), row(2, 'A123456789'), row(3, 'C123456789'), row(4, 'B223456789'), row(5, 'C123456789')]);
+    expect(accepted.map((r) => r['cust_id'])).toEqual(['C123456789', 'A123456789', 'B223456789']);
+    expect(rejects.map((r) => [r['row_number'], r['reason_code']])).toEqual([[3, 'DUPLICATE'], [5, 'DUPLICATE']]);
     const sql = buildTransformSql(getDataset('customer_profile'), createMaskingPolicy(), DUCKDB_DIALECT);
-    expect(sql.accepted('checked', undefined)).not.toContain('NOT EXISTS');
-    expect(sql.rejects('checked', undefined, 'b')).not.toContain('DUPLICATE');
+    expect(sql.accepted('checked')).not.toMatch(/ORDER BY|JOIN|EXISTS/);
   });
 });

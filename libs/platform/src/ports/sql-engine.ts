@@ -17,9 +17,15 @@ export interface SqlEngine {
   loadColumn(table: string, values: readonly (string | null)[]): Promise<void>;
   /** Runs a statement that returns nothing of interest (CREATE VIEW ...). */
   execute(sql: string): Promise<void>;
+  /** Runs a statement that changes rows (UPDATE, MERGE, INSERT, DELETE) and returns how many it changed. */
+  update(sql: string): Promise<number>;
   /** Runs a query and returns its rows as plain objects (integers as numbers when they fit, else strings). */
   query(sql: string): Promise<Record<string, unknown>[]>;
-  /** Writes a query's result to one Parquet file at `file`; returns the row count. */
+  /**
+   * Writes a query's result to one Parquet file at `file`; returns the row count. Rows are written in the order the
+   * query yields them: a query without ORDER BY that only filters and projects one table yields the table's
+   * insertion order (no sort needed for a byte-identical rerun); joins and aggregates give no order.
+   */
   writeParquet(sql: string, file: string): Promise<number>;
   /**
    * Another session on the same database, so independent steps can run side by side (tables are shared, each
