@@ -40,15 +40,16 @@ interface Frequencies {
 async function frequencies(rule: DqRule, context: EvaluationContext, columns: readonly QuotedColumn[]): Promise<Frequencies> {
   const keys = columns.map((column) => column.sql).join(', ');
   const present = columns.map((column) => `${column.sql} IS NOT NULL`).join(' AND ');
+  // One pass over the groups. Entropy -sum(p ln p) with p = n / N is ln N - sum(n ln n) / N: no window over the groups.
   const row = await queryRow(
     context,
     `WITH dq_rows AS (SELECT * FROM ${rowsOf(context.view, rule.where)}),
-     dq_groups AS (SELECT CAST(count(*) AS DOUBLE) AS n FROM dq_rows WHERE ${present} GROUP BY ${keys})
-     SELECT CAST((SELECT count(*) FROM dq_rows) AS DOUBLE) AS total,
-            CAST((SELECT coalesce(sum(n), 0) FROM dq_groups WHERE n = 1) AS DOUBLE) AS unique_rows,
-            CAST((SELECT count(*) FROM dq_groups) AS DOUBLE) AS distinct_values,
-            CAST((SELECT count(*) FROM dq_groups WHERE n = 1) AS DOUBLE) AS singletons,
-            (SELECT -sum((n / t) * ln(n / t)) FROM (SELECT n, sum(n) OVER () AS t FROM dq_groups) AS dq_shares) AS entropy`,
+     dq_groups AS (SELECT count(*) AS n FROM dq_rows WHERE ${present} GROUP BY ${keys})
+     SELECT CAST((SELECT count(*) FROM dq_rows) AS DOUBLE) AS total, dq_stats.unique_rows, dq_stats.distinct_values, dq_stats.singletons,
+            CASE WHEN dq_stats.present > 0 THEN ln(dq_stats.present) - dq_stats.n_ln_n / dq_stats.present END AS entropy
+     FROM (SELECT CAST(coalesce(sum(n) FILTER (WHERE n = 1), 0) AS DOUBLE) AS unique_rows, CAST(count(*) AS DOUBLE) AS distinct_values,
+                  CAST(count(*) FILTER (WHERE n = 1) AS DOUBLE) AS singletons, CAST(coalesce(sum(n), 0) AS DOUBLE) AS present,
+                  sum(n * ln(n)) AS n_ln_n FROM dq_groups) AS dq_stats`,
   );
   return {
     total: readNumber(row, 'total') ?? 0,
