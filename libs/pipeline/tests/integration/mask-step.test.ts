@@ -51,4 +51,34 @@ describe('the mask step', () => {
     expect(throughEngine.rowCount).toBe(record.rowCount);
     expect(throughEngine.contentSha256).toBe(throughJavaScript.contentSha256);
   });
+
+  it('refuses to write raw when the in-place update replaced fewer values than the column holds, and keeps landing', async () => {
+    const deps = await pipelineDependencies(runtime);
+    const lake = runtime.localLakeDir ?? '';
+    const record = (await deps.ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === 'account_balance');
+    if (!record) throw new Error('no account_balance batch was ingested');
+    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+    const real = deps.engine;
+    // The real engine, except that the update reports one row fewer than it changed: what a value left plaintext looks like.
+    const engine: SqlEngine = {
+      registerParquetView: (...args) => real.registerParquetView(...args),
+      loadRows: (...args) => real.loadRows(...args),
+      readColumn: (...args) => real.readColumn(...args),
+      loadColumn: (...args) => real.loadColumn(...args),
+      execute: (sql) => real.execute(sql),
+      update: async (sql) => (await real.update(sql)) - 1,
+      query: (sql) => real.query(sql),
+      writeParquet: (sql, file) => real.writeParquet(sql, file),
+      fork: () => real.fork(),
+      close: () => real.close(),
+    };
+    const manifests = new ManifestStore(deps.buckets.system);
+    const run = runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId: 'test', landingPath: (key) => deps.locate('landing', key) }, batch);
+    await expect(run).rejects.toMatchObject({ code: 'MASKING_INCOMPLETE' });
+    expect(await manifests.get('raw', 'account_balance', batch.businessDate)).toBeUndefined();
+    await expect(readFile(join(lake, 'landing', ...batch.dataKey.split('/')))).resolves.toBeDefined();
+    // Nothing that held plaintext is left in the engine.
+    expect(await real.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%account_balance%'")).toEqual([]);
+    await real.close();
+  });
 });
