@@ -77,8 +77,8 @@ export interface RunPipelineOptions {
 }
 
 /**
- * Runs the pipeline in dependency order: mask every accepted batch, then for each business date touched transform
- * each source dataset, build the consumption layer and the mart. Each step retries with backoff; a step that still
+ * Runs the pipeline in dependency order: mask every accepted batch and transform each as soon as it is masked, then
+ * for each business date touched build the consumption layer and the mart. Each step retries with backoff; a step that still
  * fails stops what depends on it, is recorded in the run log, and is notified on the pipeline-failures topic.
  */
 export async function runPipeline(deps: PipelineDependencies, options: RunPipelineOptions = {}): Promise<PipelineRun> {
@@ -160,39 +160,66 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     return !result.blocked;
   };
 
-  // 1. mask every accepted batch (landing -> raw), a few side by side: while JavaScript masks one batch's values,
-  // the engine parses, joins and writes another's. Each runs in its own engine session; DQ gates take turns.
+  /** Transforms a dataset for a date and gates the output; false when either failed. */
+  const transformAndGate = async (dataset: string, businessDate: string): Promise<boolean> => {
+    const target = `${dataset}/${businessDate}`;
+    const done = await run('transform', target, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+    return Boolean(done) && (await gate('transformed', dataset, businessDate));
+  };
+
+  // 1. mask every accepted batch (landing -> raw), a few side by side, each in its own engine session: while
+  // JavaScript masks one batch's values, the engine parses and writes another's. As soon as a batch is masked, its raw
+  // gate and then its transform are queued on the main session, so they use what the masks leave of the machine. DQ
+  // gates and transforms take turns there (they share its views); a blocking raw rule stops the dataset's transform.
   const dates = new Set<string>(options.businessDate ? [options.businessDate] : []);
   const accepted: BatchAccepted[] = [];
   for (const { record } of await deps.ledger.list()) {
     if (record?.status !== 'ACCEPTED') continue;
     accepted.push({ batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey });
   }
-  const gateInTurn = inTurn();
+  // Largest first: the biggest batch's mask -> transform chain is the run's critical path, the small ones fill in.
+  accepted.sort((a, b) => b.rowCount - a.rowCount);
+  const onMainSession = inTurn();
+  const transforms = new Map<string, Promise<boolean>>();
+  const transformKey = (dataset: string, businessDate: string): string => `${dataset}/${businessDate}`;
   await forEachConcurrently(accepted, options.maskConcurrency ?? 2, async (batch) => {
     const engine = await deps.engine.fork();
     try {
       const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, landingPath: (key: string) => deps.locate('landing', key) };
       const masked = await run('mask', batch.batchId, () => runMaskStep(maskDeps, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
-      if (masked) {
-        dates.add(batch.businessDate);
-        await gateInTurn(() => gate('raw', batch.dataset, batch.businessDate));
-      } else await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+      if (!masked) {
+        await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+        return;
+      }
+      dates.add(batch.businessDate);
+      const queued = onMainSession(() => gate('raw', batch.dataset, batch.businessDate)).then((passed) => {
+        if (passed) return onMainSession(() => transformAndGate(batch.dataset, batch.businessDate));
+        skip('transform', transformKey(batch.dataset, batch.businessDate), 'a blocking DQ rule failed on the raw zone');
+        return false;
+      });
+      // Awaited after the masks; marked handled now so a failure waits there instead of ending the process.
+      queued.catch(() => undefined);
+      transforms.set(transformKey(batch.dataset, batch.businessDate), queued);
     } finally {
       await engine.close();
     }
   });
+  await Promise.allSettled(transforms.values());
 
-  // 2. per business date: transform -> consumption -> mart
+  // 2. per business date: the transforms not queued above (raw partitions of earlier runs), then consumption -> mart
   for (const businessDate of [...dates].sort()) {
     let transformedAll = true;
     for (const dataset of DATASET_NAMES) {
-      if (!(await manifests.get('raw', dataset, businessDate))) {
-        skip('transform', `${dataset}/${businessDate}`, 'no raw partition for this date');
+      const queued = transforms.get(transformKey(dataset, businessDate));
+      if (queued) {
+        if (!(await queued)) transformedAll = false;
         continue;
       }
-      const done = await run('transform', `${dataset}/${businessDate}`, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
-      if (!done || !(await gate('transformed', dataset, businessDate))) transformedAll = false;
+      if (!(await manifests.get('raw', dataset, businessDate))) {
+        skip('transform', transformKey(dataset, businessDate), 'no raw partition for this date');
+        continue;
+      }
+      if (!(await transformAndGate(dataset, businessDate))) transformedAll = false;
     }
     if (!transformedAll) {
       skip('consumption', businessDate, 'a transform step or a blocking DQ rule failed');

@@ -8,8 +8,11 @@ let runtime: Runtime;
 beforeAll(async () => ({ runtime } = await ingestedPlatform({ customers: 120, days: 1, seed: 3 })), 60_000);
 afterAll(() => runtime.close());
 
-/** The real engine, dying the way a killed process would: in the middle of a step, after some output is written. */
-function dyingAfter(engine: SqlEngine, writes: number, counter = { count: 0 }): SqlEngine {
+/**
+ * The real engine, dying the way a killed process would: in the middle of a step, after some output is written. Here
+ * at the first write of a transform's rejects, when that transform's accepted rows are already written.
+ */
+function dyingAtFirstRejectsWrite(engine: SqlEngine, state = { died: false }): SqlEngine {
   return {
     registerParquetView: (...args) => engine.registerParquetView(...args),
     loadRows: (...args) => engine.loadRows(...args),
@@ -19,11 +22,13 @@ function dyingAfter(engine: SqlEngine, writes: number, counter = { count: 0 }): 
     update: (sql) => engine.update(sql),
     query: (sql) => engine.query(sql),
     writeParquet: async (sql, file) => {
-      counter.count += 1;
-      if (counter.count > writes) throw new Error('process killed');
+      if (!state.died && sql.includes('AS reason_code')) {
+        state.died = true;
+        throw new Error('process killed');
+      }
       return engine.writeParquet(sql, file);
     },
-    fork: async () => dyingAfter(await engine.fork(), writes, counter),
+    fork: async () => dyingAtFirstRejectsWrite(await engine.fork(), state),
     close: () => engine.close(),
   };
 }
@@ -32,8 +37,8 @@ describe('a step killed half-way', () => {
   it('leaves nothing visible, and the rerun completes with the same result as an undisturbed run', async () => {
     const manifests = new ManifestStore(runtime.blobStore('system'));
     const deps = await pipelineDependencies(runtime);
-    // Four mask writes, then the transform of the first dataset writes its accepted rows and dies before its rejects.
-    const first = await runPipeline({ ...deps, engine: dyingAfter(deps.engine, 5) }, { attempts: 1 });
+    // Every mask step completes; the first transform writes its accepted rows and dies before its rejects.
+    const first = await runPipeline({ ...deps, engine: dyingAtFirstRejectsWrite(deps.engine) }, { attempts: 1 });
     expect(first.status).toBe('failed');
     expect(first.steps.find((s) => s.step === 'transform')?.status).toBe('failed');
     expect(first.steps.filter((s) => s.step === 'consumption').map((s) => s.status)).toEqual(['skipped']);

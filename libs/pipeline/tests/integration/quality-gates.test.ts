@@ -42,3 +42,32 @@ describe('quality gates in the pipeline', () => {
     expect(events).toContainEqual(expect.objectContaining({ source: 'aws.glue-dataquality', detail: expect.objectContaining({ numRulesFailed: 1, rulesetNames: ['impossible'] }) }));
   });
 });
+
+describe('a blocking rule on the raw zone', () => {
+  let rawRuntime: Runtime;
+  let rawRun: PipelineRun;
+  beforeAll(async () => {
+    ({ runtime: rawRuntime } = await ingestedPlatform({ customers: 60, days: 1, seed: 5 }));
+    const deps = await pipelineDependencies(rawRuntime);
+    try {
+      rawRun = await runPipeline({
+        ...deps,
+        rulesetFor: async (dataset, zone) =>
+          zone === 'raw' && dataset === 'digital_activity' ? { name: 'impossible_raw', ruleset: parseDqdl('Rules = [ RowCount > 100000000 labels=["severity"="blocking"] ]') } : undefined,
+      });
+    } finally {
+      await deps.engine.close();
+    }
+  }, 120_000);
+  afterAll(() => rawRuntime.close());
+
+  it("stops that dataset's transform and the date's consumption; the other datasets are still transformed", async () => {
+    expect(rawRun.status).toBe('failed');
+    expect(rawRun.steps.find((s) => s.step === 'dq' && s.target.startsWith('raw/digital_activity'))).toMatchObject({ status: 'failed', errorCode: 'DQ_BLOCKED' });
+    expect(rawRun.steps.find((s) => s.step === 'transform' && s.target.startsWith('digital_activity/'))).toMatchObject({ status: 'skipped', error: 'a blocking DQ rule failed on the raw zone' });
+    expect(rawRun.steps.filter((s) => s.step === 'transform' && s.status === 'succeeded').map((s) => s.target.split('/')[0]).sort()).toEqual(['account_balance', 'card_transaction', 'customer_profile']);
+    expect(rawRun.steps.filter((s) => s.step === 'consumption' || s.step === 'mart').map((s) => s.status)).toEqual(['skipped', 'skipped']);
+    const manifests = new ManifestStore(rawRuntime.blobStore('system'));
+    expect(await manifests.get('transformed', 'digital_activity', '2026-11-25')).toBeUndefined();
+  });
+});
