@@ -72,6 +72,18 @@ export interface AppSpec {
   readonly memorySize?: number;
   /** Reserved concurrency; undefined leaves the function unreserved. */
   readonly reservedConcurrency?: number;
+  /**
+   * The HTTP APIs of other apps this app calls. Each called app publishes its URL in SSM
+   * ({@link PlatformNames.apiUrlParameterName}); this app's stack reads it at deploy time into the environment variable
+   * and deploys after the called app's stack.
+   */
+  readonly callsApis?: readonly ApiCall[];
+}
+
+/** One HTTP API an app calls, and the environment variable its handler reads the URL from. */
+export interface ApiCall {
+  readonly app: AppName;
+  readonly environmentVariable: string;
 }
 
 /** Lambda timeout unless an app says otherwise. */
@@ -135,6 +147,8 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     // Routing happens in the handler (method + path); /openapi.json behind the authorizer too until the HTTP API construct can leave one route open.
     triggers: [{ kind: 'http-api', routes: ['ANY /v1/{proxy+}', 'GET /openapi.json'] }],
     access: { readTables: ['serving'] },
+    // Tokenizes the customer IDs applications send (and detokenizes for SYSTEM callers) with the caller's own token.
+    callsApis: [{ app: 'masking-key-service', environmentVariable: 'CUR_KEY_SERVICE_URL' }],
     timeoutSeconds: 10,
   },
   'oracle-replicator': {

@@ -157,6 +157,11 @@ export class PlatformNames {
   }
 
   /** The SSM parameter prefix for non-secret settings (DataHub endpoint, Oracle connection). */
+  /** The SSM parameter holding the base URL of an app's HTTP API, for the apps that call it. */
+  apiUrlParameterName(app: AppName): string {
+    return `/${this.resourcePrefix}/apis/${app}/url`;
+  }
+
   get parameterPrefix(): string {
     return `/${this.resourcePrefix}`;
   }

@@ -57,8 +57,12 @@ export class AppStack extends Stack {
       logLevel: config.logLevel,
       logRetentionDays: config.retention.logRetentionDays,
       asyncInvocation: spec.triggers.some((trigger) => ASYNC_TRIGGERS.has(trigger.kind)),
-      // The KMS key vault (libs/adapters-aws) accepts an alias; IAM and the key policy still judge the key's ARN.
-      ...(spec.access.useKeysServiceKey ? { environment: { CUR_MASKING_KEY_ID: names.keyAlias('keys') } } : {}),
+      environment: {
+        // The KMS key vault (libs/adapters-aws) accepts an alias; IAM and the key policy still judge the key's ARN.
+        ...(spec.access.useKeysServiceKey ? { CUR_MASKING_KEY_ID: names.keyAlias('keys') } : {}),
+        // Resolved when this stack deploys: no CloudFormation reference to the called app's stack.
+        ...Object.fromEntries((spec.callsApis ?? []).map((call) => [call.environmentVariable, ssm.StringParameter.valueForStringParameter(this, names.apiUrlParameterName(call.app))])),
+      },
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
     });
     const fn = this.service.function;
@@ -120,6 +124,14 @@ export class AppStack extends Stack {
       }
     }
     this.httpApi = httpApi;
+    if (httpApi) {
+      // For the apps that call this one (their stacks read it at deploy time).
+      new ssm.StringParameter(this, 'ApiUrl', {
+        parameterName: names.apiUrlParameterName(app),
+        description: `Base URL of the ${app} HTTP API`,
+        stringValue: httpApi.stage.url,
+      });
+    }
 
     this.alarms = new FunctionAlarms(this, 'Alarms', {
       function: fn,

@@ -47,6 +47,11 @@ export class CurStage extends Stage {
       stack.addStackDependency(this.platform, `${app} uses the keys, buckets, tables and topics of the platform stack`);
       apps[app] = stack;
     }
+    for (const app of APP_NAMES) {
+      for (const call of APP_SPECS[app].callsApis ?? []) {
+        apps[app].addStackDependency(apps[call.app], `${app} reads the URL of the ${call.app} API from SSM when it deploys`);
+      }
+    }
     this.apps = apps;
   }
 }

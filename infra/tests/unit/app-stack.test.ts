@@ -68,6 +68,21 @@ describe('Stack: AppStack', () => {
       expect(json.includes('"CUR_MASKING_KEY_ID":"alias/cur-dev/keys"'), app).toBe(APP_SPECS[app].access.useKeysServiceKey === true);
     });
 
+    it('gets the URL of each API it calls from SSM at deploy time, and publishes its own API URL if it has one', () => {
+      const template = synth.template(app);
+      const service = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).find((resource) => props(resource)['FunctionName'] === `cur-dev-${app}`);
+      if (!service) throw new Error(`no function cur-dev-${app}`);
+      const variables = props(service)['Environment'] as { Variables: Record<string, unknown> };
+      for (const call of APP_SPECS[app].callsApis ?? []) {
+        const reference = JSON.stringify(variables.Variables[call.environmentVariable]);
+        const parameter = Object.entries(template.toJSON()['Parameters'] as Record<string, { Default?: string; Type: string }>).find(([id]) => reference.includes(id));
+        expect(parameter?.[1], `${app} ${call.environmentVariable}`).toMatchObject({ Type: 'AWS::SSM::Parameter::Value<String>', Default: `/cur-dev/apis/${call.app}/url` });
+        expect(synth.stage.apps[app].dependencies).toContain(synth.stage.apps[call.app]);
+      }
+      const published = template.findResources('AWS::SSM::Parameter', { Properties: { Name: `/cur-dev/apis/${app}/url` } });
+      expect(Object.keys(published), app).toHaveLength(HTTP_APPS.includes(app) ? 1 : 0);
+    });
+
     it('has its own execution role, named for its principal class', () => {
       const principalClass = APP_SPECS[app].principalClass;
       synth.template(app).hasResourceProperties('AWS::IAM::Role', {

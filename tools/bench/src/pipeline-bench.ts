@@ -77,6 +77,7 @@ const lake = runtime.localLakeDir ?? '';
 const engine = await DuckDbSqlEngine.open({ threads: 2 });
 const steps: StepRun[] = [];
 started = performance.now();
+const pipelineStart = Date.now();
 const run = await runPipeline(
   {
     buckets: { landing, raw: runtime.blobStore('raw'), transformed: runtime.blobStore('transformed'), consumption: runtime.blobStore('consumption'), mart: runtime.blobStore('mart'), system: runtime.blobStore('system') },
@@ -97,7 +98,7 @@ await engine.close();
 await runtime.close();
 const peakMb = process.resourceUsage().maxRSS / 1024;
 
-// Time per kind of step: from the first start to the last end, as mask steps overlap.
+// Time per kind of step, summed, and when the kind ran: steps overlap.
 const byStep = new Map<string, { rows: number; ms: number; from: number; to: number }>();
 for (const step of steps) {
   const start = Date.parse(step.startedAt ?? '') || 0;
@@ -113,19 +114,20 @@ const lines = [
   '',
   `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Input: ${summary.totalRows.toLocaleString('en')} rows (${cardRows.toLocaleString('en')} card transactions), ${(summary.totalBytes / 1e6).toFixed(0)} MB. Run status: ${run.status}.`,
   '',
-  '| step | rows in | time (s) | rows/s |',
-  '| --- | ---: | ---: | ---: |',
-  `| generate (not part of the pipeline) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} |`,
-  `| push + ingest (verify, ledger) | ${summary.totalRows} | ${ingestSeconds.toFixed(1)} | ${Math.round(summary.totalRows / ingestSeconds)} |`,
-  // Mask steps run two at a time: their wall time (first start to last end) is less than their summed time.
+  '| step | rows in | time (s) | rows/s | span in the pipeline (s) |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  `| generate (not part of the pipeline) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} | |`,
+  `| push + ingest (verify, ledger) | ${summary.totalRows} | ${ingestSeconds.toFixed(1)} | ${Math.round(summary.totalRows / ingestSeconds)} | |`,
+  // Steps overlap (two masks at a time, each batch's transform as soon as it is masked): time is summed over a kind's
+  // steps, under contention; the span says when in the pipeline they ran.
   ...[...byStep].map(([step, { rows, ms, from, to }]) => {
-    const wall = step === 'mask' ? to - from : ms;
-    return `| ${step === 'mask' ? `mask (2 batches at a time; ${(ms / 1000).toFixed(1)} s summed)` : step} | ${rows} | ${(wall / 1000).toFixed(1)} | ${Math.round(rows / (wall / 1000))} |`;
+    const span = `${((from - pipelineStart) / 1000).toFixed(1)}-${((to - pipelineStart) / 1000).toFixed(1)}`;
+    return `| ${step} | ${rows} | ${(ms / 1000).toFixed(1)} | ${Math.round(rows / (ms / 1000))} | ${span} |`;
   }),
-  `| **pipeline (mask -> mart, DQ gates)** | ${summary.totalRows} | ${pipelineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / pipelineSeconds)} |`,
-  `| **push + ingest + pipeline** | ${summary.totalRows} | ${total.toFixed(1)} | ${Math.round(summary.totalRows / total)} |`,
-  `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} |`,
-  `| two-zone I/O floor: stage, write raw, rewrite as transformed (no masking or checks) | ${summary.totalRows} | ${floorSeconds.toFixed(1)} | ${Math.round(summary.totalRows / floorSeconds)} |`,
+  `| **pipeline (mask -> mart, DQ gates)** | ${summary.totalRows} | ${pipelineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / pipelineSeconds)} | |`,
+  `| **push + ingest + pipeline** | ${summary.totalRows} | ${total.toFixed(1)} | ${Math.round(summary.totalRows / total)} | |`,
+  `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} | |`,
+  `| two-zone I/O floor: stage, write raw, rewrite as transformed (no masking or checks) | ${summary.totalRows} | ${floorSeconds.toFixed(1)} | ${Math.round(summary.totalRows / floorSeconds)} | |`,
   '',
   `Ratio to the engine limit: pipeline ${(pipelineSeconds / baselineSeconds).toFixed(1)}x, with push + ingest ${(total / baselineSeconds).toFixed(1)}x (target <= 4); the two-zone I/O floor alone is ${(floorSeconds / baselineSeconds).toFixed(1)}x. Peak memory (RSS): ${peakMb.toFixed(0)} MB.`,
 ];
