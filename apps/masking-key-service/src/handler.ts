@@ -31,7 +31,9 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
       switch (route.key) {
         case ROUTES.tokenize: {
           const body = parseBody(request, TokenizeBodySchema);
-          return ok(await tokens.tokenize(caller, { dataset: body.dataset, column: body.column, values: body.values }));
+          return ok(
+            await tokens.tokenize(caller, { dataset: body.dataset, column: body.column, values: body.values, ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }) }),
+          );
         }
         case ROUTES.detokenize: {
           const body = parseBody(request, DetokenizeBodySchema);

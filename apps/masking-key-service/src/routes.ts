@@ -3,8 +3,13 @@ import { MAX_BATCH_VALUES } from '@cur/masking';
 
 const column = { dataset: z.string().min(1).max(64), column: z.string().min(1).max(64) };
 
-/** `POST /v1/tokenize`: plaintext values of a column in, the tokens the pipeline writes out. */
-export const TokenizeBodySchema = z.object({ ...column, values: z.array(z.string().nullable()).min(1).max(MAX_BATCH_VALUES) }).strict();
+/**
+ * `POST /v1/tokenize`: plaintext values of a column in, the tokens the pipeline writes out; under the active key
+ * version unless `keyVersion` names an older one (the tokens of partitions masked before a rotation).
+ */
+export const TokenizeBodySchema = z
+  .object({ ...column, values: z.array(z.string().nullable()).min(1).max(MAX_BATCH_VALUES), keyVersion: z.number().int().positive().optional() })
+  .strict();
 
 /** `POST /v1/detokenize`: tokens of a column in, plaintext out; SYSTEM only, audited. */
 export const DetokenizeBodySchema = z

@@ -139,7 +139,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     try {
       result = await runQualityGate(gateDeps, zone, dataset, businessDate);
     } catch (error) {
-      const entry: StepRun = { step: 'dq', target: `${zone}/${dataset}/${businessDate}`, status: 'failed', attempts: 1, durationMs: Date.now() - started, errorCode: isCurError(error) ? error.code : 'DQ_ERROR', error: error instanceof Error ? error.message : String(error) };
+      const entry: StepRun = { step: 'dq', target: `${zone}/${dataset}/${businessDate}`, status: 'failed', attempts: 1, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, errorCode: isCurError(error) ? error.code : 'DQ_ERROR', error: error instanceof Error ? error.message : String(error) };
       steps.push(entry);
       options.onStep?.(entry);
       return false;
@@ -150,6 +150,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
       target: `${zone}/${dataset}/${businessDate}`,
       status: result.blocked ? 'failed' : 'succeeded',
       attempts: 1,
+      startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       rowCount: result.rules,
       counts: { rules: result.rules, failed: result.failed },

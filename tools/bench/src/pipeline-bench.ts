@@ -101,10 +101,12 @@ const peakMb = process.resourceUsage().maxRSS / 1024;
 // Time per kind of step, summed, and when the kind ran: steps overlap.
 const byStep = new Map<string, { rows: number; ms: number; from: number; to: number }>();
 for (const step of steps) {
-  const start = Date.parse(step.startedAt ?? '') || 0;
+  const start = Date.parse(step.startedAt ?? '');
   const entry = byStep.get(step.step) ?? { rows: 0, ms: 0, from: Number.POSITIVE_INFINITY, to: 0 };
   const rowsIn = step.counts?.['rowsIn'] ?? step.rowCount ?? 0;
-  byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs, from: Math.min(entry.from, start), to: Math.max(entry.to, start + step.durationMs) });
+  // A skipped step has no start.
+  const [from, to] = Number.isFinite(start) ? [Math.min(entry.from, start), Math.max(entry.to, start + step.durationMs)] : [entry.from, entry.to];
+  byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs, from, to });
 }
 const total = ingestSeconds + pipelineSeconds;
 const cardRows = summary.batches.filter((b) => b.dataset === 'card_transaction').reduce((sum, b) => sum + b.rowCount, 0);
@@ -121,7 +123,7 @@ const lines = [
   // Steps overlap (two masks at a time, each batch's transform as soon as it is masked): time is summed over a kind's
   // steps, under contention; the span says when in the pipeline they ran.
   ...[...byStep].map(([step, { rows, ms, from, to }]) => {
-    const span = `${((from - pipelineStart) / 1000).toFixed(1)}-${((to - pipelineStart) / 1000).toFixed(1)}`;
+    const span = Number.isFinite(from) ? `${((from - pipelineStart) / 1000).toFixed(1)}-${((to - pipelineStart) / 1000).toFixed(1)}` : '';
     return `| ${step} | ${rows} | ${(ms / 1000).toFixed(1)} | ${Math.round(rows / (ms / 1000))} | ${span} |`;
   }),
   `| **pipeline (mask -> mart, DQ gates)** | ${summary.totalRows} | ${pipelineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / pipelineSeconds)} | |`,

@@ -82,6 +82,17 @@ describe('masking-key-service handler', () => {
     expect((await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'AP', { keyGroup: 'national_id' }))).statusCode).toBe(403);
   });
 
+  it('tokenizes under the key version asked for, and answers 404 for one the key group never had', async () => {
+    const body = { dataset: 'customer_profile', column: 'email', values: ['amy@example.com.tw'] };
+    const first = json(await handle(apiEvent('POST /v1/tokenize', body, 'AP'))) as { tokens: string[]; keyVersion: number };
+    await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'DM', { keyGroup: 'email' }));
+    expect(json(await handle(apiEvent('POST /v1/tokenize', body, 'AP')))['keyVersion']).toBe(first.keyVersion + 1);
+    expect(json(await handle(apiEvent('POST /v1/tokenize', { ...body, keyVersion: first.keyVersion }, 'AP')))).toEqual(first);
+    const unknown = await handle(apiEvent('POST /v1/tokenize', { ...body, keyVersion: 42 }, 'AP'));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).not.toContain('amy@example.com.tw');
+  });
+
   it('answers 400 to a malformed body without echoing it, 404 to an unknown route', async () => {
     const bad = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'cust_id', values: 'A123456789' }, 'AP'));
     expect(bad.statusCode).toBe(400);

@@ -14,6 +14,11 @@ export interface MaskOptions {
    * dedupe pass over a million strings. A null among them falls back to the deduping path.
    */
   readonly distinct?: boolean;
+  /**
+   * Masks with this key version instead of the key group's active one: the tokens values have in partitions masked
+   * before a rotation. Methods without a key ignore it.
+   */
+  readonly keyVersion?: number;
 }
 
 /**

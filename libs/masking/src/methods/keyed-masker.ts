@@ -52,7 +52,7 @@ export class KeyedMasker implements ColumnMasker {
   }
 
   async mask(values: readonly (string | null)[], options?: MaskOptions): Promise<MaskedBatch> {
-    const version = await this.#keyRing.activeVersion(this.#keyGroup);
+    const version = options?.keyVersion ?? (await this.#keyRing.activeVersion(this.#keyGroup));
     const ciphers = await this.#ciphersAt(version);
     const tokens = await mapDistinct(values, (distinct) => this.#maskDistinct(ciphers, version, distinct), options);
     return { tokens, keyVersion: version };

@@ -40,7 +40,7 @@ export function createPluginMasker(calls: PluginCalls, keyGroup: string, keyRing
     method: 'plugin',
     reversible: calls.reversible,
     async mask(values, options) {
-      const version = await keyRing.activeVersion(keyGroup);
+      const version = options?.keyVersion ?? (await keyRing.activeVersion(keyGroup));
       const context = await contextAt(version);
       return { tokens: await mapDistinct(values, (distinct) => run('mask', distinct, context), options), keyVersion: version };
     },

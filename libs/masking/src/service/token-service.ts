@@ -23,7 +23,10 @@ export interface ColumnBatch {
   readonly dataset: string;
   readonly column: string;
   readonly values: readonly (string | null)[];
-  /** The column's key version, for token formats that carry none (FF1, plug-ins). */
+  /**
+   * The column's key version: for detokenizing formats that carry none (FF1, plug-ins), and for tokenizing under a
+   * version other than the active one.
+   */
   readonly keyVersion?: number;
 }
 
@@ -66,11 +69,17 @@ export class TokenService {
     this.#plugins = dependencies.plugins;
   }
 
-  /** The tokens the pipeline writes for these plaintext values of a column. Any role: a caller only learns the token of what it already holds. */
+  /**
+   * The tokens the pipeline writes for these plaintext values of a column, under the active key version or the one
+   * `batch.keyVersion` names (to look values up in partitions masked before a rotation). Any role: a caller only
+   * learns the token of what it already holds.
+   *
+   * @throws MaskingError KEY_NOT_FOUND for a key version the column's key group never had
+   */
   async tokenize(caller: Caller, batch: ColumnBatch): Promise<{ tokens: (string | null)[]; keyVersion: number | undefined }> {
     this.#checkSize(batch);
     this.#roleOf(caller);
-    return this.#masker(batch).mask(batch.values);
+    return this.#masker(batch).mask(batch.values, batch.keyVersion === undefined ? {} : { keyVersion: batch.keyVersion });
   }
 
   /**

@@ -47,6 +47,18 @@ describe('TokenService', () => {
     expect(keys.find((key) => key.keyGroup === 'email' && key.active)?.version).toBe(2);
   });
 
+  it('tokenizes under an older key version on request, to find values in partitions masked before a rotation', async () => {
+    const caller = { principal: 'app-crm', role: 'AP' };
+    const batch = { dataset: 'card_transaction', column: 'card_no', values: ['4000123412341234'] };
+    const before = await service.tokenize(caller, batch);
+    const rotated = await service.rotate({ principal: 'dm-1', role: 'DM' }, 'card_number');
+    const after = await service.tokenize(caller, batch);
+    expect(after.keyVersion).toBe(rotated);
+    expect(after.tokens).not.toEqual(before.tokens);
+    expect(await service.tokenize(caller, { ...batch, keyVersion: before.keyVersion ?? 0 })).toEqual(before);
+    await expect(service.tokenize(caller, { ...batch, keyVersion: 99 })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+  });
+
   it('refuses empty and oversized batches and callers without a role', async () => {
     await expect(service.tokenize({ principal: 'x', role: 'AP' }, { dataset: 'customer_profile', column: 'cust_id', values: [] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(service.tokenize({ principal: 'x', role: '' }, { dataset: 'customer_profile', column: 'cust_id', values: ['A123456789'] })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
