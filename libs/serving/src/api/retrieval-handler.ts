@@ -142,7 +142,9 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
       case 'lookupCustomer': {
         validate(call.route.query, queryOf(request), 'query');
         const { nationalId } = parseBody(request, LookupBodySchema);
-        const { tokens, keyVersion } = await deps.tokenizer.tokenize(call.identity, [nationalId]);
+        // Tokenized as the served data was: after a key rotation, until the next load, that is an older version.
+        const served = await deps.serving.current();
+        const { tokens } = await deps.tokenizer.tokenize(call.identity, [nationalId], served.customerTokenKeyVersion);
         const token = tokens[0] ?? '';
         try {
           const { version, customer } = await deps.serving.getCustomer(token);
@@ -150,10 +152,6 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
           return shaped;
         } catch (error) {
           if (!isCurError(error, 'CUSTOMER_NOT_FOUND')) throw error;
-          const served = await deps.serving.current();
-          if (keyVersion !== undefined && served.customerTokenKeyVersion !== undefined && keyVersion !== served.customerTokenKeyVersion) {
-            logger.warn('lookup token key version differs from the served tokens', { routeKey: 'lookupCustomer', keyVersion, details: { servedKeyVersion: served.customerTokenKeyVersion } });
-          }
           throw new ServingError('CUSTOMER_NOT_FOUND', 'no customer with this national ID in the served version', { cause: error });
         }
       }

@@ -40,8 +40,8 @@ export class HttpKeyServiceClient implements CustomerTokenizer, Detokenizer {
     this.#fetch = options.fetch ?? globalThis.fetch;
   }
 
-  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[]): Promise<TokenizedIds> {
-    const body = await this.#post('tokenize', caller, { ...CUSTOMER_TOKEN_COLUMN, values: nationalIds });
+  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], keyVersion?: number): Promise<TokenizedIds> {
+    const body = await this.#post('tokenize', caller, { ...CUSTOMER_TOKEN_COLUMN, values: nationalIds, ...(keyVersion === undefined ? {} : { keyVersion }) });
     const parsed = TokenizeResponseSchema.safeParse(body);
     if (!parsed.success || parsed.data.tokens.length !== nationalIds.length || parsed.data.tokens.some((token) => token === null)) {
       throw new ServingError('KEY_SERVICE_FAILED', 'the masking-key-service answered tokenize with an unexpected body');

@@ -13,6 +13,10 @@ export interface TokenizedIds {
  * is masked-only and never holds a key.
  */
 export interface CustomerTokenizer {
-  /** @throws ServingError `KEY_SERVICE_FAILED` when the service fails; a refusal keeps the service's code */
-  tokenize(caller: KeyServiceCaller, nationalIds: readonly string[]): Promise<TokenizedIds>;
+  /**
+   * @param keyVersion - the key version of the tokens being looked up (the served version's); the active one when
+   *   absent. FF1 tokens change with a rotation, so a lookup must tokenize as the served data was tokenized.
+   * @throws ServingError `KEY_SERVICE_FAILED` when the service fails; a refusal keeps the service's code
+   */
+  tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], keyVersion?: number): Promise<TokenizedIds>;
 }

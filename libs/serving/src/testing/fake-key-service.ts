@@ -31,7 +31,8 @@ export class FakeKeyService implements CustomerTokenizer, Detokenizer {
     this.#keyVersion = keyVersion;
   }
 
-  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[]): Promise<TokenizedIds> {
+  /** One fixed table: the key version asked for is not modelled. */
+  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], _keyVersion?: number): Promise<TokenizedIds> {
     this.#record('tokenize', caller, nationalIds.length, 'allowed');
     // An ID outside the table gets a token no customer has, as a real one would.
     return { tokens: nationalIds.map((id) => this.#tokens.get(id) ?? 'Z900000000'), keyVersion: this.#keyVersion };

@@ -46,6 +46,13 @@ describe('HttpKeyServiceClient', () => {
     expect(seen).toEqual([{ path: '/v1/tokenize', authorization: 'Bearer caller-jwt', body: { dataset: 'customer_features', column: 'cust_id', values: ['A123456789'] } }]);
   });
 
+  it('tokenizes under the key version of the served tokens when given one', async () => {
+    seen = [];
+    answer = () => ({ status: 200, body: JSON.stringify({ tokens: ['Q204718365'], keyVersion: 2 }) });
+    await new HttpKeyServiceClient({ baseUrl }).tokenize(caller, ['A123456789'], 2);
+    expect(seen).toMatchObject([{ path: '/v1/tokenize', body: { dataset: 'customer_features', column: 'cust_id', values: ['A123456789'], keyVersion: 2 } }]);
+  });
+
   it('detokenizes with the key version of the served tokens', async () => {
     seen = [];
     answer = () => ({ status: 200, body: JSON.stringify({ values: ['A123456789'] }) });

@@ -242,8 +242,8 @@ export class TokenServiceKeyService implements CustomerTokenizer, Detokenizer {
     this.#service = service;
   }
 
-  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[]): Promise<TokenizedIds> {
-    const result = await this.#call('tokenize', () => this.#service.tokenize(caller, { ...CUSTOMER_TOKEN_COLUMN, values: nationalIds }));
+  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], keyVersion?: number): Promise<TokenizedIds> {
+    const result = await this.#call('tokenize', () => this.#service.tokenize(caller, { ...CUSTOMER_TOKEN_COLUMN, values: nationalIds, ...(keyVersion === undefined ? {} : { keyVersion }) }));
     if (result.tokens.some((token) => token === null)) throw new ServingError('KEY_SERVICE_FAILED', 'the token service returned no token for a value');
     return { tokens: result.tokens as string[], ...(result.keyVersion === undefined ? {} : { keyVersion: result.keyVersion }) };
   }

@@ -261,3 +261,25 @@ describe('cur serve (the command)', () => {
     await expect(fetch(`${url ?? ''}/openapi.json`)).rejects.toThrow();
   });
 });
+
+describe('lookup by national ID after a key rotation', () => {
+  it('still finds the customer: the ID is tokenized with the served tokens\' key version, not the newest', async () => {
+    const service = TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() });
+    const servedVersion = (await new ServingStore(runtime.keyValueStore, { pointerTtlMs: 0 }).current()).customerTokenKeyVersion;
+    const rotated = await service.rotate({ principal: 'test', role: 'DM' }, 'national_id');
+    expect(rotated).toBeGreaterThan(servedVersion ?? 0);
+    // Under the new key the same ID has another token, which the served data does not hold.
+    expect((await service.tokenize({ principal: 'test', role: 'AP' }, { dataset: 'customer_features', column: 'cust_id', values: [nationalId] })).tokens[0]).not.toBe(customerToken);
+    // A handler started after the rotation: its key ring has never seen the old version as the active one.
+    const fresh = createRetrievalApiHandler(() => Promise.resolve(localRetrievalDependencies(runtime)));
+    const after = await startDevServer({ handler: fresh, jwtKey, port: 0 });
+    try {
+      const lookup = await fetch(`${after.url}/v1/customers/lookup`, { method: 'POST', headers: { authorization: `Bearer ${tokens.AP}`, 'content-type': 'application/json' }, body: JSON.stringify({ nationalId }) });
+      const text = await lookup.text();
+      expect(lookup.status, text).toBe(200);
+      expect(CustomerSchema.parse(JSON.parse(text))).toMatchObject({ token: customerToken });
+    } finally {
+      await after.close();
+    }
+  });
+});
