@@ -74,7 +74,10 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: 
   output.line(`CUR Customer Tagging 2.0 demo, business date ${DEMO_DEFAULTS.startDate}, role ${ctx.role}: ${run.status}`);
   output.line('');
   output.line(renderTable(['zone', 'dataset', 'rows', 'rejected', 'time', 'file (under ' + ctx.config.home + ')'], rows));
-  const dqRows = run.steps.filter((step) => step.step === 'dq').map((step) => [step.target, String(step.counts?.['rules'] ?? 0), String(step.counts?.['failed'] ?? 0), step.status === 'failed' ? 'BLOCKED' : (step.counts?.['failed'] ?? 0) > 0 ? 'warnings (see cur dq results)' : 'passed']);
+  // Gates run as their outputs appear (interleaved); listed in zone order, then dataset.
+  const zoneOrder = (target: string): number => ['raw', 'transformed', 'consumption'].indexOf(target.split('/')[0] ?? '');
+  const gates = run.steps.filter((step) => step.step === 'dq').sort((a, b) => zoneOrder(a.target) - zoneOrder(b.target) || a.target.localeCompare(b.target));
+  const dqRows = gates.map((step) => [step.target, String(step.counts?.['rules'] ?? 0), String(step.counts?.['failed'] ?? 0), step.status === 'failed' ? 'BLOCKED' : (step.counts?.['failed'] ?? 0) > 0 ? 'warnings (see cur dq results)' : 'passed']);
   if (dqRows.length > 0) {
     output.line('');
     output.line('Data quality gates (DQDL rulesets; alerts in .cur/outbox/dq-alerts.jsonl):');
