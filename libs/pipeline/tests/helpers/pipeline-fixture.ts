@@ -8,7 +8,7 @@ import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { DATASETS, getDataset } from '@cur/contracts';
 import { BatchLedger, CsvRecordReader, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
-import { createLogger, loadPlatformConfig } from '@cur/platform';
+import { createLogger, loadPlatformConfig, type SqlEngine } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime, type Runtime } from '@cur/runtime';
 import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
@@ -78,3 +78,20 @@ export async function plaintextCanaries(extracts: string): Promise<{ sensitive: 
 
 /** Names of the source datasets. */
 export const SOURCE_DATASETS = Object.keys(DATASETS);
+
+/** A SqlEngine that forwards every call to `engine`, except the ones `overrides` replaces: for tests that watch or break one operation. */
+export function engineWith(engine: SqlEngine, overrides: Partial<SqlEngine>): SqlEngine {
+  return {
+    registerParquetView: (...args) => engine.registerParquetView(...args),
+    loadRows: (...args) => engine.loadRows(...args),
+    readColumn: (...args) => engine.readColumn(...args),
+    loadColumn: (...args) => engine.loadColumn(...args),
+    execute: (sql) => engine.execute(sql),
+    update: (sql) => engine.update(sql),
+    query: (sql) => engine.query(sql),
+    writeParquet: (sql, file) => engine.writeParquet(sql, file),
+    fork: () => engine.fork(),
+    close: () => engine.close(),
+    ...overrides,
+  };
+}

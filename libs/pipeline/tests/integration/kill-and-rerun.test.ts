@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlEngine } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import { ManifestStore, runPipeline } from '../../src/index';
-import { ingestedPlatform, pipelineDependencies } from '../helpers/pipeline-fixture';
+import { engineWith, ingestedPlatform, pipelineDependencies } from '../helpers/pipeline-fixture';
 
 let runtime: Runtime;
 beforeAll(async () => ({ runtime } = await ingestedPlatform({ customers: 120, days: 1, seed: 3 })), 60_000);
@@ -13,14 +13,7 @@ afterAll(() => runtime.close());
  * at the first write of a transform's rejects, when that transform's accepted rows are already written.
  */
 function dyingAtFirstRejectsWrite(engine: SqlEngine, state = { died: false }): SqlEngine {
-  return {
-    registerParquetView: (...args) => engine.registerParquetView(...args),
-    loadRows: (...args) => engine.loadRows(...args),
-    readColumn: (...args) => engine.readColumn(...args),
-    loadColumn: (...args) => engine.loadColumn(...args),
-    execute: (sql) => engine.execute(sql),
-    update: (sql) => engine.update(sql),
-    query: (sql) => engine.query(sql),
+  return engineWith(engine, {
     writeParquet: async (sql, file) => {
       if (!state.died && sql.includes('AS reason_code')) {
         state.died = true;
@@ -29,8 +22,7 @@ function dyingAtFirstRejectsWrite(engine: SqlEngine, state = { died: false }): S
       return engine.writeParquet(sql, file);
     },
     fork: async () => dyingAtFirstRejectsWrite(await engine.fork(), state),
-    close: () => engine.close(),
-  };
+  });
 }
 
 describe('a step killed half-way', () => {
