@@ -1,7 +1,8 @@
 /**
  * `npm run bench:pipeline -- --customers 1000000 [--days 1] [--card-activity 10]`: the whole main job on generated
  * extracts, with rows/s per step, peak memory, and the ratio of the pipeline's time to a plain DuckDB CSV -> Parquet
- * copy of the same input (the engine's limit on this machine). `--card-activity 10` gives about ten card
+ * copy of the same input (the engine's limit on this machine), beside the two-zone I/O floor (the same files staged,
+ * written to raw and rewritten as transformed, nothing else). `--card-activity 10` gives about ten card
  * transactions per customer (10M for 1M customers). Results are appended to docs/benchmarks.md.
  *
  * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
