@@ -14,13 +14,14 @@ type KeylessTreatment = Extract<Treatment, { method: 'plaintext' | 'partial' | '
  * override, since those characters are plaintext), generalize and redact. None of them is reversible but plaintext.
  */
 export function createKeylessMasker(treatment: KeylessTreatment, options: { asOf?: string } = {}): ColumnMasker {
-  const transform = keylessTransform(treatment, options.asOf);
   return {
     method: treatment.method,
     reversible: treatment.method === 'plaintext',
     async mask(values, maskOptions): Promise<MaskedBatch> {
       // Public columns pass through untouched: no point looking for repeats.
       if (treatment.method === 'plaintext') return { tokens: [...values], keyVersion: undefined };
+      // Today's date once per batch, not once per value (age bands need it; a Date per value cost half of city_district).
+      const transform = keylessTransform(treatment, options.asOf ?? new Date().toISOString().slice(0, 10));
       return { tokens: await mapDistinct(values, (distinct) => distinct.map(transform), maskOptions), keyVersion: undefined };
     },
     async unmask(tokens) {
@@ -30,7 +31,7 @@ export function createKeylessMasker(treatment: KeylessTreatment, options: { asOf
   };
 }
 
-function keylessTransform(treatment: KeylessTreatment, asOf: string | undefined): (value: string) => string {
+function keylessTransform(treatment: KeylessTreatment, asOf: string): (value: string) => string {
   switch (treatment.method) {
     case 'plaintext':
       return (value) => value;
