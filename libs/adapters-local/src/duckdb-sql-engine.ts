@@ -48,8 +48,12 @@ export class DuckDbSqlEngine implements SqlEngine {
     return new DuckDbSqlEngine(this.#instance, await this.#instance.connect(), false);
   }
 
-  /** Opens an in-memory DuckDB. @param threads - @default 2 */
-  static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDbSqlEngine> {
+  /**
+   * Opens an in-memory DuckDB. @param threads - @default 2
+   * @param tempDirectory - where DuckDB spills what does not fit in memory (the mask step's staged rows are plaintext,
+   * so the pipeline passes its private scratch folder). @default DuckDB's own: `.tmp` under the working directory
+   */
+  static async open(options: { threads?: number; memoryLimit?: string; tempDirectory?: string } = {}): Promise<DuckDbSqlEngine> {
     // Loaded on demand: DuckDB's native addon must never be needed by a Lambda bundle that links this package.
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', {
@@ -57,6 +61,7 @@ export class DuckDbSqlEngine implements SqlEngine {
       // DuckDB's default, pinned: queries without ORDER BY over one table keep its row order (see writeParquet).
       preserve_insertion_order: 'true',
       ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+      ...(options.tempDirectory ? { temp_directory: options.tempDirectory } : {}),
     });
     return new DuckDbSqlEngine(instance, await instance.connect());
   }

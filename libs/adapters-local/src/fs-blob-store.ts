@@ -1,18 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobBody, BlobInfo, BlobStore, PutBlobOptions, PutBlobResult } from '@cur/platform';
 import { ConditionFailedError, NotFoundError, assertSafeBlobKey } from '@cur/platform';
+import { PRIVATE_FILE_MODE, makePrivateDir } from './private-files';
 
 /** Temporary files of in-flight puts start with this; listings skip them. */
 const TEMP_PREFIX = '.put-';
 
 /**
  * A {@link BlobStore} on a local folder laid out like S3: `<root>/<bucket>/<key>`. Puts write a temporary file
- * beside the target and rename it into place, so a reader sees the old object or the new one, never a part.
+ * beside the target and rename it into place, so a reader sees the old object or the new one, never a part. Objects are
+ * owner-only files (0600) in owner-only folders (0700), whatever the umask: landing and quarantine hold plaintext.
  */
 export class FsBlobStore implements BlobStore {
   readonly bucket: string;
@@ -30,7 +32,7 @@ export class FsBlobStore implements BlobStore {
 
   async put(key: string, body: BlobBody, options: PutBlobOptions = {}): Promise<PutBlobResult> {
     const target = this.#path(key);
-    await mkdir(dirname(target), { recursive: true });
+    await makePrivateDir(dirname(target));
     const temp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}`);
     const hash = createHash('sha256');
     let size = 0;
@@ -45,7 +47,7 @@ export class FsBlobStore implements BlobStore {
             yield chunk;
           }
         },
-        createWriteStream(temp),
+        createWriteStream(temp, { mode: PRIVATE_FILE_MODE }),
       );
       const sha256 = hash.digest('hex');
       if (options.sha256 !== undefined && options.sha256 !== sha256) {
@@ -138,10 +140,10 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** Writes a file atomically (temp + rename); for small state files such as the outbox. @internal */
+/** Writes a file atomically (temp + rename), owner-only; for small state files such as the outbox. @internal */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makePrivateDir(dirname(path));
   const temp = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temp, data);
+  await writeFile(temp, data, { mode: PRIVATE_FILE_MODE });
   await rename(temp, path);
 }

@@ -1,8 +1,9 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- dynalite ships no types; this file declares them for every project that compiles this one
 /// <reference path="./dynalite.d.ts" />
 import type { AddressInfo } from 'node:net';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { AdapterError } from '@cur/platform';
+import { PRIVATE_FILE_MODE, makePrivateDir, narrowToOwner } from './private-files';
 
 /** A DynamoDB API server running inside this process. */
 export interface LocalDynamoDb {
@@ -23,13 +24,17 @@ export interface LocalDynamoDbOptions {
  * Starts dynalite, a real DynamoDB API server, on a loopback port inside this process. The DynamoDB adapter talks
  * to it exactly as it talks to DynamoDB. Only one process can hold a data folder at a time.
  *
+ * The data folder is owner-only (0700). LevelDB creates its files with its own mode (0644 less the umask), so every
+ * file in the folder is narrowed to 0600 when the server starts (files a killed process left) and when it closes.
+ *
  * @throws AdapterError when the data folder is locked by another `cur` process or the port is taken
  */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
   const lockFile = options.dataDir === undefined ? undefined : `${options.dataDir}.lock`;
   if (options.dataDir !== undefined && lockFile !== undefined) {
-    await mkdir(options.dataDir, { recursive: true });
+    await makePrivateDir(options.dataDir);
     await takeLock(lockFile, options.dataDir);
+    await narrowToOwner(options.dataDir);
   }
   // Loaded on demand: dynalite pulls in LevelDB's native addon, which a Lambda bundle must never need.
   const { default: dynalite } = await import('dynalite');
@@ -57,6 +62,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
       });
+      if (options.dataDir !== undefined) await narrowToOwner(options.dataDir);
       if (lockFile !== undefined) await rm(lockFile, { force: true });
     },
   };
@@ -69,7 +75,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
 async function takeLock(lockFile: string, dataDir: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      await writeFile(lockFile, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

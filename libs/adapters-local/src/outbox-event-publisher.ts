@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlatformEventType } from '@cur/contracts';
 import { PLATFORM_EVENTS, PLATFORM_EVENT_SOURCE } from '@cur/contracts';
 import type { EventPublisher } from '@cur/platform';
 import { ValidationError } from '@cur/platform';
+import { PRIVATE_FILE_MODE, makePrivateDir } from './private-files';
 
 /**
  * An {@link EventPublisher} that appends each event, in EventBridge's envelope, as one JSON line to
- * `<dir>/events.jsonl`: the local stand-in for the event bus, and a record of what would have been sent.
+ * `<dir>/events.jsonl`: the local stand-in for the event bus, and a record of what would have been sent. Owner-only
+ * (folder 0700, file 0600).
  */
 export class OutboxEventPublisher implements EventPublisher {
   readonly #file: string;
@@ -34,7 +36,7 @@ export class OutboxEventPublisher implements EventPublisher {
       resources: [],
       detail: parsed.data,
     };
-    await mkdir(this.#dir, { recursive: true });
-    await appendFile(this.#file, `${JSON.stringify(envelope)}\n`);
+    await makePrivateDir(this.#dir);
+    await appendFile(this.#file, `${JSON.stringify(envelope)}\n`, { mode: PRIVATE_FILE_MODE });
   }
 }

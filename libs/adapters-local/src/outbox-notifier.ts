@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopicName } from '@cur/contracts';
 import type { Notification, Notifier, PublishResult } from '@cur/platform';
 import { ValidationError } from '@cur/platform';
+import { PRIVATE_FILE_MODE, makePrivateDir } from './private-files';
 
 /** One line of an outbox file. */
 export interface OutboxEntry extends Notification {
@@ -17,7 +18,7 @@ const MAX_SUBJECT_LENGTH = 100;
 
 /**
  * A {@link Notifier} that appends each notification as one JSON line to `<dir>/<topic>.jsonl`, the local stand-in
- * for an SNS topic. `cur` shows these files; tests read them.
+ * for an SNS topic. `cur` shows these files; tests read them. The folder is owner-only (0700), each file 0600.
  */
 export class OutboxNotifier implements Notifier {
   readonly #dir: string;
@@ -34,9 +35,9 @@ export class OutboxNotifier implements Notifier {
       });
     }
     const entry: OutboxEntry = { messageId: randomUUID(), topic, publishedAt: new Date().toISOString(), ...notification };
-    await mkdir(this.#dir, { recursive: true });
+    await makePrivateDir(this.#dir);
     // One appendFile call per line: O_APPEND keeps concurrent writers' lines whole.
-    await appendFile(this.outboxFile(topic), `${JSON.stringify(entry)}\n`);
+    await appendFile(this.outboxFile(topic), `${JSON.stringify(entry)}\n`, { mode: PRIVATE_FILE_MODE });
     return { messageId: entry.messageId };
   }
 
