@@ -1,3 +1,4 @@
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopicName, Zone } from '@cur/contracts';
 import { ZONES } from '@cur/contracts';
@@ -29,6 +30,13 @@ export interface Runtime {
   keyVault(): KeyVault;
   /** Where the local lake lives; `undefined` in AWS. */
   readonly localLakeDir: string | undefined;
+  /**
+   * The state folder's SYSTEM scratch area (`<home>/system-scratch`): where steps put short-lived files, plaintext
+   * ones included (a Big5 batch's UTF-8 copy, the demo's extracts until pushed), instead of the OS temp folder. Only
+   * one process uses a state folder, so whatever a run finds there is left by a killed one and is swept.
+   * `undefined` in AWS: Glue and Lambda steps use their own local temp folder.
+   */
+  readonly localScratchDir: string | undefined;
   /** Stops what the runtime started (the local DynamoDB server, SDK clients). */
   close(): Promise<void>;
 }
@@ -37,7 +45,9 @@ export interface Runtime {
  * Wires the local or the AWS adapters from configuration: the one place that knows the difference.
  *
  * Locally: a folder per bucket under `<home>/lake`, dynalite started in-process with its data under
- * `<home>/dynamodb` (unless CUR_DYNAMODB_ENDPOINT points at one), and an outbox under `<home>/outbox`.
+ * `<home>/dynamodb` (unless CUR_DYNAMODB_ENDPOINT points at one), and an outbox under `<home>/outbox`. The state
+ * folder is made owner-only (0700) first, an existing one narrowed, so nothing under it is reachable by other users
+ * whatever modes older files have; the adapters write files 0600 and folders 0700 themselves.
  * In AWS: S3, DynamoDB and SNS through the SDK, with names derived from the stage.
  *
  * @example
@@ -54,6 +64,7 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
     import('@cur/adapters-aws'),
     import('@aws-sdk/client-dynamodb'),
   ]);
+  await makeOwnerOnly(config.home);
   const lakeDir = join(config.home, 'lake');
   const localServer =
     config.dynamoDbEndpoint === undefined ? await startLocalDynamoDb({ dataDir: join(config.home, 'dynamodb') }) : undefined;
@@ -70,6 +81,7 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
   return {
     config,
     localLakeDir: lakeDir,
+    localScratchDir: join(config.home, 'system-scratch'),
     blobStore: (bucket) => memo(stores, bucket, () => new FsBlobStore(lakeDir, bucket)),
     keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true }),
     notifier: () => notifier,
@@ -105,6 +117,7 @@ async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
   return {
     config,
     localLakeDir: undefined,
+    localScratchDir: undefined,
     blobStore: (bucket) => memo(stores, bucket, () => new S3BlobStore(s3, `${config.bucketPrefix}-${bucket}`)),
     keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix }),
     notifier: () => notifier,
@@ -121,6 +134,13 @@ async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
       eventBridge.destroy();
     },
   };
+}
+
+/** Creates the state folder owner-only, or takes group and other access away from an existing one. */
+async function makeOwnerOnly(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const { mode } = await stat(dir);
+  if ((mode & 0o077) !== 0) await chmod(dir, mode & 0o700);
 }
 
 function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -52,6 +52,23 @@ describe('createRuntime (local)', () => {
   });
 });
 
+describe('createRuntime (local) state folder privacy', () => {
+  it('makes the state folder owner-only, narrowing one made group-readable before, and names its SYSTEM scratch area', async () => {
+    // Prepare: a state folder an older version (or a loose umask) left readable by group and others
+    const home = join(await mkdtemp(join(tmpdir(), 'cur-home-')), '.cur');
+    await mkdir(home, { mode: 0o755 });
+    await chmod(home, 0o755);
+
+    // Act
+    const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: home }));
+    await runtime.close();
+
+    // Assess
+    expect((await stat(home)).mode & 0o777).toBe(0o700);
+    expect(runtime.localScratchDir).toBe(join(home, 'system-scratch'));
+  });
+});
+
 describe('createRuntime (aws)', () => {
   it('names buckets, tables and topics from the stage without touching AWS', async () => {
     const runtime = await createRuntime(
@@ -60,6 +77,7 @@ describe('createRuntime (aws)', () => {
     expect(runtime.blobStore('landing').bucket).toBe('cur-uat-landing');
     expect(runtime.blobStore('quarantine').bucket).toBe('cur-uat-quarantine');
     expect(runtime.localLakeDir).toBeUndefined();
+    expect(runtime.localScratchDir).toBeUndefined();
     expect(() => runtime.keyVault()).toThrow(/CUR_MASKING_KEY_ID/);
     await runtime.close();
   });
