@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LANDING_CSV_LIMITS, LandingCsvLimitsOverrideSchema, LandingCsvLimitsSchema } from './landing/landing-limits';
 import { ZONES } from './zones';
 
 /**
@@ -101,6 +102,8 @@ export const DatasetSpecSchema = z
     primaryKey: z.array(snakeCase).nonempty(),
     partitionColumns: z.array(PartitionColumnSchema),
     references: z.array(ReferenceSchema).default([]),
+    /** Field and record length limits of this dataset's landing files, over the landing contract's defaults. */
+    landingLimits: LandingCsvLimitsOverrideSchema.optional(),
   })
   .strict()
   .superRefine((dataset, ctx) => {
@@ -117,6 +120,9 @@ export const DatasetSpecSchema = z
       if (!names.includes(reference.column)) {
         ctx.addIssue({ code: 'custom', message: `reference column '${reference.column}' is not a column`, path: ['references'] });
       }
+    }
+    if (dataset.landingLimits && !LandingCsvLimitsSchema.safeParse({ ...DEFAULT_LANDING_CSV_LIMITS, ...dataset.landingLimits }).success) {
+      ctx.addIssue({ code: 'custom', message: 'landingLimits: maxFieldChars must not exceed maxRecordChars', path: ['landingLimits'] });
     }
   });
 

@@ -45,6 +45,8 @@ export {
   dataFileName,
 } from './landing/control-file';
 export type { LandingEncoding, ControlFile, LandingFileName } from './landing/control-file';
+export { DEFAULT_LANDING_CSV_LIMITS, LandingCsvLimitsSchema, LandingCsvLimitsOverrideSchema, landingCsvLimitsFor } from './landing/landing-limits';
+export type { LandingCsvLimits } from './landing/landing-limits';
 export {
   S3EventRecordSchema,
   S3EventSchema,
