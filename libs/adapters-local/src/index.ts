@@ -6,3 +6,5 @@ export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';
 export { KeyFileVault } from './key-file-vault';
 export { OutboxEventPublisher } from './outbox-event-publisher';
 export { DuckDbSqlEngine } from './duckdb-sql-engine';
+export { DuckDbQuerySandbox, QueryRefusedError } from './duckdb-query-sandbox';
+export type { QuerySandboxOptions, SandboxView } from './duckdb-query-sandbox';

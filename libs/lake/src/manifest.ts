@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZONES } from '@cur/contracts';
 import type { BlobStore } from '@cur/platform';
 import { isCurError } from '@cur/platform';
+import type { ContentVerifier } from './content-verifier';
 
 /**
  * A published output: which files make up a dataset's partition, how many rows, what they hash to, and what they
@@ -15,6 +16,7 @@ export const ManifestSchema = z.object({
   runId: z.string(),
   files: z.array(z.string()),
   rowCount: z.number().int().nonnegative(),
+  /** SHA-256 (hex) of the files' bytes, read in the order `files` lists them. */
   contentSha256: z.string(),
   schemaSha256: z.string(),
   inputs: z.array(z.string()),
@@ -32,12 +34,23 @@ export function manifestKey(zone: string, dataset: string, businessDate: string)
   return `manifests/${zone}/${dataset}/business_date=${businessDate}.json`;
 }
 
+/** Options of {@link ManifestStore}. */
+export interface ManifestStoreOptions {
+  /**
+   * Checks every manifest this store hands out against its files' bytes (see `createContentVerifier`): readers that
+   * are given a manifest may trust its files. Writers that only publish need none.
+   */
+  readonly verify?: ContentVerifier;
+}
+
 /** Reads and writes manifests in the system bucket. */
 export class ManifestStore {
   readonly #system: BlobStore;
+  readonly #verify: ContentVerifier | undefined;
 
-  constructor(system: BlobStore) {
+  constructor(system: BlobStore, options: ManifestStoreOptions = {}) {
     this.#system = system;
+    this.#verify = options.verify;
   }
 
   /** Publishes a manifest: the moment its files become the partition's content. */
@@ -53,20 +66,25 @@ export class ManifestStore {
 
   /** The manifest at a key of the system bucket, or undefined when there is none. */
   async read(key: string): Promise<Manifest | undefined> {
+    let manifest: Manifest;
     try {
       const bytes = await this.#system.get(key);
-      return ManifestSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      manifest = ManifestSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
     } catch (error) {
       if (isCurError(error, 'NOT_FOUND')) return undefined;
       throw error;
     }
+    await this.#verify?.(manifest);
+    return manifest;
   }
 
   /** Every published manifest of a dataset in a zone, oldest business date first. */
   async list(zone: string, dataset: string): Promise<Manifest[]> {
     const manifests: Manifest[] = [];
     for await (const info of this.#system.list(`manifests/${zone}/${dataset}/`)) {
-      manifests.push(ManifestSchema.parse(JSON.parse(Buffer.from(await this.#system.get(info.key)).toString('utf8'))));
+      const manifest = ManifestSchema.parse(JSON.parse(Buffer.from(await this.#system.get(info.key)).toString('utf8')));
+      await this.#verify?.(manifest);
+      manifests.push(manifest);
     }
     return manifests.sort((a, b) => a.businessDate.localeCompare(b.businessDate));
   }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { ALL_DATASET_NAMES, HUMAN_READABLE_ZONES, DATASET_NAMES, getDataset } from '@cur/contracts';
-import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { DuckDbQuerySandbox, type SandboxView } from '@cur/adapters-local';
 import { ManifestStore } from '@cur/pipeline';
-import { ConfigError, ValidationError } from '@cur/platform';
+import { createContentVerifier } from '@cur/lake';
+import { ConfigError, ValidationError, isCurError } from '@cur/platform';
 import { TokenService } from '@cur/masking';
 import { createMaskingPolicy, type MaskingPolicy } from '@cur/policy';
 import { callerOf } from '../cli-caller';
@@ -36,7 +37,6 @@ export function registerQueryCommand(program: Command, context: () => CliContext
     .addHelpText('after', '\nExample (SYSTEM, audited):\n  cur --role SYSTEM query --reveal cust_id "SELECT cust_id, tag FROM consumption.customer_tags LIMIT 5"')
     .action(async (sql: string, options: { json?: boolean; reveal?: string[]; keyVersion?: string }) => {
       const ctx = context();
-      if (!/^\s*(SELECT|WITH|DESCRIBE|SHOW)\b/i.test(sql)) throw new ValidationError('cur query runs read-only SQL: SELECT, WITH, DESCRIBE or SHOW');
       const policy = createMaskingPolicy();
       const targets = parseRevealTargets(options.reveal ?? [], policy);
       const keyVersion = options.keyVersion === undefined ? undefined : Number(options.keyVersion);
@@ -44,24 +44,13 @@ export function registerQueryCommand(program: Command, context: () => CliContext
       const rows = await ctx.withRuntime(async (runtime) => {
         const lake = runtime.localLakeDir;
         if (lake === undefined) throw new ConfigError('cur query reads the local lake; in AWS use Athena under Lake Formation');
-        const manifests = new ManifestStore(runtime.blobStore('system'));
-        const engine = await DuckDbSqlEngine.open({ threads: 2 });
+        // Every file a view reads is checked against its manifest first: nothing changed after publication is read.
+        const manifests = new ManifestStore(runtime.blobStore('system'), { verify: createContentVerifier((zone) => runtime.blobStore(zone)) });
+        const sandbox = await DuckDbQuerySandbox.open({ views: await roleViews(manifests, policy, ctx.role, lake) });
         try {
-          for (const zone of HUMAN_READABLE_ZONES) await engine.execute(`CREATE SCHEMA IF NOT EXISTS ${zone}`);
-          for (const name of ALL_DATASET_NAMES) {
-            const dataset = getDataset(name);
-            const visible = new Set(policy.viewOf(ctx.role, name).map((entry) => entry.column.name));
-            const columns = [...dataset.columns.filter((c) => visible.has(c.name)).map((c) => c.name), ...dataset.partitionColumns.map((c) => c.name)];
-            for (const zone of HUMAN_READABLE_ZONES.filter((z) => dataset.zones.includes(z))) {
-              const files = (await manifests.list(zone, name)).flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
-              if (files.length === 0) continue;
-              await engine.registerParquetView(`${zone}_${name}_files`, files);
-              await engine.execute(`CREATE OR REPLACE VIEW ${zone}.${name} AS SELECT ${columns.join(', ')} FROM ${zone}_${name}_files`);
-            }
-          }
-          const result = await engine.query(sql).catch((error: unknown) => {
-            if (/Binder Error|Catalog Error/.test((error as Error).message)) {
-              throw new ValidationError(`the query names a table or column that role ${ctx.role} cannot see or that does not exist; tables are <zone>.<dataset>, list them with: cur query "SHOW ALL TABLES"`, { cause: error });
+          const result = await sandbox.query(sql).catch((error: unknown) => {
+            if (isCurError(error, 'QUERY_FAILED') && /Binder Error|Catalog Error/.test(error.message)) {
+              throw new ValidationError(`the query names a table or column that role ${ctx.role} cannot see or that does not exist (${error.message}); tables are <zone>.<dataset>, list them with: cur query "SHOW ALL TABLES"`, { cause: error });
             }
             throw error;
           });
@@ -74,7 +63,7 @@ export function registerQueryCommand(program: Command, context: () => CliContext
           }
           return result;
         } finally {
-          await engine.close();
+          sandbox.close();
         }
       });
       if (options.json) return ctx.output.line(JSON.stringify(rows, null, 2));
@@ -82,6 +71,24 @@ export function registerQueryCommand(program: Command, context: () => CliContext
       ctx.output.line(renderTable(header, rows.slice(0, MAX_TABLE_ROWS).map((row) => header.map((h) => (row[h] === null || row[h] === undefined ? '' : String(row[h]))))));
       ctx.output.info(`${rows.length} row(s)${rows.length > MAX_TABLE_ROWS ? `, first ${MAX_TABLE_ROWS} shown (--json for all)` : ''}`);
     });
+}
+
+/**
+ * One view per published dataset of each zone a person may read, with exactly the role's columns (the policy's
+ * view: secret columns left out for human roles) over the files its manifests name. No other view exists.
+ */
+async function roleViews(manifests: ManifestStore, policy: MaskingPolicy, role: string, lake: string): Promise<SandboxView[]> {
+  const views: SandboxView[] = [];
+  for (const name of ALL_DATASET_NAMES) {
+    const dataset = getDataset(name);
+    const visible = new Set(policy.viewOf(role, name).map((entry) => entry.column.name));
+    const columns = [...dataset.columns.filter((c) => visible.has(c.name)).map((c) => c.name), ...dataset.partitionColumns.map((c) => c.name)];
+    for (const zone of HUMAN_READABLE_ZONES.filter((z) => dataset.zones.includes(z))) {
+      const files = (await manifests.list(zone, name)).flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
+      if (files.length > 0) views.push({ schema: zone, name, columns, files });
+    }
+  }
+  return views;
 }
 
 /**

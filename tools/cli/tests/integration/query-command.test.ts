@@ -1,4 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,43 @@ describe('cur query: each role sees what Lake Formation would show it', () => {
     expect(tables.map((t) => `${t['schema']}.${t['name']}`)).toEqual(expect.arrayContaining(['consumption.customer_tags', 'mart.tag_metrics_monthly']));
     expect((await runCli(['query', 'DROP VIEW raw.customer_profile'], env)).code).toBe(1);
   });
+});
+
+describe('cur query is a sandbox', () => {
+  const attempts: [string, (home: string) => string][] = [
+    ['read_blob of the master key', (home) => `SELECT * FROM read_blob('${home}/keys/master.key')`],
+    ['read_csv of an extract', (home) => `SELECT * FROM read_csv('${home}/extracts/*.csv')`],
+    ['read_parquet of a published raw file', (home) => `SELECT * FROM read_parquet('${home}/lake/raw/digital_activity/*/*.parquet')`],
+    ['glob of the state folder', (home) => `SELECT * FROM glob('${home}/**')`],
+    ['COPY to a file', (home) => `COPY (SELECT * FROM consumption.customer_tags) TO '${home}/stolen.csv'`],
+    ['ATTACH', (home) => `ATTACH '${home}/stolen.db'`],
+    ['SET', () => 'SET enable_external_access = true'],
+    ['two statements', (home) => `SELECT 1; COPY (SELECT 1) TO '${home}/stolen.csv'`],
+    ['a _files view', () => 'SELECT * FROM raw_digital_activity_files'],
+    ['a file path as a table', (home) => `SELECT * FROM '${home}/lake/raw/digital_activity/*/*.parquet'`],
+  ];
+  it.each(attempts)('refuses DA %s with a clear error and writes nothing', async (_what, sqlFor) => {
+    const home = env['CUR_HOME'] ?? '';
+    const result = await query('DA', sqlFor(home));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/\[(QUERY_REFUSED|VALIDATION_FAILED)\]/);
+    expect(result.stderr).not.toMatch(/unexpected failure/);
+    expect(existsSync(join(home, 'stolen.csv'))).toBe(false);
+    expect(existsSync(join(home, 'stolen.db'))).toBe(false);
+  });
+
+  it('refuses to read a published file changed after publication', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cur-query-tamper-'));
+    expect((await runCli(['demo', '--customers', '50'], { CUR_HOME: home })).code).toBe(0);
+    const folder = join(home, 'lake', 'mart', 'tag_metrics_monthly');
+    const [partition] = await readdir(folder);
+    const [file] = await readdir(join(folder, partition ?? ''));
+    await writeFile(join(folder, partition ?? '', file ?? ''), 'overwritten');
+    const result = await runCli(['--role', 'DA', 'query', 'SELECT count(*) FROM mart.tag_metrics_monthly'], { CUR_HOME: home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[CONTENT_MISMATCH]');
+  }, 120_000);
 });
 
 describe('cur query --reveal', () => {
