@@ -20,8 +20,9 @@ export const APP_NAMES = [
 export type AppName = (typeof APP_NAMES)[number];
 
 /**
- * Whose data an app's role may decrypt. `system` roles are named `cur-<stage>-system-*`, the only principals the
- * landing and keys-service KMS keys let decrypt (plaintext); `service` roles see masked data only.
+ * Whose data an app's role may decrypt. `system` roles are named `cur-<stage>-system-<app>`, and their exact ARNs
+ * (`PlatformNames.systemPrincipalArns`) are the only principals the landing and keys-service KMS keys let decrypt
+ * (plaintext); `service` roles see masked data only.
  */
 export const PRINCIPAL_CLASSES = ['system', 'service'] as const;
 

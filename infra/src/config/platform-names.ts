@@ -1,6 +1,7 @@
 import { ZONES } from '@cur/contracts';
 import type { HumanRole, TableName, TopicName, Zone } from '@cur/contracts';
 import type { AppName, PrincipalClass } from './apps';
+import { APP_NAMES, APP_SPECS } from './apps';
 import type { StageConfig } from './stage-config';
 
 /**
@@ -166,14 +167,29 @@ export class PlatformNames {
     return `/${this.resourcePrefix}`;
   }
 
-  /** `cur-<stage>-system-`: the name prefix that marks a role as a SYSTEM principal. */
+  /**
+   * `cur-<stage>-system-`: the name prefix of the SYSTEM roles the stage creates. A naming convention only: the
+   * SYSTEM-only key policies trust the exact ARNs of {@link systemPrincipalArns}, never this prefix, because anyone
+   * with `iam:CreateRole` can name a role `cur-<stage>-system-anything`.
+   */
   get systemRoleNamePrefix(): string {
     return `${this.resourcePrefix}-system-`;
   }
 
-  /** The ARN pattern of every SYSTEM principal, used in key policy conditions on `aws:PrincipalArn`. */
-  get systemPrincipalArnPattern(): string {
-    return `arn:${this.partition}:iam::${this.account}:role/${this.systemRoleNamePrefix}*`;
+  /**
+   * The names of every SYSTEM role the stage creates: the pipeline's role (platform stack) and the role of each app
+   * whose principal class is `system` (its app stack).
+   */
+  get systemRoleNames(): readonly string[] {
+    return [this.systemRoleName, ...APP_NAMES.filter((app) => APP_SPECS[app].principalClass === 'system').map((app) => this.appRoleName(app, 'system'))];
+  }
+
+  /**
+   * The exact ARNs of {@link systemRoleNames}: the only principals the SYSTEM-only key policies let use the keys,
+   * matched with `StringEquals` on `aws:PrincipalArn` (no wildcard).
+   */
+  get systemPrincipalArns(): readonly string[] {
+    return this.systemRoleNames.map((roleName) => this.roleArn(roleName));
   }
 
   /** The platform's own SYSTEM role (pipeline jobs: masking, ETL). */

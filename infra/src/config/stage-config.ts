@@ -40,6 +40,8 @@ const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 const principalArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+)$/, 'an IAM role ARN or an account root ARN');
+/** An IAM role ARN only: a key policy principal that must be one identity, never a whole account. */
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN (not an account root)');
 const httpsUrl = z.url({ protocol: /^https$/ });
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number');
@@ -100,6 +102,16 @@ export const StageConfigSchema = z
       })
       .strict()
       .default({ adminArns: [], settingsMutation: 'APPEND' }),
+    keyAdministration: z
+      .object({
+        /**
+         * Break-glass roles that may change the SYSTEM-only keys' policies, aliases and grants besides the
+         * CloudFormation execution role (the deploy path). Each must be assumable only through a two-person procedure.
+         */
+        breakGlassRoleArns: z.array(roleArn).default([]),
+      })
+      .strict()
+      .default({ breakGlassRoleArns: [] }),
     api: z
       .object({
         jwtIssuer: httpsUrl,

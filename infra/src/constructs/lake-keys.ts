@@ -13,27 +13,40 @@ export const DEFAULT_KEY_PENDING_WINDOW = Duration.days(30);
 export const DEFAULT_KEY_ROTATION_PERIOD = Duration.days(365);
 
 /**
- * What the account (through IAM policies) may do with a SYSTEM-only key: manage it, never use it. No `kms:Decrypt`,
- * `kms:Encrypt`, `kms:GenerateDataKey*`, `kms:ReEncrypt*`, and no `kms:CreateGrant` (hence `CreateAlias`, not
- * `Create*`), which would let an administrator grant itself decryption.
+ * What the account (through IAM policies) may do with a SYSTEM-only key: look at it, keep it healthy, schedule or
+ * cancel its deletion; never use it and never widen who may. Listed action by action, no wildcards: no `kms:Decrypt`,
+ * `kms:Encrypt`, `kms:GenerateDataKey*` or `kms:ReEncrypt*`, and none of {@link KEY_POLICY_CHANGE_ACTIONS}.
  */
 export const KEY_ADMIN_ACTIONS = [
   'kms:CreateAlias',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:RotateKeyOnDemand',
+  'kms:UpdateKeyDescription',
+  'kms:RevokeGrant',
   'kms:TagResource',
   'kms:UntagResource',
   'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
 ] as const;
+
+/**
+ * What would let one administrator widen who may use a SYSTEM-only key: rewrite its policy, or move its alias (which
+ * the masking-key-service wraps new data keys under) to a key they control. Only the principals of
+ * {@link LakeKeysProps.keyPolicyAdminArns} hold these; `kms:CreateGrant`, the other way to widen, is held by nobody
+ * but those principals, and only through DynamoDB for its tables.
+ */
+export const KEY_POLICY_CHANGE_ACTIONS = ['kms:PutKeyPolicy', 'kms:UpdateAlias', 'kms:DeleteAlias'] as const;
 
 /** What a principal needs to read and write data under a key (S3 SSE-KMS, DynamoDB, SNS, envelope encryption). */
 export const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey'] as const;
@@ -46,6 +59,12 @@ export interface LakeKeysProps {
   /** The stage's names: aliases, SSM parameter names and the SYSTEM principal pattern come from here. */
   readonly names: PlatformNames;
   /**
+   * The exact ARNs of the only principals that may change a SYSTEM-only key's policy, grants or alias
+   * ({@link KEY_POLICY_CHANGE_ACTIONS}): the CloudFormation execution role (the deploy path, a reviewed commit) and
+   * the stage's break-glass roles. Must not be empty: KMS refuses a policy that locks out every policy change.
+   */
+  readonly keyPolicyAdminArns: readonly string[];
+  /**
    * Removal policy of the keys.
    * @default RemovalPolicy.RETAIN
    */
@@ -55,9 +74,10 @@ export interface LakeKeysProps {
 /**
  * One customer-managed KMS key per sensitivity, rotation on, each with an alias and its ARN in SSM for the app stacks.
  *
- * - `landing` and `keys`: the key policy lets the account administer the key but lets only principals named
- *   `cur-<stage>-system-*` (SYSTEM) use it, so no IAM policy elsewhere in the account can grant plaintext access.
- *   DynamoDB may create grants for the tables under the keys-service key.
+ * - `landing` and `keys`: the key policy lets the account administer the key without using it, lets only the exact
+ *   SYSTEM role ARNs use it, and lets only `keyPolicyAdminArns` change its policy, grants or alias, so no IAM policy
+ *   elsewhere in the account can grant plaintext access and no single administrator can widen the policy. DynamoDB
+ *   may create grants for the tables under the keys-service key, when one of `keyPolicyAdminArns` creates them.
  * - `lake`: masked data. The account may delegate use through IAM (Lake Formation's data access role, services),
  *   and CloudWatch and EventBridge may encrypt messages for the topics.
  */
@@ -67,7 +87,8 @@ export class LakeKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeKeysProps) {
     super(scope, id);
-    const { names } = props;
+    const { names, keyPolicyAdminArns } = props;
+    if (keyPolicyAdminArns.length === 0) throw new Error(`${this.node.path}: keyPolicyAdminArns must name at least the deploy role`);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const keys = {} as Record<KeyPurpose, kms.Key>;
     for (const purpose of KEY_PURPOSES) {
@@ -78,7 +99,7 @@ export class LakeKeys extends Construct {
         rotationPeriod: DEFAULT_KEY_ROTATION_PERIOD,
         pendingWindow: DEFAULT_KEY_PENDING_WINDOW,
         removalPolicy,
-        policy: SYSTEM_ONLY_KEY_PURPOSES.includes(purpose) ? systemOnlyKeyPolicy(names, purpose) : lakeKeyPolicy(names),
+        policy: SYSTEM_ONLY_KEY_PURPOSES.includes(purpose) ? systemOnlyKeyPolicy(names, purpose, keyPolicyAdminArns) : lakeKeyPolicy(names),
       });
       new ssm.StringParameter(this, `${capitalise(purpose)}KeyArnParameter`, {
         parameterName: names.keyArnParameterName(purpose),
@@ -101,7 +122,9 @@ function accountRoot(names: PlatformNames): iam.ArnPrincipal {
   return new iam.ArnPrincipal(`arn:${names.partition}:iam::${names.account}:root`);
 }
 
-function systemOnlyKeyPolicy(names: PlatformNames, purpose: KeyPurpose): iam.PolicyDocument {
+function systemOnlyKeyPolicy(names: PlatformNames, purpose: KeyPurpose, keyPolicyAdminArns: readonly string[]): iam.PolicyDocument {
+  // Exact ARNs with StringEquals: no wildcard a newly created role could match.
+  const onlyPrincipals = (arns: readonly string[]): Record<string, string[]> => ({ 'aws:PrincipalArn': [...arns] });
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
@@ -111,13 +134,21 @@ function systemOnlyKeyPolicy(names: PlatformNames, purpose: KeyPurpose): iam.Pol
         resources: ['*'],
       }),
       new iam.PolicyStatement({
+        sid: 'OnlyDeployOrBreakGlassChangesKeyPolicy',
+        principals: [accountRoot(names)],
+        actions: [...KEY_POLICY_CHANGE_ACTIONS],
+        resources: ['*'],
+        conditions: { StringEquals: onlyPrincipals(keyPolicyAdminArns) },
+      }),
+      new iam.PolicyStatement({
         sid: 'OnlySystemPrincipalsUseKey',
         principals: [accountRoot(names)],
         actions: [...KEY_USE_ACTIONS],
         resources: ['*'],
-        conditions: { ArnLike: { 'aws:PrincipalArn': names.systemPrincipalArnPattern } },
+        conditions: { StringEquals: onlyPrincipals(names.systemPrincipalArns) },
       }),
-      // DynamoDB creates grants for the tables under the keys-service key; S3 (landing) needs none.
+      // DynamoDB creates grants for the tables under the keys-service key, for whoever creates a table (the deploy
+      // role); S3 (landing) needs none. No other grant can be made on a SYSTEM-only key.
       ...(purpose === 'keys'
         ? [
             new iam.PolicyStatement({
@@ -127,7 +158,7 @@ function systemOnlyKeyPolicy(names: PlatformNames, purpose: KeyPurpose): iam.Pol
               resources: ['*'],
               conditions: {
                 Bool: { 'kms:GrantIsForAWSResource': 'true' },
-                StringEquals: { 'kms:ViaService': `dynamodb.${names.region}.amazonaws.com` },
+                StringEquals: { 'kms:ViaService': `dynamodb.${names.region}.amazonaws.com`, ...onlyPrincipals(keyPolicyAdminArns) },
               },
             }),
           ]

@@ -47,8 +47,8 @@ export interface PlatformRolesProps {
 /**
  * The IAM roles of the five human roles and of SYSTEM (the pipeline's jobs). Human roles reach data only through
  * Lake Formation (credential vending): they hold no S3 or KMS permission, and are explicitly denied the plaintext
- * buckets and the SYSTEM-only keys. SYSTEM is named `cur-<stage>-system-pipeline`, which the SYSTEM-only key
- * policies recognise.
+ * buckets and the SYSTEM-only keys. SYSTEM is named `cur-<stage>-system-pipeline`, whose exact ARN the SYSTEM-only
+ * key policies list.
  */
 export class PlatformRoles extends Construct {
   /** One role per human role. */

@@ -44,7 +44,7 @@ export interface ServiceFunctionProps {
   readonly names: PlatformNames;
   readonly app: AppName;
   readonly description: string;
-  /** `system` roles are named `cur-<stage>-system-<app>`, which the SYSTEM-only key policies recognise. */
+  /** `system` roles are named `cur-<stage>-system-<app>`, whose exact ARNs the SYSTEM-only key policies list. */
   readonly principalClass: PrincipalClass;
   readonly timeout: Duration;
   readonly memorySize: number;

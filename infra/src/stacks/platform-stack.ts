@@ -42,7 +42,11 @@ export class PlatformStack extends Stack {
     });
     const { config, names } = props;
 
-    this.keys = new LakeKeys(this, 'Keys', { names });
+    this.keys = new LakeKeys(this, 'Keys', {
+      names,
+      // Two-party control: policy changes come from a reviewed deploy or from a break-glass role, never an admin alone.
+      keyPolicyAdminArns: [names.cloudFormationExecutionRoleArn(config.cdkQualifier), ...config.keyAdministration.breakGlassRoleArns],
+    });
     const { landingExpiryDays, rawObjectLockDays, noncurrentVersionDays, accessLogDays } = config.retention;
     this.buckets = new LakeBuckets(this, 'Buckets', {
       names,

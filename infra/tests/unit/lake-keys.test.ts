@@ -2,14 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_NAMES } from '../../src/config/apps';
 import type { KeyPurpose } from '../../src/config/platform-names';
 import { KEY_PURPOSES, SYSTEM_ONLY_KEY_PURPOSES } from '../../src/config/platform-names';
-import { KEY_ADMIN_ACTIONS } from '../../src/constructs/lake-keys';
+import { KEY_ADMIN_ACTIONS, KEY_POLICY_CHANGE_ACTIONS } from '../../src/constructs/lake-keys';
+import { loadStageConfig, parseStageConfig } from '../../src/config/stage-config';
 import type { SynthesizedStage } from '../helpers/synth-stage';
 import { logicalIdOf, synthStage } from '../helpers/synth-stage';
 import type { StatementJson } from '../helpers/template-queries';
-import { actionMatches, actionsOf, arnLike, props, resourcesOf, resourcesOfType } from '../helpers/template-queries';
+import { actionMatches, actionsOf, props, resourcesOf, resourcesOfType } from '../helpers/template-queries';
 
 /** Actions that reveal or produce plaintext under a key. */
 const CRYPTO_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:CreateGrant'];
+
+/** Actions that would let one administrator widen who may use a key: a new policy, a grant, the alias moved away. */
+const WIDENING_ACTIONS = ['kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:UpdateAlias', 'kms:DeleteAlias'];
 
 describe('Construct: LakeKeys', () => {
   let synth: SynthesizedStage;
@@ -36,24 +40,57 @@ describe('Construct: LakeKeys', () => {
     }
   });
 
-  it.each(SYSTEM_ONLY_KEY_PURPOSES)('lets only SYSTEM principals decrypt with the %s key', (purpose) => {
+  it.each(SYSTEM_ONLY_KEY_PURPOSES)('lets only the exact ARNs of the SYSTEM roles the stage creates use the %s key', (purpose) => {
     const statements = keyPolicy(purpose).filter((statement) => statement.Effect === 'Allow');
-    const pattern = synth.stage.names.systemPrincipalArnPattern;
+    const account = synth.config.account;
 
     const decrypting = statements.filter((statement) => actionsOf(statement).some((action) => actionMatches(action, 'kms:Decrypt')));
     expect(decrypting).toHaveLength(1);
-    expect(decrypting[0]?.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': pattern } });
-    expect(pattern).toBe(`arn:aws:iam::${synth.config.account}:role/cur-dev-system-*`);
+    // StringEquals on exact ARNs: no ArnLike/StringLike, no wildcard a role created later could match.
+    expect(decrypting[0]?.Condition).toEqual({
+      StringEquals: {
+        'aws:PrincipalArn': [
+          `arn:aws:iam::${account}:role/cur-dev-system-pipeline`,
+          `arn:aws:iam::${account}:role/cur-dev-system-ingestion-controller`,
+          `arn:aws:iam::${account}:role/cur-dev-system-masking-key-service`,
+        ],
+      },
+    });
+    expect(synth.stage.names.systemPrincipalArns).toEqual(decrypting[0]?.Condition?.['StringEquals']?.['aws:PrincipalArn']);
   });
 
-  it.each(SYSTEM_ONLY_KEY_PURPOSES)('lets the account administer the %s key without any cryptographic action', (purpose) => {
+  it.each(SYSTEM_ONLY_KEY_PURPOSES)('conditions every statement of the %s key on exact values, never a pattern', (purpose) => {
+    for (const statement of keyPolicy(purpose)) {
+      const operators = Object.keys(statement.Condition ?? {});
+      expect(operators.filter((operator) => /Like$/.test(operator)), statement.Sid).toEqual([]);
+      expect(JSON.stringify(statement.Condition ?? {}), statement.Sid).not.toContain('*');
+    }
+  });
+
+  it.each(SYSTEM_ONLY_KEY_PURPOSES)('lets the account administer the %s key without any cryptographic or policy-widening action', (purpose) => {
     const admin = keyPolicy(purpose).find((statement) => statement.Sid === 'AccountAdministersKeyWithoutUsingIt');
 
     const actions = actionsOf(admin as StatementJson);
     expect([...actions].sort()).toEqual([...KEY_ADMIN_ACTIONS].sort());
-    for (const action of CRYPTO_ACTIONS) {
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(admin?.Condition).toBeUndefined();
+    for (const action of [...CRYPTO_ACTIONS, ...WIDENING_ACTIONS]) {
       expect(actions.some((pattern) => actionMatches(pattern, action)), action).toBe(false);
     }
+  });
+
+  it.each(SYSTEM_ONLY_KEY_PURPOSES)('lets only the deploy role change the %s key policy, grants or alias', (purpose) => {
+    const deployRole = `arn:aws:iam::${synth.config.account}:role/cdk-hnb659fds-cfn-exec-role-${synth.config.account}-ap-northeast-1`;
+
+    for (const action of WIDENING_ACTIONS) {
+      const allowing = keyPolicy(purpose).filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).some((pattern) => actionMatches(pattern, action)));
+      for (const statement of allowing) {
+        expect(statement.Condition?.['StringEquals']?.['aws:PrincipalArn'], `${action} in ${statement.Sid}`).toEqual([deployRole]);
+      }
+      if (action !== 'kms:CreateGrant') expect(allowing.map((statement) => statement.Sid), action).toEqual(['OnlyDeployOrBreakGlassChangesKeyPolicy']);
+    }
+    const change = keyPolicy(purpose).find((statement) => statement.Sid === 'OnlyDeployOrBreakGlassChangesKeyPolicy');
+    expect([...actionsOf(change as StatementJson)].sort()).toEqual([...KEY_POLICY_CHANGE_ACTIONS].sort());
   });
 
   it('lets DynamoDB, and nothing else, create grants on the keys-service key', () => {
@@ -62,7 +99,10 @@ describe('Construct: LakeKeys', () => {
     expect(grants).toHaveLength(1);
     expect(grants[0]?.Condition).toEqual({
       Bool: { 'kms:GrantIsForAWSResource': 'true' },
-      StringEquals: { 'kms:ViaService': 'dynamodb.ap-northeast-1.amazonaws.com' },
+      StringEquals: {
+        'kms:ViaService': 'dynamodb.ap-northeast-1.amazonaws.com',
+        'aws:PrincipalArn': [`arn:aws:iam::${synth.config.account}:role/cdk-hnb659fds-cfn-exec-role-${synth.config.account}-ap-northeast-1`],
+      },
     });
     expect(keyPolicy('landing').filter((statement) => actionsOf(statement).includes('kms:CreateGrant'))).toEqual([]);
   });
@@ -102,12 +142,38 @@ describe('Construct: LakeKeys', () => {
         for (const role of document.Roles) {
           const roleName = roleNames.get(role.Ref) ?? role.Ref;
           granted.push(roleName);
-          if (!arnLike(synth.stage.names.systemPrincipalArnPattern, synth.stage.names.roleArn(roleName))) findings.push(`${stackName}/${id} -> ${roleName}`);
+          if (!synth.stage.names.systemPrincipalArns.includes(synth.stage.names.roleArn(roleName))) findings.push(`${stackName}/${id} -> ${roleName}`);
         }
       }
     }
     expect(findings).toEqual([]);
     // The check found the grants it must find, so it is not passing on an empty set.
     expect(granted.sort()).toEqual(['cur-dev-system-ingestion-controller', 'cur-dev-system-pipeline']);
+  });
+});
+
+describe('Construct: LakeKeys, with a break-glass role', () => {
+  let synth: SynthesizedStage;
+  const breakGlass = 'arn:aws:iam::123456789012:role/cur-break-glass-kms';
+  beforeAll(() => {
+    const config = loadStageConfig('dev');
+    synth = synthStage({ config: { ...config, keyAdministration: { breakGlassRoleArns: [breakGlass] } } });
+  });
+  afterAll(() => synth.dispose());
+
+  it.each(SYSTEM_ONLY_KEY_PURPOSES)('adds the break-glass role, and only it, beside the deploy role on the %s key', (purpose) => {
+    const logicalId = logicalIdOf(synth.stage.platform.keys.keys[purpose]);
+    const key = synth.template('platform').toJSON()['Resources'][logicalId] as { Properties: { KeyPolicy: { Statement: StatementJson[] } } };
+    const change = key.Properties.KeyPolicy.Statement.find((statement) => statement.Sid === 'OnlyDeployOrBreakGlassChangesKeyPolicy');
+
+    expect(change?.Condition).toEqual({
+      StringEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${synth.config.account}:role/cdk-hnb659fds-cfn-exec-role-${synth.config.account}-ap-northeast-1`, breakGlass] },
+    });
+  });
+
+  it('refuses an account root as a break-glass principal: it would hand policy changes to every admin', () => {
+    const config = loadStageConfig('dev');
+
+    expect(() => parseStageConfig({ ...config, keyAdministration: { breakGlassRoleArns: ['arn:aws:iam::123456789012:root'] } })).toThrow(/IAM role ARN/);
   });
 });

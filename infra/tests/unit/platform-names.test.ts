@@ -7,7 +7,6 @@ import { APP_NAMES, APP_SPECS } from '../../src/config/apps';
 import { WORKSPACE_ROOT } from '../../src/config/paths';
 import { BUCKET_NAMES, EXTRA_BUCKETS, PlatformNames, partitionOf } from '../../src/config/platform-names';
 import { loadStageConfig, parseStageConfig } from '../../src/config/stage-config';
-import { arnLike } from '../helpers/template-queries';
 
 const config = loadStageConfig('dev');
 const names = new PlatformNames(config);
@@ -51,18 +50,20 @@ describe('Class: PlatformNames', () => {
     expect(BUCKET_NAMES).toEqual([...ZONES, ...EXTRA_BUCKETS]);
   });
 
-  it('marks exactly the SYSTEM roles with the SYSTEM principal pattern', () => {
-    const pattern = names.systemPrincipalArnPattern;
+  it('lists exactly the SYSTEM roles as SYSTEM principals, by exact ARN', () => {
     const systemRoles = [names.systemRoleName, ...APP_NAMES.filter((app) => APP_SPECS[app].principalClass === 'system').map((app) => names.appRoleName(app, 'system'))];
     const otherRoles = [
       ...HUMAN_ROLES.map((role) => names.humanRoleName(role)),
       ...APP_NAMES.filter((app) => APP_SPECS[app].principalClass === 'service').map((app) => names.appRoleName(app, 'service')),
       names.lakeFormationDataAccessRoleName,
       names.cloudFormationExecutionRoleArn(config.cdkQualifier).split('/').pop() ?? '',
+      // What the old name-prefix condition let anyone with iam:CreateRole match.
+      `${names.systemRoleNamePrefix}anything`,
     ];
 
-    for (const role of systemRoles) expect(arnLike(pattern, names.roleArn(role)), role).toBe(true);
-    for (const role of otherRoles) expect(arnLike(pattern, names.roleArn(role)), role).toBe(false);
+    expect(names.systemPrincipalArns).toEqual(systemRoles.map((role) => names.roleArn(role)));
+    for (const arn of names.systemPrincipalArns) expect(arn).not.toContain('*');
+    for (const role of otherRoles) expect(names.systemPrincipalArns, role).not.toContain(names.roleArn(role));
   });
 
   it('keeps every role name within the IAM limit of 64 characters for the longest stage name', () => {
