@@ -104,10 +104,29 @@ export const DatasetSpecSchema = z
     references: z.array(ReferenceSchema).default([]),
     /** Field and record length limits of this dataset's landing files, over the landing contract's defaults. */
     landingLimits: LandingCsvLimitsOverrideSchema.optional(),
+    /**
+     * The quasi-identifier set: the columns that, combined, could single a customer out to someone who knows them from
+     * elsewhere (birth year, gender, district, branch, when the relationship started). Every `quasi` column must be
+     * listed; a `public` column is listed when it identifies in combination. The k-anonymity check groups by them.
+     */
+    quasiIdentifiers: z.array(snakeCase).default([]),
   })
   .strict()
   .superRefine((dataset, ctx) => {
     const names = dataset.columns.map((column) => column.name);
+    for (const name of dataset.quasiIdentifiers) {
+      const column = dataset.columns.find((candidate) => candidate.name === name);
+      if (!column) ctx.addIssue({ code: 'custom', message: `quasi-identifier '${name}' is not a column`, path: ['quasiIdentifiers'] });
+      else if (column.classification === 'direct' || column.classification === 'secret') {
+        ctx.addIssue({ code: 'custom', message: `quasi-identifier '${name}' is ${column.classification}: identifiers are tokenized or dropped, not counted`, path: ['quasiIdentifiers'] });
+      }
+    }
+    if (new Set(dataset.quasiIdentifiers).size !== dataset.quasiIdentifiers.length) ctx.addIssue({ code: 'custom', message: 'a quasi-identifier is listed twice', path: ['quasiIdentifiers'] });
+    for (const column of dataset.columns) {
+      if (column.classification === 'quasi' && !dataset.quasiIdentifiers.includes(column.name)) {
+        ctx.addIssue({ code: 'custom', message: `quasi column '${column.name}' must be in quasiIdentifiers`, path: ['quasiIdentifiers'] });
+      }
+    }
     const seen = new Set<string>();
     for (const name of [...names, ...dataset.partitionColumns.map((column) => column.name)]) {
       if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `duplicate column '${name}'`, path: ['columns'] });

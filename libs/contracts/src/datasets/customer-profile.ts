@@ -17,10 +17,13 @@ export const customerProfile = defineDataset({
     { name: 'email', type: 'string', nullable: true, classification: 'direct', semantic: 'email', description: 'e-mail address' },
     { name: 'address', type: 'string', nullable: true, classification: 'quasi', semantic: 'address', generaliser: 'city_district', description: 'postal address, usually Chinese' },
     { name: 'branch_code', type: 'string', nullable: false, classification: 'public', description: 'home branch code (3 digits)' },
-    { name: 'open_date', type: 'date', nullable: false, classification: 'public', sourceFormat: 'roc_date', description: 'relationship start date; ROC calendar YYYMMDD in the extract' },
+    // A quasi-identifier: with birth year, gender, district and branch the full date singled out every demo customer.
+    // Stored as its month (YYYY-MM), which is all tenure in months needs.
+    { name: 'open_date', type: 'date', nullable: false, classification: 'quasi', generaliser: 'year_month', sourceFormat: 'roc_date', description: 'relationship start date; ROC calendar YYYMMDD in the extract, its month (YYYY-MM) from raw on' },
     { name: 'risk_level', type: 'int', nullable: false, classification: 'public', sourceFormat: 'integer', range: { min: 1, max: 5 }, description: 'KYC risk level 1 (low) to 5 (high)' },
     { name: 'occupation_code', type: 'string', nullable: true, classification: 'public', description: 'occupation code from the bank reference table' },
   ],
   primaryKey: ['cust_id'],
   partitionColumns: [BUSINESS_DATE_PARTITION],
+  quasiIdentifiers: ['birth_date', 'gender', 'address', 'branch_code', 'open_date'],
 });

@@ -55,6 +55,8 @@ export const customerFeatures = defineDataset({
   ],
   primaryKey: ['cust_id'],
   partitionColumns: [BUSINESS_DATE_PARTITION],
+  // What someone could know of a customer from elsewhere: tenure in months is the open month restated.
+  quasiIdentifiers: ['age_band', 'gender', 'branch_code', 'tenure_months'],
 });
 
 /** One row per customer and tag the customer carries (a DRV table). */

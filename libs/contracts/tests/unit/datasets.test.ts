@@ -20,7 +20,17 @@ describe('datasets', () => {
       'cust_id', 'cust_name', 'birth_date', 'gender', 'mobile', 'email', 'address', 'branch_code', 'open_date', 'risk_level', 'occupation_code',
     ]);
     expect(DATASETS.customer_profile.columns.filter((c) => c.classification === 'direct').map((c) => c.name)).toEqual(['cust_id', 'cust_name', 'mobile', 'email']);
-    expect(DATASETS.customer_profile.columns.filter((c) => c.classification === 'quasi').map((c) => c.name)).toEqual(['birth_date', 'address']);
+    expect(DATASETS.customer_profile.columns.filter((c) => c.classification === 'quasi').map((c) => c.name)).toEqual(['birth_date', 'address', 'open_date']);
+  });
+
+  it('classifies open_date quasi, generalised to its month: with birth year, gender, district and branch the full date singles a customer out', () => {
+    expect(getColumn('customer_profile', 'open_date')).toMatchObject({ classification: 'quasi', generaliser: 'year_month' });
+  });
+
+  it('declares the quasi-identifier sets the k-anonymity check groups by', () => {
+    expect(getDataset('customer_profile').quasiIdentifiers).toEqual(['birth_date', 'gender', 'address', 'branch_code', 'open_date']);
+    expect(getDataset('customer_features').quasiIdentifiers).toEqual(['age_band', 'gender', 'branch_code', 'tenure_months']);
+    expect(getDataset('card_transaction').quasiIdentifiers).toEqual([]);
   });
 
   it.each(DATASET_NAMES)('%s re-validates against the dataset schema', (name) => {
@@ -46,7 +56,7 @@ describe('datasets', () => {
 
   it('collects sensitive column names across datasets', () => {
     expect([...SENSITIVE_COLUMN_NAMES].sort()).toEqual(
-      ['acct_no', 'address', 'birth_date', 'card_no', 'cust_id', 'cust_name', 'device_id', 'email', 'ip_address', 'mobile'].sort(),
+      ['acct_no', 'address', 'birth_date', 'card_no', 'cust_id', 'cust_name', 'device_id', 'email', 'ip_address', 'mobile', 'open_date'].sort(),
     );
     expect(sensitiveColumns(getDataset('digital_activity')).map((c) => c.name)).toEqual(['cust_id', 'device_id', 'ip_address']);
   });
@@ -90,6 +100,16 @@ describe('defineDataset', () => {
     ).toThrow(/primary key 'nope'/);
     const column = { name: 'branch_code', type: 'string', nullable: false, classification: 'public', description: 'x' } as const;
     expect(() => defineDataset({ ...base, columns: [column, column] })).toThrow(/duplicate column/);
+  });
+
+  it('rejects a quasi column left out of the quasi-identifiers, an unknown one, and a direct identifier among them', () => {
+    const quasi = { name: 'open_date', type: 'date', nullable: false, classification: 'quasi', generaliser: 'year_month', description: 'x' } as const;
+    const key = { name: 'branch_code', type: 'string', nullable: false, classification: 'public', description: 'x' } as const;
+    const token = { name: 'cust_id', type: 'string', nullable: false, classification: 'direct', semantic: 'national_id', description: 'x' } as const;
+    expect(() => defineDataset({ ...base, columns: [key, quasi] })).toThrow(/quasi column 'open_date' must be in quasiIdentifiers/);
+    expect(() => defineDataset({ ...base, columns: [key, quasi], quasiIdentifiers: ['open_date', 'nope'] })).toThrow(/quasi-identifier 'nope' is not a column/);
+    expect(() => defineDataset({ ...base, columns: [key, quasi, token], quasiIdentifiers: ['open_date', 'cust_id'] })).toThrow(/'cust_id' is direct/);
+    expect(defineDataset({ ...base, columns: [key, quasi], quasiIdentifiers: ['branch_code', 'open_date'] }).quasiIdentifiers).toEqual(['branch_code', 'open_date']);
   });
 
   it('accepts decimal types with precision and scale and rejects malformed ones', () => {

@@ -8,10 +8,12 @@ const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})/;
 
 /**
  * Reads a date written the way extracts write them: ROC calendar `YYYMMDD` (`0780512` = 1989-05-12; six digits for
- * ROC years below 100) or ISO `YYYY-MM-DD` / `YYYYMMDD`. Returns undefined for anything that is not a real date.
+ * ROC years below 100) or ISO `YYYY-MM-DD` / `YYYYMMDD`, in half- or full-width digits, padded or not. Returns
+ * undefined for anything that is not a real date.
  */
 export function parseExtractDate(value: string): { year: number; month: number; day: number } | undefined {
-  const text = value.trim();
+  // Full-width digits (０７８０５１２) are the same date; the transform step repaired them when dates were stored whole.
+  const text = value.normalize('NFKC').trim();
   let year: number;
   let month: number;
   let day: number;

@@ -8,6 +8,8 @@ describe('parseExtractDate', () => {
     ['1141125', { year: 2025, month: 11, day: 25 }],
     ['1989-05-12', { year: 1989, month: 5, day: 12 }],
     ['19890512', { year: 1989, month: 5, day: 12 }],
+    ['０７８０５１２', { year: 1989, month: 5, day: 12 }],
+    ['\u30000780512 ', { year: 1989, month: 5, day: 12 }],
   ])('reads %s', (text, expected) => expect(parseExtractDate(text)).toEqual(expected));
 
   it.each(['0780230', '1989-02-30', 'abc', '', '12345'])('refuses %j', (text) => expect(parseExtractDate(text)).toBeUndefined());
@@ -17,6 +19,7 @@ describe('generalize', () => {
   it('turns a birth date into the birth year, year-month or age band', () => {
     expect(generalize('birth_year', '0780512')).toBe('1989');
     expect(generalize('year_month', '0780512')).toBe('1989-05');
+    expect(generalize('year_month', '991231')).toBe('2010-12');
     expect(generalize('age_band', '0780512', '2026-11-25')).toBe('35-44');
     expect(generalize('age_band', '0900512', '2026-05-11')).toBe('18-24');
     expect(generalize('age_band', '0900512', '2026-05-12')).toBe('25-34');

@@ -61,7 +61,8 @@ features AS (
       WHEN year(${asOf}) - CAST(p.birth_date AS INTEGER) < 65 THEN '55-64'
       ELSE '65+' END AS age_band,
     p.gender, p.branch_code, p.risk_level,
-    CAST((year(${asOf}) - year(p.open_date)) * 12 + month(${asOf}) - month(p.open_date) AS INTEGER) AS tenure_months,
+    -- open_date is stored as its month (YYYY-MM, a generalised quasi-identifier): all whole months need.
+    CAST((year(${asOf}) - CAST(substr(p.open_date, 1, 4) AS INTEGER)) * 12 + month(${asOf}) - CAST(substr(p.open_date, 6, 2) AS INTEGER) AS INTEGER) AS tenure_months,
     CAST(COALESCE(b.aum_deposit, 0) + COALESCE(b.aum_investment, 0) AS DECIMAL(18,2)) AS aum_total,
     CAST(COALESCE(b.aum_deposit, 0) AS DECIMAL(18,2)) AS aum_deposit,
     CAST(COALESCE(b.aum_investment, 0) AS DECIMAL(18,2)) AS aum_investment,

@@ -23,7 +23,7 @@ function row(sourceRow: number, custId: string, overrides: Record<string, string
     email: 'v1.mail',
     address: '臺北市中正區',
     branch_code: '012',
-    open_date: '1100315',
+    open_date: '2021-03',
     risk_level: '3',
     occupation_code: 'A01',
     ...overrides,
@@ -62,19 +62,37 @@ describe('the transform SQL', () => {
     ]);
   });
 
-  it('turns full-width codes half-width, null sentinels into nulls, ROC dates into ISO dates, and spares ASCII', async () => {
+  it('turns full-width codes half-width, null sentinels into nulls, and spares ASCII and generalised months', async () => {
     const { accepted, rejects } = await transform([
-      row(1, 'A123456789', { branch_code: '０１２', gender: 'ｆ', open_date: '０９９０１０２', occupation_code: 'N/A', risk_level: ' 4 ' }),
-      row(2, 'B223456789', { occupation_code: '-', open_date: '991231' }),
+      row(1, 'A123456789', { branch_code: '０１２', gender: 'ｆ', open_date: '2010-01', occupation_code: 'N/A', risk_level: ' 4 ' }),
+      row(2, 'B223456789', { occupation_code: '-', open_date: '2010-12' }),
       // Padded on one side only, a full-width space, and a quoted empty cell in a masked column.
       row(3, 'C123456789', { occupation_code: 'B02 ', branch_code: '　０１３', risk_level: ' 2', mobile: '' }),
     ]);
     expect(rejects).toEqual([]);
     expect(accepted.map((r) => [r['branch_code'], r['gender'], String(r['open_date']), r['occupation_code'], r['risk_level'], r['mobile']])).toEqual([
-      ['012', 'F', '2010-01-02', null, 4, '0912345678'],
-      ['012', 'M', '2010-12-31', null, 3, '0912345678'],
-      ['013', 'M', '2021-03-15', 'B02', 2, null],
+      ['012', 'F', '2010-01', null, 4, '0912345678'],
+      ['012', 'M', '2010-12', null, 3, '0912345678'],
+      ['013', 'M', '2021-03', 'B02', 2, null],
     ]);
+  });
+
+  it('rejects an open month the mask step could not read as INVALID_DATE, like a birth year', async () => {
+    const { rejects } = await transform([row(1, 'A123456789', { open_date: '(unreadable)' })]);
+    expect(rejects).toEqual([{ row_number: 1, reason_code: 'INVALID_DATE', column_name: 'open_date' }]);
+  });
+
+  it('turns ROC dates of a public date column into ISO dates, full-width digits included', async () => {
+    const columns = ['source_row', 'business_date', 'acct_no', 'cust_id', 'product_type', 'currency', 'balance', 'as_of_date', 'branch_code'];
+    const balance = (sourceRow: number, acctNo: string, asOf: string): string[] => [String(sourceRow), '2026-11-25', acctNo, 'A123456789', 'SAVINGS', 'TWD', '100.00', asOf, '012'];
+    await engine.loadRows('raw_balance_rows', columns, (async function* () {
+      yield [balance(1, '12345678901234', '０９９０１０２'), balance(2, '12345678901235', '991231'), balance(3, '12345678901236', '1151125')];
+    })());
+    await engine.execute('CREATE OR REPLACE VIEW raw_account_balance AS SELECT * REPLACE (CAST(source_row AS BIGINT) AS source_row) FROM raw_balance_rows');
+    const sql = buildTransformSql(getDataset('account_balance'), createMaskingPolicy(), DUCKDB_DIALECT);
+    await engine.execute(`CREATE OR REPLACE TABLE checked_balance AS ${sql.checked}`);
+    const accepted = await engine.query(`SELECT CAST(as_of_date AS VARCHAR) AS as_of_date FROM (${sql.accepted('checked_balance')})`);
+    expect(accepted.map((r) => r['as_of_date'])).toEqual(['2010-01-02', '2010-12-31', '2026-11-25']);
   });
 
   it('keeps raw order among accepted rows without sorting, and marks every later copy of a key', async () => {

@@ -8,7 +8,7 @@ const policy = createMaskingPolicy();
 const EXPECTED_HUMAN: Record<string, Record<string, Treatment['method'] | `ff1:${string}` | `generalize:${string}`>> = {
   customer_profile: {
     cust_id: 'ff1:national_id', cust_name: 'daead', birth_date: 'generalize:birth_year', gender: 'plaintext', mobile: 'ff1:mobile',
-    email: 'daead', address: 'generalize:city_district', branch_code: 'plaintext', open_date: 'plaintext', risk_level: 'plaintext', occupation_code: 'plaintext',
+    email: 'daead', address: 'generalize:city_district', branch_code: 'plaintext', open_date: 'generalize:year_month', risk_level: 'plaintext', occupation_code: 'plaintext',
   },
   account_balance: {
     acct_no: 'ff1:digits', cust_id: 'ff1:national_id', product_type: 'plaintext', currency: 'plaintext', balance: 'plaintext', as_of_date: 'plaintext', branch_code: 'plaintext',
@@ -71,6 +71,12 @@ describe('denial', () => {
 });
 
 describe('viewOf', () => {
+  it.each(HUMAN_ROLES)('gives %s the month of open_date, never the full date (with birth year, gender, district and branch it singled customers out)', (role) => {
+    const openDate = policy.viewOf(role, 'customer_profile').find((entry) => entry.column.name === 'open_date');
+    expect(openDate?.treatment).toEqual({ method: 'generalize', params: { generaliser: 'year_month' } });
+    expect(policy.storageTreatmentFor('customer_profile', 'open_date')).toEqual({ method: 'generalize', params: { generaliser: 'year_month' } });
+  });
+
   it('leaves dropped columns out of a human view and keeps them for SYSTEM', () => {
     expect(policy.viewOf('DS', 'digital_activity').map((entry) => entry.column.name)).not.toContain('ip_address');
     expect(policy.viewOf('SYSTEM', 'digital_activity').map((entry) => entry.column.name)).toContain('ip_address');
