@@ -99,14 +99,18 @@ export class DuckDbQuerySandbox {
   /**
    * Runs one read-only statement.
    *
+   * @param options.beforeRun - called with the views the statement reads (`schema.name`) once it passed every
+   *   check and before it runs, e.g. to verify their files
+   *
    * @throws QueryRefusedError for anything but one SELECT over the offered views
    * @throws CurError `QUERY_FAILED` when DuckDB cannot run it (syntax, unknown column, type error)
    */
-  async query(sql: string): Promise<Record<string, unknown>[]> {
+  async query(sql: string, options: { beforeRun?: (views: readonly string[]) => Promise<void> } = {}): Promise<Record<string, unknown>[]> {
     const statements = await this.#oneStatement(sql);
     // The tree is checked before the statement is prepared: preparing binds, and binding may already open files.
-    await this.#checkTree(sql, statements);
+    const views = await this.#checkTree(sql, statements);
     await this.#checkType(statements);
+    await options.beforeRun?.([...views].sort());
     try {
       const reader = await this.#connection.runAndReadAll(sql);
       return reader.getRowObjectsJson() as Record<string, unknown>[];
@@ -145,7 +149,8 @@ export class DuckDbQuerySandbox {
     }
   }
 
-  async #checkTree(sql: string, statements: DuckDBExtractedStatements): Promise<void> {
+  /** @returns the offered views the statement reads */
+  async #checkTree(sql: string, statements: DuckDBExtractedStatements): Promise<Set<string>> {
     const reader = await this.#connection.runAndReadAll(`SELECT json_serialize_sql(${literal(sql)}) AS tree`);
     const tree = JSON.parse(String(reader.getRowObjectsJson()[0]?.['tree'] ?? '{}')) as { error?: boolean; statements?: unknown[] };
     if (tree.error || !Array.isArray(tree.statements) || tree.statements.length !== 1) {
@@ -155,17 +160,23 @@ export class DuckDbQuerySandbox {
     }
     const ctes = new Set<string>();
     collectCteNames(tree.statements, ctes);
-    visit(tree.statements, (node) => this.#checkNode(node, ctes));
+    const views = new Set<string>();
+    visit(tree.statements, (node) => this.#checkNode(node, ctes, views));
+    // SHOW ALL TABLES and DESCRIBE read the catalog, not the files.
+    return views;
   }
 
-  #checkNode(node: Record<string, unknown>, ctes: ReadonlySet<string>): void {
+  #checkNode(node: Record<string, unknown>, ctes: ReadonlySet<string>, views: Set<string>): void {
     switch (node['type']) {
       case 'BASE_TABLE': {
         const schema = String(node['schema_name'] ?? '');
         const table = String(node['table_name'] ?? '');
         const catalog = String(node['catalog_name'] ?? '');
         if (catalog === '' && schema === '' && ctes.has(table)) return;
-        if ((catalog === '' || catalog === 'memory') && this.#views.has(`${schema}.${table}`)) return;
+        if ((catalog === '' || catalog === 'memory') && this.#views.has(`${schema}.${table}`)) {
+          views.add(`${schema}.${table}`);
+          return;
+        }
         throw new QueryRefusedError(`'${[catalog, schema, table].filter(Boolean).join('.').slice(0, 80)}' is not a table you can query; yours are ${this.views.join(', ') || 'none yet'}`);
       }
       case 'TABLE_FUNCTION': {

@@ -40,7 +40,11 @@ export function createContentVerifier(storeOf: (zone: Zone) => BlobStore): Conte
 function mismatch(manifest: Manifest, key: string, what: string): CurError {
   return new CurError(
     'CONTENT_MISMATCH',
-    `${manifest.zone}.${manifest.dataset} for ${manifest.businessDate}: ${key} ${what}; it is not read. Rerun the step that publishes it (cur run --date ${manifest.businessDate}) to write it again`,
+    `${manifest.zone}.${manifest.dataset} for ${manifest.businessDate}: ${key} ${what}; it is not read. ${
+      manifest.zone === 'raw'
+        ? 'Raw is the only masked copy of the batch: restore the object from the bucket\'s versions or backup'
+        : `Rebuild it from the zone before: cur run --date ${manifest.businessDate}`
+    }`,
     { details: { zone: manifest.zone, dataset: manifest.dataset, businessDate: manifest.businessDate } },
   );
 }

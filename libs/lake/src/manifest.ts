@@ -78,14 +78,38 @@ export class ManifestStore {
     return manifest;
   }
 
-  /** Every published manifest of a dataset in a zone, oldest business date first. */
-  async list(zone: string, dataset: string): Promise<Manifest[]> {
+  /**
+   * The published manifests of a dataset in a zone, oldest business date first; only those of business dates in
+   * `range` (inclusive) are read, so a reader of one month never reads, nor verifies, the others.
+   */
+  async list(zone: string, dataset: string, range: { from?: string; to?: string } = {}): Promise<Manifest[]> {
     const manifests: Manifest[] = [];
-    for await (const info of this.#system.list(`manifests/${zone}/${dataset}/`)) {
-      const manifest = ManifestSchema.parse(JSON.parse(Buffer.from(await this.#system.get(info.key)).toString('utf8')));
-      await this.#verify?.(manifest);
-      manifests.push(manifest);
+    for (const key of await this.#keys(zone, dataset, range)) {
+      const manifest = await this.read(key);
+      if (manifest) manifests.push(manifest);
     }
-    return manifests.sort((a, b) => a.businessDate.localeCompare(b.businessDate));
+    return manifests;
+  }
+
+  /** The manifest of the latest business date (at or before `to`), or undefined when there is none. */
+  async latest(zone: string, dataset: string, range: { to?: string } = {}): Promise<Manifest | undefined> {
+    const key = (await this.#keys(zone, dataset, range)).at(-1);
+    return key === undefined ? undefined : this.read(key);
+  }
+
+  /** Whether a partition is published, without reading or verifying it. */
+  async has(zone: string, dataset: string, businessDate: string): Promise<boolean> {
+    return (await this.#system.head(manifestKey(zone, dataset, businessDate))) !== undefined;
+  }
+
+  async #keys(zone: string, dataset: string, range: { from?: string; to?: string }): Promise<string[]> {
+    const keys: { key: string; businessDate: string }[] = [];
+    for await (const info of this.#system.list(`manifests/${zone}/${dataset}/`)) {
+      const businessDate = /business_date=(\d{4}-\d{2}-\d{2})\.json$/.exec(info.key)?.[1];
+      if (businessDate === undefined) continue;
+      if ((range.from !== undefined && businessDate < range.from) || (range.to !== undefined && businessDate > range.to)) continue;
+      keys.push({ key: info.key, businessDate });
+    }
+    return keys.sort((a, b) => a.businessDate.localeCompare(b.businessDate)).map((entry) => entry.key);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { BatchAccepted } from '@cur/contracts';
 import { DATASET_NAMES } from '@cur/contracts';
 import type { BatchLedger } from '@cur/ingestion';
@@ -8,7 +9,7 @@ import { loadServingStore, type ServingLoadResult } from '@cur/serving';
 import { isCurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { ManifestStore, type Manifest } from '@cur/lake';
-import { manifestKey } from '@cur/lake';
+import { createContentVerifier, manifestKey } from '@cur/lake';
 import type { SqlDialect } from './sql/sql-dialect';
 import { runConsumptionStep } from './steps/consumption-step';
 import { runMartStep } from './steps/mart-step';
@@ -16,6 +17,7 @@ import { runMaskStep } from './steps/mask-step';
 import { runTransformStep } from './steps/transform-step';
 import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
+import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
 
 /** Everything the pipeline runs with. */
 export interface PipelineDependencies {
@@ -36,6 +38,14 @@ export interface PipelineDependencies {
   readonly rulesetFor?: QualityGateDependencies['rulesetFor'];
   /** The `serving` table; when given, each business date ends by loading the serving store the retrieval API reads. */
   readonly servingStore?: KeyValueStore;
+  /**
+   * A folder of the pipeline's own for short-lived files: a Big5 batch's UTF-8 copy (plaintext), Parquet files before
+   * upload. Emptied at the start of every run, since whatever is there was left by a killed run. Locally the CLI passes
+   * a folder of the state folder's SYSTEM area, so no plaintext ever lands in the OS temp folder.
+   * @default a fresh owner-only folder under the OS temp folder, removed when the run ends (Glue's or Lambda's local
+   * disk, which goes with the worker)
+   */
+  readonly scratchDir?: string;
 }
 
 /** The status of one step run. */
@@ -82,9 +92,24 @@ export interface RunPipelineOptions {
  * fails stops what depends on it, is recorded in the run log, and is notified on the pipeline-failures topic.
  */
 export async function runPipeline(deps: PipelineDependencies, options: RunPipelineOptions = {}): Promise<PipelineRun> {
+  if (deps.scratchDir !== undefined) {
+    await sweepScratchFolder(deps.scratchDir);
+    return runInScratch(deps, options, deps.scratchDir);
+  }
+  const scratchDir = await makeFallbackScratch();
+  try {
+    return await runInScratch(deps, options, scratchDir);
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+async function runInScratch(deps: PipelineDependencies, options: RunPipelineOptions, scratchDir: string): Promise<PipelineRun> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
-  const manifests = new ManifestStore(deps.buckets.system);
+  // Every manifest a step is handed has been checked against its files: a file changed after publication stops the run.
+  const verify = createContentVerifier((zone) => (zone === 'landing' ? deps.buckets.landing : deps.buckets[zone]));
+  const manifests = new ManifestStore(deps.buckets.system, { verify });
   const steps: StepRun[] = [];
   const attempts = options.attempts ?? 3;
   const backoff = options.backoffMs ?? 200;
@@ -164,7 +189,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
   /** Transforms a dataset for a date and gates the output; false when either failed. */
   const transformAndGate = async (dataset: string, businessDate: string): Promise<boolean> => {
     const target = `${dataset}/${businessDate}`;
-    const done = await run('transform', target, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+    const done = await run('transform', target, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId, scratchDir }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
     return Boolean(done) && (await gate('transformed', dataset, businessDate));
   };
 
@@ -186,7 +211,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
   await forEachConcurrently(accepted, options.maskConcurrency ?? 2, async (batch) => {
     const engine = await deps.engine.fork();
     try {
-      const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, landingPath: (key: string) => deps.locate('landing', key) };
+      const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, scratchDir, landingPath: (key: string) => deps.locate('landing', key) };
       const masked = await run('mask', batch.batchId, () => runMaskStep(maskDeps, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
       if (!masked) {
         await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
@@ -216,7 +241,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
         if (!(await queued)) transformedAll = false;
         continue;
       }
-      if (!(await manifests.get('raw', dataset, businessDate))) {
+      if (!(await manifests.has('raw', dataset, businessDate))) {
         skip('transform', transformKey(dataset, businessDate), 'no raw partition for this date');
         continue;
       }
@@ -227,7 +252,7 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
       skip('mart', businessDate, 'a transform step or a blocking DQ rule failed');
       continue;
     }
-    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     let consumptionPassed = Boolean(consumption);
     for (const manifest of consumption ?? []) if (!(await gate('consumption', manifest.dataset, businessDate))) consumptionPassed = false;
     if (!consumption || !consumptionPassed) {
@@ -237,13 +262,13 @@ export async function runPipeline(deps: PipelineDependencies, options: RunPipeli
     for (const manifest of consumption) {
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
-    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     const servingStore = deps.servingStore;
     if (mart && servingStore) {
       await run(
         'serving',
         businessDate,
-        () => loadServingStore({ store: servingStore, system: deps.buckets.system, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate }),
+        () => loadServingStore({ store: servingStore, system: deps.buckets.system, verify, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate }),
         (loaded: ServingLoadResult) => ({ rowCount: loaded.customers, counts: { customers: loaded.customers, tagAssignments: loaded.tagAssignments, itemsWritten: loaded.itemsWritten } }),
       );
     }

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore, SqlEngine } from '@cur/platform';
+import { makeStepScratch } from '../scratch/scratch-folder';
 
 /** What one written output file is. */
 export interface WrittenFile {
@@ -13,12 +13,14 @@ export interface WrittenFile {
 }
 
 /**
- * Writes a query's result as one Parquet file into a zone: the engine writes a local temporary file, the blob store
- * puts it atomically under a name derived from its content hash, so a rerun of the same input writes the same key
- * and a half-finished run leaves at most an unreferenced file, never a changed one.
+ * Writes a query's result as one Parquet file into a zone: the engine writes a temporary file in the run's scratch
+ * folder, the blob store puts it atomically under a name derived from its content hash, so a rerun of the same input
+ * writes the same key and a half-finished run leaves at most an unreferenced file, never a changed one.
+ *
+ * @param scratchDir - the run's scratch folder (see `PipelineDependencies.scratchDir`)
  */
-export async function writeZoneFile(engine: SqlEngine, store: BlobStore, sql: string, keyPrefix: string): Promise<WrittenFile> {
-  const dir = await mkdtemp(join(tmpdir(), 'cur-step-'));
+export async function writeZoneFile(engine: SqlEngine, store: BlobStore, sql: string, keyPrefix: string, scratchDir: string): Promise<WrittenFile> {
+  const dir = await makeStepScratch(scratchDir, 'write-');
   const file = join(dir, `${randomUUID()}.parquet`);
   try {
     const rowCount = await engine.writeParquet(sql, file);

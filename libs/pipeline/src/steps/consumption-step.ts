@@ -18,6 +18,8 @@ export interface ConsumptionStepDependencies {
   readonly tags: readonly TagDefinition[];
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly runId: string;
+  /** The run's scratch folder, for the Parquet file before upload. */
+  readonly scratchDir: string;
 }
 
 /** How far back each behavioural dataset is read for the features. */
@@ -32,7 +34,7 @@ export async function runConsumptionStep(deps: ConsumptionStepDependencies, busi
   const inputs: string[] = [];
   for (const [name, days] of Object.entries(LOOKBACK_DAYS)) {
     const from = new Date(Date.parse(`${businessDate}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
-    const manifests = (await deps.manifests.list('transformed', name)).filter((m) => m.businessDate >= from && m.businessDate <= businessDate);
+    const manifests = await deps.manifests.list('transformed', name, { from, to: businessDate });
     inputs.push(...manifests.map((m) => manifestKey('transformed', name, m.businessDate)));
     const dataset = getDataset(name);
     // Masked columns are stored as text (tokens, generalisations) whatever their declared type.
@@ -42,9 +44,9 @@ export async function runConsumptionStep(deps: ConsumptionStepDependencies, busi
   if (!inputs.some((key) => key.includes('/customer_profile/'))) {
     throw new CurError('INPUT_MISSING', `no transformed customer_profile for ${businessDate}: features need the customer list`);
   }
-  const features = await writeZoneFile(deps.engine, deps.consumption, customerFeaturesSql(businessDate), partitionPrefix('customer_features', businessDate));
+  const features = await writeZoneFile(deps.engine, deps.consumption, customerFeaturesSql(businessDate), partitionPrefix('customer_features', businessDate), deps.scratchDir);
   await deps.engine.registerParquetView('f_customer_features', [deps.locate('consumption', features.key)]);
-  const tags = await writeZoneFile(deps.engine, deps.consumption, customerTagsSql(deps.tags, businessDate), partitionPrefix('customer_tags', businessDate));
+  const tags = await writeZoneFile(deps.engine, deps.consumption, customerTagsSql(deps.tags, businessDate), partitionPrefix('customer_tags', businessDate), deps.scratchDir);
   const common = { zone: 'consumption' as const, businessDate, step: 'consumption', runId: deps.runId, inputs, counts: {}, keyVersions: {}, startedAt: startedAt.toISOString() };
   const published = [
     { ...common, dataset: 'customer_features', files: [features.key], rowCount: features.rowCount, contentSha256: features.sha256, schemaSha256: schemaSha256(getDataset('customer_features').columns), durationMs: Date.now() - startedAt.getTime() },

@@ -14,6 +14,8 @@ export interface MartStepDependencies {
   readonly engine: SqlEngine;
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly runId: string;
+  /** The run's scratch folder, for the Parquet file before upload. */
+  readonly scratchDir: string;
 }
 
 /** consumption -> mart: tag and segment metrics by branch and month, with month-over-month change. */
@@ -31,9 +33,9 @@ export async function runMartStep(deps: MartStepDependencies, businessDate: stri
   ];
   const published: Manifest[] = [];
   for (const [name, previousView, sql] of outputs) {
-    const previous = (await deps.manifests.list('mart', name)).filter((m) => m.businessDate.startsWith(previousMonth)).at(-1);
+    const previous = await deps.manifests.latest('mart', name, { to: `${previousMonth}-31` }).then((m) => (m?.businessDate.startsWith(previousMonth) ? m : undefined));
     await registerDatasetView(deps.engine, previousView, previous ? previous.files.map((key) => deps.locate('mart', key)) : [], getDataset(name));
-    const written = await writeZoneFile(deps.engine, deps.mart, sql(businessDate), partitionPrefix(name, businessDate));
+    const written = await writeZoneFile(deps.engine, deps.mart, sql(businessDate), partitionPrefix(name, businessDate), deps.scratchDir);
     const manifest: Manifest = {
       dataset: name,
       zone: 'mart',

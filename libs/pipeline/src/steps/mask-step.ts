@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BatchAccepted, ControlFile } from '@cur/contracts';
@@ -13,6 +12,7 @@ import type { BlobStore, SqlEngine } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
+import { makeStepScratch } from '../scratch/scratch-folder';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -30,9 +30,14 @@ export interface MaskStepDependencies {
   readonly maskers: MaskerDependencies;
   readonly runId: string;
   /**
+   * The run's scratch folder: a Big5 batch's UTF-8 copy (plaintext) and the Parquet file before upload are written
+   * there, never to the OS temp folder. Locally it is in the state folder's SYSTEM area and swept at each run's start.
+   */
+  readonly scratchDir: string;
+  /**
    * Where the engine can read a landing object directly (the local folder). With it, batches take the fast path: the
    * engine parses the file and carries the rows, and JavaScript masks only the distinct values of the sensitive
-   * columns (a Big5 batch is first transcoded to a private temporary UTF-8 file, deleted once staged). Without it, or
+   * columns (a Big5 batch is first transcoded to a private UTF-8 file in `scratchDir`, deleted once staged). Without it, or
    * if the engine's count disagrees with the control file, every row goes through JavaScript.
    */
   readonly landingPath?: (key: string) => string;
@@ -109,7 +114,7 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
       loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
       select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged}`;
     }
-    written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate));
+    written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate), deps.scratchDir);
   } finally {
     // The staged rows and the distinct values hold plaintext: gone whether the step succeeded or not.
     const tables = [staged, ...columns.flatMap((column) => (['distinct', 'tokens'] as const).map((kind) => tableOf(kind, column)))];
@@ -145,8 +150,9 @@ export const rawManifestKey = (batch: Pick<BatchAccepted, 'dataset' | 'businessD
 /** Stages a batch in the engine from its landing file, through a transcoded copy when it is not UTF-8. */
 async function stageBatch(deps: MaskStepDependencies, landingPath: (key: string) => string, table: string, batch: BatchAccepted, control: ControlFile, columns: readonly string[]): Promise<boolean> {
   if (control.encoding === 'utf-8') return stageInEngine(deps, table, landingPath(batch.dataKey), columns, control.rowCount);
-  // mkdtemp makes the folder 0700 and the file is 0600: the plaintext copy is as private as landing, and short-lived.
-  const dir = await mkdtemp(join(tmpdir(), 'cur-mask-'));
+  // In the run's scratch folder, never the OS temp folder: a killed step's copy is swept by the next run. The folder is
+  // 0700 and the file 0600: the plaintext copy is as private as landing, and short-lived.
+  const dir = await makeStepScratch(deps.scratchDir, 'mask-');
   try {
     const utf8 = join(dir, 'batch.csv');
     await pipeline(readLandingText(control, await deps.landing.getStream(batch.dataKey)), createWriteStream(utf8, { mode: 0o600 }));

@@ -19,6 +19,8 @@ export interface TransformStepDependencies {
   /** Turns a bucket and key into what the engine reads: a local path, or an s3:// URI in Glue. */
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly runId: string;
+  /** The run's scratch folder, for the Parquet file before upload. */
+  readonly scratchDir: string;
 }
 
 /** The dataset name of a source dataset's rejects in the manifests. */
@@ -46,8 +48,8 @@ export async function runTransformStep(deps: TransformStepDependencies, datasetN
   await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${duplicates} AS ${sql.duplicates(checked)}`);
   const [duplicated] = await deps.engine.query(`SELECT count(*) AS n FROM ${duplicates}`);
   if (Number(duplicated?.['n']) > 0) await deps.engine.update(sql.markDuplicates(checked, duplicates));
-  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked), partitionPrefix(datasetName, businessDate));
-  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate));
+  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked), partitionPrefix(datasetName, businessDate), deps.scratchDir);
+  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate), deps.scratchDir);
   await deps.engine.execute(`DROP TABLE ${checked}`);
   await deps.engine.execute(`DROP TABLE ${duplicates}`);
   if (raw.rowCount !== accepted.rowCount + rejects.rowCount) {

@@ -32,7 +32,7 @@ export async function ingestedPlatform(options: { customers: number; days: numbe
   return { home, extracts, runtime, ledger };
 }
 
-/** The pipeline's dependencies on a local runtime, with DuckDB. */
+/** The pipeline's dependencies on a local runtime, with DuckDB, scratch files in the state folder's SYSTEM area. */
 export async function pipelineDependencies(runtime: Runtime): Promise<PipelineDependencies> {
   const lake = runtime.localLakeDir ?? '';
   return {
@@ -46,6 +46,7 @@ export async function pipelineDependencies(runtime: Runtime): Promise<PipelineDe
     tags: TAG_DEFINITIONS,
     notifier: runtime.notifier(),
     events: runtime.events(),
+    ...(runtime.localScratchDir === undefined ? {} : { scratchDir: runtime.localScratchDir }),
   };
 }
 

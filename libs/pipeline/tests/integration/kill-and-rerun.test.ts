@@ -46,3 +46,23 @@ describe('a step killed half-way', () => {
     expect(manifest?.counts['rowsIn']).toBe((manifest?.counts['rowsOut'] ?? 0) + (manifest?.counts['rowsRejected'] ?? 0));
   });
 });
+
+describe('a published file changed after publication', () => {
+  it('is not read: the step that would read it fails with CONTENT_MISMATCH and nothing downstream runs', async () => {
+    // Prepare: a complete run, then one raw file overwritten in place (the lake's files are never rewritten by a step).
+    const deps = await pipelineDependencies(runtime);
+    expect((await runPipeline(deps, { businessDate: '2026-11-25' })).status).toBe('succeeded');
+    const manifest = await new ManifestStore(runtime.blobStore('system')).get('raw', 'account_balance', '2026-11-25');
+    await runtime.blobStore('raw').put(manifest?.files[0] ?? '', 'not the published bytes');
+
+    // Act
+    const rerun = await runPipeline(deps, { businessDate: '2026-11-25', attempts: 1 });
+    await deps.engine.close();
+
+    // Assess
+    expect(rerun.status).toBe('failed');
+    const transform = rerun.steps.find((s) => s.step === 'transform' && s.target.startsWith('account_balance/'));
+    expect(transform).toMatchObject({ status: 'failed', errorCode: 'CONTENT_MISMATCH' });
+    expect(rerun.steps.filter((s) => s.step === 'consumption').map((s) => s.status)).toEqual(['skipped']);
+  });
+});

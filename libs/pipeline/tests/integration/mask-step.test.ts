@@ -23,7 +23,7 @@ describe('the mask step', () => {
     // The mask step deletes landing once masked: keep a copy to mask the same batch a second way.
     const saved = await mkdtemp(join(tmpdir(), 'cur-landing-copy-'));
     await cp(join(lake, 'landing'), saved, { recursive: true });
-    const common = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests: new ManifestStore(deps.buckets.system), ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId: 'test' };
+    const common = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests: new ManifestStore(deps.buckets.system), ledger: deps.ledger, engine: deps.engine, policy: deps.policy, maskers: deps.maskers, runId: 'test', scratchDir: await mkdtemp(join(tmpdir(), 'cur-scratch-')) };
 
     // Row by row loading is the JavaScript reader's: the engine path must not use it.
     let rowLoads = 0;
@@ -50,7 +50,7 @@ describe('the mask step', () => {
     // The real engine, except that the update reports one row fewer than it changed: what a value left plaintext looks like.
     const engine = engineWith(real, { update: async (sql) => (await real.update(sql)) - 1 });
     const manifests = new ManifestStore(deps.buckets.system);
-    const run = runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId: 'test', landingPath: (key) => deps.locate('landing', key) }, batch);
+    const run = runMaskStep({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId: 'test', scratchDir: await mkdtemp(join(tmpdir(), 'cur-scratch-')), landingPath: (key) => deps.locate('landing', key) }, batch);
     await expect(run).rejects.toMatchObject({ code: 'MASKING_INCOMPLETE' });
     expect(await manifests.get('raw', 'account_balance', batch.businessDate)).toBeUndefined();
     await expect(readFile(join(lake, 'landing', ...batch.dataKey.split('/')))).resolves.toBeDefined();

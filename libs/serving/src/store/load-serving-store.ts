@@ -6,7 +6,7 @@ import { isCurError } from '@cur/platform';
 import { LOAD_LEASE_MS } from '../constants';
 import { ServingError } from '../serving-error';
 import type { TagCatalogEntry, TagSummary } from '../types/serving-types';
-import { ManifestStore, manifestKey, type Manifest } from '@cur/lake';
+import { ManifestStore, manifestKey, type ContentVerifier, type Manifest } from '@cur/lake';
 import { pruneServingVersions } from './prune-versions';
 import { CUSTOMER_SLOTS, SERVING_KEYS, TAG_PAGE_SIZE, newVersionId } from './serving-keys';
 import { LeaseSchema, PointerSchema, VersionItemSchema } from './serving-items';
@@ -23,6 +23,8 @@ export interface ServingLoadDependencies {
   readonly engine: SqlEngine;
   /** Where the engine finds an object of a zone bucket, e.g. a path under the local lake folder. */
   readonly locate: (bucket: 'consumption' | 'mart', key: string) => string;
+  /** Checks each manifest's files before they are read (`createContentVerifier`). @default none: the files are trusted */
+  readonly verify?: ContentVerifier;
   /** Descriptions and owners of the tags, for `GET /v1/tags` (the pipeline's tag definitions). */
   readonly tagCatalog?: readonly TagCatalogEntry[];
   /** @default () => new Date() */
@@ -76,13 +78,13 @@ export interface ServingLoadResult {
 export async function loadServingStore(deps: ServingLoadDependencies, options: ServingLoadOptions = {}): Promise<ServingLoadResult> {
   const now = deps.now ?? (() => new Date());
   const startedMs = Date.now();
-  const manifests = new ManifestStore(deps.system);
-  const features = options.businessDate === undefined ? (await manifests.list('consumption', 'customer_features')).at(-1) : await manifests.get('consumption', 'customer_features', options.businessDate);
+  const manifests = new ManifestStore(deps.system, deps.verify ? { verify: deps.verify } : {});
+  const features = options.businessDate === undefined ? await manifests.latest('consumption', 'customer_features') : await manifests.get('consumption', 'customer_features', options.businessDate);
   if (!features) throw new ServingError('SERVING_INPUT_MISSING', `no published consumption customer_features${options.businessDate ? ` for ${options.businessDate}` : ''}: run the pipeline first`);
   const asOf = features.businessDate;
   const tags = await manifests.get('consumption', 'customer_tags', asOf);
   if (!tags) throw new ServingError('SERVING_INPUT_MISSING', `no published consumption customer_tags for ${asOf}: run the pipeline first`);
-  const segmentManifests = latestPerMonth((await manifests.list('mart', 'segment_metrics_monthly')).filter((m) => m.businessDate <= asOf));
+  const segmentManifests = latestPerMonth(await manifests.list('mart', 'segment_metrics_monthly', { to: asOf }));
   const customerTokenKeyVersion = await keyVersionOfCustomerTokens(manifests, features);
 
   const lease = await LoadLease.acquire(deps.store, now);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ALL_DATASET_NAMES, HUMAN_READABLE_ZONES, DATASET_NAMES, getDataset } from '@cur/contracts';
 import { DuckDbQuerySandbox, type SandboxView } from '@cur/adapters-local';
 import { ManifestStore } from '@cur/pipeline';
-import { createContentVerifier } from '@cur/lake';
+import { createContentVerifier, type Manifest } from '@cur/lake';
 import { ConfigError, ValidationError, isCurError } from '@cur/platform';
 import { TokenService } from '@cur/masking';
 import { createMaskingPolicy, type MaskingPolicy } from '@cur/policy';
@@ -44,11 +44,16 @@ export function registerQueryCommand(program: Command, context: () => CliContext
       const rows = await ctx.withRuntime(async (runtime) => {
         const lake = runtime.localLakeDir;
         if (lake === undefined) throw new ConfigError('cur query reads the local lake; in AWS use Athena under Lake Formation');
-        // Every file a view reads is checked against its manifest first: nothing changed after publication is read.
-        const manifests = new ManifestStore(runtime.blobStore('system'), { verify: createContentVerifier((zone) => runtime.blobStore(zone)) });
-        const sandbox = await DuckDbQuerySandbox.open({ views: await roleViews(manifests, policy, ctx.role, lake) });
+        const manifests = new ManifestStore(runtime.blobStore('system'));
+        const verify = createContentVerifier((zone) => runtime.blobStore(zone));
+        const views = await roleViews(manifests, policy, ctx.role, lake);
+        const sandbox = await DuckDbQuerySandbox.open({ views });
         try {
-          const result = await sandbox.query(sql).catch((error: unknown) => {
+          // Every file a view reads is checked against its manifest first: nothing changed after publication is read.
+          const beforeRun = async (names: readonly string[]): Promise<void> => {
+            for (const view of views.filter((v) => names.includes(`${v.schema}.${v.name}`))) for (const manifest of view.manifests) await verify(manifest);
+          };
+          const result = await sandbox.query(sql, { beforeRun }).catch((error: unknown) => {
             if (isCurError(error, 'QUERY_FAILED') && /Binder Error|Catalog Error/.test(error.message)) {
               throw new ValidationError(`the query names a table or column that role ${ctx.role} cannot see or that does not exist (${error.message}); tables are <zone>.<dataset>, list them with: cur query "SHOW ALL TABLES"`, { cause: error });
             }
@@ -77,15 +82,16 @@ export function registerQueryCommand(program: Command, context: () => CliContext
  * One view per published dataset of each zone a person may read, with exactly the role's columns (the policy's
  * view: secret columns left out for human roles) over the files its manifests name. No other view exists.
  */
-async function roleViews(manifests: ManifestStore, policy: MaskingPolicy, role: string, lake: string): Promise<SandboxView[]> {
-  const views: SandboxView[] = [];
+async function roleViews(manifests: ManifestStore, policy: MaskingPolicy, role: string, lake: string): Promise<(SandboxView & { manifests: Manifest[] })[]> {
+  const views: (SandboxView & { manifests: Manifest[] })[] = [];
   for (const name of ALL_DATASET_NAMES) {
     const dataset = getDataset(name);
     const visible = new Set(policy.viewOf(role, name).map((entry) => entry.column.name));
     const columns = [...dataset.columns.filter((c) => visible.has(c.name)).map((c) => c.name), ...dataset.partitionColumns.map((c) => c.name)];
     for (const zone of HUMAN_READABLE_ZONES.filter((z) => dataset.zones.includes(z))) {
-      const files = (await manifests.list(zone, name)).flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
-      if (files.length > 0) views.push({ schema: zone, name, columns, files });
+      const published = await manifests.list(zone, name);
+      const files = published.flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
+      if (files.length > 0) views.push({ schema: zone, name, columns, files, manifests: published });
     }
   }
   return views;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { createContentVerifier } from '@cur/lake';
 import type { ApiGatewayV2Response } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { TokenService } from '@cur/masking';
@@ -278,7 +279,7 @@ export async function loadServingFromLake(runtime: Runtime, options: { businessD
   const engine = await DuckDbSqlEngine.open({ threads: 2 });
   try {
     return await loadServingStore(
-      { store: runtime.keyValueStore, system: runtime.blobStore('system'), engine, locate: (bucket, key) => join(lake, bucket, ...key.split('/')), tagCatalog: TAG_DEFINITIONS },
+      { store: runtime.keyValueStore, system: runtime.blobStore('system'), verify: createContentVerifier((zone) => runtime.blobStore(zone)), engine, locate: (bucket, key) => join(lake, bucket, ...key.split('/')), tagCatalog: TAG_DEFINITIONS },
       options.businessDate === undefined ? {} : { businessDate: options.businessDate },
     );
   } finally {
