@@ -1,13 +1,18 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { LandingSink } from '../ports/landing-sink';
 
+/** Extracts hold (synthetic) personal data in plaintext: owner-only, whatever the umask. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
 /**
  * A {@link LandingSink} that writes files into a folder (created when missing). Each file is first written as a
  * hidden `.<name>.partial` file and renamed into place once complete, so a process watching the folder never sees
- * a half-written data file, and a control file only ever appears after its data file.
+ * a half-written data file, and a control file only ever appears after its data file. The files are plaintext
+ * extracts, so they are owner-only (0600) and the folder is made owner-only (0700) too.
  *
  * @param directory - the target folder
  * @example
@@ -20,12 +25,12 @@ export function writeToDirectory(directory: string): LandingSink {
       if (basename(fileName) !== fileName || fileName.startsWith('.')) {
         throw new RangeError('a landing file name must be a plain file name');
       }
-      ready ??= mkdir(directory, { recursive: true });
+      ready ??= makeOwnerOnlyDir(directory);
       await ready;
       const target = join(directory, fileName);
       const partial = join(directory, `.${fileName}.partial`);
       try {
-        await pipeline(chunks, createWriteStream(partial));
+        await pipeline(chunks, createWriteStream(partial, { mode: FILE_MODE }));
         await rename(partial, target);
       } catch (error) {
         await rm(partial, { force: true });
@@ -33,4 +38,10 @@ export function writeToDirectory(directory: string): LandingSink {
       }
     },
   };
+}
+
+async function makeOwnerOnlyDir(directory: string): Promise<void> {
+  await mkdir(directory, { recursive: true, mode: DIR_MODE });
+  const { mode } = await stat(directory);
+  if ((mode & 0o077) !== 0) await chmod(directory, mode & DIR_MODE);
 }
