@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { LandingSink } from '../ports/landing-sink';
@@ -12,7 +12,8 @@ const DIR_MODE = 0o700;
  * A {@link LandingSink} that writes files into a folder (created when missing). Each file is first written as a
  * hidden `.<name>.partial` file and renamed into place once complete, so a process watching the folder never sees
  * a half-written data file, and a control file only ever appears after its data file. The files are plaintext
- * extracts, so they are owner-only (0600) and the folder is made owner-only (0700) too.
+ * extracts, so they are owner-only (0600), and a folder the sink creates is owner-only (0700); an existing folder is
+ * left as it is (it may be the caller's working directory).
  *
  * @param directory - the target folder
  * @example
@@ -25,7 +26,7 @@ export function writeToDirectory(directory: string): LandingSink {
       if (basename(fileName) !== fileName || fileName.startsWith('.')) {
         throw new RangeError('a landing file name must be a plain file name');
       }
-      ready ??= makeOwnerOnlyDir(directory);
+      ready ??= mkdir(directory, { recursive: true, mode: DIR_MODE });
       await ready;
       const target = join(directory, fileName);
       const partial = join(directory, `.${fileName}.partial`);
@@ -38,10 +39,4 @@ export function writeToDirectory(directory: string): LandingSink {
       }
     },
   };
-}
-
-async function makeOwnerOnlyDir(directory: string): Promise<void> {
-  await mkdir(directory, { recursive: true, mode: DIR_MODE });
-  const { mode } = await stat(directory);
-  if ((mode & 0o077) !== 0) await chmod(directory, mode & DIR_MODE);
 }

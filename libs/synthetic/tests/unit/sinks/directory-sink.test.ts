@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeToDirectory } from '../../../src/index';
@@ -33,19 +33,13 @@ describe('Function: writeToDirectory', () => {
     expect(await readdir(folder.dir)).toEqual([]);
   });
 
-  it('writes the extracts owner-only (files 0600, folder 0700) even under the most permissive umask: they are plaintext', async () => {
+  it('writes the extracts owner-only (files 0600, a folder it creates 0700) even under the most permissive umask: they are plaintext', async () => {
     const previous = process.umask(0);
     try {
       const dir = join(folder.dir, 'extracts');
       await writeToDirectory(dir).write('a_20261125.csv', chunks('cust_id\r\nA123456789\r\n'));
       expect((await stat(join(dir, 'a_20261125.csv'))).mode & 0o777).toBe(0o600);
       expect((await stat(dir)).mode & 0o777).toBe(0o700);
-      // An existing folder that others can read is narrowed.
-      const shared = join(folder.dir, 'shared');
-      await mkdir(shared);
-      await chmod(shared, 0o755);
-      await writeToDirectory(shared).write('b_20261125.csv', chunks('x'));
-      expect((await stat(shared)).mode & 0o777).toBe(0o700);
     } finally {
       process.umask(previous);
     }
