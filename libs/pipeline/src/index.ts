@@ -1,6 +1,7 @@
 export { PIPELINE_STEPS } from './pipeline-definition';
 export type { PipelineStep } from './pipeline-definition';
 export { runPipeline } from './run-pipeline';
+export { sweepScratchFolder } from './scratch/scratch-folder';
 export type { PipelineDependencies, PipelineRun, StepRun, RunPipelineOptions } from './run-pipeline';
 export { ManifestStore, ManifestSchema, manifestKey } from '@cur/lake';
 export type { Manifest } from '@cur/lake';

@@ -3,18 +3,43 @@ import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
-import { DUCKDB_DIALECT, TAG_DEFINITIONS, type PipelineDependencies } from '@cur/pipeline';
+import { DUCKDB_DIALECT, TAG_DEFINITIONS, sweepScratchFolder, type PipelineDependencies } from '@cur/pipeline';
 import { ConfigError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 
+/** Sub-folders of the state folder's SYSTEM scratch area (`<home>/system-scratch`). */
+export const SCRATCH_FOLDERS = {
+  /** The pipeline's scratch files: Big5 batches' UTF-8 copies, Parquet files before upload. */
+  pipeline: 'pipeline',
+  /** Where DuckDB spills what does not fit in memory (the mask step's staged rows are plaintext). */
+  engineSpill: 'duckdb-spill',
+  /** The extracts `cur demo` generates, until pushed. */
+  demoExtracts: 'demo-extracts',
+} as const;
+
+/**
+ * The state folder's SYSTEM scratch area: short-lived files, plaintext ones included, never the OS temp folder.
+ *
+ * @throws ConfigError outside local mode (Glue and Lambda use their own local temp)
+ */
+export function localScratchArea(runtime: Runtime): string {
+  const area = runtime.localScratchDir;
+  if (area === undefined) throw new ConfigError('the scratch area is local; in AWS the steps use their own temp folder');
+  return area;
+}
+
 /**
  * The pipeline on a laptop: the runtime's buckets and tables, DuckDB as the SQL engine over the local lake folder.
- * The caller closes the engine.
+ * First empties the state folder's SYSTEM scratch area: one process holds a state folder (dynalite's lock), so
+ * whatever is there was left by a killed run (a Big5 batch's plaintext copy, DuckDB spill files, a demo's extracts).
+ * The pipeline's scratch files and DuckDB's spill files go there. The caller closes the engine.
  */
 export async function localPipelineDependencies(runtime: Runtime): Promise<PipelineDependencies> {
   const lake = runtime.localLakeDir;
   if (lake === undefined) throw new ConfigError('cur run executes the pipeline locally; in AWS the steps run as Glue jobs');
+  const scratch = localScratchArea(runtime);
+  await sweepScratchFolder(scratch);
   return {
     buckets: {
       landing: runtime.blobStore('landing'),
@@ -26,7 +51,8 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     },
     locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
     ledger: new BatchLedger(runtime.keyValueStore),
-    engine: await DuckDbSqlEngine.open({ threads: 2 }),
+    engine: await DuckDbSqlEngine.open({ threads: 2, tempDirectory: join(scratch, SCRATCH_FOLDERS.engineSpill) }),
+    scratchDir: join(scratch, SCRATCH_FOLDERS.pipeline),
     dialect: DUCKDB_DIALECT,
     policy: createMaskingPolicy(),
     maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) },

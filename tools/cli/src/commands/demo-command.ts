@@ -1,9 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_DATASET_NAMES, getDataset } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
-import { ManifestStore } from '@cur/pipeline';
+import { ManifestStore, type PipelineRun } from '@cur/pipeline';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import type { Output } from '../output/console-output';
@@ -12,6 +13,7 @@ import { generateExtracts } from './generate-command';
 import { devCurlExamples } from './token-command';
 import { describeOutcome, ingestionDependencies } from './ingest-commands';
 import { runPipelineWithProgress } from './run-command';
+import { SCRATCH_FOLDERS, localScratchArea } from '../pipeline-wiring';
 
 /** The embedded default of the demo: small enough for a laptop in seconds, big enough to look like a bank. */
 export const DEMO_DEFAULTS = { customers: 10_000, days: 1, seed: 1, startDate: '2026-11-25' } as const;
@@ -25,19 +27,61 @@ async function stage<T>(output: Output, number: number, total: number, title: st
   return result;
 }
 
+/** Options of `cur demo`. */
+interface DemoOptions {
+  readonly customers: number;
+  /** Keep the generated extracts (plaintext) in `<home>/extracts` instead of deleting them once pushed. */
+  readonly keepPlaintextExtracts: boolean;
+}
+
+/** The folder of the state folder where `--keep-plaintext-extracts` keeps the demo's extracts. */
+export const KEPT_EXTRACTS_FOLDER = 'extracts';
+
+/** The demo's stages: generate, push and ingest, run the pipeline, summarise. */
+const STAGES = 4;
+
+/**
+ * Where the demo writes its extracts. They are plaintext, so by default they go to the SYSTEM scratch area, are
+ * deleted once pushed, and a killed demo's are swept by the next run; only `--keep-plaintext-extracts` keeps them,
+ * in `<home>/extracts`.
+ */
+function extractsFolder(ctx: CliContext, runtime: Runtime, options: DemoOptions): string {
+  return options.keepPlaintextExtracts ? join(ctx.config.home, KEPT_EXTRACTS_FOLDER) : join(localScratchArea(runtime), SCRATCH_FOLDERS.demoExtracts);
+}
+
 /** The main job: generate -> push -> ingest -> mask -> transform -> consumption -> mart, then a summary. */
-async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: number }): Promise<void> {
+async function runDemo(ctx: CliContext, runtime: Runtime, options: DemoOptions): Promise<void> {
   const { output } = ctx;
-  const extracts = join(ctx.config.home, 'extracts');
-  const total = 4;
-  await stage(output, 1, total, `generate synthetic extracts for ${options.customers} customers`, () => generateExtracts(output, { ...DEMO_DEFAULTS, customers: options.customers, out: extracts }), (s) => `${s.totalRows} rows in ${s.batches.length} batches (${s.totalDirtyRows} deliberately dirty) in ${extracts}`);
+  const extracts = extractsFolder(ctx, runtime, options);
+  // Plaintext a previous demo kept (or left when killed) goes too, unless this run is asked to keep its own.
+  if (!options.keepPlaintextExtracts) await rm(join(ctx.config.home, KEPT_EXTRACTS_FOLDER), { recursive: true, force: true });
+  await rm(extracts, { recursive: true, force: true });
+  try {
+    await pushDemoExtracts(ctx, runtime, options, extracts);
+  } finally {
+    if (!options.keepPlaintextExtracts) await rm(extracts, { recursive: true, force: true });
+  }
+  output.info(
+    options.keepPlaintextExtracts
+      ? `      kept the plaintext extracts in ${extracts} (--keep-plaintext-extracts); delete them when done`
+      : '      deleted the plaintext extracts once pushed (--keep-plaintext-extracts keeps them)',
+  );
+
+  const run = await stage(output, 3, STAGES, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, DEMO_DEFAULTS.startDate), (r) => `${r.status}, ${r.steps.length} steps, run log system/runs/${r.runId}.json`);
+  await summarise(ctx, runtime, run);
+}
+
+/** Stages 1 and 2: generate the extracts into `extracts`, then push and ingest them. */
+async function pushDemoExtracts(ctx: CliContext, runtime: Runtime, options: DemoOptions, extracts: string): Promise<void> {
+  const { output } = ctx;
+  await stage(output, 1, STAGES, `generate synthetic extracts for ${options.customers} customers`, () => generateExtracts(output, { ...DEMO_DEFAULTS, customers: options.customers, out: extracts }), (s) => `${s.totalRows} rows in ${s.batches.length} batches (${s.totalDirtyRows} deliberately dirty) in ${extracts}`);
 
   const deps = ingestionDependencies(runtime);
   const handle = createIngestionHandler(() => Promise.resolve(deps));
-  const ingested = await stage(
+  await stage(
     output,
     2,
-    total,
+    STAGES,
     'push the batches to landing and ingest them (checks, ledger, quarantine)',
     async () => {
       const outcomes = [];
@@ -55,11 +99,12 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: 
     },
     (outcomes) => `${outcomes.filter((o) => o.outcome === 'accepted').length} accepted, ${outcomes.filter((o) => o.outcome === 'quarantined').length} quarantined`,
   );
-  void ingested;
+}
 
-  const run = await stage(output, 3, total, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, DEMO_DEFAULTS.startDate), (r) => `${r.status}, ${r.steps.length} steps, run log system/runs/${r.runId}.json`);
-
-  await stage(output, 4, total, 'summarise the lake', async () => undefined, () => 'below');
+/** Stage 4: what each layer holds, the DQ gates, and what to try next. */
+async function summarise(ctx: CliContext, runtime: Runtime, run: PipelineRun): Promise<void> {
+  const { output } = ctx;
+  await stage(output, 4, STAGES, 'summarise the lake', async () => undefined, () => 'below');
   const manifests = new ManifestStore(runtime.blobStore('system'));
   const rows: string[][] = [];
   for (const name of ALL_DATASET_NAMES) {
@@ -85,7 +130,7 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: { customers: 
   }
   output.line('');
   output.line('Every zone after landing holds masked values only: tokens for identifiers, birth year and city+district for');
-  output.line('quasi-identifiers. The landing files were deleted once masked.');
+  output.line('quasi-identifiers. The landing files were deleted once masked, the generated extracts once pushed.');
   output.line('');
   output.line('Next:');
   output.line('  npx cur ingest status                                    the batch ledger');
@@ -123,10 +168,16 @@ export function registerDemoCommand(program: Command, context: () => CliContext)
     .command('demo')
     .description('run the main job end to end on a laptop: generate, push, ingest, mask, transform, tag, aggregate')
     .option('-n, --customers <n>', 'customers to generate', String(DEMO_DEFAULTS.customers))
-    .action(async (options: { customers: string }) => {
+    .option(
+      '--keep-plaintext-extracts',
+      `keep the generated extracts, which are PLAINTEXT personal data (synthetic), in <state folder>/${KEPT_EXTRACTS_FOLDER} (files 0600); by default they are deleted once pushed`,
+    )
+    .action(async (options: { customers: string; keepPlaintextExtracts?: boolean }) => {
       const ctx = context();
       ctx.output.info(`CUR Customer Tagging 2.0: local demo as role ${ctx.role}, state in ${ctx.config.home}`);
       const customers = Number(options.customers);
-      await ctx.withRuntime((runtime) => runDemo(ctx, runtime, { customers: Number.isInteger(customers) && customers > 0 ? customers : DEMO_DEFAULTS.customers }));
+      await ctx.withRuntime((runtime) =>
+        runDemo(ctx, runtime, { customers: Number.isInteger(customers) && customers > 0 ? customers : DEMO_DEFAULTS.customers, keepPlaintextExtracts: options.keepPlaintextExtracts === true }),
+      );
     });
 }

@@ -28,7 +28,8 @@ export async function generateExtracts(
   output: Output,
   options: { customers: number; days: number; seed: number; startDate?: string; dirtyRate?: number; cardActivity?: number; out: string },
 ): Promise<GenerateSummary> {
-  await mkdir(options.out, { recursive: true });
+  // The extracts are plaintext: a folder made here is owner-only (the files are 0600 whatever the folder).
+  await mkdir(options.out, { recursive: true, mode: 0o700 });
   return generateLandingBatches(
     { customers: options.customers, days: options.days, seed: options.seed, ...(options.startDate ? { startDate: options.startDate } : {}), ...(options.dirtyRate === undefined ? {} : { dirtyRate: options.dirtyRate }),
       ...(options.cardActivity === undefined ? {} : { cardActivity: options.cardActivity }),
