@@ -1,4 +1,7 @@
 export { CsvRecordReader } from './csv/csv-records';
+export type { CsvRecordReaderOptions } from './csv/csv-records';
+export { CsvFormatError, CSV_FORMAT_PROBLEMS } from './csv/csv-format-error';
+export type { CsvFormatProblem, CsvPosition } from './csv/csv-format-error';
 export { REJECTION_REASONS, BatchRejectedError } from './verify/rejection-reasons';
 export type { RejectionReason } from './verify/rejection-reasons';
 export { parseControlFile, verifyDataFile, readLandingRecords, readLandingText } from './verify/verify-batch';

@@ -74,15 +74,19 @@ export async function ingestControlFile(deps: IngestionDependencies, controlKey:
   } catch (error) {
     if (!(error instanceof BatchRejectedError)) throw error;
     const prefix = quarantinePrefix(error.code, named?.dataset ?? 'unknown', named?.businessDate ?? 'unknown', attemptId);
-    await moveToQuarantine(deps, prefix, [controlKey, ...(dataKey ? [dataKey] : [])], { reasonCode: error.code, reason: error.message, batchId, at, controlKey });
+    const details = Object.keys(error.details).length > 0 ? { details: error.details } : {};
+    await moveToQuarantine(deps, prefix, [controlKey, ...(dataKey ? [dataKey] : [])], { reasonCode: error.code, reason: error.message, ...details, batchId, at, controlKey });
     await deps.ledger.recordAttempt({ attemptId, batchId, at, outcome: 'quarantined', reasonCode: error.code, reason: error.message, quarantinePrefix: prefix });
     deps.logger.warn('batch quarantined', { batchId, reasonCode: error.code, objectKey: controlKey });
     return { outcome: 'quarantined', batchId, reasonCode: error.code, reason: error.message, quarantinePrefix: prefix };
   }
 }
 
-/** Copies files to quarantine with a reason file, then deletes them from landing: copy first, so nothing is lost. */
-async function moveToQuarantine(deps: IngestionDependencies, prefix: string, keys: string[], reason: Record<string, string>): Promise<void> {
+/**
+ * Copies files to quarantine with a reason file, then deletes them from landing: copy first, so nothing is lost. The
+ * reason holds codes, positions, counts and names, never a value of the batch.
+ */
+async function moveToQuarantine(deps: IngestionDependencies, prefix: string, keys: string[], reason: Record<string, unknown>): Promise<void> {
   const moved: string[] = [];
   for (const key of keys) {
     if (!(await deps.landing.head(key))) continue;
