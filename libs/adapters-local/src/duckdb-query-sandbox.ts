@@ -51,15 +51,18 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 export class DuckDbQuerySandbox {
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
-  readonly #views: ReadonlySet<string>;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, views: ReadonlySet<string>) {
+  /** Offered views by `schema.name`; a view is created in the database the first time a statement reads it. */
+  readonly #offered: ReadonlyMap<string, SandboxView>;
+  readonly #created = new Set<string>();
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, offered: ReadonlyMap<string, SandboxView>) {
     this.#instance = instance;
     this.#connection = connection;
-    this.#views = views;
+    this.#offered = offered;
   }
 
-  /** Opens an in-memory database with the views, then locks it down. */
+  /** Opens an in-memory database that may open only the views' files, and locks it down. */
   static async open(options: QuerySandboxOptions): Promise<DuckDbQuerySandbox> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', {
@@ -69,17 +72,13 @@ export class DuckDbQuerySandbox {
       ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
     });
     const connection = await instance.connect();
-    const names = new Set<string>();
+    const offered = new Map<string, SandboxView>();
+    for (const view of options.views) {
+      if (view.files.length > 0 && view.columns.length > 0) offered.set(`${identifier(view.schema)}.${identifier(view.name)}`, view);
+    }
     try {
       for (const schema of new Set(options.views.map((view) => view.schema))) await connection.run(`CREATE SCHEMA ${identifier(schema)}`);
-      for (const view of options.views) {
-        if (view.files.length === 0 || view.columns.length === 0) continue;
-        const columns = view.columns.map(identifier).join(', ');
-        await connection.run(`CREATE VIEW ${identifier(view.schema)}.${identifier(view.name)} AS SELECT ${columns} FROM read_parquet([${view.files.map(literal).join(', ')}])`);
-        names.add(`${view.schema}.${view.name}`);
-      }
-      const files = options.views.flatMap((view) => (view.columns.length === 0 ? [] : view.files));
-      await connection.run(`SET allowed_paths = [${files.map(literal).join(', ')}]`);
+      await connection.run(`SET allowed_paths = [${[...offered.values()].flatMap((view) => view.files).map(literal).join(', ')}]`);
       await connection.run('SET allowed_directories = []');
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
@@ -88,19 +87,20 @@ export class DuckDbQuerySandbox {
       instance.closeSync();
       throw new AdapterError('the query sandbox could not be set up', { cause: error });
     }
-    return new DuckDbQuerySandbox(instance, connection, names);
+    return new DuckDbQuerySandbox(instance, connection, offered);
   }
 
   /** The views this sandbox offers, as `schema.name`, sorted. */
   get views(): string[] {
-    return [...this.#views].sort();
+    return [...this.#offered.keys()].sort();
   }
 
   /**
    * Runs one read-only statement.
    *
-   * @param options.beforeRun - called with the views the statement reads (`schema.name`) once it passed every
-   *   check and before it runs, e.g. to verify their files
+   * @param options.beforeRun - called with the views the statement reads (`schema.name`; all of them for a statement
+   *   that names none, like `SHOW ALL TABLES`) once its text passed the checks and before any of their files is
+   *   opened, e.g. to verify the files
    *
    * @throws QueryRefusedError for anything but one SELECT over the offered views
    * @throws CurError `QUERY_FAILED` when DuckDB cannot run it (syntax, unknown column, type error)
@@ -108,9 +108,12 @@ export class DuckDbQuerySandbox {
   async query(sql: string, options: { beforeRun?: (views: readonly string[]) => Promise<void> } = {}): Promise<Record<string, unknown>[]> {
     const statements = await this.#oneStatement(sql);
     // The tree is checked before the statement is prepared: preparing binds, and binding may already open files.
-    const views = await this.#checkTree(sql, statements);
+    const read = await this.#checkTree(sql, statements);
+    // A statement that reads no view (SHOW ALL TABLES) lists them all, so all must exist.
+    const views = read.size > 0 ? [...read].sort() : this.views;
+    await options.beforeRun?.(views);
+    await this.#create(views);
     await this.#checkType(statements);
-    await options.beforeRun?.([...views].sort());
     try {
       const reader = await this.#connection.runAndReadAll(sql);
       return reader.getRowObjectsJson() as Record<string, unknown>[];
@@ -122,6 +125,20 @@ export class DuckDbQuerySandbox {
   close(): void {
     this.#connection.closeSync();
     this.#instance.closeSync();
+  }
+
+  async #create(views: readonly string[]): Promise<void> {
+    for (const name of views) {
+      const view = this.#offered.get(name);
+      if (view === undefined || this.#created.has(name)) continue;
+      try {
+        // Allowed under the lock: the view's files are on the allowed paths, and a view is not configuration.
+        await this.#connection.run(`CREATE VIEW ${name} AS SELECT ${view.columns.map(identifier).join(', ')} FROM read_parquet([${view.files.map(literal).join(', ')}])`);
+      } catch (error) {
+        throw new AdapterError(`the view ${name} could not be opened (${safeMessage(error)})`, { cause: error });
+      }
+      this.#created.add(name);
+    }
   }
 
   async #oneStatement(sql: string): Promise<DuckDBExtractedStatements> {
@@ -173,7 +190,7 @@ export class DuckDbQuerySandbox {
         const table = String(node['table_name'] ?? '');
         const catalog = String(node['catalog_name'] ?? '');
         if (catalog === '' && schema === '' && ctes.has(table)) return;
-        if ((catalog === '' || catalog === 'memory') && this.#views.has(`${schema}.${table}`)) {
+        if ((catalog === '' || catalog === 'memory') && this.#offered.has(`${schema}.${table}`)) {
           views.add(`${schema}.${table}`);
           return;
         }
