@@ -1,12 +1,23 @@
-import { loadPlatformConfig } from '@cur/platform';
-import { TokenService } from '@cur/masking';
+import { z } from 'zod';
+import { ConfigError, loadPlatformConfig } from '@cur/platform';
+import { DEFAULT_LOOKUP_LIMIT, TokenService } from '@cur/masking';
 import { createRuntime } from '@cur/runtime';
+
+/** This service's own settings, beside the platform's. */
+const ServiceConfigSchema = z.object({
+  /** Customer lookups by national ID one principal may make per minute. */
+  CUR_LOOKUP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LOOKUP_LIMIT),
+});
 
 /**
  * The composition root: configuration from the environment, the runtime's adapters, and the token service on top.
  * Built once per Lambda container, on the first invocation.
+ *
+ * @throws ConfigError naming `CUR_LOOKUP_RATE_PER_MINUTE` when it is not a whole number from 1 to 100000
  */
 export async function createTokenService(env: NodeJS.ProcessEnv = process.env): Promise<TokenService> {
+  const parsed = ServiceConfigSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError('CUR_LOOKUP_RATE_PER_MINUTE must be a whole number from 1 to 100000 (lookups per principal per minute)');
   const runtime = await createRuntime(loadPlatformConfig(env));
-  return TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() });
+  return TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault(), lookupRate: { limit: parsed.data.CUR_LOOKUP_RATE_PER_MINUTE } });
 }

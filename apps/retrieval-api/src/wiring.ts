@@ -6,7 +6,7 @@ import { loadRetrievalApiConfig } from './config';
 
 /** Without a key service URL (a local `cur invoke`), lookups and reveals say so instead of failing obscurely. */
 const NO_KEY_SERVICE: CustomerTokenizer & Detokenizer = {
-  tokenize: () => Promise.reject(new ServingError('KEY_SERVICE_FAILED', 'CUR_KEY_SERVICE_URL is not set: this API cannot reach the masking-key-service')),
+  lookup: () => Promise.reject(new ServingError('KEY_SERVICE_FAILED', 'CUR_KEY_SERVICE_URL is not set: this API cannot reach the masking-key-service')),
   detokenize: () => Promise.reject(new ServingError('KEY_SERVICE_FAILED', 'CUR_KEY_SERVICE_URL is not set: this API cannot reach the masking-key-service')),
 };
 

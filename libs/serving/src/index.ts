@@ -20,7 +20,7 @@ export { pruneServingVersions } from './store/prune-versions';
 export type { PruneOptions } from './store/prune-versions';
 export { manifestKey as publishedManifestKey } from '@cur/lake';
 export type { KeyServiceCaller } from './ports/key-service-caller';
-export type { CustomerTokenizer, TokenizedIds } from './ports/customer-tokenizer';
+export type { CustomerLookup, CustomerTokenizer } from './ports/customer-tokenizer';
 export type { Detokenizer } from './ports/detokenizer';
 export { HttpKeyServiceClient } from './key-service/http-key-service-client';
 export type { HttpKeyServiceClientOptions } from './key-service/http-key-service-client';

@@ -43,7 +43,7 @@ beforeAll(async () => {
   keyService = createServer((request, response) => {
     keyServiceCalls.push({ path: request.url ?? '', authorization: request.headers.authorization });
     request.resume();
-    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tokens: [TOKEN], keyVersion: 1 })));
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: TOKEN, keyVersion: 1 })));
   });
   await new Promise<void>((resolve) => keyService.listen(0, '127.0.0.1', resolve));
   Object.assign(process.env, env, { CUR_KEY_SERVICE_URL: `http://127.0.0.1:${(keyService.address() as AddressInfo).port}` });
@@ -72,7 +72,7 @@ describe('retrieval-api handler (wired as Lambda runs it)', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(json(response)).toMatchObject({ token: TOKEN, asOf: '2026-11-25' });
     expect(response.body).not.toContain('A123456789');
-    expect(keyServiceCalls).toEqual([{ path: '/v1/tokenize', authorization: (event['headers'] as Record<string, string>)['authorization'] }]);
+    expect(keyServiceCalls).toEqual([{ path: '/v1/lookup', authorization: (event['headers'] as Record<string, string>)['authorization'] }]);
   });
 
   it('serves the OpenAPI document and refuses a request without claims', async () => {

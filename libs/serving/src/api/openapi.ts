@@ -17,6 +17,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   404: 'Not found (CUSTOMER_NOT_FOUND, TAG_NOT_FOUND, SEGMENT_NOT_FOUND, METRICS_NOT_FOUND)',
   410: 'The cursor\'s version was pruned; start the listing again (CURSOR_EXPIRED)',
   413: 'The request body is too large (PAYLOAD_TOO_LARGE)',
+  429: 'Too many lookups by this caller; retry after the Retry-After seconds (RATE_LIMITED)',
   500: 'Internal error (INTERNAL)',
   502: 'The masking-key-service failed (KEY_SERVICE_FAILED)',
   503: 'Nothing loaded into the serving store yet (SERVING_NOT_LOADED)',

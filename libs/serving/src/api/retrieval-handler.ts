@@ -49,7 +49,7 @@ export interface RetrievalApiHandlerOptions {
 }
 
 /** Statuses of codes from other libs the API passes on. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = { ...SERVING_STATUS_BY_CODE, POLICY_DENIED: 403, ACCESS_DENIED: 403 };
+const STATUS_BY_CODE: Readonly<Record<string, number>> = { ...SERVING_STATUS_BY_CODE, POLICY_DENIED: 403, ACCESS_DENIED: 403, RATE_LIMITED: 429 };
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 
@@ -124,6 +124,7 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
       if (response.statusCode >= 500) logger.error('request failed', { routeKey, role, statusCode: response.statusCode, error });
       else if (response.statusCode === 403) logger.warn('request refused', { routeKey, role, statusCode: 403, code: isCurError(error) ? error.code : 'FORBIDDEN' });
       if (response.statusCode === 401) return { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } };
+      if (response.statusCode === 429 && isCurError(error)) return { ...response, headers: { ...response.headers, 'retry-after': String(error.details['retryAfterSeconds'] ?? 60) } };
       return response;
     }
   };
@@ -144,8 +145,7 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
         const { nationalId } = parseBody(request, LookupBodySchema);
         // Tokenized as the served data was: after a key rotation, until the next load, that is an older version.
         const served = await deps.serving.current();
-        const { tokens } = await deps.tokenizer.tokenize(call.identity, [nationalId], served.customerTokenKeyVersion);
-        const token = tokens[0] ?? '';
+        const { token } = await deps.tokenizer.lookup(call.identity, nationalId, served.customerTokenKeyVersion);
         try {
           const { version, customer } = await deps.serving.getCustomer(token);
           const [shaped] = await presentCustomers(call, deps, shaper, version, [customer], false);

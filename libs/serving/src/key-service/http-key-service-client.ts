@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CurError } from '@cur/platform';
 import { CUSTOMER_TOKEN_COLUMN } from '../constants';
-import type { CustomerTokenizer, TokenizedIds } from '../ports/customer-tokenizer';
+import type { CustomerLookup, CustomerTokenizer } from '../ports/customer-tokenizer';
 import type { Detokenizer } from '../ports/detokenizer';
 import type { KeyServiceCaller } from '../ports/key-service-caller';
 import { ServingError } from '../serving-error';
@@ -16,18 +16,18 @@ export interface HttpKeyServiceClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-const TokenizeResponseSchema = z.looseObject({ tokens: z.array(z.string().nullable()), keyVersion: z.number().int().positive().optional() });
+const LookupResponseSchema = z.looseObject({ token: z.string(), keyVersion: z.number().int().positive().optional() });
 const DetokenizeResponseSchema = z.looseObject({ values: z.array(z.string().nullable()) });
 const ProblemSchema = z.looseObject({ code: z.string().max(64).regex(/^[A-Z][A-Z0-9_]*$/) });
 
 /**
- * The masking-key-service over HTTP: `POST /v1/tokenize` and `POST /v1/detokenize` on the customer token column,
- * with the caller's own bearer token, so the key service authorizes and audits the caller. Request bodies (national
- * IDs) are never logged or put into an error.
+ * The masking-key-service over HTTP: `POST /v1/lookup` (one national ID) and `POST /v1/detokenize` on the customer
+ * token column, with the caller's own bearer token, so the key service authorizes, rate-limits and audits the caller.
+ * Request bodies (national IDs) are never logged or put into an error.
  *
  * @example
  * const keys = new HttpKeyServiceClient({ baseUrl: config.keyServiceUrl });
- * const { tokens } = await keys.tokenize({ principal: 'app-crm', role: 'AP', bearerToken }, ['A123456789']);
+ * const { token } = await keys.lookup({ principal: 'app-crm', role: 'AP', bearerToken }, 'A123456789');
  */
 export class HttpKeyServiceClient implements CustomerTokenizer, Detokenizer {
   readonly #baseUrl: string;
@@ -40,13 +40,11 @@ export class HttpKeyServiceClient implements CustomerTokenizer, Detokenizer {
     this.#fetch = options.fetch ?? globalThis.fetch;
   }
 
-  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], keyVersion?: number): Promise<TokenizedIds> {
-    const body = await this.#post('tokenize', caller, { ...CUSTOMER_TOKEN_COLUMN, values: nationalIds, ...(keyVersion === undefined ? {} : { keyVersion }) });
-    const parsed = TokenizeResponseSchema.safeParse(body);
-    if (!parsed.success || parsed.data.tokens.length !== nationalIds.length || parsed.data.tokens.some((token) => token === null)) {
-      throw new ServingError('KEY_SERVICE_FAILED', 'the masking-key-service answered tokenize with an unexpected body');
-    }
-    return { tokens: parsed.data.tokens as string[], ...(parsed.data.keyVersion === undefined ? {} : { keyVersion: parsed.data.keyVersion }) };
+  async lookup(caller: KeyServiceCaller, nationalId: string, keyVersion?: number): Promise<CustomerLookup> {
+    const body = await this.#post('lookup', caller, { nationalId, ...(keyVersion === undefined ? {} : { keyVersion }) });
+    const parsed = LookupResponseSchema.safeParse(body);
+    if (!parsed.success) throw new ServingError('KEY_SERVICE_FAILED', 'the masking-key-service answered lookup with an unexpected body');
+    return { token: parsed.data.token, ...(parsed.data.keyVersion === undefined ? {} : { keyVersion: parsed.data.keyVersion }) };
   }
 
   async detokenize(caller: KeyServiceCaller, tokens: readonly string[], keyVersion: number | undefined): Promise<readonly (string | null)[]> {
@@ -58,7 +56,7 @@ export class HttpKeyServiceClient implements CustomerTokenizer, Detokenizer {
     return parsed.data.values;
   }
 
-  async #post(operation: 'tokenize' | 'detokenize', caller: KeyServiceCaller, payload: unknown): Promise<unknown> {
+  async #post(operation: 'lookup' | 'detokenize', caller: KeyServiceCaller, payload: unknown): Promise<unknown> {
     let response: Response;
     try {
       response = await this.#fetch(`${this.#baseUrl}/v1/${operation}`, {
@@ -84,6 +82,10 @@ export class HttpKeyServiceClient implements CustomerTokenizer, Detokenizer {
     // Only the code is passed on: the API never repeats another service's text to its caller.
     if (response.status === 403 && problem.success) {
       throw new CurError(problem.data.code, `the masking-key-service refused ${operation} for this caller [${problem.data.code}]`, { details: { operation, statusCode: response.status } });
+    }
+    if (response.status === 429) {
+      const retryAfterSeconds = Math.max(1, Number(response.headers.get('retry-after')) || 60);
+      throw new CurError('RATE_LIMITED', `too many lookups by this caller; retry in ${retryAfterSeconds} s`, { details: { operation, statusCode: 429, retryAfterSeconds } });
     }
     throw new ServingError('KEY_SERVICE_FAILED', `the masking-key-service answered ${operation} with HTTP ${response.status}`, { details: { operation, statusCode: response.status } });
   }

@@ -1,11 +1,11 @@
 import { AccessDeniedError } from '@cur/platform';
-import type { CustomerTokenizer, TokenizedIds } from '../ports/customer-tokenizer';
+import type { CustomerLookup, CustomerTokenizer } from '../ports/customer-tokenizer';
 import type { Detokenizer } from '../ports/detokenizer';
 import type { KeyServiceCaller } from '../ports/key-service-caller';
 
 /** One call the fake key service received: who, what, how many, and whether it was allowed. Never values. */
 export interface FakeKeyServiceCall {
-  readonly operation: 'tokenize' | 'detokenize';
+  readonly operation: 'lookup' | 'detokenize';
   readonly principal: string;
   readonly role: string;
   readonly bearerToken?: string;
@@ -31,11 +31,15 @@ export class FakeKeyService implements CustomerTokenizer, Detokenizer {
     this.#keyVersion = keyVersion;
   }
 
-  /** One fixed table: the key version asked for is not modelled. */
-  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], _keyVersion?: number): Promise<TokenizedIds> {
-    this.#record('tokenize', caller, nationalIds.length, 'allowed');
+  /** One fixed table: the key version asked for and the rate limit are not modelled; AP and SYSTEM only, as the real one. */
+  async lookup(caller: KeyServiceCaller, nationalId: string, _keyVersion?: number): Promise<CustomerLookup> {
+    if (caller.role !== 'AP' && caller.role !== 'SYSTEM') {
+      this.#record('lookup', caller, 1, 'refused');
+      throw new AccessDeniedError(`role ${caller.role} may not look customers up by national ID`);
+    }
+    this.#record('lookup', caller, 1, 'allowed');
     // An ID outside the table gets a token no customer has, as a real one would.
-    return { tokens: nationalIds.map((id) => this.#tokens.get(id) ?? 'Z900000000'), keyVersion: this.#keyVersion };
+    return { token: this.#tokens.get(nationalId) ?? 'Z900000000', keyVersion: this.#keyVersion };
   }
 
   async detokenize(caller: KeyServiceCaller, tokens: readonly string[], _keyVersion: number | undefined): Promise<readonly (string | null)[]> {

@@ -38,19 +38,26 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const caller = { principal: 'app-crm', role: 'AP', bearerToken: 'caller-jwt' };
 
 describe('HttpKeyServiceClient', () => {
-  it('tokenizes the customer token column with the caller\'s own bearer token', async () => {
+  it("looks one national ID up with the caller's own bearer token", async () => {
     seen = [];
-    answer = () => ({ status: 200, body: JSON.stringify({ tokens: ['Q204718365'], keyVersion: 3 }) });
-    const result = await new HttpKeyServiceClient({ baseUrl }).tokenize(caller, ['A123456789']);
-    expect(result).toEqual({ tokens: ['Q204718365'], keyVersion: 3 });
-    expect(seen).toEqual([{ path: '/v1/tokenize', authorization: 'Bearer caller-jwt', body: { dataset: 'customer_features', column: 'cust_id', values: ['A123456789'] } }]);
+    answer = () => ({ status: 200, body: JSON.stringify({ token: 'Q204718365', keyVersion: 3 }) });
+    const result = await new HttpKeyServiceClient({ baseUrl }).lookup(caller, 'A123456789');
+    expect(result).toEqual({ token: 'Q204718365', keyVersion: 3 });
+    expect(seen).toEqual([{ path: '/v1/lookup', authorization: 'Bearer caller-jwt', body: { nationalId: 'A123456789' } }]);
   });
 
-  it('tokenizes under the key version of the served tokens when given one', async () => {
+  it('looks up under the key version of the served tokens when given one', async () => {
     seen = [];
-    answer = () => ({ status: 200, body: JSON.stringify({ tokens: ['Q204718365'], keyVersion: 2 }) });
-    await new HttpKeyServiceClient({ baseUrl }).tokenize(caller, ['A123456789'], 2);
-    expect(seen).toMatchObject([{ path: '/v1/tokenize', body: { dataset: 'customer_features', column: 'cust_id', values: ['A123456789'], keyVersion: 2 } }]);
+    answer = () => ({ status: 200, body: JSON.stringify({ token: 'Q204718365', keyVersion: 2 }) });
+    await new HttpKeyServiceClient({ baseUrl }).lookup(caller, 'A123456789', 2);
+    expect(seen).toMatchObject([{ path: '/v1/lookup', body: { nationalId: 'A123456789', keyVersion: 2 } }]);
+  });
+
+  it('passes a rate refusal on as RATE_LIMITED with the seconds to wait', async () => {
+    answer = () => ({ status: 429, body: JSON.stringify({ code: 'RATE_LIMITED', status: 429, detail: 'trap A123456789' }) });
+    const error = await new HttpKeyServiceClient({ baseUrl }).lookup(caller, 'A123456789').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 60 } });
+    expect(String((error as Error).message)).not.toContain('A123456789');
   });
 
   it('detokenizes with the key version of the served tokens', async () => {
@@ -75,7 +82,7 @@ describe('HttpKeyServiceClient', () => {
     ['no answer in time', () => ({ status: 200, body: '{}', delayMs: 400 })],
   ])('answers KEY_SERVICE_FAILED to %s', async (_name, script) => {
     answer = script;
-    const error = await new HttpKeyServiceClient({ baseUrl, timeoutMs: 150 }).tokenize(caller, ['A123456789']).catch((e: unknown) => e);
+    const error = await new HttpKeyServiceClient({ baseUrl, timeoutMs: 150 }).lookup(caller, 'A123456789').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KEY_SERVICE_FAILED' });
     expect(String((error as Error).message)).not.toContain('A123456789');
   });

@@ -137,7 +137,7 @@ async function summarise(ctx: CliContext, runtime: Runtime, run: PipelineRun): P
   output.line('  npx cur dq results                                       the rules that did not pass, with their metrics');
   output.line('  npx cur --role DS query "SELECT segment, count(*) FROM consumption.customer_features GROUP BY 1"');
   output.line('  npx cur datasets customer_features                       what the DRV table holds');
-  output.line('  npx cur mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID');
+  output.line('  npx cur --role SYSTEM mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID (SYSTEM only, audited)');
   output.line('  npx cur --role SYSTEM unmask -d customer_profile -c cust_id -k 1 <token>   audited detokenize (SYSTEM only)');
   output.line('  npx cur --role SYSTEM query --reveal cust_id "SELECT cust_id, tag FROM consumption.customer_tags LIMIT 3"   audited');
   output.line('  npx cur status                                           what the state folder holds');

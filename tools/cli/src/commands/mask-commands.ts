@@ -16,7 +16,7 @@ interface ColumnOptions {
 export function registerMaskCommands(program: Command, context: () => CliContext): void {
   program
     .command('mask')
-    .description('print the token the pipeline would write for a value of a column')
+    .description('print the token the pipeline would write for a value of a column; SYSTEM only, every call audited')
     .requiredOption('-d, --dataset <dataset>', 'e.g. customer_profile')
     .requiredOption('-c, --column <column>', 'e.g. cust_id')
     .argument('<value...>', 'one or more plaintext values')

@@ -98,7 +98,7 @@ describe('cur query --reveal', () => {
       expect(id).toMatch(/^[A-Z][12]\d{8}$/);
       expect(id).not.toBe(tokens[i]?.cust_id);
       // The revealed ID masks back to the very token the lake holds.
-      const masked = await runCli(['mask', '-d', 'customer_profile', '-c', 'cust_id', id], env);
+      const masked = await runCli(['--role', 'SYSTEM', 'mask', '-d', 'customer_profile', '-c', 'cust_id', id], env);
       expect(masked.stdout.trim()).toBe(tokens[i]?.cust_id);
     }
   });
