@@ -1,6 +1,7 @@
 import type { ApiGatewayV2Request, ApiGatewayV2Response } from '@cur/contracts';
 import { ApiGatewayV2RequestSchema } from '@cur/contracts';
 import type { Caller, TokenService } from '@cur/masking';
+import { parseKeyGroupName } from '@cur/masking';
 import { ValidationError, createLogger, problemResponse, toProblemResponse } from '@cur/platform';
 import type { z } from 'zod';
 import { SERVICE_NAME } from './constants';
@@ -10,7 +11,7 @@ import { createTokenService } from './wiring';
 const logger = createLogger({ serviceName: SERVICE_NAME });
 
 /** Statuses of the masking and policy libs' own codes. */
-const STATUS_BY_CODE = { POLICY_DENIED: 403, TOKEN_INVALID: 400, KEY_NOT_FOUND: 404, NOT_REVERSIBLE: 400, PLUGIN_FAILED: 502 } as const;
+const STATUS_BY_CODE = { POLICY_DENIED: 403, TOKEN_INVALID: 400, KEY_NOT_FOUND: 404, NOT_REVERSIBLE: 400, PLUGIN_FAILED: 502, KEY_GROUP_UNKNOWN: 404, ROTATION_BREAKS_JOINS: 409 } as const;
 
 /**
  * Builds the Lambda entry behind API Gateway (HTTP API, JWT authorizer): tokenize, audited detokenize, key listing
@@ -49,8 +50,8 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
         case ROUTES.listKeys:
           return ok({ keys: await tokens.describe(caller) });
         case ROUTES.rotateKey: {
-          const keyGroup = route.keyGroup ?? '';
-          if (!/^[a-z][a-z0-9_.]{0,63}$/.test(keyGroup)) throw new ValidationError('keyGroup must be a key group name such as national_id');
+          // The platform's one key group check (the CLI runs it too): a name the masking policy defines, or 404.
+          const keyGroup = parseKeyGroupName(route.keyGroup);
           return ok({ keyGroup, version: await tokens.rotate(caller, keyGroup) });
         }
         default:
@@ -71,8 +72,17 @@ function routeOf(request: ApiGatewayV2Request): { key: string; keyGroup?: string
   const method = request.requestContext.http.method.toUpperCase();
   const path = request.rawPath.replace(/\/+$/, '');
   const rotate = /^\/v1\/keys\/([^/]+)\/rotate$/.exec(path);
-  if (method === 'POST' && rotate) return { key: ROUTES.rotateKey, keyGroup: decodeURIComponent(rotate[1] ?? '') };
+  if (method === 'POST' && rotate) return { key: ROUTES.rotateKey, keyGroup: decodePathSegment(rotate[1] ?? '') };
   return { key: `${method} ${path}` };
+}
+
+/** A path segment decoded, or as sent when it is not valid percent-encoding (the key group check refuses it then). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function callerOf(request: ApiGatewayV2Request): Caller {

@@ -1,6 +1,8 @@
 export { MASKING_ERROR_CODES, MaskingError } from './masking-error';
 export { KeyRing, DATA_KEY_BYTES, DEFAULT_ACTIVE_VERSION_TTL_MS } from './keys/key-ring';
 export type { KeyRingOptions, KeyVersionInfo, DataKey } from './keys/key-ring';
+export { describeKeyGroups, keyGroupInfo, parseKeyGroupName, RETOKENIZE_FLAG } from './keys/key-groups';
+export type { KeyGroupColumn, KeyGroupInfo } from './keys/key-groups';
 export { deriveMethodKey, METHOD_KEY_BYTES } from './keys/derive-method-key';
 export type { KeyedMethod } from './keys/derive-method-key';
 export { mapDistinct } from './methods/column-masker';
@@ -20,4 +22,4 @@ export { PluginRegistry } from './plugins/plugin-registry';
 export { AuditLog } from './service/audit-log';
 export type { AuditEntry } from './service/audit-log';
 export { TokenService, MAX_BATCH_VALUES } from './service/token-service';
-export type { Caller, ColumnBatch } from './service/token-service';
+export type { Caller, ColumnBatch, RotateOptions } from './service/token-service';

@@ -7,6 +7,10 @@ export const MASKING_ERROR_CODES = {
   VALUE_INVALID: 'VALUE_INVALID',
   NOT_REVERSIBLE: 'NOT_REVERSIBLE',
   PLUGIN_FAILED: 'PLUGIN_FAILED',
+  /** A key group name the masking policy does not define. */
+  KEY_GROUP_UNKNOWN: 'KEY_GROUP_UNKNOWN',
+  /** A bare rotation of a join-key group, which would silently break joins across dates: re-tokenise instead. */
+  ROTATION_BREAKS_JOINS: 'ROTATION_BREAKS_JOINS',
 } as const;
 
 /**

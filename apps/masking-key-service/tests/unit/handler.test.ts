@@ -76,10 +76,32 @@ describe('masking-key-service handler', () => {
   });
 
   it('lists keys for anyone and rotates for DM', async () => {
-    expect(json(await handle(apiEvent('GET /v1/keys', undefined, 'DE')))['keys']).toEqual(expect.arrayContaining([expect.objectContaining({ keyGroup: 'national_id', version: 1 })]));
-    const rotated = await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'DM', { keyGroup: 'national_id' }));
-    expect(json(rotated)).toEqual({ keyGroup: 'national_id', version: 2 });
-    expect((await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'AP', { keyGroup: 'national_id' }))).statusCode).toBe(403);
+    const rotated = await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'DM', { keyGroup: 'mobile' }));
+    expect(json(rotated)).toEqual({ keyGroup: 'mobile', version: 2 });
+    expect(json(await handle(apiEvent('GET /v1/keys', undefined, 'DE')))['keys']).toEqual(expect.arrayContaining([expect.objectContaining({ keyGroup: 'mobile', version: 2, active: true })]));
+    expect((await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'AP', { keyGroup: 'mobile' }))).statusCode).toBe(403);
+  });
+
+  it('answers 409 to a bare rotation of the national_id join-key group, naming the re-tokenise flag, and rotates nothing', async () => {
+    const versions = async (): Promise<number[]> =>
+      (json(await handle(apiEvent('GET /v1/keys', undefined, 'DE')))['keys'] as { keyGroup: string; version: number }[]).filter((key) => key.keyGroup === 'national_id').map((key) => key.version);
+    const before = await versions();
+
+    const response = await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'DM', { keyGroup: 'national_id' }));
+
+    expect(response.statusCode).toBe(409);
+    expect(json(response)).toMatchObject({ code: 'ROTATION_BREAKS_JOINS', detail: expect.stringContaining('--retokenize') });
+    expect(await versions()).toEqual(before);
+  });
+
+  it.each([['evil%2F..%2Fx'], ['evil'], ['national_id.old'], ['%E0%A4%A']])('answers 404 to rotating %s, a key group the policy does not define, and creates none', async (segment) => {
+    const response = await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'SYSTEM', { keyGroup: segment }));
+
+    expect(response.statusCode).toBe(404);
+    expect(json(response)['code']).toBe('KEY_GROUP_UNKNOWN');
+    expect(response.body).not.toContain('evil');
+    const keys = json(await handle(apiEvent('GET /v1/keys', undefined, 'DE')))['keys'] as { keyGroup: string }[];
+    expect(keys.map((key) => key.keyGroup).filter((group) => !['national_id', 'mobile', 'email'].includes(group))).toEqual([]);
   });
 
   it('tokenizes under the key version asked for, and answers 404 for one the key group never had', async () => {

@@ -8,7 +8,7 @@ export interface AuditEntry {
   readonly at: string;
   readonly principal: string;
   readonly role: Role | 'UNKNOWN';
-  readonly operation: 'detokenize' | 'rotate';
+  readonly operation: 'detokenize' | 'rotate' | 'retokenize';
   readonly outcome: 'allowed' | 'refused';
   readonly dataset?: string;
   readonly column?: string;
@@ -20,8 +20,8 @@ export interface AuditEntry {
 const TABLE = 'audit-log';
 
 /**
- * The audit trail of detokenizations and key rotations, in the `audit-log` table: one partition per UTC day, sorted
- * by time, so a day's entries read in order. Writes are conditional on a fresh key, never overwrites.
+ * The audit trail of detokenizations, key rotations and re-tokenisations, in the `audit-log` table: one partition per
+ * UTC day, sorted by time, so a day's entries read in order. Writes are conditional on a fresh key, never overwrites.
  */
 export class AuditLog {
   readonly #store: KeyValueStore;

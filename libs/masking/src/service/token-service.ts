@@ -4,8 +4,11 @@ import { AccessDeniedError, ValidationError } from '@cur/platform';
 import type { KeyValueStore, KeyVault } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { createMaskingPolicy } from '@cur/policy';
+import type { KeyGroupInfo } from '../keys/key-groups';
+import { RETOKENIZE_FLAG, keyGroupInfo } from '../keys/key-groups';
 import type { KeyVersionInfo } from '../keys/key-ring';
 import { KeyRing } from '../keys/key-ring';
+import { MaskingError } from '../masking-error';
 import { createColumnMasker } from '../methods/create-column-masker';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import { AuditLog } from './audit-log';
@@ -32,6 +35,16 @@ export interface ColumnBatch {
 
 /** Most values one call may carry. */
 export const MAX_BATCH_VALUES = 10_000;
+
+/** Options of {@link TokenService.rotate}. */
+export interface RotateOptions {
+  /**
+   * The caller is the re-tokenise job (`cur keys rotate GROUP --retokenize`), which rewrites every published
+   * partition holding the group's tokens to the new version right after: required for a join-key group, SYSTEM only.
+   * @default false
+   */
+  readonly retokenize?: boolean;
+}
 
 /** Roles that may rotate keys: the platform itself and the data managers who own key hygiene. */
 const ROTATING_ROLES: ReadonlySet<Role> = new Set(['SYSTEM', 'DM']);
@@ -100,17 +113,77 @@ export class TokenService {
     return masker.unmask(batch.values, batch.keyVersion);
   }
 
-  /** Starts a new key version for a key group; SYSTEM and DM only. */
-  async rotate(caller: Caller, keyGroup: string): Promise<number> {
+  /**
+   * Starts a new key version for a key group; SYSTEM and DM only. New tokens use it, old tokens still resolve.
+   *
+   * A join-key group (see `describeKeyGroups`: national_id, account_number) is refused unless `options.retokenize`
+   * says the caller is the re-tokenise job, which rewrites every published partition to the new version right after:
+   * tokens are deterministic per version, so a bare rotation would give new partitions other tokens than the
+   * published ones and joins across business dates would silently stop matching.
+   *
+   * @throws MaskingError KEY_GROUP_UNKNOWN for a name the policy does not define
+   * @throws MaskingError ROTATION_BREAKS_JOINS for a bare rotation of a join-key group, naming the flag that re-tokenises
+   * @throws AccessDeniedError for a role other than SYSTEM or DM, or a re-tokenising rotation by any role but SYSTEM
+   */
+  async rotate(caller: Caller, keyGroup: string, options: RotateOptions = {}): Promise<number> {
     const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
-    const facts = { principal: caller.principal, role, operation: 'rotate', keyGroup, count: 1 } as const;
+    const facts = { principal: caller.principal, role, operation: 'rotate', count: 1 } as const;
     if (role === 'UNKNOWN' || !ROTATING_ROLES.has(role)) {
       await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only SYSTEM or DM may rotate keys' });
       throw new AccessDeniedError(`role ${role} may not rotate keys: only SYSTEM or DM may`);
     }
-    const version = await this.#keyRing.rotate(keyGroup);
-    await this.#audit.record({ ...facts, outcome: 'allowed' });
+    let group: KeyGroupInfo;
+    try {
+      group = keyGroupInfo(keyGroup, this.#policy);
+    } catch (error) {
+      // The unknown name is not recorded: it is whatever the caller sent.
+      await this.#audit.record({ ...facts, outcome: 'refused', reason: 'unknown key group' });
+      throw error;
+    }
+    const known = { ...facts, keyGroup: group.name };
+    if (group.joinKey && !options.retokenize) {
+      await this.#audit.record({ ...known, outcome: 'refused', reason: `join-key group: rotation needs ${RETOKENIZE_FLAG}` });
+      const columns = group.columns.map((column) => `${column.dataset}.${column.column}`).join(', ');
+      throw new MaskingError(
+        'ROTATION_BREAKS_JOINS',
+        `key group ${group.name} holds join keys (${columns}): a bare rotation would give partitions masked from now on other tokens than the published ones, and joins across business dates would silently stop matching. ` +
+          `Rotate it with the re-tokenise job instead, as SYSTEM: cur --role SYSTEM keys rotate ${group.name} ${RETOKENIZE_FLAG} (rewrites every published raw partition to the new version, then rebuilds the downstream zones of those dates)`,
+        { details: { keyGroup: group.name } },
+      );
+    }
+    if (options.retokenize && role !== 'SYSTEM') {
+      await this.#audit.record({ ...known, outcome: 'refused', reason: 'only SYSTEM may re-tokenise' });
+      throw new AccessDeniedError(`role ${role} may not re-tokenise: the job reads plaintext, so only SYSTEM may run it`);
+    }
+    const version = await this.#keyRing.rotate(group.name);
+    await this.#audit.record({ ...known, outcome: 'allowed' });
     return version;
+  }
+
+  /**
+   * The re-tokenise job's step, for SYSTEM only: tokens of a column under their key version in, the tokens of the same
+   * values under `toVersion` out, position by position. The plaintext exists only inside this call; every call is
+   * audited (who, which column and key group, how many, the two versions), allowed or refused. Not limited to
+   * {@link MAX_BATCH_VALUES}: the job hands over a partition's distinct tokens at once and no route exposes it.
+   *
+   * @param batch - the tokens; `keyVersion` is the version they were made with (the partition's manifest records it)
+   * @throws AccessDeniedError for any role but SYSTEM, after recording the refusal
+   * @throws MaskingError NOT_REVERSIBLE for a column whose method cannot be reversed (HMAC): its values are gone
+   */
+  async retokenize(caller: Caller, batch: ColumnBatch & { readonly keyVersion: number }, toVersion: number): Promise<(string | null)[]> {
+    const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
+    const facts = { principal: caller.principal, role, operation: 'retokenize', dataset: batch.dataset, column: batch.column, count: batch.values.length } as const;
+    if (role !== 'SYSTEM') {
+      await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only SYSTEM may re-tokenise' });
+      throw new AccessDeniedError(`role ${role} may not re-tokenise: only SYSTEM may, and this refusal is audited`);
+    }
+    const masker = this.#masker(batch);
+    const keyGroup = this.#policy.keyGroupFor(batch.dataset, batch.column);
+    if (!masker.reversible) throw new MaskingError('NOT_REVERSIBLE', `${batch.dataset}.${batch.column} uses ${masker.method}: its tokens cannot be re-tokenised`);
+    await this.#audit.record({ ...facts, keyGroup, outcome: 'allowed', reason: `version ${batch.keyVersion} to ${toVersion}` });
+    if (batch.values.length === 0) return [];
+    const values = await masker.unmask(batch.values, batch.keyVersion);
+    return (await masker.mask(values, { keyVersion: toVersion })).tokens;
   }
 
   /** Every key group and version, without key material. Any role. */
