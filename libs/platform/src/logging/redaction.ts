@@ -1,4 +1,5 @@
 import { SENSITIVE_COLUMN_NAMES } from '@cur/contracts';
+import { CHINESE_PERSONAL_DATA_PATTERNS } from './chinese-personal-data';
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
@@ -48,10 +49,12 @@ export const LOGGABLE_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Patterns of personal data that may hide inside free text (an error message quoting its input, say). They are a
- * backstop behind the key allow-list, not a substitute for it: a Chinese name or an ISO birth date cannot be told
- * from other text, which is why values are only ever logged under allow-listed keys.
+ * backstop behind the key allow-list, not a substitute for it: a Chinese name can only be guessed at (a short Han run
+ * starting with a common surname) and an ISO birth date cannot be told from other dates, which is why values are only
+ * ever logged under allow-listed keys. Chinese addresses and names go first: an address holds digits the others take.
  */
 const PERSONAL_DATA_PATTERNS: readonly RegExp[] = [
+  ...CHINESE_PERSONAL_DATA_PATTERNS, // Taiwanese addresses, then Chinese personal names (chinese-personal-data.ts)
   /\b[A-Z][12489]\d{8}\b/g, // Taiwanese national ID / resident certificate number
   /\b09\d{2}-?\d{3}-?\d{3}\b/g, // Taiwanese mobile number
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, // e-mail address

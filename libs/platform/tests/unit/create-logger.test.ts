@@ -10,6 +10,7 @@ const CANARIES: Record<string, string> = {
   cust_id: 'Z298765431',
   cust_name: '金絲雀測試',
   birth_date: '0780512',
+  open_date: '1050301',
   mobile: '0987654321',
   email: 'canary.bird@example.test',
   address: '臺北市中正區金絲雀路一段1號',
