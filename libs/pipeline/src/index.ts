@@ -16,3 +16,5 @@ export { runMaskStep, ROW_NUMBER_COLUMN } from './steps/mask-step';
 export { runTransformStep, rejectsDatasetOf } from './steps/transform-step';
 export { runConsumptionStep } from './steps/consumption-step';
 export { runMartStep } from './steps/mart-step';
+export { rotateAndRetokenize } from './keys/retokenize-key-group';
+export type { RetokenizeDependencies, RetokenizeOptions, RetokenizeResult, RetokenizedPartition } from './keys/retokenize-key-group';
