@@ -50,7 +50,10 @@ export async function pipelineDependencies(runtime: Runtime): Promise<PipelineDe
   };
 }
 
-/** Every plaintext value of a direct or quasi column in the generated extracts, and every public value. */
+/**
+ * Every plaintext value of a direct, quasi or secret column in the generated extracts (the canaries: none may appear
+ * downstream of landing), and every public value.
+ */
 export async function plaintextCanaries(extracts: string): Promise<{ sensitive: Set<string>; public: Set<string> }> {
   const sensitive = new Set<string>();
   const publicValues = new Set<string>();
@@ -70,7 +73,7 @@ export async function plaintextCanaries(extracts: string): Promise<{ sensitive: 
       columns.forEach((column, i) => {
         const value = (row[i] ?? '').trim();
         if (value.length < 4) return;
-        (column.classification === 'direct' || column.classification === 'quasi' ? sensitive : publicValues).add(value);
+        (column.classification === 'public' ? publicValues : sensitive).add(value);
       });
     }
   }

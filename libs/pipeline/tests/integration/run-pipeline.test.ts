@@ -2,6 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '@cur/runtime';
+import { getDataset } from '@cur/contracts';
+import { DAEAD_TOKEN } from '@cur/masking';
 import { ManifestStore, runPipeline, type PipelineRun } from '../../src/index';
 import { SOURCE_DATASETS, ingestedPlatform, pipelineDependencies, plaintextCanaries } from '../helpers/pipeline-fixture';
 
@@ -53,7 +55,7 @@ describe('runPipeline on generated extracts', () => {
     expect(left).toEqual([]);
   });
 
-  it('leaks no plaintext direct value and no raw quasi value into any zone, manifest, run log or notification', async () => {
+  it('leaks no plaintext direct, quasi or secret value into any zone, manifest, run log or notification', async () => {
     const { sensitive, public: publicValues } = await plaintextCanaries(extracts);
     // A raw quasi value that is also some public value (an open date equal to someone's birth date) proves nothing.
     const canaries = [...sensitive].filter((value) => !publicValues.has(value));
@@ -77,6 +79,27 @@ describe('runPipeline on generated extracts', () => {
     const standsAlone = (canary: string): RegExp => new RegExp(`(?<![0-9A-Za-z_-])${canary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z_-])`);
     const leaks = texts.flatMap(([where, text]) => canaries.filter((canary) => text.includes(canary) && standsAlone(canary).test(text)).map((canary) => `${where}: value of length ${canary.length}`));
     expect(leaks).toEqual([]);
+  });
+
+  it('keeps every secret cell of raw sealed: each non-null value has the sealed-token shape', async () => {
+    const manifests = new ManifestStore(runtime.blobStore('system'));
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    let checked = 0;
+    for (const dataset of SOURCE_DATASETS) {
+      const secrets = getDataset(dataset).columns.filter((column) => column.classification === 'secret').map((column) => column.name);
+      for (const manifest of secrets.length === 0 ? [] : await manifests.list('raw', dataset)) {
+        for (const key of manifest.files) {
+          const file = join(home, 'lake', 'raw', ...key.split('/'));
+          for (const column of secrets) {
+            const [row] = (await connection.runAndReadAll(`SELECT count(${column}) AS present, count(*) FILTER (WHERE NOT regexp_full_match(${column}, '${DAEAD_TOKEN.source.replace(/^\^|\$$/g, '')}')) AS unsealed FROM read_parquet('${file}')`)).getRowObjectsJson();
+            expect(Number(row?.['unsealed']), `${dataset}.${column} in ${key}`).toBe(0);
+            checked += Number(row?.['present']);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('gives the same output hashes when rerun for the same business date, and no duplicates', async () => {
