@@ -13,6 +13,12 @@ export function severityOf(result: DqRuleResult): 'blocking' | 'warning' {
   return result.Labels[SEVERITY_LABEL] === 'warning' ? 'warning' : 'blocking';
 }
 
+/**
+ * The label a platform check (k-anonymity, say) puts on a failing result: a stable code, shown in the alert and
+ * listed in its `codes` attribute so subscribers can route on it.
+ */
+export const CODE_LABEL = 'code';
+
 /** The rule's text: Glue puts it in `Description` and numbers rules in `Name` (Rule_1, ...). */
 function ruleText(result: DqRuleResult): string {
   return result.Description ?? result.Name;
@@ -43,7 +49,8 @@ export function buildDqAlert(evaluation: DqEvaluation): DqAlert | undefined {
     '',
     ...failed.slice(0, MAX_LISTED_RULES).map((result) => {
       const metrics = Object.entries(result.EvaluatedMetrics).map(([name, value]) => `${name} = ${Number.isInteger(value) ? value : value.toFixed(4)}`);
-      return `- [${severityOf(result)}] ${result.Result}: ${ruleText(result)}${metrics.length > 0 ? ` (${metrics.join(', ')})` : ''}`;
+      const code = result.Labels[CODE_LABEL];
+      return `- [${severityOf(result)}] ${result.Result}${code ? ` ${code}` : ''}: ${ruleText(result)}${metrics.length > 0 ? ` (${metrics.join(', ')})` : ''}`;
     }),
     ...(failed.length > MAX_LISTED_RULES ? [`- and ${failed.length - MAX_LISTED_RULES} more`] : []),
     '',
@@ -52,8 +59,13 @@ export function buildDqAlert(evaluation: DqEvaluation): DqAlert | undefined {
   const dedupeKey = createHash('sha256')
     .update(JSON.stringify([evaluation.dataset, evaluation.zone, evaluation.businessDate, failed.map((result) => `${result.Result}:${ruleText(result)}`).sort()]))
     .digest('hex');
+  const codes = [...new Set(failed.flatMap((result) => result.Labels[CODE_LABEL] ?? []))].sort();
   return {
-    notification: { subject, body: lines.join('\n'), attributes: { dataset: evaluation.dataset, zone: evaluation.zone, severity, businessDate: evaluation.businessDate } },
+    notification: {
+      subject,
+      body: lines.join('\n'),
+      attributes: { dataset: evaluation.dataset, zone: evaluation.zone, severity, businessDate: evaluation.businessDate, ...(codes.length > 0 ? { codes: codes.join(',') } : {}) },
+    },
     dedupeKey,
     failedRules: failed.length,
     severity,

@@ -1,6 +1,8 @@
 export { PIPELINE_STEPS } from './pipeline-definition';
 export type { PipelineStep } from './pipeline-definition';
 export { runPipeline } from './run-pipeline';
+export { DEFAULT_K_ANONYMITY_SEVERITY, K_ANONYMITY_CHECK, kAnonymityRuleResults } from './steps/k-anonymity-rule';
+export type { KAnonymityGateOptions } from './steps/quality-gate';
 export { sweepScratchFolder } from './scratch/scratch-folder';
 export type { PipelineDependencies, PipelineRun, StepRun, RunPipelineOptions } from './run-pipeline';
 export { ManifestStore, ManifestSchema, manifestKey } from '@cur/lake';

@@ -16,7 +16,7 @@ import { runMartStep } from './steps/mart-step';
 import { runMaskStep } from './steps/mask-step';
 import { runTransformStep } from './steps/transform-step';
 import type { TagDefinition } from './tags/tag-definitions';
-import { runQualityGate, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
+import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
 import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
 
 /** Everything the pipeline runs with. */
@@ -36,6 +36,11 @@ export interface PipelineDependencies {
   readonly onDqEvaluated?: QualityGateDependencies['onEvaluated'];
   /** @default the DQDL ruleset files of libs/dq */
   readonly rulesetFor?: QualityGateDependencies['rulesetFor'];
+  /**
+   * The consumption gate's k-anonymity check of each human role's view (libs/privacy).
+   * @default k >= 5 as a `warning`
+   */
+  readonly kAnonymity?: KAnonymityGateOptions;
   /** The `serving` table; when given, each business date ends by loading the serving store the retrieval API reads. */
   readonly servingStore?: KeyValueStore;
   /**
@@ -156,6 +161,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     runId,
     ...(deps.onDqEvaluated ? { onEvaluated: deps.onDqEvaluated } : {}),
     ...(deps.rulesetFor ? { rulesetFor: deps.rulesetFor } : {}),
+    kAnonymity: { ...deps.kAnonymity, policy: deps.policy },
   };
   /** Runs the DQ gate of an output; false when a blocking rule failed (downstream steps must not run). */
   const gate = async (zone: 'raw' | 'transformed' | 'consumption', dataset: string, businessDate: string): Promise<boolean> => {

@@ -72,6 +72,34 @@ describe('dq-notifier', () => {
     expect(alerts.at(-1)?.subject).toBe('DQ WARN card_transaction/transformed 2026-11-25: 1 rule');
   });
 
+  it('names a coded check\'s failure code in the alert and its attributes: k-anonymity, counts and k only', async () => {
+    // Prepare: the consumption gate's k-anonymity result, as the pipeline writes it.
+    await results.put(
+      evaluation('dqresult-5', {
+        dataset: 'customer_features',
+        zone: 'consumption',
+        ruleResults: [
+          {
+            Name: 'Rule_14',
+            Description: 'KAnonymity "age_band" "gender" "branch_code" "tenure_months" >= 5',
+            Result: 'FAIL',
+            EvaluationMessage: 'K_ANONYMITY_BELOW_THRESHOLD: k = 1 is below 5',
+            EvaluatedMetrics: { 'Dataset.*.KAnonymity': 1, 'Dataset.*.KAnonymity.RecordsBelowThreshold': 9974 },
+            Labels: { severity: 'warning', check: 'k_anonymity', code: 'K_ANONYMITY_BELOW_THRESHOLD' },
+          },
+        ],
+      }),
+    );
+
+    // Act
+    expect(await handle(event('dqresult-5', 1))).toMatchObject({ outcome: 'published' });
+
+    // Assess
+    const alert = (await new OutboxNotifier(join(home, 'outbox')).read('dq-alerts')).at(-1);
+    expect(alert?.attributes).toMatchObject({ severity: 'warning', dataset: 'customer_features', codes: 'K_ANONYMITY_BELOW_THRESHOLD' });
+    expect(alert?.body).toContain('- [warning] FAIL K_ANONYMITY_BELOW_THRESHOLD: KAnonymity "age_band" "gender" "branch_code" "tenure_months" >= 5 (Dataset.*.KAnonymity = 1, Dataset.*.KAnonymity.RecordsBelowThreshold = 9974)');
+  });
+
   it('rejects events that are not Glue Data Quality results', async () => {
     await expect(handle({ source: 'aws.s3' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
