@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches, type IngestionDependencies, type IngestionOutcome } from '@cur/ingestion';
-import { ValidationError, createLogger } from '@cur/platform';
+import { ValidationError, createLogger, scrubText } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import { renderTable } from '../output/render-table';
@@ -18,6 +18,12 @@ export function ingestionDependencies(runtime: Runtime, onAccepted?: IngestionDe
   };
 }
 
+/**
+ * A ledger or outcome reason as printed. Reasons are built without values; the scrub is a backstop, for ledgers written
+ * before they were too (a BAD_HEADER reason used to quote the file's first row).
+ */
+const printable = (reason: string): string => scrubText(reason);
+
 /** One line per ingestion outcome, naming files and codes, never values. */
 export function describeOutcome(outcome: IngestionOutcome): string {
   switch (outcome.outcome) {
@@ -26,7 +32,7 @@ export function describeOutcome(outcome: IngestionOutcome): string {
     case 'duplicate':
       return `duplicate    ${outcome.batchId} (already ingested; nothing to do)`;
     case 'quarantined':
-      return `quarantined  ${outcome.batchId} ${outcome.reasonCode}: ${outcome.reason}`;
+      return `quarantined  ${outcome.batchId} ${outcome.reasonCode}: ${printable(outcome.reason)}`;
     case 'gone':
       return `gone         ${outcome.controlKey} (moved on before this notification)`;
   }
@@ -56,7 +62,7 @@ export function registerIngestCommands(program: Command, context: () => CliConte
                 ? `pushed       ${outcome.batchId} (${outcome.rowCount} rows, ${outcome.bytes} bytes)`
                 : outcome.status === 'skipped'
                   ? `skipped      ${outcome.batchId} (${outcome.reason})`
-                  : `not sent     ${outcome.batchId} ${outcome.reasonCode}: ${outcome.reason}`,
+                  : `not sent     ${outcome.batchId} ${outcome.reasonCode}: ${printable(outcome.reason)}`,
             );
           },
         }).then(async (outcomes) => {
@@ -94,7 +100,10 @@ export function registerIngestCommands(program: Command, context: () => CliConte
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       const rows = await ctx.withRuntime((runtime) => new BatchLedger(runtime.keyValueStore).list());
-      if (options.json) return ctx.output.line(JSON.stringify(rows, null, 2));
+      if (options.json) {
+        const scrubbed = rows.map((row) => ({ ...row, attempts: row.attempts.map((attempt) => (attempt.reason === undefined ? attempt : { ...attempt, reason: printable(attempt.reason) })) }));
+        return ctx.output.line(JSON.stringify(scrubbed, null, 2));
+      }
       if (rows.length === 0) return ctx.output.line('no batches yet: cur ingest push <dir>');
       ctx.output.line(
         renderTable(
