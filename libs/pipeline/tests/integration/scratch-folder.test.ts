@@ -58,11 +58,14 @@ describe('the pipeline scratch folder', () => {
 
   it('holds every Big5 transcoded copy and every Parquet file before upload; nothing goes to the OS temp folder', () => {
     const landing = join(runtime.localLakeDir ?? '', 'landing') + sep;
+    // Named here, not taken from the dependencies: the state folder's SYSTEM area is where the files must be.
+    const systemArea = join(runtime.config.home, 'system-scratch') + sep;
     const transcoded = paths.filter((path) => !path.startsWith(landing) && path.endsWith('.csv'));
     // Two Big5 datasets: each was transcoded once, inside the scratch folder.
     expect(transcoded).toHaveLength(2);
+    expect(transcoded.filter((path) => !path.startsWith(systemArea))).toEqual([]);
     expect(paths.filter((path) => path.endsWith('.parquet')).length).toBeGreaterThan(0);
-    expect(paths.filter((path) => !path.startsWith(landing) && !path.startsWith(scratch + sep))).toEqual([]);
+    expect(paths.filter((path) => !path.startsWith(landing) && !path.startsWith(systemArea))).toEqual([]);
   });
 
   it('is the SYSTEM area of the state folder given through the dependencies, owner-only, and empty after the run', async () => {
