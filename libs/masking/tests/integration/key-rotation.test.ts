@@ -85,7 +85,9 @@ describe('Method: TokenService.retokenize', () => {
     expect(newIds[2]).toBeNull();
     expect(newEmails).toEqual((await service.tokenize(SYSTEM, emails)).tokens);
     const entries = await audit.day(today());
-    expect(entries.at(-2)).toMatchObject({ operation: 'retokenize', outcome: 'allowed', dataset: 'customer_profile', column: 'cust_id', keyGroup: 'national_id', count: 3 });
+    const retokenized = entries.filter((entry) => entry.operation === 'retokenize');
+    expect(retokenized.at(-2)).toMatchObject({ outcome: 'allowed', dataset: 'customer_profile', column: 'cust_id', keyGroup: 'national_id', count: 3, reason: `version ${oldIds.keyVersion} to ${idVersion}` });
+    expect(retokenized.at(-1)).toMatchObject({ outcome: 'allowed', dataset: 'customer_profile', column: 'email', keyGroup: 'email', count: 1 });
     for (const secret of ['A123456789', 'amy@example.com.tw', ...oldIds.tokens, ...newIds].filter((value): value is string => value !== null)) {
       expect(JSON.stringify(entries)).not.toContain(secret);
     }
