@@ -6,6 +6,7 @@ import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
 import { registerIngestCommands } from './commands/ingest-commands';
 import { registerDqCommands } from './commands/dq-commands';
+import { registerPrivacyCommands } from './commands/privacy-command';
 import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerQueryCommand } from './commands/query-command';
@@ -43,6 +44,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerRunCommand(program, getContext);
   registerQueryCommand(program, getContext);
   registerDqCommands(program, getContext);
+  registerPrivacyCommands(program, getContext);
   registerServeCommand(program, getContext);
   registerTokenCommand(program, getContext);
   registerScheduleCommand(program, getContext);

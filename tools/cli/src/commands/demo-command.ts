@@ -129,14 +129,15 @@ async function summarise(ctx: CliContext, runtime: Runtime, run: PipelineRun): P
     output.line(renderTable(['zone/dataset/date', 'rules', 'failed', 'outcome'], dqRows));
   }
   output.line('');
-  output.line('Every zone after landing holds masked values only: tokens for identifiers, birth year and city+district for');
-  output.line('quasi-identifiers. The landing files were deleted once masked, the generated extracts once pushed.');
+  output.line('Every zone after landing holds masked values only: tokens for identifiers, birth year, city+district and');
+  output.line('open month for quasi-identifiers. The landing files were deleted once masked, the generated extracts once pushed.');
   output.line('');
   output.line('Next:');
   output.line('  npx cur ingest status                                    the batch ledger');
   output.line('  npx cur dq results                                       the rules that did not pass, with their metrics');
   output.line('  npx cur --role DS query "SELECT segment, count(*) FROM consumption.customer_features GROUP BY 1"');
   output.line('  npx cur datasets customer_features                       what the DRV table holds');
+  output.line('  npx cur privacy check                                    k-anonymity of what each human role sees (fails below k = 5)');
   output.line('  npx cur --role SYSTEM mask -d customer_profile -c cust_id A123456789   the token the pipeline writes for an ID (SYSTEM only, audited)');
   output.line('  npx cur --role SYSTEM unmask -d customer_profile -c cust_id -k 1 <token>   audited detokenize (SYSTEM only)');
   output.line('  npx cur --role SYSTEM query --reveal cust_id "SELECT cust_id, tag FROM consumption.customer_tags LIMIT 3"   audited');
