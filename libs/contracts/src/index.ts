@@ -39,6 +39,7 @@ export {
 export type { DatasetName, SourceDatasetName } from './datasets/catalog';
 export {
   LANDING_ENCODINGS,
+  MAX_CONTROL_FILE_BYTES,
   ControlFileSchema,
   parseLandingFileName,
   controlFileName,

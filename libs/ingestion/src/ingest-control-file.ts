@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchAccepted } from '@cur/contracts';
-import { parseLandingFileName } from '@cur/contracts';
+import { MAX_CONTROL_FILE_BYTES, parseLandingFileName } from '@cur/contracts';
 import type { BlobStore, Logger } from '@cur/platform';
 import { isCurError } from '@cur/platform';
 import type { BatchLedger } from './ledger/batch-ledger';
 import { batchIdOf } from './ledger/batch-ledger';
 import { fileNameOf, landingKey, quarantinePrefix } from './landing-layout';
 import { BatchRejectedError, type RejectionReason } from './verify/rejection-reasons';
-import { parseControlFile, verifyDataFile } from './verify/verify-batch';
+import { checkControlFileSize, parseControlFile, verifyDataFile } from './verify/verify-batch';
 
 /** What ingestion needs: the two buckets, the ledger, and what to do with an accepted batch. */
 export interface IngestionDependencies {
@@ -41,17 +41,23 @@ export async function ingestControlFile(deps: IngestionDependencies, controlKey:
   const attemptId = randomUUID();
   const at = now().toISOString();
 
-  let controlBytes: Uint8Array;
-  try {
-    controlBytes = await deps.landing.get(controlKey);
-  } catch (error) {
-    // A redelivered notification after the batch moved on: nothing left to do.
-    if (isCurError(error, 'NOT_FOUND')) return { outcome: 'gone', controlKey };
-    throw error;
+  // A redelivered notification after the batch moved on: nothing left to do.
+  const controlHead = await deps.landing.head(controlKey);
+  if (!controlHead) return { outcome: 'gone', controlKey };
+  // A control file past the limit is not read at all: it is quarantined below as CONTROL_UNREADABLE.
+  let controlBytes: Uint8Array = new Uint8Array(0);
+  if (controlHead.size <= MAX_CONTROL_FILE_BYTES) {
+    try {
+      controlBytes = await deps.landing.get(controlKey);
+    } catch (error) {
+      if (isCurError(error, 'NOT_FOUND')) return { outcome: 'gone', controlKey };
+      throw error;
+    }
   }
 
   let dataKey: string | undefined = named ? guessDataKey(controlKey, named.dataset, named.businessDate) : undefined;
   try {
+    checkControlFileSize(fileName, controlHead.size);
     const { control, dataset } = parseControlFile(fileName, controlBytes);
     dataKey = landingKey(control.file);
     const head = await deps.landing.head(dataKey);

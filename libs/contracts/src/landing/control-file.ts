@@ -33,6 +33,12 @@ export const ControlFileSchema = z
 /** A parsed control file. */
 export type ControlFile = z.infer<typeof ControlFileSchema>;
 
+/**
+ * The largest control file ingestion reads, in bytes. A real one is about 250 bytes; the bound keeps a huge file
+ * sent as a control file from being read into memory whole.
+ */
+export const MAX_CONTROL_FILE_BYTES = 64 * 1024;
+
 /** The parts of a landing file name. */
 export interface LandingFileName {
   readonly dataset: string;

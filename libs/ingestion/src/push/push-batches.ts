@@ -7,7 +7,7 @@ import type { BatchLedger } from '../ledger/batch-ledger';
 import { batchIdOf } from '../ledger/batch-ledger';
 import { landingKey } from '../landing-layout';
 import { BatchRejectedError } from '../verify/rejection-reasons';
-import { parseControlFile, verifyDataFile } from '../verify/verify-batch';
+import { checkControlFileSize, parseControlFile, verifyDataFile } from '../verify/verify-batch';
 
 /** What became of one batch of a push. */
 export type PushOutcome =
@@ -35,6 +35,7 @@ export async function pushBatches(dir: string, landing: BlobStore, options: Push
     const batchId = named ? batchIdOf(named.dataset, named.businessDate) : controlName;
     let outcome: PushOutcome;
     try {
+      checkControlFileSize(controlName, (await stat(join(dir, controlName))).size);
       const { control, dataset } = parseControlFile(controlName, await readFile(join(dir, controlName)));
       const dataPath = join(dir, control.file);
       if (!(await stat(dataPath).then((info) => info.isFile()).catch(() => false))) {

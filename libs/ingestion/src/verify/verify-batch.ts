@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { ControlFile, DatasetSpec } from '@cur/contracts';
-import { ControlFileSchema, getDataset, isSourceDatasetName, landingCsvLimitsFor, parseLandingFileName } from '@cur/contracts';
+import { ControlFileSchema, MAX_CONTROL_FILE_BYTES, getDataset, isSourceDatasetName, landingCsvLimitsFor, parseLandingFileName } from '@cur/contracts';
 import { CsvFormatError } from '../csv/csv-format-error';
 import { CsvRecordReader } from '../csv/csv-records';
 import { describeControlFileIssues, describeCsvFormatError, describeHeaderMismatch } from './rejection-messages';
@@ -15,9 +15,11 @@ import { BatchRejectedError } from './rejection-reasons';
  * that matches the control file's own name.
  *
  * @param controlFileName - the control file's name, e.g. `customer_profile_20261125.ctl`
- * @throws BatchRejectedError CONTROL_UNREADABLE, FILE_NAME_MISMATCH, UNKNOWN_DATASET or UNKNOWN_SCHEMA_VERSION
+ * @throws BatchRejectedError CONTROL_UNREADABLE (too large, not UTF-8 JSON, not the schema), FILE_NAME_MISMATCH,
+ * UNKNOWN_DATASET or UNKNOWN_SCHEMA_VERSION
  */
 export function parseControlFile(controlFileName: string, bytes: Uint8Array): { control: ControlFile; dataset: DatasetSpec } {
+  checkControlFileSize(controlFileName, bytes.length);
   // No cause is kept: JSON.parse quotes the text around the error, which may be a data file sent by mistake.
   let text: string;
   try {
@@ -48,6 +50,17 @@ export function parseControlFile(controlFileName: string, bytes: Uint8Array): { 
     throw new BatchRejectedError('UNKNOWN_SCHEMA_VERSION', `${controlFileName} declares schema version ${control.schemaVersion}; ${dataset.name} is at version ${dataset.schemaVersion}`);
   }
   return { control, dataset };
+}
+
+/**
+ * Refuses a control file larger than {@link MAX_CONTROL_FILE_BYTES}; callers check the stored size before reading it.
+ *
+ * @throws BatchRejectedError CONTROL_UNREADABLE
+ */
+export function checkControlFileSize(controlFileName: string, size: number): void {
+  if (size > MAX_CONTROL_FILE_BYTES) {
+    throw new BatchRejectedError('CONTROL_UNREADABLE', `${controlFileName} is ${size} bytes; a control file is at most ${MAX_CONTROL_FILE_BYTES} bytes`);
+  }
 }
 
 /** What verifying a data file established. */

@@ -68,6 +68,7 @@ const CASES: readonly [label: string, reasonCode: RejectionReason, make: () => B
   ['a .csv.gz that is not gzip', 'UNDECODABLE_BYTES', () => batch(utf8(goodText), { gzip: true }), 'not valid gzip'],
   ['a checksum that does not match', 'CHECKSUM_MISMATCH', () => batch(utf8(goodText), { patch: { sha256: 'f'.repeat(64) } })],
   ['a row count that does not match', 'COUNT_MISMATCH', () => batch(utf8(goodText), { rowCount: 4 }), 'has 3 data rows; its control file declares 4'],
+  ['a control file too large to read', 'CONTROL_UNREADABLE', () => ({ ...batch(utf8(goodText)), control: utf8(goodText.repeat(200)) }), 'a control file is at most 65536 bytes'],
   ['a data file sent as the control file', 'CONTROL_UNREADABLE', () => ({ ...batch(utf8(goodText)), control: utf8(goodText) }), 'is not JSON'],
   ['a control file that is not UTF-8', 'CONTROL_UNREADABLE', () => ({ ...batch(utf8(goodText)), control: iconv.encode(JSON.stringify({ dataset: first[NAME] }), 'cp950') }), 'is not UTF-8'],
   [
