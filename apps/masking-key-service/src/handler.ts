@@ -2,20 +2,21 @@ import type { ApiGatewayV2Request, ApiGatewayV2Response } from '@cur/contracts';
 import { ApiGatewayV2RequestSchema } from '@cur/contracts';
 import type { Caller, TokenService } from '@cur/masking';
 import { parseKeyGroupName } from '@cur/masking';
-import { ValidationError, createLogger, problemResponse, toProblemResponse } from '@cur/platform';
+import { ValidationError, createLogger, isCurError, problemResponse, toProblemResponse } from '@cur/platform';
 import type { z } from 'zod';
 import { SERVICE_NAME } from './constants';
-import { DetokenizeBodySchema, ROUTES, TokenizeBodySchema } from './routes';
+import { DetokenizeBodySchema, LookupBodySchema, ROUTES, TokenizeBodySchema } from './routes';
 import { createTokenService } from './wiring';
 
 const logger = createLogger({ serviceName: SERVICE_NAME });
 
 /** Statuses of the masking and policy libs' own codes. */
-const STATUS_BY_CODE = { POLICY_DENIED: 403, TOKEN_INVALID: 400, KEY_NOT_FOUND: 404, NOT_REVERSIBLE: 400, PLUGIN_FAILED: 502, KEY_GROUP_UNKNOWN: 404, ROTATION_BREAKS_JOINS: 409 } as const;
+const STATUS_BY_CODE = { RATE_LIMITED: 429, POLICY_DENIED: 403, TOKEN_INVALID: 400, KEY_NOT_FOUND: 404, NOT_REVERSIBLE: 400, PLUGIN_FAILED: 502, KEY_GROUP_UNKNOWN: 404, ROTATION_BREAKS_JOINS: 409 } as const;
 
 /**
- * Builds the Lambda entry behind API Gateway (HTTP API, JWT authorizer): tokenize, audited detokenize, key listing
- * and rotation. The caller is who the authorizer says: `sub` and the `cur:role` claim. Request and response bodies
+ * Builds the Lambda entry behind API Gateway (HTTP API, JWT authorizer): SYSTEM's tokenize and detokenize, the
+ * applications' one-at-a-time customer lookup, key listing and rotation, all authorized and audited by the token
+ * service. The caller is who the authorizer says: `sub` and the `cur:role` claim. Request and response bodies
  * are never logged.
  */
 export function createMaskingKeyServiceHandler(service: () => Promise<TokenService>) {
@@ -35,6 +36,10 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
           return ok(
             await tokens.tokenize(caller, { dataset: body.dataset, column: body.column, values: body.values, ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }) }),
           );
+        }
+        case ROUTES.lookup: {
+          const body = parseBody(request, LookupBodySchema);
+          return ok(await tokens.lookupCustomerToken(caller, body.nationalId, body.keyVersion));
         }
         case ROUTES.detokenize: {
           const body = parseBody(request, DetokenizeBodySchema);
@@ -59,7 +64,9 @@ export function createMaskingKeyServiceHandler(service: () => Promise<TokenServi
       }
     } catch (error) {
       logger.warn('request refused or failed', { routeKey: request.routeKey, role: caller.role, error });
-      return toProblemResponse(error, STATUS_BY_CODE);
+      const response = toProblemResponse(error, STATUS_BY_CODE);
+      const retryAfter = isCurError(error, 'RATE_LIMITED') ? error.details['retryAfterSeconds'] : undefined;
+      return retryAfter === undefined ? response : { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } };
     }
   };
 }

@@ -21,5 +21,7 @@ export type { CommandPluginOptions } from './plugins/command-plugin';
 export { PluginRegistry } from './plugins/plugin-registry';
 export { AuditLog } from './service/audit-log';
 export type { AuditEntry } from './service/audit-log';
-export { TokenService, MAX_BATCH_VALUES } from './service/token-service';
+export { TokenService, MAX_BATCH_VALUES, CUSTOMER_ID_COLUMN } from './service/token-service';
+export { LookupRateLimit, DEFAULT_LOOKUP_LIMIT } from './service/lookup-rate-limit';
+export type { LookupRateLimitOptions, RateDecision } from './service/lookup-rate-limit';
 export type { Caller, ColumnBatch, RotateOptions } from './service/token-service';

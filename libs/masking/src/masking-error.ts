@@ -11,6 +11,8 @@ export const MASKING_ERROR_CODES = {
   KEY_GROUP_UNKNOWN: 'KEY_GROUP_UNKNOWN',
   /** A bare rotation of a join-key group, which would silently break joins across dates: re-tokenise instead. */
   ROTATION_BREAKS_JOINS: 'ROTATION_BREAKS_JOINS',
+  /** A principal made more customer lookups than its rate allows; retry after the window. */
+  RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 
 /**

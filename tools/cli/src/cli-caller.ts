@@ -4,11 +4,15 @@ import type { CliContext } from './cli-context';
 
 /** Who a `cur` command acts as: the OS user, in the role given by `--role`. Audit entries name both. */
 export function callerOf(context: CliContext): Caller {
-  let user = 'unknown';
+  const user = osUser();
+  return { principal: `cli:${user}`, role: context.role, osUser: user };
+}
+
+/** The operating-system user running this process; `uid:<n>` in a container without a passwd entry. */
+export function osUser(): string {
   try {
-    user = userInfo().username;
+    return userInfo().username;
   } catch {
-    // Containers without a passwd entry: the role alone identifies the caller.
+    return `uid:${process.getuid?.() ?? 'unknown'}`;
   }
-  return { principal: `cli:${user}`, role: context.role };
 }

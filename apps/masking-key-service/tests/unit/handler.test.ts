@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayV2Response } from '@cur/contracts';
-import { AuditLog, KeyRing, TokenService } from '@cur/masking';
+import { AuditLog, KeyRing, LookupRateLimit, TokenService } from '@cur/masking';
 import { loadPlatformConfig } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime, type Runtime } from '@cur/runtime';
@@ -38,19 +38,50 @@ let handle: ReturnType<typeof createMaskingKeyServiceHandler>;
 beforeAll(async () => {
   runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: await mkdtemp(join(tmpdir(), 'cur-mks-')) }));
   audit = new AuditLog(runtime.keyValueStore);
-  const service = new TokenService({ keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()), policy: createMaskingPolicy(), audit });
+  const service = new TokenService({ keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()), policy: createMaskingPolicy(), audit, lookupLimit: new LookupRateLimit(runtime.keyValueStore, { limit: 2, windowMs: 3_600_000 }) });
   handle = createMaskingKeyServiceHandler(() => Promise.resolve(service));
 });
 afterAll(() => runtime.close());
 
 describe('masking-key-service handler', () => {
-  it('tokenizes a national ID for an application (the real API Gateway event)', async () => {
+  it('tokenizes a national ID for SYSTEM (the real API Gateway event)', async () => {
     const response = await handle(fixture('apigw-v2-tokenize.json'));
     expect(response.statusCode).toBe(200);
     const body = json(response) as { tokens: string[]; keyVersion: number };
     expect(body.tokens[0]).toMatch(/^[A-Z][1289]\d{8}$/);
     expect(body.tokens[0]).not.toBe('A123456789');
     expect(body.keyVersion).toBe(1);
+  });
+
+  it.each(['AP', 'DE', 'DA', 'DS', 'DM', undefined])('answers 403 to a tokenize by role %s, secret columns included, and audits it without the values', async (role) => {
+    for (const body of [{ dataset: 'customer_profile', column: 'mobile', values: ['0912345678'] }, { dataset: 'digital_activity', column: 'ip_address', values: ['10.1.2.3'] }]) {
+      const response = await handle(apiEvent('POST /v1/tokenize', body, role));
+      expect(response.statusCode).toBe(403);
+      expect(response.body).not.toContain(body.values[0]);
+      const entries = await audit.day(new Date().toISOString().slice(0, 10));
+      expect(entries.at(-1)).toMatchObject({ operation: 'tokenize', outcome: 'refused', dataset: body.dataset, column: body.column });
+      expect(JSON.stringify(entries)).not.toContain(body.values[0]);
+    }
+  });
+
+  it('looks one customer up for an application (the real event): the token SYSTEM would get, audited, then 429 past the rate', async () => {
+    const tokenized = json(await handle(fixture('apigw-v2-tokenize.json'))) as { tokens: string[]; keyVersion: number };
+    const found = await handle(fixture('apigw-v2-lookup.json'));
+    expect(found.statusCode).toBe(200);
+    expect(json(found)).toEqual({ token: tokenized.tokens[0], keyVersion: tokenized.keyVersion });
+    expect((await audit.day(new Date().toISOString().slice(0, 10))).at(-1)).toMatchObject({ principal: 'app-crm', role: 'AP', operation: 'lookup', outcome: 'allowed' });
+    expect((await handle(fixture('apigw-v2-lookup.json'))).statusCode).toBe(200);
+    const limited = await handle(fixture('apigw-v2-lookup.json'));
+    expect(limited.statusCode).toBe(429);
+    expect(json(limited)['code']).toBe('RATE_LIMITED');
+    expect(Number(limited.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body).not.toContain('A123456789');
+  });
+
+  it.each(['DE', 'DA', 'DS', 'DM'])('answers 403 to a lookup by role %s', async (role) => {
+    const response = await handle(apiEvent('POST /v1/lookup', { nationalId: 'A123456789' }, role));
+    expect(response.statusCode).toBe(403);
+    expect(response.body).not.toContain('A123456789');
   });
 
   it('detokenizes for SYSTEM and records an allowed audit entry', async () => {
@@ -106,20 +137,20 @@ describe('masking-key-service handler', () => {
 
   it('tokenizes under the key version asked for, and answers 404 for one the key group never had', async () => {
     const body = { dataset: 'customer_profile', column: 'email', values: ['amy@example.com.tw'] };
-    const first = json(await handle(apiEvent('POST /v1/tokenize', body, 'AP'))) as { tokens: string[]; keyVersion: number };
+    const first = json(await handle(apiEvent('POST /v1/tokenize', body, 'SYSTEM'))) as { tokens: string[]; keyVersion: number };
     await handle(apiEvent('POST /v1/keys/{keyGroup}/rotate', undefined, 'DM', { keyGroup: 'email' }));
-    expect(json(await handle(apiEvent('POST /v1/tokenize', body, 'AP')))['keyVersion']).toBe(first.keyVersion + 1);
-    expect(json(await handle(apiEvent('POST /v1/tokenize', { ...body, keyVersion: first.keyVersion }, 'AP')))).toEqual(first);
-    const unknown = await handle(apiEvent('POST /v1/tokenize', { ...body, keyVersion: 42 }, 'AP'));
+    expect(json(await handle(apiEvent('POST /v1/tokenize', body, 'SYSTEM')))['keyVersion']).toBe(first.keyVersion + 1);
+    expect(json(await handle(apiEvent('POST /v1/tokenize', { ...body, keyVersion: first.keyVersion }, 'SYSTEM')))).toEqual(first);
+    const unknown = await handle(apiEvent('POST /v1/tokenize', { ...body, keyVersion: 42 }, 'SYSTEM'));
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).not.toContain('amy@example.com.tw');
   });
 
   it('answers 400 to a malformed body without echoing it, 404 to an unknown route', async () => {
-    const bad = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'cust_id', values: 'A123456789' }, 'AP'));
+    const bad = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'cust_id', values: 'A123456789' }, 'SYSTEM'));
     expect(bad.statusCode).toBe(400);
     expect(bad.body).not.toContain('A123456789');
-    const denied = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'salary', values: ['1'] }, 'AP'));
+    const denied = await handle(apiEvent('POST /v1/tokenize', { dataset: 'customer_profile', column: 'salary', values: ['1'] }, 'SYSTEM'));
     expect(denied.statusCode).toBe(403);
     expect(json(denied)['code']).toBe('POLICY_DENIED');
     expect((await handle(apiEvent('DELETE /v1/keys', undefined, 'SYSTEM'))).statusCode).toBe(404);

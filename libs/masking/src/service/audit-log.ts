@@ -7,8 +7,10 @@ import { queryPartition } from '@cur/platform';
 export interface AuditEntry {
   readonly at: string;
   readonly principal: string;
+  /** The operating-system user of a local `cur` process (see `Caller.osUser`); absent in AWS. */
+  readonly osUser?: string;
   readonly role: Role | 'UNKNOWN';
-  readonly operation: 'detokenize' | 'rotate' | 'retokenize';
+  readonly operation: 'tokenize' | 'lookup' | 'detokenize' | 'rotate' | 'retokenize';
   readonly outcome: 'allowed' | 'refused';
   readonly dataset?: string;
   readonly column?: string;

@@ -1,6 +1,6 @@
 import type { Role } from '@cur/contracts';
 import { isRole } from '@cur/contracts';
-import { AccessDeniedError, ValidationError } from '@cur/platform';
+import { AccessDeniedError, ConfigError, ValidationError } from '@cur/platform';
 import type { KeyValueStore, KeyVault } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { createMaskingPolicy } from '@cur/policy';
@@ -12,6 +12,7 @@ import { MaskingError } from '../masking-error';
 import { createColumnMasker } from '../methods/create-column-masker';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import { AuditLog } from './audit-log';
+import { LookupRateLimit, type LookupRateLimitOptions } from './lookup-rate-limit';
 
 /** Who is asking, as the authorizer (or the local dev token) established it. */
 export interface Caller {
@@ -19,6 +20,15 @@ export interface Caller {
   readonly principal: string;
   /** The role claim; anything that is not a role is treated as no role at all. */
   readonly role: string;
+  /**
+   * The operating-system user of a local `cur` process. On a laptop `--role` and a dev token's `sub` are claims
+   * anyone can make, so the audit records who really ran the command beside them.
+   */
+  readonly osUser?: string;
+}
+
+function osUserOf(caller: Caller): { osUser?: string } {
+  return caller.osUser === undefined ? {} : { osUser: caller.osUser };
 }
 
 /** A column's values or tokens. */
@@ -36,6 +46,9 @@ export interface ColumnBatch {
 /** Most values one call may carry. */
 export const MAX_BATCH_VALUES = 10_000;
 
+/** The column whose key makes customer tokens: lookups by national ID tokenize as this column does. */
+export const CUSTOMER_ID_COLUMN = { dataset: 'customer_profile', column: 'cust_id' } as const;
+
 /** Options of {@link TokenService.rotate}. */
 export interface RotateOptions {
   /**
@@ -50,15 +63,17 @@ export interface RotateOptions {
 const ROTATING_ROLES: ReadonlySet<Role> = new Set(['SYSTEM', 'DM']);
 
 /**
- * The operations of the masking-key-service: tokenize for anyone, detokenize for SYSTEM only, rotation, and a
- * description of the keys. Every detokenization and rotation, allowed or refused, is written to the audit log with
- * who, what and how many, never the values.
+ * The operations of the masking-key-service: tokenize and detokenize for SYSTEM only, one customer lookup by national
+ * ID at a time for applications, rotation, and a description of the keys. Every tokenization, lookup,
+ * detokenization and rotation, allowed or refused, is written to the audit log with who, what and how many, never
+ * the values.
  */
 export class TokenService {
   readonly #keyRing: KeyRing;
   readonly #policy: MaskingPolicy;
   readonly #audit: AuditLog;
   readonly #plugins: PluginRegistry | undefined;
+  readonly #lookupLimit: LookupRateLimit | undefined;
 
   /**
    * The token service over a runtime's stores: keys in `masking-keys`, audit in `audit-log`.
@@ -66,33 +81,76 @@ export class TokenService {
    * @example
    * const service = TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() });
    */
-  static create(ports: { keyValueStore: KeyValueStore; keyVault: KeyVault; policy?: MaskingPolicy; plugins?: PluginRegistry }): TokenService {
+  static create(ports: { keyValueStore: KeyValueStore; keyVault: KeyVault; policy?: MaskingPolicy; plugins?: PluginRegistry; lookupRate?: LookupRateLimitOptions }): TokenService {
     return new TokenService({
       keyRing: new KeyRing(ports.keyValueStore, ports.keyVault),
       policy: ports.policy ?? createMaskingPolicy(),
       audit: new AuditLog(ports.keyValueStore),
+      lookupLimit: new LookupRateLimit(ports.keyValueStore, ports.lookupRate),
       ...(ports.plugins ? { plugins: ports.plugins } : {}),
     });
   }
 
-  constructor(dependencies: { keyRing: KeyRing; policy: MaskingPolicy; audit: AuditLog; plugins?: PluginRegistry }) {
+  /** @param dependencies.lookupLimit - without one, {@link lookupCustomerToken} is refused (`create` always gives one) */
+  constructor(dependencies: { keyRing: KeyRing; policy: MaskingPolicy; audit: AuditLog; lookupLimit?: LookupRateLimit; plugins?: PluginRegistry }) {
     this.#keyRing = dependencies.keyRing;
     this.#policy = dependencies.policy;
     this.#audit = dependencies.audit;
+    this.#lookupLimit = dependencies.lookupLimit;
     this.#plugins = dependencies.plugins;
   }
 
   /**
    * The tokens the pipeline writes for these plaintext values of a column, under the active key version or the one
-   * `batch.keyVersion` names (to look values up in partitions masked before a rotation). Any role: a caller only
-   * learns the token of what it already holds.
+   * `batch.keyVersion` names. SYSTEM only, every call audited: deterministic tokens plus a way to tokenise chosen
+   * values is a way to reverse them (try every mobile number, every national ID), so no person may hold one.
+   * Applications find a customer by national ID through {@link lookupCustomerToken} instead.
    *
+   * @throws AccessDeniedError for any other role, after recording the refusal
    * @throws MaskingError KEY_NOT_FOUND for a key version the column's key group never had
    */
   async tokenize(caller: Caller, batch: ColumnBatch): Promise<{ tokens: (string | null)[]; keyVersion: number | undefined }> {
     this.#checkSize(batch);
-    this.#roleOf(caller);
-    return this.#masker(batch).mask(batch.values, batch.keyVersion === undefined ? {} : { keyVersion: batch.keyVersion });
+    const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
+    const facts = { principal: caller.principal, ...osUserOf(caller), role, operation: 'tokenize', dataset: batch.dataset, column: batch.column, count: batch.values.length } as const;
+    if (role !== 'SYSTEM') {
+      await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only SYSTEM may tokenize chosen values' });
+      throw new AccessDeniedError(
+        `role ${role} may not tokenize values: tokens of chosen values would let anyone reverse tokens by trying every value, so only SYSTEM may, and this refusal is audited. Applications look a customer up by national ID through the retrieval API (POST /v1/customers/lookup)`,
+      );
+    }
+    const masker = this.#masker(batch);
+    await this.#audit.record({ ...facts, keyGroup: this.#policy.keyGroupFor(batch.dataset, batch.column), outcome: 'allowed' });
+    return masker.mask(batch.values, batch.keyVersion === undefined ? {} : { keyVersion: batch.keyVersion });
+  }
+
+  /**
+   * The customer token of one national ID, for an application that has the ID from its own user: AP and SYSTEM only,
+   * one ID per call, every call audited (who, never the ID), and at most a rate per principal
+   * ({@link LookupRateLimit}), so the route cannot be used to tokenise the whole ID space.
+   *
+   * @param keyVersion - the key version of the served tokens; the active one when absent
+   * @throws AccessDeniedError for any other role, after recording the refusal
+   * @throws MaskingError RATE_LIMITED when the principal used up its lookups for the window (details: retryAfterSeconds)
+   */
+  async lookupCustomerToken(caller: Caller, nationalId: string, keyVersion?: number): Promise<{ token: string | null; keyVersion: number | undefined }> {
+    const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
+    const facts = { principal: caller.principal, ...osUserOf(caller), role, operation: 'lookup', ...CUSTOMER_ID_COLUMN, count: 1 } as const;
+    if (role !== 'AP' && role !== 'SYSTEM') {
+      await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only AP or SYSTEM may look customers up by national ID' });
+      throw new AccessDeniedError(`role ${role} may not look customers up by national ID: only applications (AP) may, and this refusal is audited`);
+    }
+    if (this.#lookupLimit === undefined) throw new ConfigError('this token service was built without a lookup rate limit, so it answers no lookups');
+    const decision = await this.#lookupLimit.take(caller.principal);
+    if (!decision.allowed) {
+      await this.#audit.record({ ...facts, outcome: 'refused', reason: 'rate limit' });
+      throw new MaskingError('RATE_LIMITED', `principal ${caller.principal} made too many lookups; retry in ${decision.retryAfterSeconds} s`, {
+        details: { retryAfterSeconds: decision.retryAfterSeconds },
+      });
+    }
+    await this.#audit.record({ ...facts, keyGroup: this.#policy.keyGroupFor(CUSTOMER_ID_COLUMN.dataset, CUSTOMER_ID_COLUMN.column), outcome: 'allowed' });
+    const masked = await this.#masker({ ...CUSTOMER_ID_COLUMN, values: [nationalId] }).mask([nationalId], keyVersion === undefined ? {} : { keyVersion });
+    return { token: masked.tokens[0] ?? null, keyVersion: masked.keyVersion };
   }
 
   /**
@@ -103,7 +161,7 @@ export class TokenService {
   async detokenize(caller: Caller, batch: ColumnBatch): Promise<(string | null)[]> {
     this.#checkSize(batch);
     const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
-    const facts = { principal: caller.principal, role, operation: 'detokenize', dataset: batch.dataset, column: batch.column, count: batch.values.length } as const;
+    const facts = { principal: caller.principal, ...osUserOf(caller), role, operation: 'detokenize', dataset: batch.dataset, column: batch.column, count: batch.values.length } as const;
     if (role !== 'SYSTEM') {
       await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only SYSTEM may detokenize' });
       throw new AccessDeniedError(`role ${role} may not detokenize: only SYSTEM may, and this refusal is audited`);
@@ -127,7 +185,7 @@ export class TokenService {
    */
   async rotate(caller: Caller, keyGroup: string, options: RotateOptions = {}): Promise<number> {
     const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
-    const facts = { principal: caller.principal, role, operation: 'rotate', count: 1 } as const;
+    const facts = { principal: caller.principal, ...osUserOf(caller), role, operation: 'rotate', count: 1 } as const;
     if (role === 'UNKNOWN' || !ROTATING_ROLES.has(role)) {
       await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only SYSTEM or DM may rotate keys' });
       throw new AccessDeniedError(`role ${role} may not rotate keys: only SYSTEM or DM may`);
@@ -172,7 +230,7 @@ export class TokenService {
    */
   async retokenize(caller: Caller, batch: ColumnBatch & { readonly keyVersion: number }, toVersion: number): Promise<(string | null)[]> {
     const role = isRole(caller.role) ? caller.role : 'UNKNOWN';
-    const facts = { principal: caller.principal, role, operation: 'retokenize', dataset: batch.dataset, column: batch.column, count: batch.values.length } as const;
+    const facts = { principal: caller.principal, ...osUserOf(caller), role, operation: 'retokenize', dataset: batch.dataset, column: batch.column, count: batch.values.length } as const;
     if (role !== 'SYSTEM') {
       await this.#audit.record({ ...facts, outcome: 'refused', reason: 'only SYSTEM may re-tokenise' });
       throw new AccessDeniedError(`role ${role} may not re-tokenise: only SYSTEM may, and this refusal is audited`);

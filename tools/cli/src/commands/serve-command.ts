@@ -10,9 +10,10 @@ import { TokenService } from '@cur/masking';
 import { TAG_DEFINITIONS } from '@cur/pipeline';
 import { ConfigError, ValidationError, createLogger, isCurError, problemResponse } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
-import type { CustomerTokenizer, Detokenizer, KeyServiceCaller, RetrievalApiDependencies, ServingLoadResult, TokenizedIds } from '@cur/serving';
+import type { CustomerTokenizer, Detokenizer, KeyServiceCaller, RetrievalApiDependencies, ServingLoadResult, CustomerLookup } from '@cur/serving';
 import { CUSTOMER_TOKEN_COLUMN, ROUTES, ServingError, ServingStore, createRetrievalApiHandler, loadServingStore } from '@cur/serving';
 import type { CliContext } from '../cli-context';
+import { osUser } from '../cli-caller';
 import { DevTokenError, devJwtKey, importDevVerifyKey, verifyDevToken, type DevVerifyKey } from './token-command';
 
 /** API Gateway's payload limit; a larger body is refused before the handler, as API Gateway would. */
@@ -243,24 +244,29 @@ export class TokenServiceKeyService implements CustomerTokenizer, Detokenizer {
     this.#service = service;
   }
 
-  async tokenize(caller: KeyServiceCaller, nationalIds: readonly string[], keyVersion?: number): Promise<TokenizedIds> {
-    const result = await this.#call('tokenize', () => this.#service.tokenize(caller, { ...CUSTOMER_TOKEN_COLUMN, values: nationalIds, ...(keyVersion === undefined ? {} : { keyVersion }) }));
-    if (result.tokens.some((token) => token === null)) throw new ServingError('KEY_SERVICE_FAILED', 'the token service returned no token for a value');
-    return { tokens: result.tokens as string[], ...(result.keyVersion === undefined ? {} : { keyVersion: result.keyVersion }) };
+  async lookup(caller: KeyServiceCaller, nationalId: string, keyVersion?: number): Promise<CustomerLookup> {
+    const result = await this.#call('look up', () => this.#service.lookupCustomerToken(withOsUser(caller), nationalId, keyVersion));
+    if (result.token === null) throw new ServingError('KEY_SERVICE_FAILED', 'the token service returned no token for the ID');
+    return { token: result.token, ...(result.keyVersion === undefined ? {} : { keyVersion: result.keyVersion }) };
   }
 
   detokenize(caller: KeyServiceCaller, tokens: readonly string[], keyVersion: number | undefined): Promise<readonly (string | null)[]> {
-    return this.#call('detokenize', () => this.#service.detokenize(caller, { ...CUSTOMER_TOKEN_COLUMN, values: tokens, ...(keyVersion === undefined ? {} : { keyVersion }) }));
+    return this.#call('detokenize', () => this.#service.detokenize(withOsUser(caller), { ...CUSTOMER_TOKEN_COLUMN, values: tokens, ...(keyVersion === undefined ? {} : { keyVersion }) }));
   }
 
   async #call<T>(operation: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (isCurError(error, 'ACCESS_DENIED') || isCurError(error, 'POLICY_DENIED')) throw error;
+      if (isCurError(error, 'ACCESS_DENIED') || isCurError(error, 'POLICY_DENIED') || isCurError(error, 'RATE_LIMITED')) throw error;
       throw new ServingError('KEY_SERVICE_FAILED', `the token service failed to ${operation}`, { cause: error });
     }
   }
+}
+
+/** A dev token's `sub` is whatever `cur token --sub` was given: the audit also names who runs `cur serve`. */
+function withOsUser(caller: KeyServiceCaller): KeyServiceCaller & { osUser: string } {
+  return { ...caller, osUser: osUser() };
 }
 
 /** The retrieval API's dependencies on a local runtime: the serving table in dynalite and the in-process token service. */

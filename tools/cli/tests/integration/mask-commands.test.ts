@@ -6,6 +6,7 @@ import { AuditLog } from '@cur/masking';
 import { loadPlatformConfig } from '@cur/platform';
 import { createRuntime } from '@cur/runtime';
 import { runCli } from '../helpers/run-cli';
+import { osUser } from '../../src/cli-caller';
 
 describe('cur mask / unmask / keys', () => {
   it('prints the token the pipeline writes, reverses it for SYSTEM, and refuses and audits every other role', async () => {
@@ -49,6 +50,8 @@ describe('cur mask / unmask / keys', () => {
         [role, 'ip_address', 'refused'],
       ]);
       expect(JSON.stringify(entries)).not.toMatch(/0912345678|10\.1\.2\.3/);
+      // --role is a claim anyone can make on a laptop: the entry also says which OS user made it.
+      expect(entries.filter((entry) => entry.operation === 'tokenize').map((entry) => entry.osUser)).toEqual([osUser(), osUser()]);
     } finally {
       await runtime.close();
     }

@@ -270,7 +270,7 @@ describe('lookup by national ID after a key rotation', () => {
     const rotated = await service.rotate({ principal: 'test', role: 'SYSTEM' }, 'national_id', { retokenize: true });
     expect(rotated).toBeGreaterThan(servedVersion ?? 0);
     // Under the new key the same ID has another token, which the served data does not hold.
-    expect((await service.tokenize({ principal: 'test', role: 'AP' }, { dataset: 'customer_features', column: 'cust_id', values: [nationalId] })).tokens[0]).not.toBe(customerToken);
+    expect((await service.tokenize({ principal: 'test', role: 'SYSTEM' }, { dataset: 'customer_features', column: 'cust_id', values: [nationalId] })).tokens[0]).not.toBe(customerToken);
     // A handler started after the rotation: its key ring has never seen the old version as the active one.
     const fresh = createRetrievalApiHandler(() => Promise.resolve(localRetrievalDependencies(runtime)));
     const after = await startDevServer({ handler: fresh, jwtKey, port: 0 });
