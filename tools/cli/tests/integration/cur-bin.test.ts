@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCurBin as cur } from '../helpers/run-cur-bin';
 
-const exec = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/cur.js', import.meta.url));
 const events = fileURLToPath(new URL('../../../../apps/retrieval-api/tests/events/', import.meta.url));
-
-/** Runs the real `cur` executable, as `npx cur` does after `npm ci`. */
-async function cur(args: string[], home: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { env: { ...process.env, CUR_HOME: home }, encoding: 'utf8' });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
 
 describe('the cur executable', () => {
   it('runs the main job twice in a fresh state folder: every layer populated, the second run a no-op for ingestion', async () => {

@@ -1,26 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const exec = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/cur.js', import.meta.url));
-
-/** Runs the real `cur` executable; the child inherits this process's umask. */
-async function cur(args: string[], home: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { env: { ...process.env, CUR_HOME: home }, encoding: 'utf8' });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
+import { runCurBin as cur } from '../helpers/run-cur-bin';
 
 /** Every file and folder under `root` (itself included) that group or others can use at all, with its mode. */
 async function reachableByOthers(root: string): Promise<string[]> {
