@@ -137,6 +137,15 @@ export class DynamoDbKeyValueStore implements KeyValueStore {
     }
   }
 
+  /**
+   * The physical name of a logical table, once the table exists: with `createMissingTables` (the local DynamoDB
+   * server) it is created first. For code that talks to the table through another client of the same DynamoDB API,
+   * such as Powertools Idempotency's persistence layer.
+   */
+  ensureTable(table: TableName): Promise<string> {
+    return this.#table(table);
+  }
+
   #table(table: TableName): Promise<string> {
     const name = this.physicalName(table);
     if (!this.#options.createMissingTables) return Promise.resolve(name);

@@ -1,5 +1,7 @@
 export { DynamoDbKeyValueStore } from './dynamodb-key-value-store';
 export type { DynamoDbKeyValueStoreOptions } from './dynamodb-key-value-store';
+export { createDynamoDbIdempotencyStore } from './dynamodb-idempotency-store';
+export type { DynamoDbIdempotencyStoreOptions } from './dynamodb-idempotency-store';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';
 export { SnsNotifier } from './sns-notifier';

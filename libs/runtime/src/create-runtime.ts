@@ -1,6 +1,7 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TopicName, Zone } from '@cur/contracts';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { TableName, TopicName, Zone } from '@cur/contracts';
 import { ZONES } from '@cur/contracts';
 import type { BlobStore, EventPublisher, KeyValueStore, KeyVault, Notifier, PlatformConfig } from '@cur/platform';
 import { ConfigError } from '@cur/platform';
@@ -23,6 +24,12 @@ export interface Runtime {
   /** The store of one zone's bucket (locally `<home>/lake/<zone>`, in AWS `<bucketPrefix>-<zone>`). */
   blobStore(bucket: BucketName): BlobStore;
   readonly keyValueStore: KeyValueStore;
+  /**
+   * Powertools Idempotency's DynamoDB persistence layer on a platform table (the same DynamoDB client as
+   * {@link keyValueStore}: dynalite locally, DynamoDB in AWS), its records in the partition `partition`. Locally the
+   * table is created first if missing. One per idempotent operation: a persistence layer keeps its configuration.
+   */
+  idempotencyStore(table: TableName, partition: string): Promise<BasePersistenceLayer>;
   notifier(): Notifier;
   /** Platform events (`cur.platform`): EventBridge in AWS, `<home>/outbox/events.jsonl` locally. */
   events(): EventPublisher;
@@ -59,7 +66,7 @@ export async function createRuntime(config: PlatformConfig): Promise<Runtime> {
 }
 
 async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
-  const [{ FsBlobStore, KeyFileVault, OutboxEventPublisher, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([
+  const [{ FsBlobStore, KeyFileVault, OutboxEventPublisher, OutboxNotifier, startLocalDynamoDb }, { DynamoDbKeyValueStore, createDynamoDbIdempotencyStore }, { DynamoDBClient }] = await Promise.all([
     import('@cur/adapters-local'),
     import('@cur/adapters-aws'),
     import('@aws-sdk/client-dynamodb'),
@@ -78,12 +85,14 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
   const notifier = new OutboxNotifier(join(config.home, 'outbox'));
   const keyVault = new KeyFileVault(join(config.home, 'keys', 'master.key'));
   const events = new OutboxEventPublisher(join(config.home, 'outbox'));
+  const keyValueStore = new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true });
   return {
     config,
     localLakeDir: lakeDir,
     localScratchDir: join(config.home, 'system-scratch'),
     blobStore: (bucket) => memo(stores, bucket, () => new FsBlobStore(lakeDir, bucket)),
-    keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true }),
+    keyValueStore,
+    idempotencyStore: async (table, partition) => createDynamoDbIdempotencyStore(dynamoDb, { tableName: await keyValueStore.ensureTable(table), partition }),
     notifier: () => notifier,
     keyVault: () => keyVault,
     events: () => events,
@@ -97,7 +106,7 @@ async function createLocalRuntime(config: PlatformConfig): Promise<Runtime> {
 async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
   const topicArnPrefix = config.topicArnPrefix;
   if (topicArnPrefix === undefined) throw new ConfigError('CUR_TOPIC_ARN_PREFIX is required when CUR_MODE=aws');
-  const [{ DynamoDbKeyValueStore, EventBridgeEventPublisher, KmsKeyVault, S3BlobStore, SnsNotifier }, { DynamoDBClient }, { S3Client }, { SNSClient }, { KMSClient }, { EventBridgeClient }] =
+  const [{ DynamoDbKeyValueStore, EventBridgeEventPublisher, KmsKeyVault, S3BlobStore, SnsNotifier, createDynamoDbIdempotencyStore }, { DynamoDBClient }, { S3Client }, { SNSClient }, { KMSClient }, { EventBridgeClient }] =
     await Promise.all([
       import('@cur/adapters-aws'),
       import('@aws-sdk/client-dynamodb'),
@@ -114,12 +123,14 @@ async function createAwsRuntime(config: PlatformConfig): Promise<Runtime> {
   const events = new EventBridgeEventPublisher(eventBridge, config.eventBus);
   const stores = new Map<BucketName, BlobStore>();
   const notifier = new SnsNotifier(sns, topicArnPrefix);
+  const keyValueStore = new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix });
   return {
     config,
     localLakeDir: undefined,
     localScratchDir: undefined,
     blobStore: (bucket) => memo(stores, bucket, () => new S3BlobStore(s3, `${config.bucketPrefix}-${bucket}`)),
-    keyValueStore: new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix }),
+    keyValueStore,
+    idempotencyStore: (table, partition) => Promise.resolve(createDynamoDbIdempotencyStore(dynamoDb, { tableName: keyValueStore.physicalName(table), partition })),
     notifier: () => notifier,
     keyVault: () => {
       if (config.maskingKeyId === undefined) throw new ConfigError('CUR_MASKING_KEY_ID is required to mask or unmask in AWS mode');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
-import { StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
+import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
 import { DUCKDB_DIALECT, TAG_DEFINITIONS, sweepScratchFolder, type PipelineDependencies } from '@cur/pipeline';
@@ -40,6 +40,15 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
   if (lake === undefined) throw new ConfigError('cur run executes the pipeline locally; in AWS the steps run as Glue jobs');
   const scratch = localScratchArea(runtime);
   await sweepScratchFolder(scratch);
+  // The dq-notifier's dependencies, built once as a Lambda builds them once per container.
+  const dqNotifier = (async () => ({
+    results: new StoredDqResultSource(runtime.blobStore('system')),
+    notifier: runtime.notifier(),
+    idempotencyStore: await runtime.idempotencyStore('dq-alerts', DQ_ALERT_IDEMPOTENCY_PARTITION),
+    logger: createLogger({ serviceName: 'dq-notifier' }),
+  }))();
+  // A failure surfaces where the handler awaits it, not as an unhandled rejection before the first gate.
+  dqNotifier.catch(() => undefined);
   return {
     buckets: {
       landing: runtime.blobStore('landing'),
@@ -61,11 +70,6 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     events: runtime.events(),
     servingStore: runtime.keyValueStore,
     // Locally the dq-notifier's handler receives the evaluation event directly, as the Lambda would from EventBridge.
-    onDqEvaluated: createDqNotifierHandler(async () => ({
-      results: new StoredDqResultSource(runtime.blobStore('system')),
-      notifier: runtime.notifier(),
-      store: runtime.keyValueStore,
-      logger: createLogger({ serviceName: 'dq-notifier' }),
-    })),
+    onDqEvaluated: createDqNotifierHandler(() => dqNotifier),
   };
 }

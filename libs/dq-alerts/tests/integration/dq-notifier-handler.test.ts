@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxNotifier } from '@cur/adapters-local';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
 import { createRuntime, type Runtime } from '@cur/runtime';
-import { StoredDqResultSource, createDqNotifierHandler, dqResultEvent, type DqEvaluation } from '../../src/index';
+import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler, dqResultEvent, type DqEvaluation } from '../../src/index';
 
 let runtime: Runtime;
 let home: string;
@@ -16,7 +16,8 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'cur-dq-'));
   runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: home }));
   results = new StoredDqResultSource(runtime.blobStore('system'));
-  handle = createDqNotifierHandler(async () => ({ results, notifier: runtime.notifier(), store: runtime.keyValueStore, logger: createLogger({ serviceName: 'dq-test', logLevel: 'SILENT' }) }));
+  const idempotencyStore = await runtime.idempotencyStore('dq-alerts', DQ_ALERT_IDEMPOTENCY_PARTITION);
+  handle = createDqNotifierHandler(async () => ({ results, notifier: runtime.notifier(), idempotencyStore, logger: createLogger({ serviceName: 'dq-test', logLevel: 'SILENT' }) }));
 });
 afterAll(() => runtime.close());
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxNotifier } from '@cur/adapters-local';
-import { StoredDqResultSource, createDqNotifierHandler, type DqEvaluation } from '@cur/dq-alerts';
+import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler, type DqEvaluation } from '@cur/dq-alerts';
 import { createLogger } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import { runPipeline, type PipelineDependencies, type PipelineRun } from '../../src/index';
@@ -18,7 +18,7 @@ async function runWith(options: Partial<PipelineDependencies>, businessDate?: st
   const onDqEvaluated = createDqNotifierHandler(async () => ({
     results: new StoredDqResultSource(runtime.blobStore('system')),
     notifier: runtime.notifier(),
-    store: runtime.keyValueStore,
+    idempotencyStore: await runtime.idempotencyStore('dq-alerts', DQ_ALERT_IDEMPOTENCY_PARTITION),
     logger: createLogger({ serviceName: 'dq-notifier', logLevel: 'SILENT' }),
   }));
   try {
