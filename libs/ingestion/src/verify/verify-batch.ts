@@ -9,6 +9,7 @@ import { CsvFormatError } from '../csv/csv-format-error';
 import { CsvRecordReader } from '../csv/csv-records';
 import { describeControlFileIssues, describeCsvFormatError, describeHeaderMismatch } from './rejection-messages';
 import { BatchRejectedError } from './rejection-reasons';
+import { CurError } from '@cur/platform';
 
 /**
  * Parses and checks a control file: JSON, the schema, a declared dataset and schema version, and a data file name
@@ -78,6 +79,8 @@ export interface VerifiedDataFile {
  * header, records are only counted, and a field past the limit is refused as soon as it passes it.
  *
  * @throws BatchRejectedError CHECKSUM_MISMATCH, UNDECODABLE_BYTES, MALFORMED_CSV, BAD_HEADER or COUNT_MISMATCH
+ * @throws CurError LANDING_READ_FAILED when the source stream fails: not a rejection, so the batch stays in landing
+ *   and the caller (the Lambda's retry, the sweep) tries again
  */
 export async function verifyDataFile(control: ControlFile, dataset: DatasetSpec, data: Readable): Promise<VerifiedDataFile> {
   const hash = createHash('sha256');
@@ -90,7 +93,12 @@ export async function verifyDataFile(control: ControlFile, dataset: DatasetSpec,
     hash.update(chunk);
     bytes += chunk.length;
   });
-  data.on('error', (error) => plain.destroy(error));
+  // A source that fails (an S3 read cut short) says nothing about the batch: it must not be judged on half its bytes.
+  let sourceError: unknown;
+  data.on('error', (error) => {
+    sourceError = error;
+    plain.destroy(error);
+  });
 
   const decode = textDecoder(control.encoding);
   const reader = new CsvRecordReader({ limits: landingCsvLimitsFor(dataset), fields: dataset.columns.length });
@@ -114,11 +122,13 @@ export async function verifyDataFile(control: ControlFile, dataset: DatasetSpec,
     else rows += reader.endCount();
     if (header === undefined) throw new BatchRejectedError('BAD_HEADER', `${control.file} is empty: it has no header row`);
   } catch (error) {
+    if (sourceError !== undefined) throw landingReadFailed(control.file, sourceError);
     const rejection = classifyReadError(error, control.file, dataset);
     // Hash what is left: a transfer that corrupted the bytes is a checksum problem, not a content problem.
     data.unpipe(plain);
     data.resume();
     await finished(data).catch(() => undefined);
+    if (sourceError !== undefined) throw landingReadFailed(control.file, sourceError);
     if (hash.digest('hex') !== control.sha256) {
       throw new BatchRejectedError('CHECKSUM_MISMATCH', `${control.file} hashes to a different SHA-256 than its control file declares`, { cause: error });
     }
@@ -133,6 +143,10 @@ export async function verifyDataFile(control: ControlFile, dataset: DatasetSpec,
     throw new BatchRejectedError('COUNT_MISMATCH', `${control.file} has ${rows} data rows; its control file declares ${control.rowCount}`);
   }
   return { rowCount: rows, sha256, bytes };
+}
+
+function landingReadFailed(file: string, cause: unknown): CurError {
+  return new CurError('LANDING_READ_FAILED', `${file} could not be read to its end from landing; it is left there to be tried again`, { cause });
 }
 
 /**

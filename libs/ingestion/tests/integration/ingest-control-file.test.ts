@@ -138,3 +138,44 @@ describe('the scheduled sweep', () => {
     ]);
   });
 });
+
+describe('a landing read that fails part-way', () => {
+  it('is not judged on half its bytes: nothing is quarantined or claimed, the error is thrown for a retry, and the retry accepts', async () => {
+    // Prepare: the landing store cuts the first read of the data file short, as a dropped S3 connection would.
+    const files = batchFiles();
+    const landing = deps.landing;
+    let failures = 1;
+    deps = {
+      ...deps,
+      landing: {
+        bucket: landing.bucket,
+        put: (...args) => landing.put(...args),
+        get: (key) => landing.get(key),
+        head: (key) => landing.head(key),
+        list: (prefix) => landing.list(prefix),
+        delete: (key) => landing.delete(key),
+        getStream: async (key: string) => {
+          const stream = await landing.getStream(key);
+          if (!key.endsWith('.csv') || failures-- <= 0) return stream;
+          const { PassThrough } = await import('node:stream');
+          const cut = new PassThrough();
+          stream.once('data', (chunk: Buffer) => {
+            cut.write(chunk.subarray(0, 10));
+            cut.destroy(new Error('connection reset'));
+          });
+          return cut;
+        },
+      },
+    };
+
+    // Act
+    const failed = await land(files).catch((error: unknown) => error);
+
+    // Assess: a retryable error, landing untouched, nothing quarantined or claimed; the redelivery is accepted.
+    expect(failed).toMatchObject({ code: 'LANDING_READ_FAILED' });
+    expect(await quarantined('')).toEqual([]);
+    expect(await deps.ledger.get('customer_profile/2026-11-25')).toBeUndefined();
+    const [retry] = await handle(objectCreatedEvent('landing', landingKey(files.controlName), files.control.length));
+    expect(retry?.outcome).toBe('accepted');
+  });
+});
