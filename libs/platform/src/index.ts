@@ -8,8 +8,11 @@ export {
   ConditionFailedError,
   AccessDeniedError,
   AdapterError,
+  CancelledError,
   isCurError,
+  throwIfCancelled,
 } from './errors/cur-error';
+export { isTransientError, TRANSIENT_ERROR_CODES } from './errors/transient-error';
 export type { ErrorCode, CurErrorOptions } from './errors/cur-error';
 export {
   RUNTIME_MODES,

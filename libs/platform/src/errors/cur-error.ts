@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   CONDITION_FAILED: 'CONDITION_FAILED',
   ACCESS_DENIED: 'ACCESS_DENIED',
   ADAPTER_FAILURE: 'ADAPTER_FAILURE',
+  /** Stopped on request (Ctrl-C, SIGTERM) at a safe point; rerunning resumes. */
+  CANCELLED: 'CANCELLED',
 } as const;
 
 /** One stable error code. Later packages add their own codes by extending {@link CurError} with a string code. */
@@ -93,6 +95,30 @@ export class AdapterError extends CurError {
     super(ERROR_CODES.ADAPTER_FAILURE, message, options);
     this.name = 'AdapterError';
   }
+}
+
+/**
+ * Work stopped on request (Ctrl-C, SIGTERM: an `AbortSignal` fired) at a safe point, with nothing half-published.
+ * The abort reason of the CLI's signal, and what {@link throwIfCancelled} throws.
+ */
+export class CancelledError extends CurError {
+  constructor(message: string, options?: CurErrorOptions) {
+    super(ERROR_CODES.CANCELLED, message, options);
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * A safe point: throws when `signal` has fired. Its reason when that is a {@link CancelledError}, else a
+ * CancelledError with the reason as cause (an `AbortSignal.timeout`, say).
+ *
+ * @example
+ * for (const chunk of chunks) { throwIfCancelled(options.signal); await write(chunk); }
+ */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  throw reason instanceof CancelledError ? reason : new CancelledError('cancelled', { cause: reason });
 }
 
 /** True when `error` is a platform error, optionally with the given code. */

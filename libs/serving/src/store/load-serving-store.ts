@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ColumnSpec } from '@cur/contracts';
 import { getDataset } from '@cur/contracts';
 import type { BlobStore, Item, KeyValueStore, SqlEngine } from '@cur/platform';
-import { isCurError } from '@cur/platform';
+import { isCurError, throwIfCancelled } from '@cur/platform';
 import { LOAD_LEASE_MS } from '../constants';
 import { ServingError } from '../serving-error';
 import type { TagCatalogEntry, TagSummary } from '../types/serving-types';
@@ -41,6 +41,12 @@ export interface ServingLoadOptions {
   readonly chunkSize?: number;
   /** Batch writes in flight at once. @default 4 */
   readonly writeConcurrency?: number;
+  /**
+   * Stops the load at its next safe point (between chunks of writes, before the flip) when it fires: the version
+   * written so far is marked abandoned (the next load prunes it), the pointer does not move, the lease is released,
+   * and the load throws `CANCELLED`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a load did. */
@@ -68,7 +74,8 @@ export interface ServingLoadResult {
  * of one. After the flip, versions older than the previous one are pruned.
  *
  * @throws ServingError `SERVING_LOAD_CONFLICT` when another load holds the lease or flipped the pointer first,
- * `SERVING_STALE_LOAD` for an older business date than the served one, `SERVING_INPUT_MISSING`
+ * `SERVING_STALE_LOAD` for an older business date than the served one, `SERVING_INPUT_MISSING`; CancelledError
+ * `CANCELLED` when `options.signal` fires
  * @example
  * const engine = await DuckDbSqlEngine.open();
  * try {
@@ -87,6 +94,7 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
   const segmentManifests = latestPerMonth(await manifests.list('mart', 'segment_metrics_monthly', { to: asOf }));
   const customerTokenKeyVersion = await keyVersionOfCustomerTokens(manifests, features);
 
+  throwIfCancelled(options.signal);
   const lease = await LoadLease.acquire(deps.store, now);
   try {
     const pointerItem = await deps.store.get(TABLE, SERVING_KEYS.pointer);
@@ -130,10 +138,12 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
     // Registered first, with everything needed to find its items again: a failed load leaves a prunable version.
     await deps.store.put(TABLE, { ...registry, status: 'loading' }, { kind: 'absent' });
 
-    const writer = new ConcurrentWriter(deps.store, options.writeConcurrency ?? 4, () => lease.renew());
+    const writer = new ConcurrentWriter(deps.store, options.writeConcurrency ?? 4, () => lease.renew(), options.signal);
     let written: { tagAssignments: number; items: number };
     try {
       written = await writeVersion({ engine, writer, version, slot, asOf, metricsRows, chunkSize: options.chunkSize ?? 2000 });
+      // The last safe point: after it the version is flipped in whole.
+      throwIfCancelled(options.signal);
     } catch (error) {
       // The pointer never moved: readers still see the served version. The next load prunes what was written.
       await deps.store.put(TABLE, { ...registry, status: 'abandoned', loadedAt: now().toISOString() }).catch(() => undefined);
@@ -198,6 +208,7 @@ async function writeVersion(input: {
   // Customers, keyset-paged by token, each with its tags.
   let after: string | undefined;
   for (;;) {
+    writer.checkpoint();
     const rows = await engine.query(`SELECT ${columnList(featureColumns)} FROM s_customer_features${after === undefined ? '' : ` WHERE cust_id > ${literal(after)}`} ORDER BY cust_id LIMIT ${chunkSize}`);
     if (rows.length === 0) break;
     const first = String(rows[0]?.['cust_id']);
@@ -223,6 +234,7 @@ async function writeVersion(input: {
   };
   let position: { tag: string; token: string } | undefined;
   for (;;) {
+    writer.checkpoint();
     const where = position === undefined ? '' : ` WHERE tag > ${literal(position.tag)} OR (tag = ${literal(position.tag)} AND cust_id > ${literal(position.token)})`;
     const rows = await engine.query(`SELECT tag, cust_id FROM s_customer_tags${where} ORDER BY tag, cust_id LIMIT ${chunkSize * 5}`);
     for (const row of rows) {
@@ -339,23 +351,32 @@ class ConcurrentWriter {
   readonly #store: KeyValueStore;
   readonly #concurrency: number;
   readonly #heartbeat: () => Promise<void>;
+  readonly #signal: AbortSignal | undefined;
   #buffer: Item[] = [];
   #written = 0;
   #lastBeat = Date.now();
 
-  constructor(store: KeyValueStore, concurrency: number, heartbeat: () => Promise<void>) {
+  constructor(store: KeyValueStore, concurrency: number, heartbeat: () => Promise<void>, signal?: AbortSignal) {
     this.#store = store;
     this.#concurrency = Math.max(1, concurrency);
     this.#heartbeat = heartbeat;
+    this.#signal = signal;
   }
 
   add(item: Item): void {
     this.#buffer.push(item);
   }
 
+  /** A safe point between chunks: throws `CANCELLED` once the load's signal has fired. */
+  checkpoint(): void {
+    throwIfCancelled(this.#signal);
+  }
+
   /** Writes buffered items in groups of 100, `concurrency` groups at a time, until fewer than `threshold` are left. */
   async drain(threshold = 100 * this.#concurrency): Promise<void> {
     while (this.#buffer.length >= Math.max(threshold, 1)) {
+      // A safe point: each round of batch writes completes or never starts.
+      throwIfCancelled(this.#signal);
       const groups: Item[][] = [];
       for (let i = 0; i < this.#concurrency && this.#buffer.length > 0; i += 1) groups.push(this.#buffer.splice(0, 100));
       await Promise.all(groups.map((group) => this.#store.batchPut(TABLE, group)));
