@@ -18,6 +18,7 @@ import { runTransformStep } from './steps/transform-step';
 import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
 import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
+import { attemptWithRetries } from './orchestration/attempt-with-retries';
 
 /** Everything the pipeline runs with. */
 export interface PipelineDependencies {
@@ -57,7 +58,9 @@ export interface PipelineDependencies {
 export interface StepRun {
   readonly step: string;
   readonly target: string;
-  readonly status: 'succeeded' | 'failed' | 'skipped';
+  /** `cancelled`: the run was told to stop (Ctrl-C, SIGTERM) while this step ran or waited to retry. */
+  readonly status: 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+  /** Attempts really made: 1 for a deterministic error, which is never retried. */
   readonly attempts: number;
   /** When the step's first attempt began, ISO; steps may overlap (mask steps run side by side). */
   readonly startedAt?: string;
@@ -75,7 +78,11 @@ export interface PipelineRun {
   readonly finishedAt: string;
   readonly businessDates: string[];
   readonly steps: StepRun[];
-  readonly status: 'succeeded' | 'failed';
+  /**
+   * `cancelled` when the run was told to stop and work was left undone: what finished is published, nothing is
+   * half-published, and a rerun (`cur run --date D` for each of `businessDates`) picks up the rest.
+   */
+  readonly status: 'succeeded' | 'failed' | 'cancelled';
 }
 
 /** Options of {@link runPipeline}. */
@@ -84,17 +91,25 @@ export interface RunPipelineOptions {
   readonly businessDate?: string;
   /** Mask steps run side by side. @default 2 */
   readonly maskConcurrency?: number;
-  /** Attempts per step before it counts as failed. @default 3 */
+  /** Attempts per step before it counts as failed; only transient errors are retried (`isTransientError`). @default 3 */
   readonly attempts?: number;
   /** First retry delay; doubles each time. @default 200 ms */
   readonly backoffMs?: number;
   readonly onStep?: (step: StepRun) => void;
+  /**
+   * Stops the run at its next safe point once it fires (the CLI's Ctrl-C and SIGTERM): no step starts after it,
+   * steps in flight finish (the serving load stops between chunks and releases its lease), and the run log is
+   * written with status `cancelled`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs the pipeline in dependency order: mask every accepted batch and transform each as soon as it is masked, then
- * for each business date touched build the consumption layer and the mart. Each step retries with backoff; a step that still
- * fails stops what depends on it, is recorded in the run log, and is notified on the pipeline-failures topic.
+ * for each business date touched build the consumption layer and the mart. A step retries transient errors with
+ * backoff (a deterministic one fails at its first attempt); a step that still fails stops what depends on it, is
+ * recorded in the run log with its real attempt count, and is notified on the pipeline-failures topic. When
+ * `options.signal` fires the run stops at its next safe point and logs itself `cancelled`.
  */
 export async function runPipeline(deps: PipelineDependencies, options: RunPipelineOptions = {}): Promise<PipelineRun> {
   if (deps.scratchDir !== undefined) {
@@ -118,28 +133,39 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   const steps: StepRun[] = [];
   const attempts = options.attempts ?? 3;
   const backoff = options.backoffMs ?? 200;
+  const { signal } = options;
+  // Set when the signal stopped work that was still to do: the run is then `cancelled`, whatever finished.
+  let cut = false;
+  /** A safe point: true (and the run marked cut) once the signal has fired; the caller starts nothing more. */
+  const stopping = (): boolean => {
+    if (signal?.aborted) cut = true;
+    return cut;
+  };
 
   const run = async <T>(step: string, target: string, work: () => Promise<T>, describe: (result: T) => Partial<StepRun>): Promise<T | undefined> => {
+    if (stopping()) return undefined;
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      try {
-        const result = await work();
-        const entry: StepRun = { step, target, status: 'succeeded', attempts: attempt, startedAt, durationMs: Date.now() - started, ...describe(result) };
+    const outcome = await attemptWithRetries(work, { attempts, backoffMs: backoff, ...(signal ? { signal } : {}) });
+    if (outcome.kind === 'succeeded') {
+      const entry: StepRun = { step, target, status: 'succeeded', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, ...describe(outcome.result) };
+      steps.push(entry);
+      options.onStep?.(entry);
+      return outcome.result;
+    }
+    if (outcome.kind === 'cancelled') {
+      cut = true;
+      if (outcome.attempts > 0) {
+        const entry: StepRun = { step, target, status: 'cancelled', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, errorCode: 'CANCELLED', error: 'stopped at a safe point; nothing of this step was published' };
         steps.push(entry);
         options.onStep?.(entry);
-        return result;
-      } catch (error) {
-        lastError = error;
-        // Input that is missing or broken will not appear by retrying.
-        if (isCurError(error) && ['INPUT_MISSING', 'ACCOUNTING_BROKEN', 'MASKING_INCOMPLETE', 'VALIDATION_FAILED'].includes(error.code)) break;
-        if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** (attempt - 1)));
       }
+      return undefined;
     }
+    const lastError = outcome.error;
     const code = isCurError(lastError) ? lastError.code : 'STEP_FAILED';
     const message = lastError instanceof Error ? lastError.message : String(lastError);
-    const entry: StepRun = { step, target, status: 'failed', attempts, startedAt, durationMs: Date.now() - started, errorCode: code, error: message };
+    const entry: StepRun = { step, target, status: 'failed', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, errorCode: code, error: message };
     steps.push(entry);
     options.onStep?.(entry);
     await deps.notifier
@@ -165,6 +191,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   };
   /** Runs the DQ gate of an output; false when a blocking rule failed (downstream steps must not run). */
   const gate = async (zone: 'raw' | 'transformed' | 'consumption', dataset: string, businessDate: string): Promise<boolean> => {
+    if (stopping()) return false;
     const started = Date.now();
     let result: QualityGateResult | undefined;
     try {
@@ -215,18 +242,20 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   const transforms = new Map<string, Promise<boolean>>();
   const transformKey = (dataset: string, businessDate: string): string => `${dataset}/${businessDate}`;
   await forEachConcurrently(accepted, options.maskConcurrency ?? 2, async (batch) => {
+    // A batch not started stays ACCEPTED in the ledger: the next run masks it.
+    if (stopping()) return;
     const engine = await deps.engine.fork();
     try {
       const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, scratchDir, landingPath: (key: string) => deps.locate('landing', key) };
       const masked = await run('mask', batch.batchId, () => runMaskStep(maskDeps, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
       if (!masked) {
-        await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
+        if (!stopping()) await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
         return;
       }
       dates.add(batch.businessDate);
       const queued = onMainSession(() => gate('raw', batch.dataset, batch.businessDate)).then((passed) => {
         if (passed) return onMainSession(() => transformAndGate(batch.dataset, batch.businessDate));
-        skip('transform', transformKey(batch.dataset, batch.businessDate), 'a blocking DQ rule failed on the raw zone');
+        if (!stopping()) skip('transform', transformKey(batch.dataset, batch.businessDate), 'a blocking DQ rule failed on the raw zone');
         return false;
       });
       // Awaited after the masks; marked handled now so a failure waits there instead of ending the process.
@@ -240,6 +269,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
 
   // 2. per business date: the transforms not queued above (raw partitions of earlier runs), then consumption -> mart
   for (const businessDate of [...dates].sort()) {
+    if (stopping()) break;
     let transformedAll = true;
     for (const dataset of DATASET_NAMES) {
       const queued = transforms.get(transformKey(dataset, businessDate));
@@ -253,6 +283,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       }
       if (!(await transformAndGate(dataset, businessDate))) transformedAll = false;
     }
+    if (stopping()) break;
     if (!transformedAll) {
       skip('consumption', businessDate, 'a transform step or a blocking DQ rule failed');
       skip('mart', businessDate, 'a transform step or a blocking DQ rule failed');
@@ -261,6 +292,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     let consumptionPassed = Boolean(consumption);
     for (const manifest of consumption ?? []) if (!(await gate('consumption', manifest.dataset, businessDate))) consumptionPassed = false;
+    if (stopping()) break;
     if (!consumption || !consumptionPassed) {
       skip('mart', businessDate, consumption ? 'a blocking DQ rule failed on the consumption layer' : 'the consumption step failed');
       continue;
@@ -274,7 +306,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       await run(
         'serving',
         businessDate,
-        () => loadServingStore({ store: servingStore, system: deps.buckets.system, verify, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate }),
+        () => loadServingStore({ store: servingStore, system: deps.buckets.system, verify, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate, ...(signal ? { signal } : {}) }),
         (loaded: ServingLoadResult) => ({ rowCount: loaded.customers, counts: { customers: loaded.customers, tagAssignments: loaded.tagAssignments, itemsWritten: loaded.itemsWritten } }),
       );
     }
@@ -286,7 +318,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     finishedAt: new Date().toISOString(),
     businessDates: [...dates].sort(),
     steps,
-    status: steps.some((step) => step.status === 'failed') ? 'failed' : 'succeeded',
+    status: cut ? 'cancelled' : steps.some((step) => step.status === 'failed') ? 'failed' : 'succeeded',
   };
   await deps.buckets.system.put(`runs/${runId}.json`, `${JSON.stringify(result, null, 2)}\n`, { contentType: 'application/json' });
   return result;
