@@ -58,14 +58,15 @@ class SparkEnvironmentError(PlanError):
 
 
 def describe_spark_error(error: BaseException) -> str:
-    """A value-free description of a Spark failure: its error class, plus the first line of an analysis message.
+    """A value-free description of a Spark failure: the first line of an analysis message, else the error's class.
 
     Example: ``[TABLE_OR_VIEW_NOT_FOUND] The table or view `nowhere` cannot be found. ...`` for an unknown view, but
-    only ``USER_RAISED_EXCEPTION`` for ``raise_error`` at run time, whose message would carry the row's value.
+    only ``org.apache.spark.SparkException caused by java.lang.RuntimeException`` for ``raise_error`` in a task,
+    whose message would carry the row's value.
     """
     if isinstance(error, AnalysisException):  # parse errors are analysis errors too
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return first_line or (error.getErrorClass() or type(error).__name__)
+        lines = str(error).strip().splitlines()
+        return lines[0] if lines else (error.getErrorClass() or type(error).__name__)
     if isinstance(error, PySparkException):
         return error.getErrorClass() or type(error).__name__
     if isinstance(error, Py4JJavaError):
