@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ROLES } from '@cur/contracts';
-import type { CliContext, GlobalOptions } from './cli-context';
+import type { CliContext, CliSession, GlobalOptions } from './cli-context';
 import { createCliContext } from './cli-context';
 import { registerDatasetsCommand } from './commands/datasets-command';
 import { registerDemoCommand } from './commands/demo-command';
@@ -18,11 +18,14 @@ import { registerKeysCommand } from './commands/keys-command';
 import { registerMaskCommands } from './commands/mask-commands';
 import { registerStatusCommand } from './commands/status-command';
 import type { Output } from './output/console-output';
+import { ExitStatus } from './process/exit-codes';
+import { processInterrupts } from './process/interrupts';
 
 /**
- * Builds the `cur` program. Commands receive their context lazily, after commander has parsed the global options.
+ * Builds the `cur` program. Commands receive their context lazily, after commander has parsed the global options;
+ * they report how they ended to `session.status` and stop on `session.interrupts`.
  */
-export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.env): Command {
+export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.env, session: CliSession = { status: new ExitStatus(), interrupts: processInterrupts(output) }): Command {
   const program = new Command('cur')
     .description('CUR Customer Tagging 2.0 on your laptop: masked customer data in, customer segment tags out')
     .option('-r, --role <role>', `act as this role (${ROLES.join(', ')})`, 'DE')
@@ -32,10 +35,12 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
     .exitOverride();
   program.addHelpText(
     'after',
-    '\nEnvironment: CUR_HOME (state folder), CUR_MODE (local|aws), CUR_STAGE, POWERTOOLS_LOG_LEVEL.\nStart with: npx cur demo',
+    '\nEnvironment: CUR_HOME (state folder), CUR_MODE (local|aws), CUR_STAGE, POWERTOOLS_LOG_LEVEL.\n' +
+      'Exit codes: 0 done, 1 failed, 2 usage, 3 some batches refused or quarantined, 130/143 stopped by Ctrl-C/SIGTERM (see README, Troubleshooting).\n' +
+      'Start with: npx cur demo',
   );
   let context: CliContext | undefined;
-  const getContext = (): CliContext => (context ??= createCliContext(program.opts<GlobalOptions>(), output, env));
+  const getContext = (): CliContext => (context ??= createCliContext(program.opts<GlobalOptions>(), output, env, session));
   registerDemoCommand(program, getContext);
   registerDatasetsCommand(program, getContext);
   registerStatusCommand(program, getContext);

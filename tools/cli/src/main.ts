@@ -3,29 +3,57 @@ import { isCurError } from '@cur/platform';
 import type { Output } from './output/console-output';
 import { consoleOutput } from './output/console-output';
 import { createProgram } from './create-program';
+import { EXIT_CODES, ExitStatus, type ExitCode } from './process/exit-codes';
+import { processInterrupts, type Interrupts } from './process/interrupts';
+import { UsageError } from './process/usage-error';
+
+/** Options of {@link main}. */
+export interface MainOptions {
+  /** The Ctrl-C and SIGTERM the command stops on. @default the process's own ({@link processInterrupts}) */
+  readonly interrupts?: Interrupts;
+}
 
 /**
- * Runs `cur` with the given argv and returns the exit code. Errors are printed with their code and message, never
- * with a stack trace or a data value; set POWERTOOLS_LOG_LEVEL=DEBUG for the structured log.
+ * Runs `cur` with the given argv and returns the exit code (`EXIT_CODES`: 0 done, 1 failed, 2 usage, 3 some batches
+ * refused, 130/143 stopped by Ctrl-C/SIGTERM). The caller exits with it; nothing here sets `process.exitCode`.
+ * Errors are printed with their code and message, never with a stack trace or a data value; set
+ * POWERTOOLS_LOG_LEVEL=DEBUG for the structured log.
  */
-export async function main(argv: readonly string[], output: Output = consoleOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: readonly string[], output: Output = consoleOutput, env: NodeJS.ProcessEnv = process.env, options: MainOptions = {}): Promise<number> {
   // Library code logs JSON through Powertools; on a terminal only warnings and errors are worth showing.
   env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
-  const program = createProgram(output, env);
+  const status = new ExitStatus();
+  const interrupts = options.interrupts ?? processInterrupts(output);
+  const program = createProgram(output, env, { status, interrupts });
   if (argv.length <= 2) {
     program.outputHelp();
-    return 0;
+    return EXIT_CODES.OK;
   }
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return status.code;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    if (isCurError(error)) {
-      output.error(`${error.message} [${error.code}]`);
-      return 1;
-    }
-    output.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
+    status.report(exitCodeOf(error, output, interrupts));
+    return status.code;
+  } finally {
+    if (options.interrupts === undefined) interrupts.dispose();
   }
+}
+
+/** Prints a command's error and returns its exit code. */
+function exitCodeOf(error: unknown, output: Output, interrupts: Interrupts): ExitCode {
+  // Commander has printed its message; exit code 0 is `--help` or `--version`, anything else a wrong command line.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
+  if (isCurError(error, 'CANCELLED')) {
+    output.error(error.message);
+    return interrupts.exitCode ?? EXIT_CODES.INTERRUPTED;
+  }
+  if (error instanceof UsageError) {
+    output.error(error.message);
+    return EXIT_CODES.USAGE;
+  }
+  if (isCurError(error)) output.error(`${error.message} [${error.code}]`);
+  else output.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+  // A failure after Ctrl-C (a closed engine, say) is the stop's doing.
+  return interrupts.exitCode ?? EXIT_CODES.FAILURE;
 }

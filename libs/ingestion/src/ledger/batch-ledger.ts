@@ -24,12 +24,15 @@ export interface BatchRecord {
   readonly controlKey: string;
 }
 
-/** One arrival of a batch, whatever came of it. */
+/**
+ * One arrival of a batch, whatever came of it: `refused` is a push the sending side did not send (it failed the
+ * checks before upload), recorded when the push client has the ledger (`cur ingest push`).
+ */
 export interface BatchAttempt {
   readonly attemptId: string;
   readonly batchId: string;
   readonly at: string;
-  readonly outcome: 'accepted' | 'duplicate' | 'quarantined';
+  readonly outcome: 'accepted' | 'duplicate' | 'quarantined' | 'refused';
   readonly reasonCode?: string;
   readonly reason?: string;
   readonly quarantinePrefix?: string;

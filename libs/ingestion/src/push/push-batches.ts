@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseLandingFileName } from '@cur/contracts';
 import type { BlobStore } from '@cur/platform';
+import { throwIfCancelled } from '@cur/platform';
 import type { BatchLedger } from '../ledger/batch-ledger';
 import { batchIdOf } from '../ledger/batch-ledger';
 import { landingKey } from '../landing-layout';
@@ -17,20 +19,28 @@ export type PushOutcome =
 
 /** Options of {@link pushBatches}. */
 export interface PushOptions {
-  /** Batches the ledger already holds with the same bytes are skipped, so re-pushing is a no-op. */
+  /**
+   * Batches the ledger already holds with the same bytes are skipped, so re-pushing is a no-op; a refused batch is
+   * recorded there as a `refused` attempt with its coded reason, so `cur ingest status` lists it.
+   */
   readonly ledger?: BatchLedger;
   readonly onProgress?: (outcome: PushOutcome) => void;
+  /** Stops before the next batch once it fires (Ctrl-C): each batch is sent whole or not at all. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * The on-premises side of ingestion: verifies every batch in a folder against its control file (row count,
  * SHA-256, encoding, header) before sending anything, then uploads the data file and, last, the control file, whose
  * arrival starts ingestion. A batch that fails the checks is not sent; the others still are.
+ *
+ * @throws CancelledError `CANCELLED` when `options.signal` fires: the batches before are sent, the rest are not
  */
 export async function pushBatches(dir: string, landing: BlobStore, options: PushOptions = {}): Promise<PushOutcome[]> {
   const names = (await readdir(dir)).filter((name) => parseLandingFileName(name)?.kind === 'control').sort();
   const outcomes: PushOutcome[] = [];
   for (const controlName of names) {
+    throwIfCancelled(options.signal);
     const named = parseLandingFileName(controlName);
     const batchId = named ? batchIdOf(named.dataset, named.businessDate) : controlName;
     let outcome: PushOutcome;
@@ -55,6 +65,7 @@ export async function pushBatches(dir: string, landing: BlobStore, options: Push
     } catch (error) {
       if (!(error instanceof BatchRejectedError)) throw error;
       outcome = { status: 'refused', batchId, reasonCode: error.code, reason: error.message };
+      await options.ledger?.recordAttempt({ attemptId: randomUUID(), batchId, at: new Date().toISOString(), outcome: 'refused', reasonCode: error.code, reason: error.message });
     }
     outcomes.push(outcome);
     options.onProgress?.(outcome);

@@ -83,6 +83,7 @@ export interface ServingLoadResult {
  * } finally { await engine.close(); }
  */
 export async function loadServingStore(deps: ServingLoadDependencies, options: ServingLoadOptions = {}): Promise<ServingLoadResult> {
+  throwIfCancelled(options.signal);
   const now = deps.now ?? (() => new Date());
   const startedMs = Date.now();
   const manifests = new ManifestStore(deps.system, deps.verify ? { verify: deps.verify } : {});

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { DATASETS, DATASET_NAMES, getDataset } from '@cur/contracts';
+import { ALL_DATASET_NAMES, DATASETS, DATASET_NAMES, getDataset } from '@cur/contracts';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
 
 /** `cur datasets [name]`: the declared datasets, or one dataset's columns with their classification. */
@@ -23,6 +24,7 @@ export function registerDatasetsCommand(program: Command, context: () => CliCont
         output.info('\nShow one: cur datasets customer_profile');
         return;
       }
+      if (!(ALL_DATASET_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown dataset '${name}'; known datasets: ${ALL_DATASET_NAMES.join(', ')}`);
       const dataset = getDataset(name);
       if (options.json) return output.line(JSON.stringify(dataset, null, 2));
       output.line(`${dataset.name} (schema v${dataset.schemaVersion}, owner ${dataset.owner}): ${dataset.description}`);

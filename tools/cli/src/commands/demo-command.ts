@@ -5,6 +5,7 @@ import { ALL_DATASET_NAMES, getDataset } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { ManifestStore, type PipelineRun } from '@cur/pipeline';
+import { isCurError, throwIfCancelled } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import type { Output } from '../output/console-output';
@@ -49,32 +50,59 @@ function extractsFolder(ctx: CliContext, runtime: Runtime, options: DemoOptions)
   return options.keepPlaintextExtracts ? join(ctx.config.home, KEPT_EXTRACTS_FOLDER) : join(localScratchArea(runtime), SCRATCH_FOLDERS.demoExtracts);
 }
 
-/** The main job: generate -> push -> ingest -> mask -> transform -> consumption -> mart, then a summary. */
+/** How `cur demo` tells the user to finish a stopped demo: running it again is safe. */
+const RESUME_DEMO = 'resume with: npx cur demo   (batches already ingested are skipped; the pipeline rebuilds the same outputs)';
+
+/**
+ * The main job: generate -> push -> ingest -> mask -> transform -> consumption -> mart, then a summary. Stops at a
+ * safe point on Ctrl-C or SIGTERM (between generating and pushing, between batches, between pipeline steps).
+ */
 async function runDemo(ctx: CliContext, runtime: Runtime, options: DemoOptions): Promise<void> {
   const { output } = ctx;
   const extracts = extractsFolder(ctx, runtime, options);
   // Plaintext a previous demo kept (or left when killed) goes too, unless this run is asked to keep its own.
   if (!options.keepPlaintextExtracts) await rm(join(ctx.config.home, KEPT_EXTRACTS_FOLDER), { recursive: true, force: true });
   await rm(extracts, { recursive: true, force: true });
+  let refused: number;
   try {
-    await pushDemoExtracts(ctx, runtime, options, extracts);
+    refused = await pushDemoExtracts(ctx, runtime, options, extracts);
+  } catch (error) {
+    if (!isCurError(error, 'CANCELLED')) throw error;
+    ctx.output.info('      stopped at a safe point: each batch was pushed and ingested whole or not at all');
+    ctx.output.info(`      ${RESUME_DEMO}`);
+    ctx.report('cancelled');
+    return;
   } finally {
     if (!options.keepPlaintextExtracts) await rm(extracts, { recursive: true, force: true });
   }
+  if (refused > 0) ctx.report('batches-refused');
   output.info(
     options.keepPlaintextExtracts
       ? `      kept the plaintext extracts in ${extracts} (--keep-plaintext-extracts); delete them when done`
       : '      deleted the plaintext extracts once pushed (--keep-plaintext-extracts keeps them)',
   );
 
-  const run = await stage(output, 3, STAGES, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, DEMO_DEFAULTS.startDate), (r) => `${r.status}, ${r.steps.length} steps, run log system/runs/${r.runId}.json`);
+  const run = await stage(output, 3, STAGES, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, { businessDate: DEMO_DEFAULTS.startDate, signal: ctx.signal }), (r) => `${r.status}, ${r.steps.length} steps, run log system/runs/${r.runId}.json`);
+  if (run.status === 'cancelled') {
+    output.info('      stopped at a safe point: what finished is published, nothing is half-written, the serving load lease is released');
+    output.info(`      ${RESUME_DEMO}`);
+    ctx.report('cancelled');
+    return;
+  }
   await summarise(ctx, runtime, run);
 }
 
-/** Stages 1 and 2: generate the extracts into `extracts`, then push and ingest them. */
-async function pushDemoExtracts(ctx: CliContext, runtime: Runtime, options: DemoOptions, extracts: string): Promise<void> {
-  const { output } = ctx;
+/**
+ * Stages 1 and 2: generate the extracts into `extracts`, then push and ingest them. Returns how many batches were
+ * refused or quarantined.
+ *
+ * @throws CancelledError at a safe point once Ctrl-C or SIGTERM arrived
+ */
+async function pushDemoExtracts(ctx: CliContext, runtime: Runtime, options: DemoOptions, extracts: string): Promise<number> {
+  const { output, signal } = ctx;
   await stage(output, 1, STAGES, `generate synthetic extracts for ${options.customers} customers`, () => generateExtracts(output, { ...DEMO_DEFAULTS, customers: options.customers, out: extracts }), (s) => `${s.totalRows} rows in ${s.batches.length} batches (${s.totalDirtyRows} deliberately dirty) in ${extracts}`);
+  throwIfCancelled(signal);
+  let refused = 0;
 
   const deps = ingestionDependencies(runtime);
   const handle = createIngestionHandler(() => Promise.resolve(deps));
@@ -85,12 +113,15 @@ async function pushDemoExtracts(ctx: CliContext, runtime: Runtime, options: Demo
     'push the batches to landing and ingest them (checks, ledger, quarantine)',
     async () => {
       const outcomes = [];
-      for (const pushed of await pushBatches(extracts, deps.landing, { ledger: deps.ledger })) {
+      for (const pushed of await pushBatches(extracts, deps.landing, { ledger: deps.ledger, signal })) {
         if (pushed.status !== 'pushed') {
+          if (pushed.status === 'refused') refused += 1;
           output.info(`      ${pushed.status} ${pushed.batchId}: ${pushed.status === 'skipped' ? pushed.reason : pushed.reasonCode}`);
           continue;
         }
+        throwIfCancelled(signal);
         for (const outcome of await handle(objectCreatedEvent(deps.landing.bucket, pushed.controlKey, 0))) {
+          if (outcome.outcome === 'quarantined') refused += 1;
           output.info(`      ${describeOutcome(outcome)}`);
           outcomes.push(outcome);
         }
@@ -99,6 +130,7 @@ async function pushDemoExtracts(ctx: CliContext, runtime: Runtime, options: Demo
     },
     (outcomes) => `${outcomes.filter((o) => o.outcome === 'accepted').length} accepted, ${outcomes.filter((o) => o.outcome === 'quarantined').length} quarantined`,
   );
+  return refused;
 }
 
 /** Stage 4: what each layer holds, the DQ gates, and what to try next. */
@@ -160,7 +192,10 @@ async function summarise(ctx: CliContext, runtime: Runtime, run: PipelineRun): P
   output.line('The retrieval API on this laptop (the Lambda handler behind a local JWT authorizer):');
   output.line('  npx cur serve &');
   for (const line of await devCurlExamples(ctx.config.home, sample ? { customerToken: sample } : {})) output.line(`  ${line}`);
-  if (run.status === 'failed') process.exitCode = 1;
+  if (run.status === 'failed') {
+    output.info(`The run failed: its log system/runs/${run.runId}.json names the step; npx cur run --date ${DEMO_DEFAULTS.startDate} retries it.`);
+    ctx.report('failed');
+  }
 }
 
 /** `cur demo`: the main job end to end on the embedded default (what `npm start` runs). */

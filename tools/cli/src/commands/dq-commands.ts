@@ -5,8 +5,9 @@ import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { evaluateRuleset, loadRuleset, loadRulesetFile, referencedDatasets, severityOf, summariseResults } from '@cur/dq';
 import { DqEvaluationSchema, type DqEvaluation } from '@cur/dq-alerts';
 import { ManifestStore } from '@cur/pipeline';
-import { ConfigError, NotFoundError, ValidationError } from '@cur/platform';
+import { ConfigError, NotFoundError } from '@cur/platform';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
 
 interface CheckOptions {
@@ -34,7 +35,7 @@ export function registerDqCommands(program: Command, context: () => CliContext):
     .option('--json', 'print the rule results as a JSON array, in rule order')
     .action(async (options: CheckOptions) => {
       const ctx = context();
-      if (!(ZONES as readonly string[]).includes(options.zone) || options.zone === 'landing') throw new ValidationError(`--zone must be one of ${ZONES.filter((z) => z !== 'landing').join(', ')}`);
+      if (!(ZONES as readonly string[]).includes(options.zone) || options.zone === 'landing') throw new UsageError(`--zone must be one of ${ZONES.filter((z) => z !== 'landing').join(', ')}`);
       const zone = options.zone as Exclude<Zone, 'landing'>;
       const results = await ctx.withRuntime(async (runtime) => {
         const lake = runtime.localLakeDir;

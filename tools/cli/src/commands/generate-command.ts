@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { generateLandingBatches, writeToDirectory, type GenerateSummary } from '@cur/synthetic';
-import { ValidationError } from '@cur/platform';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import type { Output } from '../output/console-output';
 import { renderTable } from '../output/render-table';
 
@@ -19,7 +19,7 @@ interface GenerateCommandOptions {
 
 const integer = (name: string, value: string): number => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new ValidationError(`--${name} must be a whole number, not '${value}'`);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`--${name} must be a whole number, not '${value}'`);
   return parsed;
 };
 
@@ -59,9 +59,9 @@ export function registerGenerateCommand(program: Command, context: () => CliCont
     .action(async (options: GenerateCommandOptions) => {
       const ctx = context();
       const dirtyRate = Number(options.dirtyRate);
-      if (!(dirtyRate >= 0 && dirtyRate <= 0.5)) throw new ValidationError('--dirty-rate must be between 0 and 0.5');
+      if (!(dirtyRate >= 0 && dirtyRate <= 0.5)) throw new UsageError('--dirty-rate must be between 0 and 0.5');
       const cardActivity = Number(options.cardActivity);
-      if (!(cardActivity > 0 && cardActivity <= 50)) throw new ValidationError('--card-activity must be above 0 and at most 50');
+      if (!(cardActivity > 0 && cardActivity <= 50)) throw new UsageError('--card-activity must be above 0 and at most 50');
       const summary = await generateExtracts(ctx.output, {
         customers: integer('customers', options.customers),
         days: integer('days', options.days),

@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches, type IngestionDependencies, type IngestionOutcome } from '@cur/ingestion';
-import { ValidationError, createLogger, scrubText } from '@cur/platform';
+import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches, type BatchAttempt, type IngestionDependencies, type IngestionOutcome } from '@cur/ingestion';
+import { CancelledError, createLogger, isCurError, scrubText } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
 
 /** The ingestion controller's dependencies on a runtime; accepted batches become platform events, as in AWS. */
@@ -48,27 +49,34 @@ export function registerIngestCommands(program: Command, context: () => CliConte
     .option('--no-ingest', 'only upload; leave ingestion to cur ingest sweep')
     .action(async (dir: string, options: { ingest: boolean }) => {
       const ctx = context();
-      if (!(await stat(dir).then((info) => info.isDirectory()).catch(() => false))) throw new ValidationError(`${dir} is not a folder`);
-      const failures = await ctx.withRuntime(async (runtime) => {
-        const deps = ingestionDependencies(runtime);
-        const handle = createIngestionHandler(() => Promise.resolve(deps));
-        let failed = 0;
-        await pushBatches(dir, deps.landing, {
-          ledger: deps.ledger,
-          onProgress: (outcome) => {
-            if (outcome.status === 'refused') failed += 1;
-            ctx.output.info(
-              outcome.status === 'pushed'
-                ? `pushed       ${outcome.batchId} (${outcome.rowCount} rows, ${outcome.bytes} bytes)`
-                : outcome.status === 'skipped'
-                  ? `skipped      ${outcome.batchId} (${outcome.reason})`
-                  : `not sent     ${outcome.batchId} ${outcome.reasonCode}: ${printable(outcome.reason)}`,
-            );
-          },
-        }).then(async (outcomes) => {
+      if (!(await stat(dir).then((info) => info.isDirectory()).catch(() => false))) throw new UsageError(`${dir} is not a folder`);
+      const { signal } = ctx;
+      let failed = 0;
+      let sent = 0;
+      try {
+        await ctx.withRuntime(async (runtime) => {
+          const deps = ingestionDependencies(runtime);
+          const handle = createIngestionHandler(() => Promise.resolve(deps));
+          const outcomes = await pushBatches(dir, deps.landing, {
+            ledger: deps.ledger,
+            signal,
+            onProgress: (outcome) => {
+              if (outcome.status === 'refused') failed += 1;
+              if (outcome.status === 'pushed') sent += 1;
+              ctx.output.info(
+                outcome.status === 'pushed'
+                  ? `pushed       ${outcome.batchId} (${outcome.rowCount} rows, ${outcome.bytes} bytes)`
+                  : outcome.status === 'skipped'
+                    ? `skipped      ${outcome.batchId} (${outcome.reason})`
+                    : `not sent     ${outcome.batchId} ${outcome.reasonCode}: ${printable(outcome.reason)}`,
+              );
+            },
+          });
           if (!options.ingest) return;
           for (const pushed of outcomes) {
             if (pushed.status !== 'pushed') continue;
+            // A safe point: each pushed batch is ingested whole or left in landing for cur ingest sweep.
+            if (signal.aborted) throw new CancelledError('stopped before ingesting every pushed batch');
             const head = await deps.landing.head(pushed.controlKey);
             for (const outcome of await handle(objectCreatedEvent(deps.landing.bucket, pushed.controlKey, head?.size ?? 0))) {
               if (outcome.outcome === 'quarantined') failed += 1;
@@ -76,9 +84,16 @@ export function registerIngestCommands(program: Command, context: () => CliConte
             }
           }
         });
-        return failed;
-      });
-      if (failures > 0) ctx.output.info(`${failures} batch(es) were not ingested; see cur ingest status`);
+      } catch (error) {
+        if (!isCurError(error, 'CANCELLED')) throw error;
+        ctx.output.info(`stopped at a safe point after ${sent} pushed batch(es): every batch is sent whole or not at all`);
+        ctx.output.info(`resume with: npx cur ingest push ${dir}   (batches already ingested are skipped; npx cur ingest sweep ingests those already in landing)`);
+        ctx.report('cancelled');
+      }
+      if (failed > 0) {
+        ctx.output.info(`${failed} batch(es) were refused or quarantined: npx cur ingest status lists them with their reasons`);
+        ctx.report('batches-refused');
+      }
     });
   ingest
     .command('sweep')
@@ -92,6 +107,11 @@ export function registerIngestCommands(program: Command, context: () => CliConte
       });
       if (outcomes.length === 0) ctx.output.line('nothing waiting in landing');
       for (const outcome of outcomes) ctx.output.line(describeOutcome(outcome));
+      const quarantined = outcomes.filter((outcome) => outcome.outcome === 'quarantined').length;
+      if (quarantined > 0) {
+        ctx.output.info(`${quarantined} batch(es) were quarantined: npx cur ingest status lists them with their reasons`);
+        ctx.report('batches-refused');
+      }
     });
   ingest
     .command('status')
@@ -105,14 +125,15 @@ export function registerIngestCommands(program: Command, context: () => CliConte
         return ctx.output.line(JSON.stringify(scrubbed, null, 2));
       }
       if (rows.length === 0) return ctx.output.line('no batches yet: cur ingest push <dir>');
+      const lastOf = (attempts: readonly BatchAttempt[]): BatchAttempt | undefined => [...attempts].sort((a, b) => a.at.localeCompare(b.at)).at(-1);
       ctx.output.line(
         renderTable(
           ['batch', 'status', 'rows', 'accepted', 'attempts', 'last attempt'],
           rows.map(({ batchId, record, attempts }) => {
-            const last = attempts.at(-1);
+            const last = lastOf(attempts);
             return [
               batchId,
-              record?.status ?? 'NOT ACCEPTED',
+              record?.status ?? (last?.outcome === 'refused' ? 'NOT SENT' : last?.outcome === 'quarantined' ? 'QUARANTINED' : 'NOT ACCEPTED'),
               record ? String(record.rowCount) : '',
               record?.acceptedAt ?? '',
               String(attempts.length),
@@ -121,5 +142,18 @@ export function registerIngestCommands(program: Command, context: () => CliConte
           }),
         ),
       );
+      // Why each batch whose last arrival was refused or quarantined did not get in, and what to do.
+      const turnedAway = rows.flatMap(({ batchId, attempts }) => {
+        const last = lastOf(attempts);
+        return last && (last.outcome === 'refused' || last.outcome === 'quarantined') ? [{ batchId, last }] : [];
+      });
+      if (turnedAway.length === 0) return;
+      ctx.output.line('');
+      ctx.output.line('Refused or quarantined (last attempt):');
+      for (const { batchId, last } of turnedAway) {
+        const where = last.outcome === 'quarantined' && last.quarantinePrefix ? ` (files in quarantine/${last.quarantinePrefix})` : ' (not sent: still in your folder)';
+        ctx.output.line(`  ${batchId} ${last.outcome} ${last.reasonCode ?? ''}: ${printable(last.reason ?? '')}${where}`);
+      }
+      ctx.output.line('Fix the extract or its control file and push the batch again.');
     });
 }

@@ -44,7 +44,7 @@ export function registerKeysCommand(program: Command, context: () => CliContext)
         );
         if (result.status === 'failed') {
           ctx.output.error(`a rebuild step failed: rerun cur run --date <date> for ${result.businessDates.join(', ')} (the raw partitions are already re-tokenised)`);
-          process.exitCode = 1;
+          ctx.report('failed');
         }
         return;
       }

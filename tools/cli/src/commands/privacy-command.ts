@@ -5,10 +5,11 @@ import { HUMAN_ROLES, type HumanRole } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createContentVerifier } from '@cur/lake';
 import { ManifestStore } from '@cur/pipeline';
-import { ConfigError, NotFoundError, ValidationError } from '@cur/platform';
+import { ConfigError, NotFoundError } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { DEFAULT_K_THRESHOLD, KAnonymityBelowThresholdError, checkKAnonymity, kAnonymityScopes, type KAnonymityResult } from '@cur/privacy';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
 
 interface CheckOptions {
@@ -47,17 +48,17 @@ export function registerPrivacyCommands(program: Command, context: () => CliCont
       const ctx = context();
       const role = explicitRole(command, ctx.role);
       if (role !== undefined && !(HUMAN_ROLES as readonly string[]).includes(role)) {
-        throw new ValidationError(`cur privacy check measures what human roles see (${HUMAN_ROLES.join(', ')}); ${role} is the platform's own account`);
+        throw new UsageError(`cur privacy check measures what human roles see (${HUMAN_ROLES.join(', ')}); ${role} is the platform's own account`);
       }
       const roles: readonly HumanRole[] = role === undefined ? HUMAN_ROLES : [role as HumanRole];
       const threshold = options.threshold === undefined ? DEFAULT_K_THRESHOLD : ThresholdSchema.safeParse(options.threshold).data;
-      if (threshold === undefined) throw new ValidationError('--threshold is a whole number from 1 to 1000');
-      if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new ValidationError('--date must be YYYY-MM-DD');
+      if (threshold === undefined) throw new UsageError('--threshold is a whole number from 1 to 1000');
+      if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new UsageError('--date must be YYYY-MM-DD');
       const scopes = kAnonymityScopes();
       const names = [...new Set(scopes.map((scope) => scope.dataset.name))];
-      if (options.dataset !== undefined && !names.includes(options.dataset)) throw new ValidationError(`--dataset must be one of ${names.join(', ')} (the datasets that declare quasi-identifiers)`);
+      if (options.dataset !== undefined && !names.includes(options.dataset)) throw new UsageError(`--dataset must be one of ${names.join(', ')} (the datasets that declare quasi-identifiers)`);
       const zones = [...new Set(scopes.map((scope) => scope.zone))];
-      if (options.zone !== undefined && !(zones as readonly string[]).includes(options.zone)) throw new ValidationError(`--zone must be one of ${zones.join(', ')}`);
+      if (options.zone !== undefined && !(zones as readonly string[]).includes(options.zone)) throw new UsageError(`--zone must be one of ${zones.join(', ')}`);
       const chosen = scopes.filter((scope) => (options.dataset === undefined || scope.dataset.name === options.dataset) && (options.zone === undefined || scope.zone === options.zone));
 
       const results = await ctx.withRuntime(async (runtime) => {

@@ -9,6 +9,7 @@ import { createMaskingPolicy, type MaskingPolicy } from '@cur/policy';
 import { callerOf } from '../cli-caller';
 import { parseRevealTargets, revealColumns, type RevealTarget } from './query-reveal';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
 import { join } from 'node:path';
 
@@ -40,7 +41,7 @@ export function registerQueryCommand(program: Command, context: () => CliContext
       const policy = createMaskingPolicy();
       const targets = parseRevealTargets(options.reveal ?? [], policy);
       const keyVersion = options.keyVersion === undefined ? undefined : Number(options.keyVersion);
-      if (keyVersion !== undefined && !(Number.isInteger(keyVersion) && keyVersion > 0)) throw new ValidationError('--key-version is a positive whole number');
+      if (keyVersion !== undefined && !(Number.isInteger(keyVersion) && keyVersion > 0)) throw new UsageError('--key-version is a positive whole number');
       const rows = await ctx.withRuntime(async (runtime) => {
         const lake = runtime.localLakeDir;
         if (lake === undefined) throw new ConfigError('cur query reads the local lake; in AWS use Athena under Lake Formation');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { runPipeline, type PipelineRun, type StepRun } from '@cur/pipeline';
-import { ValidationError } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import type { Output } from '../output/console-output';
 import { localPipelineDependencies } from '../pipeline-wiring';
 
@@ -11,6 +11,7 @@ export function describeStep(step: StepRun): string {
   const what = `${step.step.padEnd(11)} ${step.target}`;
   if (step.status === 'skipped') return `  skipped  ${what} (${step.error ?? ''})`;
   if (step.status === 'failed') return `  FAILED   ${what} after ${step.attempts} attempt(s): ${step.errorCode ?? ''} ${step.error ?? ''}`;
+  if (step.status === 'cancelled') return `  stopped  ${what} (${step.error ?? 'cancelled'})`;
   if (step.step === 'dq') {
     const failed = step.counts?.['failed'] ?? 0;
     return `  ${failed > 0 ? 'warn    ' : 'ok      '} ${what} ${step.counts?.['rules'] ?? 0} rules, ${failed} failed (${step.durationMs} ms)`;
@@ -19,14 +20,41 @@ export function describeStep(step: StepRun): string {
   return `  ok       ${what} ${step.rowCount ?? 0} rows${counts} (${step.durationMs} ms)`;
 }
 
+/** Options of {@link runPipelineWithProgress}. */
+export interface ProgressRunOptions {
+  /** Also rebuild transform, consumption and mart for this date. */
+  readonly businessDate?: string;
+  /** Stops the run at its next safe point (Ctrl-C, SIGTERM). */
+  readonly signal?: AbortSignal;
+}
+
 /** Runs the pipeline on a runtime and prints each step as it finishes. */
-export async function runPipelineWithProgress(runtime: Runtime, output: Output, businessDate?: string): Promise<PipelineRun> {
+export async function runPipelineWithProgress(runtime: Runtime, output: Output, options: ProgressRunOptions = {}): Promise<PipelineRun> {
   const deps = await localPipelineDependencies(runtime);
   try {
-    return await runPipeline(deps, { ...(businessDate ? { businessDate } : {}), onStep: (step) => output.info(describeStep(step)) });
+    return await runPipeline(deps, {
+      ...(options.businessDate ? { businessDate: options.businessDate } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStep: (step) => output.info(describeStep(step)),
+    });
   } finally {
     await deps.engine.close();
   }
+}
+
+/**
+ * The commands that finish a stopped run: `cur run --date D` for each business date it touched (the first also masks
+ * the batches it did not start), or a plain `cur run` when it touched none yet.
+ */
+export function resumeCommands(run: PipelineRun): string[] {
+  return run.businessDates.length === 0 ? ['npx cur run'] : run.businessDates.map((date) => `npx cur run --date ${date}`);
+}
+
+/** Prints how a stopped run ended and how to finish it, and reports `cancelled`. */
+export function reportCancelledRun(ctx: CliContext, run: PipelineRun): void {
+  ctx.output.info(`stopped at a safe point: what finished is published, nothing is half-written, the serving load's lease is released (run log system/runs/${run.runId}.json)`);
+  ctx.output.info(`resume with: ${resumeCommands(run).join(' && ')}`);
+  ctx.report('cancelled');
 }
 
 /** `cur run [--date D]`: the pipeline in dependency order, with retries, a run log and failure notifications. */
@@ -37,10 +65,11 @@ export function registerRunCommand(program: Command, context: () => CliContext):
     .option('--date <YYYY-MM-DD>', 'also rebuild transform, consumption and mart for this business date')
     .action(async (options: { date?: string }) => {
       const ctx = context();
-      if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new ValidationError('--date must be YYYY-MM-DD');
-      const run = await ctx.withRuntime((runtime) => runPipelineWithProgress(runtime, ctx.output, options.date));
-      if (run.steps.length === 0) ctx.output.line('nothing to do: no accepted batches (cur ingest push <dir>) and no --date');
+      if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new UsageError('--date must be YYYY-MM-DD');
+      const run = await ctx.withRuntime((runtime) => runPipelineWithProgress(runtime, ctx.output, { ...(options.date === undefined ? {} : { businessDate: options.date }), signal: ctx.signal }));
+      if (run.steps.length === 0 && run.status !== 'cancelled') ctx.output.line('nothing to do: no accepted batches (cur ingest push <dir>) and no --date');
       ctx.output.line(`run ${run.runId}: ${run.status}; log at system/runs/${run.runId}.json`);
-      if (run.status === 'failed') process.exitCode = 1;
+      if (run.status === 'failed') ctx.report('failed');
+      if (run.status === 'cancelled') reportCancelledRun(ctx, run);
     });
 }

@@ -8,11 +8,12 @@ import type { ApiGatewayV2Response } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { TokenService } from '@cur/masking';
 import { TAG_DEFINITIONS } from '@cur/pipeline';
-import { ConfigError, ValidationError, createLogger, isCurError, problemResponse } from '@cur/platform';
+import { ConfigError, createLogger, isCurError, problemResponse } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CustomerTokenizer, Detokenizer, KeyServiceCaller, RetrievalApiDependencies, ServingLoadResult, CustomerLookup } from '@cur/serving';
 import { CUSTOMER_TOKEN_COLUMN, ROUTES, ServingError, ServingStore, createRetrievalApiHandler, loadServingStore } from '@cur/serving';
 import type { CliContext } from '../cli-context';
+import { UsageError } from '../process/usage-error';
 import { osUser } from '../cli-caller';
 import { DevTokenError, devJwtKey, importDevVerifyKey, verifyDevToken, type DevVerifyKey } from './token-command';
 
@@ -279,14 +280,14 @@ export function localRetrievalDependencies(runtime: Runtime, options: { pointerT
  * Loads the serving store from the local lake's published consumption and mart layers (the pipeline's serving load
  * step, locally). The lead's pipeline wiring may call this after the mart step.
  */
-export async function loadServingFromLake(runtime: Runtime, options: { businessDate?: string } = {}): Promise<ServingLoadResult> {
+export async function loadServingFromLake(runtime: Runtime, options: { businessDate?: string; signal?: AbortSignal } = {}): Promise<ServingLoadResult> {
   const lake = runtime.localLakeDir;
   if (lake === undefined) throw new ConfigError('the serving load reads the local lake; in AWS it runs after the Glue jobs');
   const engine = await DuckDbSqlEngine.open({ threads: 2 });
   try {
     return await loadServingStore(
       { store: runtime.keyValueStore, system: runtime.blobStore('system'), verify: createContentVerifier((zone) => runtime.blobStore(zone)), engine, locate: (bucket, key) => join(lake, bucket, ...key.split('/')), tagCatalog: TAG_DEFINITIONS },
-      options.businessDate === undefined ? {} : { businessDate: options.businessDate },
+      { ...(options.businessDate === undefined ? {} : { businessDate: options.businessDate }), ...(options.signal ? { signal: options.signal } : {}) },
     );
   } finally {
     await engine.close();
@@ -303,13 +304,21 @@ export interface ServeOptions {
 
 /**
  * `cur serve`'s work: optionally load the serving store, then serve the retrieval API's handler (the same function
- * the Lambda runs) behind the local JWT authorizer until `stopped` settles.
+ * the Lambda runs) behind the local JWT authorizer until `stop` fires. A stop during the load ends it at a safe point
+ * (the lease released, the served version unchanged) and throws `CANCELLED`.
  */
-export async function serveRetrievalApi(ctx: CliContext, runtime: Runtime, options: ServeOptions, stopped: Promise<unknown>): Promise<void> {
+export async function serveRetrievalApi(ctx: CliContext, runtime: Runtime, options: ServeOptions, stop: AbortSignal): Promise<void> {
   if (options.load) {
-    const loaded = await loadServingFromLake(runtime);
+    const loaded = await loadServingFromLake(runtime, { signal: stop }).catch((error: unknown) => {
+      if (isCurError(error, 'CANCELLED')) {
+        ctx.output.info('the load stopped at a safe point: the serving store still serves its previous version and the load lease is released');
+        ctx.output.info('resume with: npx cur serve --load');
+      }
+      throw error;
+    });
     ctx.output.info(`loaded the serving store: ${loaded.customers} customers as of ${loaded.asOf} (version ${loaded.version}) in ${loaded.durationMs} ms`);
   }
+  const stopped = new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   const deps = localRetrievalDependencies(runtime);
   const handler = createRetrievalApiHandler(() => Promise.resolve(deps), { logger: createLogger({ serviceName: 'retrieval-api' }) });
   const server = await startDevServer({ handler, jwtKey: await devJwtKey(ctx.config.home), port: options.port, host: options.host });
@@ -338,11 +347,10 @@ export function registerServeCommand(program: Command, context: () => CliContext
     .action(async (options: { port: string; host: string; load?: boolean }) => {
       const ctx = context();
       const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ValidationError('--port must be a port number, 0 to 65535');
-      const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      await ctx.withRuntime((runtime) => serveRetrievalApi(ctx, runtime, { port, host: options.host, load: options.load ?? false }, stopped));
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port must be a port number, 0 to 65535');
+      const stop = ctx.signal;
+      await ctx.withRuntime((runtime) => serveRetrievalApi(ctx, runtime, { port, host: options.host, load: options.load ?? false }, stop));
+      // Ctrl-C or SIGTERM is how a server ends: 130 or 143, as a shell reports a job stopped by a signal.
+      if (stop.aborted) ctx.report('cancelled');
     });
 }

@@ -48,7 +48,8 @@ describe('cur ingest', () => {
     const env = { CUR_HOME: await mkdtemp(join(tmpdir(), 'cur-ingest-')) };
     const run = await runCli(['ingest', 'push', await extracts([ROW], 2)], env);
     expect(run.stderr).toContain('not sent     customer_profile/2026-11-25 COUNT_MISMATCH');
-    expect(run.stderr).toContain('1 batch(es) were not ingested');
+    expect(run.stderr).toContain('1 batch(es) were refused or quarantined: npx cur ingest status lists them');
+    expect(run.code).toBe(3);
     expect(run.stderr + run.stdout).not.toContain('王小明');
   });
 

@@ -55,7 +55,7 @@ describe('cur privacy check', () => {
   });
 
   it('refuses SYSTEM, which sees plaintext by design, and a dataset without quasi-identifiers', async () => {
-    expect(await runCli(['--role', 'SYSTEM', 'privacy', 'check'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('measures what human roles see') });
-    expect(await runCli(['privacy', 'check', '--dataset', 'card_transaction'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('--dataset must be one of customer_profile, customer_features') });
+    expect(await runCli(['--role', 'SYSTEM', 'privacy', 'check'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('measures what human roles see') });
+    expect(await runCli(['privacy', 'check', '--dataset', 'card_transaction'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--dataset must be one of customer_profile, customer_features') });
   });
 });

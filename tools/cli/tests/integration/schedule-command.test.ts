@@ -12,9 +12,9 @@ describe('cur schedule', () => {
     expect(run.stdout.match(/run .*: succeeded/g)).toHaveLength(2);
   });
 
-  it('refuses an expression that is not cron', async () => {
+  it('refuses an expression that is not cron, as a usage error (exit 2)', async () => {
     const run = await runCli(['schedule', '--cron', 'every morning', '--max-runs', '1'], { CUR_HOME: await mkdtemp(join(tmpdir(), 'cur-schedule-')) });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not a cron expression');
   });
 });

@@ -12,6 +12,8 @@ import { createRuntime, type Runtime } from '@cur/runtime';
 import { CustomerSchema, ServingStore, createRetrievalApiHandler, type ServingLoadResult } from '@cur/serving';
 import { createCliContext } from '../../src/cli-context';
 import { DEV_JWT, devCurlExamples, devJwtKey, registerTokenCommand, signDevToken, verifyDevToken } from '../../src/commands/token-command';
+import { ExitStatus } from '../../src/process/exit-codes';
+import { processInterrupts } from '../../src/process/interrupts';
 import { loadServingFromLake, localRetrievalDependencies, registerServeCommand, serveRetrievalApi, startDevServer, type DevServer } from '../../src/commands/serve-command';
 import type { Output } from '../../src/output/console-output';
 import { runCli } from '../helpers/run-cli';
@@ -244,10 +246,10 @@ describe('cur serve (the command)', () => {
 
   it('loads, serves the handler behind the authorizer until stopped, then closes', async () => {
     const output = capture();
-    const ctx = createCliContext({ role: 'DE', home }, output, {});
-    let stop: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const serving = serveRetrievalApi(ctx, runtime, { port: 0, host: '127.0.0.1', load: true }, stopped);
+    const ctx = createCliContext({ role: 'DE', home }, output, {}, { status: new ExitStatus(), interrupts: processInterrupts(output) });
+    const stopper = new AbortController();
+    const stop = (): void => stopper.abort();
+    const serving = serveRetrievalApi(ctx, runtime, { port: 0, host: '127.0.0.1', load: true }, stopper.signal);
     let url: string | undefined;
     for (let i = 0; i < 200 && url === undefined; i += 1) {
       url = /retrieval API on (http:\/\/\S+)/.exec(output.lines.join('\n'))?.[1];

@@ -17,15 +17,15 @@ describe('cur', () => {
     expect(run.stdout).toContain('Usage: cur');
   });
 
-  it('refuses an unknown role, naming the valid ones', async () => {
+  it('refuses an unknown role as a usage error (exit 2), naming the valid ones', async () => {
     const run = await runCli(['--role', 'ADMIN', 'datasets']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('--role must be one of DE, DA, DS, DM, AP, SYSTEM');
   });
 
-  it('fails on an unknown command with a hint', async () => {
+  it('fails on an unknown command with a hint, as a usage error (exit 2)', async () => {
     const run = await runCli(['frobnicate']);
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown command 'frobnicate'");
   });
 
