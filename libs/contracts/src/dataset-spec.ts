@@ -70,8 +70,18 @@ export const ColumnSpecSchema = z
     sourceFormat: z.enum(SOURCE_FORMATS).optional(),
     allowedValues: z.array(z.string()).nonempty().optional(),
     range: z.object({ min: z.number(), max: z.number() }).optional(),
+    /**
+     * The longest value of a `string` column, in characters (a Chinese character counts one). Stores with typed text
+     * columns size them from it: Oracle `VARCHAR2(n CHAR)`, the DMS source table's `ColumnLength`. Required for the
+     * string columns of datasets replicated to Oracle (libs/replication checks it).
+     */
+    maxLength: z.number().int().min(1).max(4000).optional(),
   })
   .strict()
+  .refine((column) => column.maxLength === undefined || column.type === 'string', {
+    message: 'maxLength applies to string columns only',
+    path: ['maxLength'],
+  })
   .refine((column) => column.classification !== 'quasi' || column.generaliser !== undefined, {
     message: 'a quasi column must declare its generaliser',
     path: ['generaliser'],

@@ -5,7 +5,7 @@ import { BUSINESS_DATE_PARTITION } from './partitions';
  * Datasets the pipeline derives. Their identifier columns hold the tokens the mask step wrote; they are classified
  * like the source columns they come from, so the policy describes them the same way and nothing re-masks them.
  */
-const customerToken = { name: 'cust_id', type: 'string', nullable: false, classification: 'direct', semantic: 'national_id', description: 'customer token (FF1 of the national ID)' } as const;
+const customerToken = { name: 'cust_id', type: 'string', nullable: false, classification: 'direct', semantic: 'national_id', maxLength: 64, description: 'customer token (FF1 of the national ID)' } as const;
 
 /** Rows the transform step could not use, with a coded reason; masked values only. */
 export const transformRejects = defineDataset({
@@ -34,9 +34,9 @@ export const customerFeatures = defineDataset({
   zones: ['consumption'],
   columns: [
     customerToken,
-    { name: 'age_band', type: 'string', nullable: true, classification: 'public', description: 'age band from the birth year (18-24, 25-34, ...)' },
-    { name: 'gender', type: 'string', nullable: true, classification: 'public', description: 'M or F' },
-    { name: 'branch_code', type: 'string', nullable: true, classification: 'public', description: 'home branch' },
+    { name: 'age_band', type: 'string', maxLength: 8, nullable: true, classification: 'public', description: 'age band from the birth year (18-24, 25-34, ...)' },
+    { name: 'gender', type: 'string', maxLength: 1, nullable: true, classification: 'public', description: 'M or F' },
+    { name: 'branch_code', type: 'string', maxLength: 8, nullable: true, classification: 'public', description: 'home branch' },
     { name: 'risk_level', type: 'int', nullable: true, classification: 'public', description: 'KYC risk level 1-5' },
     { name: 'tenure_months', type: 'int', nullable: true, classification: 'public', description: 'months since the relationship started' },
     { name: 'aum_total', type: 'decimal(18,2)', nullable: false, classification: 'public', description: 'assets under management in TWD (deposits, funds, insurance)' },
@@ -47,11 +47,11 @@ export const customerFeatures = defineDataset({
     { name: 'card_spend_3m', type: 'decimal(18,2)', nullable: false, classification: 'public', description: 'card spend in TWD over the last 3 months' },
     { name: 'card_spend_6m', type: 'decimal(18,2)', nullable: false, classification: 'public', description: 'card spend in TWD over the last 6 months' },
     { name: 'card_txn_count_1m', type: 'int', nullable: false, classification: 'public', description: 'card transactions over the last month' },
-    { name: 'top_mcc_1m', type: 'string', nullable: true, classification: 'public', description: 'merchant category with the most spend over the last month' },
+    { name: 'top_mcc_1m', type: 'string', maxLength: 4, nullable: true, classification: 'public', description: 'merchant category with the most spend over the last month' },
     { name: 'digital_events_30d', type: 'int', nullable: false, classification: 'public', description: 'digital banking events over the last 30 days' },
     { name: 'digital_logins_30d', type: 'int', nullable: false, classification: 'public', description: 'logins over the last 30 days' },
     { name: 'app_share', type: 'double', nullable: true, classification: 'public', description: 'share of digital events in the mobile app' },
-    { name: 'segment', type: 'string', nullable: false, classification: 'public', description: 'value segment (PRIVATE, AFFLUENT, MASS_AFFLUENT, MASS)' },
+    { name: 'segment', type: 'string', maxLength: 16, nullable: false, classification: 'public', description: 'value segment (PRIVATE, AFFLUENT, MASS_AFFLUENT, MASS)' },
   ],
   primaryKey: ['cust_id'],
   partitionColumns: [BUSINESS_DATE_PARTITION],
@@ -66,7 +66,7 @@ export const customerTags = defineDataset({
   owner: 'data-science',
   schemaVersion: 1,
   zones: ['consumption'],
-  columns: [customerToken, { name: 'tag', type: 'string', nullable: false, classification: 'public', description: 'tag name, see the tag definitions' }],
+  columns: [customerToken, { name: 'tag', type: 'string', maxLength: 64, nullable: false, classification: 'public', description: 'tag name, see the tag definitions' }],
   primaryKey: ['cust_id', 'tag'],
   partitionColumns: [BUSINESS_DATE_PARTITION],
 });
@@ -79,9 +79,9 @@ export const tagMetricsMonthly = defineDataset({
   schemaVersion: 1,
   zones: ['mart'],
   columns: [
-    { name: 'month', type: 'string', nullable: false, classification: 'public', description: 'YYYY-MM of the business date' },
-    { name: 'branch_code', type: 'string', nullable: false, classification: 'public', description: 'home branch' },
-    { name: 'tag', type: 'string', nullable: false, classification: 'public', description: 'tag name' },
+    { name: 'month', type: 'string', maxLength: 7, nullable: false, classification: 'public', description: 'YYYY-MM of the business date' },
+    { name: 'branch_code', type: 'string', maxLength: 8, nullable: false, classification: 'public', description: 'home branch' },
+    { name: 'tag', type: 'string', maxLength: 64, nullable: false, classification: 'public', description: 'tag name' },
     { name: 'customers', type: 'bigint', nullable: false, classification: 'public', description: 'customers carrying the tag' },
     { name: 'avg_aum', type: 'decimal(18,2)', nullable: true, classification: 'public', description: 'average AUM of those customers' },
     { name: 'avg_card_spend_1m', type: 'decimal(18,2)', nullable: true, classification: 'public', description: 'average card spend over the last month' },
@@ -100,8 +100,8 @@ export const segmentMetricsMonthly = defineDataset({
   schemaVersion: 1,
   zones: ['mart'],
   columns: [
-    { name: 'month', type: 'string', nullable: false, classification: 'public', description: 'YYYY-MM of the business date' },
-    { name: 'segment', type: 'string', nullable: false, classification: 'public', description: 'value segment' },
+    { name: 'month', type: 'string', maxLength: 7, nullable: false, classification: 'public', description: 'YYYY-MM of the business date' },
+    { name: 'segment', type: 'string', maxLength: 16, nullable: false, classification: 'public', description: 'value segment' },
     { name: 'customers', type: 'bigint', nullable: false, classification: 'public', description: 'customers in the segment' },
     { name: 'avg_aum', type: 'decimal(18,2)', nullable: true, classification: 'public', description: 'average AUM' },
     { name: 'avg_card_spend_1m', type: 'decimal(18,2)', nullable: true, classification: 'public', description: 'average card spend over the last month' },
