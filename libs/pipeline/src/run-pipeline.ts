@@ -301,6 +301,10 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
     const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    // The mart is replicated to Oracle as the consumption layer is: the oracle-replicator listens for both.
+    for (const manifest of mart ?? []) {
+      await deps.events.publish('Layer Published', { step: 'mart', zone: 'mart', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('mart', manifest.dataset, businessDate), rowCount: manifest.rowCount });
+    }
     const servingStore = deps.servingStore;
     if (mart && servingStore) {
       await run(
