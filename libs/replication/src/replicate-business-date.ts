@@ -31,6 +31,12 @@ export interface ReplicateOptions {
    */
   readonly datasets?: readonly string[];
   readonly signal?: AbortSignal;
+  /**
+   * Reconcile the replica as it is, without emptying and loading the date first: an audit of what applications read
+   * (`cur replicate --check`).
+   * @default false
+   */
+  readonly checkOnly?: boolean;
 }
 
 /** The reconciliation of one table. */
@@ -92,12 +98,14 @@ export async function replicateBusinessDate(deps: ReplicatorDependencies, option
   const tables: TableReconciliation[] = [];
   if (published.length > 0) {
     await deps.target.prepare(published.map(({ table }) => table));
-    for (const { table } of published) await deps.target.clearPartition(table, businessDate);
-    task = await deps.runner.run({ businessDate, tables: published }, options.signal ? { signal: options.signal } : {});
+    if (!options.checkOnly) {
+      for (const { table } of published) await deps.target.clearPartition(table, businessDate);
+      task = await deps.runner.run({ businessDate, tables: published }, options.signal ? { signal: options.signal } : {});
+    }
     for (const { table, manifest } of published) {
       const [lake, target] = await Promise.all([digestRows(table, deps.lake.rows(table, manifest)), digestRows(table, deps.target.readRows(table, businessDate))]);
       const matched = lake.rows === target.rows && lake.sha256Sum === target.sha256Sum && lake.rows === manifest.rowCount;
-      tables.push({ dataset: table.dataset.name, zone: table.zone, table: table.name, status: matched ? 'matched' : 'mismatch', lake, target, manifestRows: manifest.rowCount, loadedRows: task.loadedRows[table.dataset.name] ?? 0 });
+      tables.push({ dataset: table.dataset.name, zone: table.zone, table: table.name, status: matched ? 'matched' : 'mismatch', lake, target, manifestRows: manifest.rowCount, ...(task ? { loadedRows: task.loadedRows[table.dataset.name] ?? 0 } : {}) });
     }
   }
   tables.push(...unpublished);
