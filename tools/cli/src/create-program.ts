@@ -10,6 +10,7 @@ import { registerPrivacyCommands } from './commands/privacy-command';
 import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerQueryCommand } from './commands/query-command';
+import { registerReplicateCommand } from './commands/replicate-command';
 import { registerRunCommand } from './commands/run-command';
 import { registerScheduleCommand } from './commands/schedule-command';
 import { registerServeCommand } from './commands/serve-command';
@@ -50,6 +51,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerQueryCommand(program, getContext);
   registerDqCommands(program, getContext);
   registerPrivacyCommands(program, getContext);
+  registerReplicateCommand(program, getContext);
   registerServeCommand(program, getContext);
   registerTokenCommand(program, getContext);
   registerScheduleCommand(program, getContext);
