@@ -41,6 +41,11 @@ export type AppTrigger =
       readonly detailType: string;
       /** Extra `detail` matching, EventBridge pattern syntax. */
       readonly detail?: Readonly<Record<string, readonly string[]>>;
+      /**
+       * Why the rule is deployed disabled: the app is not ready to take live events in AWS yet (a service that only
+       * fails must not be triggered). Absent: the rule is enabled.
+       */
+      readonly disabledBecause?: string;
     }
   | { readonly kind: 'http-api'; readonly routes: readonly string[] };
 
@@ -138,7 +143,15 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
   'model-history': {
     description: 'Records every SageMaker training job state change in the model history',
     principalClass: 'service',
-    triggers: [{ kind: 'event-rule', bus: 'default', source: 'aws.sagemaker', detailType: 'SageMaker Training Job State Change' }],
+    triggers: [
+      {
+        kind: 'event-rule',
+        bus: 'default',
+        source: 'aws.sagemaker',
+        detailType: 'SageMaker Training Job State Change',
+        disabledBecause: 'the model history is not built yet (issue 15): the handler answers NOT_IMPLEMENTED',
+      },
+    ],
     access: { readBuckets: [{ bucket: 'system', prefix: 'model-history/' }], writeBuckets: [{ bucket: 'system', prefix: 'model-history/' }] },
     reservedConcurrency: 2,
   },
@@ -156,7 +169,14 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     description: 'Replicates each published consumption layer to RDS Oracle',
     principalClass: 'service',
     triggers: [
-      { kind: 'event-rule', bus: 'platform', source: PLATFORM_EVENT_SOURCE, detailType: LAYER_PUBLISHED, detail: { zone: ['consumption'] } },
+      {
+        kind: 'event-rule',
+        bus: 'platform',
+        source: PLATFORM_EVENT_SOURCE,
+        detailType: LAYER_PUBLISHED,
+        detail: { zone: ['consumption'] },
+        disabledBecause: 'RDS Oracle, DMS and the replicator settings are not in the CDK yet (issue 16, point 6): the handler would fail on its missing configuration',
+      },
     ],
     access: { readBuckets: [{ bucket: 'consumption' }] },
     timeoutSeconds: 900,

@@ -26,6 +26,11 @@ export interface EventRuleTriggerProps {
   readonly function: lambda.IFunction;
   /** Where undeliverable events go. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Deploy the rule disabled: the target is not ready for live events.
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /** An EventBridge rule that sends one source and detail-type (on the default or a named bus) to the function. */
@@ -41,6 +46,7 @@ export class EventRuleTrigger extends Construct {
       ruleName: props.ruleName,
       ...(props.eventBusName === undefined ? {} : { eventBus: events.EventBus.fromEventBusName(this, 'Bus', props.eventBusName) }),
       description: `${props.source} ${props.detailType}`,
+      enabled: props.enabled ?? true,
       eventPattern: { source: [props.source], detailType: [props.detailType], ...(detail ? { detail } : {}) },
       targets: [
         new eventTargets.LambdaFunction(props.function, {

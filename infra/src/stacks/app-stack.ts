@@ -105,6 +105,7 @@ export class AppStack extends Stack {
             source: trigger.source,
             detailType: trigger.detailType,
             ...(trigger.detail === undefined ? {} : { detail: trigger.detail }),
+            enabled: trigger.disabledBecause === undefined,
             function: fn,
             deadLetterQueue: required(deadLetterQueue, app),
           });

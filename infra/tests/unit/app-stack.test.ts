@@ -196,13 +196,14 @@ describe('Stack: AppStack', () => {
   });
 
   it.each([
-    ['dq-notifier', { source: ['aws.glue-dataquality'], 'detail-type': ['Data Quality Evaluation Results Available'] }],
-    ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }],
-    ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption'] } }],
-  ] as const)('routes the %s events from the default bus, with retries and a dead-letter queue', (app, pattern) => {
+    ['dq-notifier', { source: ['aws.glue-dataquality'], 'detail-type': ['Data Quality Evaluation Results Available'] }, 'ENABLED'],
+    // Deployed disabled until they can take live events (their specs say why).
+    ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }, 'DISABLED'],
+    ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption'] } }, 'DISABLED'],
+  ] as const)('routes the %s events from the default bus, with retries and a dead-letter queue (rule %s)', (app, pattern, state) => {
     synth.template(app).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: pattern,
-      State: 'ENABLED',
+      State: state,
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [logicalIdOf(synth.stage.apps[app].service.function), 'Arn'] },

@@ -10,6 +10,12 @@ interface ProjectJson {
   readonly targets: Record<string, { options?: { outputPath?: string } }>;
 }
 
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
 const readProject = (dir: string): ProjectJson => JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8')) as ProjectJson;
 
 describe('Constant: APP_NAMES', () => {
@@ -33,5 +39,14 @@ describe('Constant: APP_NAMES', () => {
 
   it('gives every app at least one trigger', () => {
     for (const app of APP_NAMES) expect(APP_SPECS[app].triggers.length, app).toBeGreaterThan(0);
+  });
+
+  it('deploys no live trigger for an app whose code still answers NOT_IMPLEMENTED', () => {
+    const stubs = APP_NAMES.filter((app) => sourceFiles(join(WORKSPACE_ROOT, 'apps', app, 'src')).some((file) => /NOT_IMPLEMENTED|NotImplementedError/.test(readFileSync(file, 'utf8'))));
+    for (const app of stubs) {
+      for (const trigger of APP_SPECS[app].triggers) {
+        expect(trigger.kind === 'event-rule' && trigger.disabledBecause !== undefined, `${app}: ${trigger.kind} trigger is live`).toBe(true);
+      }
+    }
   });
 });
