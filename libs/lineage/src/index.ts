@@ -1,0 +1,10 @@
+export { buildLineage, classificationTermUrn } from './build-lineage';
+export type { LineageOptions, LineageSources } from './build-lineage';
+export { pipelineTasks } from './task-graph';
+export { renderLineageMermaid } from './mermaid';
+export { LINEAGE_DEFAULTS, CLASSIFICATION_GLOSSARY_NODE, SENSITIVE_TAG, TOKENISED_TAG, SERVING_STORE_DATASET } from './constants';
+export { datasetUrn, dataFlowUrn, dataJobUrn, dataProcessInstanceUrn, schemaFieldUrn, zoneContainerUrn, glueDatabaseName } from './urns';
+export type { LineageNames } from './urns';
+export type { LineageStep, PipelineTask, ZoneDataset } from './types/lineage-step';
+export type { LineageRun, LineageStepRun, LineageManifest } from './types/lineage-run';
+export type { MetadataChangeProposal, JsonValue } from './types/metadata-change-proposal';
