@@ -289,7 +289,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       skip('mart', businessDate, 'a transform step or a blocking DQ rule failed');
       continue;
     }
-    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, dialect: deps.dialect, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     let consumptionPassed = Boolean(consumption);
     for (const manifest of consumption ?? []) if (!(await gate('consumption', manifest.dataset, businessDate))) consumptionPassed = false;
     if (stopping()) break;
@@ -300,7 +300,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     for (const manifest of consumption) {
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
-    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, dialect: deps.dialect, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     // The mart is replicated to Oracle as the consumption layer is: the oracle-replicator listens for both.
     for (const manifest of mart ?? []) {
       await deps.events.publish('Layer Published', { step: 'mart', zone: 'mart', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('mart', manifest.dataset, businessDate), rowCount: manifest.rowCount });

@@ -24,13 +24,23 @@ export async function writeZoneFile(engine: SqlEngine, store: BlobStore, sql: st
   const file = join(dir, `${randomUUID()}.parquet`);
   try {
     const rowCount = await engine.writeParquet(sql, file);
-    const sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
-    const key = `${keyPrefix}part-${sha256.slice(0, 16)}.parquet`;
-    await store.put(key, createReadStream(file), { sha256 });
-    return { key, rowCount, sha256 };
+    return await uploadZoneFile(store, file, rowCount, keyPrefix);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Puts a written Parquet file into a zone under a name derived from its content hash (see {@link writeZoneFile}).
+ *
+ * @param file - a local Parquet file, e.g. a plan output's
+ * @param rowCount - the rows it holds, as its writer reported them
+ */
+export async function uploadZoneFile(store: BlobStore, file: string, rowCount: number, keyPrefix: string): Promise<WrittenFile> {
+  const sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
+  const key = `${keyPrefix}part-${sha256.slice(0, 16)}.parquet`;
+  await store.put(key, createReadStream(file), { sha256 });
+  return { key, rowCount, sha256 };
 }
 
 /** The key prefix of a dataset's partition in its zone bucket. */

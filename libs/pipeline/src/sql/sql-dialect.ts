@@ -1,6 +1,10 @@
+import type { ColumnType } from '@cur/contracts';
+
 /**
  * The few places where DuckDB and Spark SQL spell things differently. Step SQL is written against this interface,
- * so the same definitions can later be rendered for Glue (Spark); only DuckDB's is implemented and exercised here.
+ * so the same definitions render for either engine. The mart and consumption plans run on both (a parity test runs
+ * them on DuckDB and on local Spark 3.5.6); the transform's `fullMatch` and `isAscii` are rendered for Spark but
+ * not yet run there.
  */
 export interface SqlDialect {
   readonly name: 'duckdb' | 'spark';
@@ -8,6 +12,8 @@ export interface SqlDialect {
   fullMatch(expression: string, pattern: string): string;
   /** True when `expression` holds only ASCII characters (its byte length is its character length). */
   isAscii(expression: string): string;
+  /** The engine's name of a contract column type (`string` is DuckDB's VARCHAR, Spark's STRING). */
+  typeName(type: ColumnType): string;
 }
 
 /** DuckDB, the local engine. */
@@ -15,14 +21,27 @@ export const DUCKDB_DIALECT: SqlDialect = {
   name: 'duckdb',
   fullMatch: (expression, pattern) => `regexp_full_match(${expression}, ${quote(pattern)})`,
   isAscii: (expression) => `strlen(${expression}) = length(${expression})`,
+  typeName: (type) => commonTypeName(type, 'VARCHAR'),
 };
 
-/** Spark SQL as Glue 4 runs it; rendered and syntax-checked only, not run here. */
+/** Spark SQL as Glue 5.1 runs it (Spark 3.5.6). */
 export const SPARK_DIALECT: SqlDialect = {
   name: 'spark',
   fullMatch: (expression, pattern) => `(${expression} RLIKE ${quote(`^(?:${pattern})$`)})`,
   isAscii: (expression) => `octet_length(${expression}) = length(${expression})`,
+  typeName: (type) => commonTypeName(type, 'STRING'),
 };
+
+function commonTypeName(type: ColumnType, text: string): string {
+  switch (type) {
+    case 'string':
+      return text;
+    case 'int':
+      return 'INTEGER';
+    default:
+      return type.toUpperCase();
+  }
+}
 
 /** A SQL string literal. */
 export function quote(text: string): string {

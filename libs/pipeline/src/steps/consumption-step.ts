@@ -2,18 +2,21 @@ import { getDataset } from '@cur/contracts';
 import type { BlobStore, SqlEngine } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
-import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
+import { partitionPrefix, schemaSha256 } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
-import { customerFeaturesSql, customerTagsSql } from '../sql/consumption-sql';
+import { FEATURE_SOURCES, renderCustomerFeaturesPlan, renderCustomerTagsPlan, type FeatureSource } from '../plan/consumption-plans';
+import { writePlanOutput } from '../plan/write-plan-output';
+import type { SqlDialect } from '../sql/sql-dialect';
 import type { TagDefinition } from '../tags/tag-definitions';
-import { registerDatasetView } from './dataset-views';
 
 /** What the consumption step works with. */
 export interface ConsumptionStepDependencies {
   readonly consumption: BlobStore;
   readonly manifests: ManifestStore;
   readonly engine: SqlEngine;
+  /** The engine's spelling, for the plans it runs. */
+  readonly dialect: SqlDialect;
   readonly policy: MaskingPolicy;
   readonly tags: readonly TagDefinition[];
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
@@ -23,30 +26,32 @@ export interface ConsumptionStepDependencies {
 }
 
 /** How far back each behavioural dataset is read for the features. */
-const LOOKBACK_DAYS: Readonly<Record<string, number>> = { customer_profile: 0, account_balance: 0, card_transaction: 183, digital_activity: 30 };
+const LOOKBACK_DAYS: Readonly<Record<FeatureSource, number>> = { customer_profile: 0, account_balance: 0, card_transaction: 183, digital_activity: 30 };
 
 /**
  * transformed -> consumption: customer_features (one row per customer: age band, AUM by product, card spend over
- * 1/3/6 months, digital engagement, tenure, segment) and customer_tags (the tag definitions applied as SQL).
+ * 1/3/6 months, digital engagement, tenure, segment) and customer_tags (the tag definitions applied as SQL). Each is
+ * one plan run on the step's engine (the plans Glue would run); the tags plan reads the published features file.
  */
 export async function runConsumptionStep(deps: ConsumptionStepDependencies, businessDate: string): Promise<Manifest[]> {
   const startedAt = new Date();
   const inputs: string[] = [];
-  for (const [name, days] of Object.entries(LOOKBACK_DAYS)) {
-    const from = new Date(Date.parse(`${businessDate}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+  const sources = {} as Record<FeatureSource, readonly string[]>;
+  const storedAsText = {} as Record<FeatureSource, ReadonlySet<string>>;
+  for (const name of FEATURE_SOURCES) {
+    const from = new Date(Date.parse(`${businessDate}T00:00:00Z`) - LOOKBACK_DAYS[name] * 86_400_000).toISOString().slice(0, 10);
     const manifests = await deps.manifests.list('transformed', name, { from, to: businessDate });
     inputs.push(...manifests.map((m) => manifestKey('transformed', name, m.businessDate)));
-    const dataset = getDataset(name);
     // Masked columns are stored as text (tokens, generalisations) whatever their declared type.
-    const asText = new Set(dataset.columns.filter((c) => deps.policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name));
-    await registerDatasetView(deps.engine, `t_${name}`, manifests.flatMap((m) => m.files.map((key) => deps.locate('transformed', key))), dataset, asText);
+    storedAsText[name] = new Set(getDataset(name).columns.filter((c) => deps.policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name));
+    sources[name] = manifests.flatMap((m) => m.files.map((key) => deps.locate('transformed', key)));
   }
   if (!inputs.some((key) => key.includes('/customer_profile/'))) {
     throw new CurError('INPUT_MISSING', `no transformed customer_profile for ${businessDate}: features need the customer list`);
   }
-  const features = await writeZoneFile(deps.engine, deps.consumption, customerFeaturesSql(businessDate), partitionPrefix('customer_features', businessDate), deps.scratchDir);
-  await deps.engine.registerParquetView('f_customer_features', [deps.locate('consumption', features.key)]);
-  const tags = await writeZoneFile(deps.engine, deps.consumption, customerTagsSql(deps.tags, businessDate), partitionPrefix('customer_tags', businessDate), deps.scratchDir);
+  const features = await writePlanOutput(deps.engine, deps.consumption, (outputPath) => renderCustomerFeaturesPlan({ businessDate, sources, storedAsText, outputPath, dialect: deps.dialect }), partitionPrefix('customer_features', businessDate), deps.scratchDir);
+  const featureFiles = [deps.locate('consumption', features.key)];
+  const tags = await writePlanOutput(deps.engine, deps.consumption, (outputPath) => renderCustomerTagsPlan({ businessDate, tags: deps.tags, features: featureFiles, outputPath }), partitionPrefix('customer_tags', businessDate), deps.scratchDir);
   const common = { zone: 'consumption' as const, businessDate, step: 'consumption', runId: deps.runId, inputs, counts: {}, keyVersions: {}, startedAt: startedAt.toISOString() };
   const published = [
     { ...common, dataset: 'customer_features', files: [features.key], rowCount: features.rowCount, contentSha256: features.sha256, schemaSha256: schemaSha256(getDataset('customer_features').columns), durationMs: Date.now() - startedAt.getTime() },

@@ -1,0 +1,61 @@
+import { getDataset } from '@cur/contracts';
+import { customerFeaturesSql, customerTagsSql } from '../sql/consumption-sql';
+import type { SqlDialect } from '../sql/sql-dialect';
+import type { TagDefinition } from '../tags/tag-definitions';
+import { datasetSource } from './dataset-input';
+import { PLAN_VERSION, type StepPlanInput } from './step-plan';
+
+/** The transformed datasets customer_features reads, each as the view `t_<dataset>`. */
+export const FEATURE_SOURCES = ['customer_profile', 'account_balance', 'card_transaction', 'digital_activity'] as const;
+
+/** One source of customer_features. */
+export type FeatureSource = (typeof FEATURE_SOURCES)[number];
+
+/** What the customer_features plan reads and where it writes. */
+export interface CustomerFeaturesPlanOptions {
+  readonly businessDate: string;
+  /** Each source's published transformed files over its look-back window (none: an empty typed view). */
+  readonly sources: Readonly<Record<FeatureSource, readonly string[]>>;
+  /** Each source's masked columns, stored as text whatever their declared type. */
+  readonly storedAsText: Readonly<Record<FeatureSource, ReadonlySet<string>>>;
+  readonly outputPath: string;
+  readonly dialect: SqlDialect;
+}
+
+/**
+ * The plan of customer_features for a business date: the transformed sources in, one row per customer out
+ * (`customerFeaturesSql`).
+ */
+export function renderCustomerFeaturesPlan(options: CustomerFeaturesPlanOptions): StepPlanInput {
+  const sources = FEATURE_SOURCES.map((name) => datasetSource(`t_${name}`, options.sources[name], getDataset(name), options.dialect, options.storedAsText[name]));
+  return {
+    version: PLAN_VERSION,
+    step: 'consumption',
+    dataset: 'customer_features',
+    businessDate: options.businessDate,
+    inputs: sources.flatMap((source) => source.inputs),
+    statements: sources.flatMap((source) => source.statements),
+    outputs: [{ name: 'customer_features', sql: customerFeaturesSql(options.businessDate), path: options.outputPath }],
+  };
+}
+
+/** What the customer_tags plan reads and where it writes. */
+export interface CustomerTagsPlanOptions {
+  readonly businessDate: string;
+  readonly tags: readonly TagDefinition[];
+  /** The published customer_features files of the date. */
+  readonly features: readonly string[];
+  readonly outputPath: string;
+}
+
+/** The plan of customer_tags for a business date: the published features in, one row per customer and tag that holds out. */
+export function renderCustomerTagsPlan(options: CustomerTagsPlanOptions): StepPlanInput {
+  return {
+    version: PLAN_VERSION,
+    step: 'consumption',
+    dataset: 'customer_tags',
+    businessDate: options.businessDate,
+    inputs: [{ format: 'parquet', name: 'f_customer_features', paths: [...options.features], columns: null }],
+    outputs: [{ name: 'customer_tags', sql: customerTagsSql(options.tags, options.businessDate), path: options.outputPath }],
+  };
+}
