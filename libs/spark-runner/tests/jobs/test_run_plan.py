@@ -23,10 +23,13 @@ class TestParseJobArguments:
             "job-bookmark-disable",
         ]
 
-        assert parse_job_arguments(argv).plan == "s3://lake/plans/t.json"
+        assert parse_job_arguments(argv).plans == ("s3://lake/plans/t.json",)
 
     def test_takes_the_equals_form(self) -> None:
-        assert parse_job_arguments(["--plan=plan.json"]).plan == "plan.json"
+        assert parse_job_arguments(["--plan=plan.json"]).plans == ("plan.json",)
+
+    def test_takes_several_plans_in_order(self) -> None:
+        assert parse_job_arguments(["--plan", "b.json", "--plan=a.json"]).plans == ("b.json", "a.json")
 
     def test_requires_the_plan(self) -> None:
         with pytest.raises(SystemExit):
@@ -66,6 +69,36 @@ class TestMain:
         assert summary["status"] == "failed"
         assert summary["error"]["type"] == "PlanStatementError"
         assert "statement 1 of 2 (view adults)" in summary["error"]["message"]
+
+    def test_runs_several_plans_in_order_in_one_session_one_line_each(
+        self, spark: SparkSession, plan: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first, second = tmp_path / "first.json", tmp_path / "second.json"
+        first.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        plan["businessDate"] = "2026-11-26"
+        second.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+
+        code = main(["--plan", str(first), "--plan", str(second)])
+
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert code == 0
+        assert [(line["status"], line["result"]["businessDate"]) for line in lines] == [
+            ("succeeded", "2026-11-25"),
+            ("succeeded", "2026-11-26"),
+        ]
+        assert SparkSession.getActiveSession() is spark
+
+    def test_stops_at_the_first_plan_that_fails(
+        self, spark: SparkSession, plan: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        good = tmp_path / "good.json"
+        good.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+
+        code = main(["--plan", str(tmp_path / "absent.json"), "--plan", str(good)])
+
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert code == 1
+        assert [line["status"] for line in lines] == ["failed"]
 
     def test_a_missing_plan_file_fails_cleanly(
         self, spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]

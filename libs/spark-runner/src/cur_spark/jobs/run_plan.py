@@ -1,8 +1,10 @@
-"""Runs one plan: ``run_plan.py --plan <path or s3:// URI>``, as a Glue 5.1 job or locally.
+"""Runs plans: ``run_plan.py --plan <path or s3:// URI> [--plan ...]``, as a Glue 5.1 job or locally.
 
-Prints one JSON line: ``{"status": "succeeded", "result": {...}}`` (see plan-result.schema.json), or
-``{"status": "failed", "error": {"type": ..., "message": ...}}`` with exit code 1. Arguments are parsed the way
-Glue passes them (``--name value``), and the ones Glue adds (``--JOB_NAME``, ``--job-bookmark-option``...) are ignored.
+Prints one JSON line per plan: ``{"status": "succeeded", "result": {...}}`` (see plan-result.schema.json), or
+``{"status": "failed", "error": {"type": ..., "message": ...}}``, after which no later plan runs and the exit code is
+1. Several plans run in order in one session (one JVM), for callers that run many (the parity test, a whole run).
+Arguments are parsed the way Glue passes them (``--name value``), and the ones Glue adds (``--JOB_NAME``,
+``--job-bookmark-option``...) are ignored.
 
 Locally::
 
@@ -31,15 +33,20 @@ from cur_spark.session import get_or_create_session
 class JobArguments:
     """The job's own arguments."""
 
-    plan: str
+    plans: tuple[str, ...]
 
 
 def parse_job_arguments(argv: Sequence[str]) -> JobArguments:
-    """``--plan`` (required); every other ``--name value`` pair is Glue's and left alone."""
-    parser = argparse.ArgumentParser(prog="run_plan", description="Runs one pipeline step's plan on Spark.")
-    parser.add_argument("--plan", required=True, help="the plan's JSON: a local path or a URI Spark reads (s3://)")
+    """``--plan``, once or more (in run order); every other ``--name value`` pair is Glue's and left alone."""
+    parser = argparse.ArgumentParser(prog="run_plan", description="Runs pipeline steps' plans on Spark.")
+    parser.add_argument(
+        "--plan",
+        required=True,
+        action="append",
+        help="a plan's JSON: a local path or a URI Spark reads (s3://); repeat to run several in one session",
+    )
     known, _glue_arguments = parser.parse_known_args(list(argv))
-    return JobArguments(plan=str(known.plan))
+    return JobArguments(plans=tuple(str(plan) for plan in known.plan))
 
 
 def read_plan(spark: SparkSession, location: str) -> Plan:
@@ -56,17 +63,23 @@ def read_plan(spark: SparkSession, location: str) -> Plan:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The job: arguments, session, one ``run_plan`` call, one JSON line on stdout. Returns the exit code."""
+    """The job: arguments, one session, one ``run_plan`` call per plan, one JSON line on stdout for each.
+
+    Returns the exit code: 0 when every plan succeeded, 1 at the first that failed (later plans do not run: one may
+    read what an earlier one wrote).
+    """
     arguments = parse_job_arguments(sys.argv[1:] if argv is None else argv)
     work_dir = Path(tempfile.gettempdir()) / "cur-spark"
-    try:
-        spark = get_or_create_session(work_dir)
-        result = run_plan(spark, read_plan(spark, arguments.plan))
-    except (PlanError, OSError) as error:
-        failure = {"status": "failed", "error": {"type": type(error).__name__, "message": str(error)}}
-        print(json.dumps(failure, ensure_ascii=False), flush=True)
-        return 1
-    print(json.dumps({"status": "succeeded", "result": result.model_dump(mode="json")}, ensure_ascii=False), flush=True)
+    for location in arguments.plans:
+        try:
+            spark = get_or_create_session(work_dir)
+            result = run_plan(spark, read_plan(spark, location))
+        except (PlanError, OSError) as error:
+            failure = {"status": "failed", "error": {"type": type(error).__name__, "message": str(error)}}
+            print(json.dumps(failure, ensure_ascii=False), flush=True)
+            return 1
+        summary = {"status": "succeeded", "result": result.model_dump(mode="json")}
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
     return 0
 
 
