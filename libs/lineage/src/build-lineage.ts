@@ -204,11 +204,11 @@ function ownership(owner: string, audit: Json): Json {
 }
 
 function fieldType(type: string, zone: Zone): Json {
-  if (zone === 'landing' || type === 'string') return { 'com.linkedin.pegasus2avro.schema.StringType': {} };
-  if (type === 'boolean') return { 'com.linkedin.pegasus2avro.schema.BooleanType': {} };
-  if (type === 'date') return { 'com.linkedin.pegasus2avro.schema.DateType': {} };
-  if (type === 'timestamp') return { 'com.linkedin.pegasus2avro.schema.TimeType': {} };
-  return { 'com.linkedin.pegasus2avro.schema.NumberType': {} };
+  if (zone === 'landing' || type === 'string') return { 'com.linkedin.schema.StringType': {} };
+  if (type === 'boolean') return { 'com.linkedin.schema.BooleanType': {} };
+  if (type === 'date') return { 'com.linkedin.schema.DateType': {} };
+  if (type === 'timestamp') return { 'com.linkedin.schema.TimeType': {} };
+  return { 'com.linkedin.schema.NumberType': {} };
 }
 
 function schemaMetadata(names: LineageNames, dataset: DatasetSpec, zone: Zone, audit: Json, storageTreatmentFor: LineageSources['storageTreatmentFor']): Json {
@@ -242,7 +242,7 @@ function schemaMetadata(names: LineageNames, dataset: DatasetSpec, zone: Zone, a
     created: audit,
     lastModified: audit,
     hash: '',
-    platformSchema: { 'com.linkedin.pegasus2avro.schema.OtherSchema': { rawSchema: '' } },
+    platformSchema: { 'com.linkedin.schema.OtherSchema': { rawSchema: '' } },
     fields: [...dataset.columns.map(field), ...partitions],
   };
 }

@@ -16,6 +16,7 @@ import { registerScheduleCommand } from './commands/schedule-command';
 import { registerServeCommand } from './commands/serve-command';
 import { registerTokenCommand } from './commands/token-command';
 import { registerKeysCommand } from './commands/keys-command';
+import { registerLineageCommands } from './commands/lineage-command';
 import { registerMaskCommands } from './commands/mask-commands';
 import { registerStatusCommand } from './commands/status-command';
 import type { Output } from './output/console-output';
@@ -52,6 +53,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerDqCommands(program, getContext);
   registerPrivacyCommands(program, getContext);
   registerReplicateCommand(program, getContext);
+  registerLineageCommands(program, getContext);
   registerServeCommand(program, getContext);
   registerTokenCommand(program, getContext);
   registerScheduleCommand(program, getContext);

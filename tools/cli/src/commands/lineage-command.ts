@@ -1,0 +1,68 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ALL_DATASETS } from '@cur/contracts';
+import { ManifestStore } from '@cur/lake';
+import { buildLineage, renderLineageMermaid, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
+import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
+import { createMaskingPolicy } from '@cur/policy';
+import type { Runtime } from '@cur/runtime';
+import type { CliContext } from '../cli-context';
+import { renderTable } from '../output/render-table';
+
+/** `cur lineage export` and `cur lineage show`: DataHub lineage of the platform, from its definition and what ran. */
+export function registerLineageCommands(program: Command, context: () => CliContext): void {
+  const lineage = program.command('lineage').description('DataHub lineage generated from the pipeline definition, the contracts and the run logs');
+  lineage
+    .command('export')
+    .description('write the metadata change proposals in DataHub\'s file format (a JSON list), for `datahub ingest` or the REST emitter')
+    .requiredOption('-o, --out <file>', 'where to write, e.g. lineage.json')
+    .action(async (options: { out: string }) => {
+      const ctx = context();
+      const { runs, manifests } = await ctx.withRuntime(readWhatRan);
+      const policy = createMaskingPolicy();
+      const mcps = buildLineage(
+        { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), runs, manifests },
+        { stage: ctx.config.stage },
+      );
+      const out = resolve(options.out);
+      await writeFile(out, `${JSON.stringify(mcps, null, 2)}\n`);
+      ctx.output.line(`${mcps.length} metadata change proposals (${runs.length} run(s), ${manifests.length} published partition(s)) written to ${out}`);
+      ctx.output.line(renderTable(['entity type', 'entities', 'proposals'], summarise(mcps)));
+    });
+  lineage
+    .command('show')
+    .description('print the lineage graph as Mermaid: zones left to right, one node per dataset, each hop labelled with its step')
+    .action(() => {
+      context().output.line(renderLineageMermaid(PIPELINE_STEPS).trimEnd());
+    });
+}
+
+/** The run logs (`runs/<runId>.json`) and every published manifest in the system bucket, oldest run first. */
+async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; manifests: LineageManifest[] }> {
+  const system = runtime.blobStore('system');
+  const runs: LineageRun[] = [];
+  for await (const info of system.list('runs/')) {
+    if (!info.key.endsWith('.json')) continue;
+    const run = JSON.parse(Buffer.from(await system.get(info.key)).toString('utf8')) as PipelineRun;
+    runs.push(run);
+  }
+  runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const store = new ManifestStore(system);
+  const manifests: LineageManifest[] = [];
+  for (const dataset of Object.values(ALL_DATASETS)) {
+    for (const zone of dataset.zones) manifests.push(...(await store.list(zone, dataset.name)));
+  }
+  return { runs, manifests };
+}
+
+function summarise(mcps: readonly MetadataChangeProposal[]): string[][] {
+  const byType = new Map<string, { entities: Set<string>; proposals: number }>();
+  for (const mcp of mcps) {
+    const entry = byType.get(mcp.entityType) ?? { entities: new Set<string>(), proposals: 0 };
+    entry.entities.add(mcp.entityUrn);
+    entry.proposals += 1;
+    byType.set(mcp.entityType, entry);
+  }
+  return [...byType.entries()].map(([type, entry]) => [type, String(entry.entities.size), String(entry.proposals)]);
+}
