@@ -1,6 +1,8 @@
 import { BatchLedger, type IngestionDependencies } from '@cur/ingestion';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
-import { createRuntime } from '@cur/runtime';
+import { createBlobStores } from '@cur/runtime/blob-store';
+import { createEventPublisher } from '@cur/runtime/events';
+import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import { SERVICE_NAME } from './constants';
 
 /**
@@ -8,14 +10,17 @@ import { SERVICE_NAME } from './constants';
  * `Batch Accepted` platform event (EventBridge in AWS), which starts the pipeline.
  */
 export async function createIngestionDependencies(env: NodeJS.ProcessEnv = process.env): Promise<IngestionDependencies & { close(): Promise<void> }> {
-  const runtime = await createRuntime(loadPlatformConfig(env));
-  const events = runtime.events();
+  const config = loadPlatformConfig(env);
+  // S3, DynamoDB and EventBridge: the only ports this service uses, so its bundle carries no other client.
+  const [blobs, keyValue, { events, close: closeEvents }] = await Promise.all([createBlobStores(config), createKeyValuePorts(config), createEventPublisher(config)]);
   return {
-    landing: runtime.blobStore('landing'),
-    quarantine: runtime.blobStore('quarantine'),
-    ledger: new BatchLedger(runtime.keyValueStore),
+    landing: blobs.get('landing'),
+    quarantine: blobs.get('quarantine'),
+    ledger: new BatchLedger(keyValue.keyValueStore),
     onAccepted: (batch) => events.publish('Batch Accepted', batch),
     logger: createLogger({ serviceName: SERVICE_NAME }),
-    close: () => runtime.close(),
+    close: async () => {
+      await Promise.all([blobs.close(), keyValue.close(), closeEvents()]);
+    },
   };
 }

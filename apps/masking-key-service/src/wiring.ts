@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ConfigError, loadPlatformConfig } from '@cur/platform';
 import { DEFAULT_LOOKUP_LIMIT, TokenService } from '@cur/masking';
-import { createRuntime } from '@cur/runtime';
+import { createKeyValuePorts } from '@cur/runtime/key-value-store';
+import { createKeyVault } from '@cur/runtime/key-vault';
 
 /** This service's own settings, beside the platform's. */
 const ServiceConfigSchema = z.object({
@@ -18,6 +19,8 @@ const ServiceConfigSchema = z.object({
 export async function createTokenService(env: NodeJS.ProcessEnv = process.env): Promise<TokenService> {
   const parsed = ServiceConfigSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('CUR_LOOKUP_RATE_PER_MINUTE must be a whole number from 1 to 100000 (lookups per principal per minute)');
-  const runtime = await createRuntime(loadPlatformConfig(env));
-  return TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault(), lookupRate: { limit: parsed.data.CUR_LOOKUP_RATE_PER_MINUTE } });
+  const config = loadPlatformConfig(env);
+  // Keys and the audit log (DynamoDB) and the master key (KMS): the only ports this service uses.
+  const [{ keyValueStore }, vault] = await Promise.all([createKeyValuePorts(config), createKeyVault(config)]);
+  return TokenService.create({ keyValueStore, keyVault: vault.keyVault(), lookupRate: { limit: parsed.data.CUR_LOOKUP_RATE_PER_MINUTE } });
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { ManifestStore, createContentVerifier } from '@cur/lake';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
 import { PublishedPartitionReader, type ReplicaTarget, type ReplicationTaskRunner, type ReplicatorDependencies } from '@cur/replication';
-import { createRuntime } from '@cur/runtime';
+import { createBlobStores } from '@cur/runtime/blob-store';
+import { createNotifier } from '@cur/runtime/notifier';
 import { loadOracleReplicatorConfig } from './config';
 import { SERVICE_NAME } from './constants';
 
@@ -20,10 +21,11 @@ export interface OracleReplicatorDependencies extends ReplicatorDependencies {
 export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv = process.env): Promise<OracleReplicatorDependencies> {
   const config = loadOracleReplicatorConfig(env);
   const platform = loadPlatformConfig(env);
-  const runtime = await createRuntime(platform);
-  const system = runtime.blobStore('system');
-  const buckets = (zone: 'consumption' | 'mart') => runtime.blobStore(zone);
-  const lake = new PublishedPartitionReader(new ManifestStore(system, { verify: createContentVerifier((zone) => runtime.blobStore(zone)) }), buckets);
+  // The lake (S3) and notifications (SNS) are the platform ports this service uses; DMS and Oracle are its own.
+  const [blobs, notifications] = await Promise.all([createBlobStores(platform), createNotifier(platform)]);
+  const system = blobs.get('system');
+  const buckets = (zone: 'consumption' | 'mart') => blobs.get(zone);
+  const lake = new PublishedPartitionReader(new ManifestStore(system, { verify: createContentVerifier((zone) => blobs.get(zone)) }), buckets);
   let target: ReplicaTarget;
   let runner: ReplicationTaskRunner;
   if (config.load === 'dms') {
@@ -49,12 +51,12 @@ export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv 
     lake,
     runner,
     target,
-    notifier: runtime.notifier(),
+    notifier: notifications.notifier,
     system,
     logger: createLogger({ serviceName: SERVICE_NAME }),
     close: async () => {
       await target.close();
-      await runtime.close();
+      await Promise.all([blobs.close(), notifications.close()]);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { loadPlatformConfig } from '@cur/platform';
-import { createRuntime } from '@cur/runtime';
+import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import type { CustomerTokenizer, Detokenizer, RetrievalApiDependencies } from '@cur/serving';
 import { HttpKeyServiceClient, ServingError, ServingStore } from '@cur/serving';
 import { loadRetrievalApiConfig } from './config';
@@ -16,10 +16,11 @@ const NO_KEY_SERVICE: CustomerTokenizer & Detokenizer = {
  */
 export async function createRetrievalApiDependencies(env: NodeJS.ProcessEnv = process.env): Promise<RetrievalApiDependencies> {
   const config = loadRetrievalApiConfig(env);
-  const runtime = await createRuntime(loadPlatformConfig(env));
+  // The serving table is the only port this API uses: its bundle carries the DynamoDB client and no other.
+  const { keyValueStore } = await createKeyValuePorts(loadPlatformConfig(env));
   const keyService = config.keyServiceUrl === undefined ? NO_KEY_SERVICE : new HttpKeyServiceClient({ baseUrl: config.keyServiceUrl });
   return {
-    serving: new ServingStore(runtime.keyValueStore, { pointerTtlMs: config.pointerTtlMs }),
+    serving: new ServingStore(keyValueStore, { pointerTtlMs: config.pointerTtlMs }),
     tokenizer: keyService,
     detokenizer: keyService,
   };

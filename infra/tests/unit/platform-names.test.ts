@@ -43,7 +43,7 @@ describe('Class: PlatformNames', () => {
 
   it('keeps the extra buckets equal to the runtime’s EXTRA_BUCKETS', () => {
     // infra may not import libs/runtime (type:runtime), so the declaration is compared as text.
-    const source = readFileSync(join(WORKSPACE_ROOT, 'libs/runtime/src/create-runtime.ts'), 'utf8');
+    const source = readFileSync(join(WORKSPACE_ROOT, 'libs/runtime/src/ports/blob-stores.ts'), 'utf8');
     const declared = /EXTRA_BUCKETS = \[([^\]]*)\]/.exec(source)?.[1];
 
     expect(declared?.split(',').map((name) => name.trim().replace(/'/g, ''))).toEqual([...EXTRA_BUCKETS]);

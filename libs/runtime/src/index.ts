@@ -1,2 +1,13 @@
 export { createRuntime, BUCKET_NAMES, EXTRA_BUCKETS } from './create-runtime';
 export type { Runtime, BucketName } from './create-runtime';
+export { createBlobStores } from './ports/blob-stores';
+export type { BlobStores } from './ports/blob-stores';
+export { createKeyValuePorts } from './ports/key-value-store';
+export type { KeyValuePorts } from './ports/key-value-store';
+export { createIdempotencyStore } from './ports/idempotency-store';
+export { createNotifier } from './ports/notifier';
+export type { NotifierPort } from './ports/notifier';
+export { createEventPublisher } from './ports/event-publisher';
+export type { EventPublisherPort } from './ports/event-publisher';
+export { createKeyVault } from './ports/key-vault';
+export type { KeyVaultPort } from './ports/key-vault';

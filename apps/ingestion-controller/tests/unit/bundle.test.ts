@@ -1,3 +1,4 @@
 import { describeLambdaBundle } from '@cur/platform/testing';
 
-describeLambdaBundle('ingestion-controller');
+// Measured sizes and the clients' reasons: docs/benchmarks.md (npm run bench:bundles). Its ports: landing and quarantine (S3), the batch ledger (DynamoDB), Batch Accepted (EventBridge).
+describeLambdaBundle('ingestion-controller', { maxBytes: 1_900_000, sdkClients: ['client-dynamodb', 'client-eventbridge', 'client-s3'] });

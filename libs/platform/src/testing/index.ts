@@ -1,3 +1,4 @@
 export { describeBlobStoreContract } from './blob-store-contract';
 export { describeKeyValueStoreContract } from './key-value-store-contract';
-export { describeLambdaBundle, lambdaBundlePath } from './lambda-bundle-contract';
+export { bundledPackages, describeLambdaBundle, lambdaBundlePath } from './lambda-bundle-contract';
+export type { LambdaBundleBudget } from './lambda-bundle-contract';

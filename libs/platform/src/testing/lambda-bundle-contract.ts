@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,18 +10,50 @@ export function lambdaBundlePath(app: string): string {
   return fileURLToPath(new URL(`../../../../dist/apps/${app}/handler.mjs`, import.meta.url));
 }
 
+/** What an app's bundle may weigh and which AWS SDK clients it may carry. */
+export interface LambdaBundleBudget {
+  /** The largest `handler.mjs` allowed, in bytes (minified, without its sourcemap). */
+  readonly maxBytes: number;
+  /**
+   * Exactly the AWS SDK client packages the bundle carries, without the `@aws-sdk/` scope (`client-dynamodb`): the
+   * clients of the ports the app wires, and no other.
+   */
+  readonly sdkClients: readonly string[];
+}
+
 /**
- * What every app's Lambda bundle must be: present with its sourcemap, and importable under plain node from a folder
- * holding nothing else, as Lambda loads it. Each app's `tests/unit/bundle.test.ts` calls this (its test target
- * builds the bundle first).
+ * The npm packages a bundle was built from, read from its sourcemap's `sources` (esbuild lists every input file that
+ * kept code in the bundle): `@aws-sdk/client-s3`, `zod`, ...
  */
-export function describeLambdaBundle(app: string): void {
+export function bundledPackages(bundle: string): string[] {
+  const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
+  const packages = map.sources.map((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1]).filter((name): name is string => name !== undefined);
+  return [...new Set(packages)].sort();
+}
+
+/**
+ * What every app's Lambda bundle must be: present with its sourcemap, importable under plain node from a folder
+ * holding nothing else, as Lambda loads it, within its size budget, and carrying exactly the SDK clients of the
+ * ports it wires. Each app's `tests/unit/bundle.test.ts` calls this (its test target builds the bundle first).
+ */
+export function describeLambdaBundle(app: string, budget: LambdaBundleBudget): void {
   const bundle = lambdaBundlePath(app);
   describe(`bundle of ${app}`, () => {
     it('exists with its sourcemap (the test target builds it first)', () => {
       expect(existsSync(bundle), `${bundle} is missing: run npx nx build ${app}`).toBe(true);
       expect(existsSync(`${bundle}.map`)).toBe(true);
       expect(statSync(bundle).size).toBeGreaterThan(0);
+    });
+
+    it(`stays within its budget of ${(budget.maxBytes / 1e6).toFixed(2)} MB`, () => {
+      expect(statSync(bundle).size).toBeLessThanOrEqual(budget.maxBytes);
+    });
+
+    it(`carries the SDK clients of its own ports only (${budget.sdkClients.join(', ') || 'none'})`, () => {
+      const clients = bundledPackages(bundle)
+        .filter((name) => name.startsWith('@aws-sdk/client-'))
+        .map((name) => name.slice('@aws-sdk/'.length));
+      expect(clients).toEqual([...budget.sdkClients].sort());
     });
 
     it('imports under plain node with nothing beside it, as Lambda loads it', () => {

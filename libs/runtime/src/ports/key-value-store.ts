@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { TableName } from '@cur/contracts';
+import type { KeyValueStore, PlatformConfig } from '@cur/platform';
+import { makeOwnerOnly } from './local-home';
+
+/** The DynamoDB-backed key-value port of one process, its client, and how to let go of it (and of a local server). */
+export interface KeyValuePorts {
+  readonly keyValueStore: KeyValueStore;
+  /** The client behind {@link keyValueStore}, for other DynamoDB-backed ports (`createIdempotencyStore`). */
+  readonly dynamoDb: DynamoDBClient;
+  /** The physical name of a platform table; locally the table is created first if missing. */
+  tableName(table: TableName): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The `KeyValueStore` port wired alone (subpath `@cur/runtime/key-value-store`): DynamoDB in AWS; locally the same
+ * adapter against dynalite, started in-process with its data under `<home>/dynamodb` unless CUR_DYNAMODB_ENDPOINT
+ * names a running one. Only the DynamoDB client is loaded.
+ *
+ * @example
+ * const { keyValueStore, close } = await createKeyValuePorts(loadPlatformConfig());
+ */
+export async function createKeyValuePorts(config: PlatformConfig): Promise<KeyValuePorts> {
+  const [{ DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([import('@cur/adapters-aws/key-value-store'), import('@aws-sdk/client-dynamodb')]);
+  if (config.mode === 'aws') {
+    const dynamoDb = new DynamoDBClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) });
+    const keyValueStore = new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix });
+    return {
+      keyValueStore,
+      dynamoDb,
+      tableName: (table) => Promise.resolve(keyValueStore.physicalName(table)),
+      close: () => {
+        dynamoDb.destroy();
+        return Promise.resolve();
+      },
+    };
+  }
+  await makeOwnerOnly(config.home);
+  const { startLocalDynamoDb } = await import('@cur/adapters-local/key-value-store');
+  const localServer = config.dynamoDbEndpoint === undefined ? await startLocalDynamoDb({ dataDir: join(config.home, 'dynamodb') }) : undefined;
+  const dynamoDb = new DynamoDBClient({
+    endpoint: config.dynamoDbEndpoint ?? localServer?.endpoint,
+    region: config.region,
+    // dynalite accepts any credentials; fixed ones keep the SDK from searching the machine for real ones.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const keyValueStore = new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true });
+  return {
+    keyValueStore,
+    dynamoDb,
+    tableName: (table) => keyValueStore.ensureTable(table),
+    close: async () => {
+      dynamoDb.destroy();
+      await localServer?.close();
+    },
+  };
+}
