@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,8 +12,11 @@ import { APP_DIST_DIR } from '../config/paths';
 import type { PlatformNames } from '../config/platform-names';
 import { acknowledgeNagFinding } from '../core/nag-acknowledgement';
 
-/** The Lambda runtime of every app; the app builds target `node20` (apps/<name>/project.json). */
-export const SERVICE_RUNTIME = lambda.Runtime.NODEJS_20_X;
+/**
+ * The Lambda runtime of every app; the app builds target `node22` (apps/<name>/project.json). Node 20 is past
+ * Lambda's deprecation, and the AWS SDK releases after January 2027 require Node 22.
+ */
+export const SERVICE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 /** The file and export Lambda calls: `dist/apps/<name>/handler.mjs`, export `handler`. */
 export const SERVICE_HANDLER = 'handler.handler';
@@ -65,6 +69,16 @@ export interface ServiceFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Run the function in a VPC (the Oracle replica's): its subnets and security groups.
+   * @default - no VPC
+   */
+  readonly network?: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroups: readonly ec2.ISecurityGroup[] };
+  /**
+   * The AWS Parameters and Secrets Lambda Extension layer, which serves secrets on loopback inside the function.
+   * @default - none
+   */
+  readonly paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion;
 }
 
 /**
@@ -140,6 +154,10 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      ...(props.network === undefined
+        ? {}
+        : { vpc: props.network.vpc, vpcSubnets: props.network.subnets, securityGroups: [...props.network.securityGroups] }),
+      ...(props.paramsAndSecrets === undefined ? {} : { paramsAndSecrets: props.paramsAndSecrets }),
       ...(this.deadLetterQueue
         ? { deadLetterQueue: this.deadLetterQueue, retryAttempts: DEFAULT_ASYNC_RETRY_ATTEMPTS, maxEventAge: DEFAULT_MAX_EVENT_AGE }
         : {}),
@@ -148,12 +166,21 @@ export class ServiceFunction extends Construct {
     acknowledgeNagFinding(
       this.function,
       'AwsSolutions-L1',
-      'Every app bundle is built for Node.js 20 (esbuild target node20); moving all apps to a newer runtime is one change to SERVICE_RUNTIME and the app build targets.',
+      'Every app bundle is built for Node.js 22 (esbuild target node22), the LTS the AWS SDK and Powertools support; moving all apps to a newer runtime is one change to SERVICE_RUNTIME and the app build targets.',
     );
     acknowledgeNagFinding(
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; nothing else in this role uses *.',
     );
+    if (props.network !== undefined) {
+      // A role given to a function is not extended by it: the network interfaces in the VPC need this policy.
+      this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      acknowledgeNagFinding(
+        this.role,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'Lambda attaches this AWS policy to a function in a VPC: creating and deleting its network interfaces has no resource-level scoping.',
+      );
+    }
   }
 }

@@ -30,13 +30,13 @@ describe('Stack: AppStack', () => {
   afterAll(() => synth.dispose());
 
   describe.each(APP_NAMES)('%s', (app: AppName) => {
-    it('runs the app bundle from dist/apps/<app> on Node.js 20, arm64, with active tracing', () => {
+    it('runs the app bundle from dist/apps/<app> on Node.js 22, arm64, with active tracing', () => {
       const template = synth.template(app);
       const bundleHash = FileSystem.fingerprint(appBundleDir(app));
 
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `cur-dev-${app}`,
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: SERVICE_HANDLER,
         TracingConfig: { Mode: 'Active' },
@@ -197,10 +197,11 @@ describe('Stack: AppStack', () => {
 
   it.each([
     ['dq-notifier', { source: ['aws.glue-dataquality'], 'detail-type': ['Data Quality Evaluation Results Available'] }, 'ENABLED'],
-    // Deployed disabled until they can take live events (their specs say why).
+    // Deployed disabled until it can take live events (its spec says why).
     ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }, 'DISABLED'],
-    ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption'] } }, 'DISABLED'],
-  ] as const)('routes the %s events from the default bus, with retries and a dead-letter queue (rule %s)', (app, pattern, state) => {
+    // Live since the oracle stack gives it a database, a DMS task and its settings (issue 16, point 6).
+    ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption', 'mart'] } }, 'ENABLED'],
+  ] as const)('routes the %s events to the function, with retries and a dead-letter queue (rule %s)', (app, pattern, state) => {
     synth.template(app).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: pattern,
       State: state,

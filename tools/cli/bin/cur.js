@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `cur` command. It runs the TypeScript sources directly through tsx, so `npx cur` works right after `npm ci`
-// with no build step. The SDK's Node 20 end-of-support notice is pinned-version noise for a CLI user.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// with no build step.
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../src/main.ts');

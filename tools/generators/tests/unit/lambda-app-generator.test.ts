@@ -17,7 +17,7 @@ describe('lambda-app generator', () => {
     expect(project.tags).toEqual(['type:app', 'scope:segment-exporter', 'access:masked']);
     expect(Object.keys(project.targets ?? {})).toEqual(['build', 'lint', 'typecheck', 'test', 'deploy']);
     expect(project.targets?.['deploy']?.options?.command).toContain('/segment-exporter"');
-    expect(project.targets?.['build']?.options).toMatchObject({ outputPath: 'dist/apps/segment-exporter', target: 'node20', minify: true, sourcemap: true });
+    expect(project.targets?.['build']?.options).toMatchObject({ outputPath: 'dist/apps/segment-exporter', target: 'node22', minify: true, sourcemap: true });
     for (const file of ['package.json', 'src/handler.ts', 'src/core.ts', 'src/constants.ts', 'tests/unit/handler.test.ts', 'tests/unit/bundle.test.ts', 'tests/events/scheduled-event.json']) {
       expect(tree.exists(`apps/segment-exporter/${file}`), file).toBe(true);
     }

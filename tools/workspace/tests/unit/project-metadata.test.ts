@@ -36,7 +36,7 @@ describe('every project', () => {
   it.each(projectDirs.filter((dir) => dir.startsWith('apps/')))('%s builds one minified ESM bundle with a sourcemap', (dir) => {
     const build = (readJson(`${dir}/project.json`)['targets'] as Record<string, { executor: string; options: Record<string, unknown> }>)['build'];
     expect(build?.executor).toBe('@nx/esbuild:esbuild');
-    expect(build?.options).toMatchObject({ format: ['esm'], bundle: true, minify: true, sourcemap: true, target: 'node20', outputPath: `dist/${dir}` });
+    expect(build?.options).toMatchObject({ format: ['esm'], bundle: true, minify: true, sourcemap: true, target: 'node22', outputPath: `dist/${dir}` });
   });
 });
 
