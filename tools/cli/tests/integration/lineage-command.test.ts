@@ -1,0 +1,57 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pipelineTasks, type MetadataChangeProposal } from '@cur/lineage';
+import { PIPELINE_STEPS } from '@cur/pipeline';
+import { runCli } from '../helpers/run-cli';
+
+describe('cur lineage', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'cur-lineage-'));
+    const demo = await runCli(['demo', '--customers', '200', '--keep-plaintext-extracts'], { CUR_HOME: home });
+    expect(demo.code, demo.stderr).toBe(0);
+  }, 300_000);
+
+  it('exports DataHub proposals of the definition, the contracts and the demo\'s run, one job per task of the definition', async () => {
+    // Act
+    const out = join(home, 'lineage.json');
+    const run = await runCli(['lineage', 'export', '--out', out], { CUR_HOME: home });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ metadata change proposals \(1 run\(s\), 16 published partition\(s\)\) written to /);
+    const mcps = JSON.parse(await readFile(out, 'utf8')) as MetadataChangeProposal[];
+    const jobs = new Set(mcps.filter((mcp) => mcp.entityType === 'dataJob').map((mcp) => /,([a-z_]+)\)$/.exec(mcp.entityUrn)?.[1]));
+    expect([...jobs]).toEqual(pipelineTasks(PIPELINE_STEPS).map((task) => task.id));
+    const runResult = mcps.find((mcp) => mcp.aspectName === 'dataProcessInstanceRunEvent' && mcp.aspect.json['status'] === 'COMPLETE');
+    expect(runResult?.aspect.json['result']).toEqual({ type: 'SUCCESS', nativeResultType: 'succeeded' });
+  });
+
+  it('writes no national ID of the extracts the demo pushed', async () => {
+    // Prepare: the customer_profile extract's first column is the national ID (ASCII in its Big5 file).
+    const extract = await readFile(join(home, 'extracts', 'customer_profile_20261125.csv'), 'latin1');
+    const ids = extract.trim().split('\n').slice(1).map((line) => line.split(',')[0] ?? '').filter((id) => /^[A-Z]\d{9}$/.test(id));
+    const out = join(home, 'lineage-ids.json');
+
+    // Act
+    await runCli(['lineage', 'export', '--out', out], { CUR_HOME: home });
+
+    // Assess
+    const text = await readFile(out, 'utf8');
+    expect(ids.length).toBeGreaterThan(150);
+    expect(ids.filter((id) => text.includes(id))).toEqual([]);
+  });
+
+  it('shows the graph as Mermaid, zones left to right, every step of the definition on an edge', async () => {
+    // Act
+    const run = await runCli(['lineage', 'show'], { CUR_HOME: home });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.startsWith('flowchart LR\n')).toBe(true);
+    for (const step of PIPELINE_STEPS) expect(run.stdout).toContain(`-->|${step.name}|`);
+    expect(run.stdout.indexOf('subgraph landing')).toBeLessThan(run.stdout.indexOf('subgraph mart'));
+  });
+});
