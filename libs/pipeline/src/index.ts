@@ -17,7 +17,7 @@ export type { StepPlan, StepPlanInput, PlanInput, PlanStatement, PlanOutput, Pla
 export { executePlan, PLAN_ERROR_CODES, PLAN_OUTPUT_FILE } from './plan/execute-plan';
 export { renderMartPlan, MART_DATASETS } from './plan/mart-plans';
 export type { MartDataset, MartPlanOptions } from './plan/mart-plans';
-export { renderCustomerFeaturesPlan, renderCustomerTagsPlan, FEATURE_SOURCES } from './plan/consumption-plans';
+export { renderCustomerFeaturesPlan, renderCustomerTagsPlan, FEATURE_SOURCES, FEATURE_LOOKBACK_DAYS, featureWindowStart } from './plan/consumption-plans';
 export type { FeatureSource, CustomerFeaturesPlanOptions, CustomerTagsPlanOptions } from './plan/consumption-plans';
 export { TAG_DEFINITIONS, TagDefinitionSchema } from './tags/tag-definitions';
 export type { TagDefinition } from './tags/tag-definitions';

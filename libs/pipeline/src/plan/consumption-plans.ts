@@ -11,6 +11,14 @@ export const FEATURE_SOURCES = ['customer_profile', 'account_balance', 'card_tra
 /** One source of customer_features. */
 export type FeatureSource = (typeof FEATURE_SOURCES)[number];
 
+/** How many days back from the business date each source is read (0: that date only). */
+export const FEATURE_LOOKBACK_DAYS: Readonly<Record<FeatureSource, number>> = { customer_profile: 0, account_balance: 0, card_transaction: 183, digital_activity: 30 };
+
+/** The first business date of a source's look-back window ending on `businessDate`. */
+export function featureWindowStart(source: FeatureSource, businessDate: string): string {
+  return new Date(Date.parse(`${businessDate}T00:00:00Z`) - FEATURE_LOOKBACK_DAYS[source] * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** What the customer_features plan reads and where it writes. */
 export interface CustomerFeaturesPlanOptions {
   readonly businessDate: string;

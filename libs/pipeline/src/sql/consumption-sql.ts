@@ -46,7 +46,9 @@ mcc AS (
 digital AS (
   SELECT cust_id, COUNT(*) AS digital_events_30d,
     SUM(CASE WHEN event_type = 'LOGIN' THEN 1 ELSE 0 END) AS digital_logins_30d,
-    AVG(CASE WHEN channel = 'APP' THEN 1.0 ELSE 0.0 END) AS app_share
+    -- DOUBLE, not the literal 1.0: that is a DECIMAL(2,1), whose average DuckDB takes as a DOUBLE but Spark as a
+    -- DECIMAL(6,5), which would round the share to five places on Glue.
+    AVG(CASE WHEN channel = 'APP' THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS app_share
   FROM t_digital_activity
   WHERE CAST(event_time AS DATE) > ${asOf} - INTERVAL 30 DAY AND CAST(event_time AS DATE) <= ${asOf}
   GROUP BY cust_id),

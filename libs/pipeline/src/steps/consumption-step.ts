@@ -5,7 +5,7 @@ import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256 } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
-import { FEATURE_SOURCES, renderCustomerFeaturesPlan, renderCustomerTagsPlan, type FeatureSource } from '../plan/consumption-plans';
+import { FEATURE_SOURCES, featureWindowStart, renderCustomerFeaturesPlan, renderCustomerTagsPlan, type FeatureSource } from '../plan/consumption-plans';
 import { writePlanOutput } from '../plan/write-plan-output';
 import type { SqlDialect } from '../sql/sql-dialect';
 import type { TagDefinition } from '../tags/tag-definitions';
@@ -25,9 +25,6 @@ export interface ConsumptionStepDependencies {
   readonly scratchDir: string;
 }
 
-/** How far back each behavioural dataset is read for the features. */
-const LOOKBACK_DAYS: Readonly<Record<FeatureSource, number>> = { customer_profile: 0, account_balance: 0, card_transaction: 183, digital_activity: 30 };
-
 /**
  * transformed -> consumption: customer_features (one row per customer: age band, AUM by product, card spend over
  * 1/3/6 months, digital engagement, tenure, segment) and customer_tags (the tag definitions applied as SQL). Each is
@@ -39,7 +36,7 @@ export async function runConsumptionStep(deps: ConsumptionStepDependencies, busi
   const sources = {} as Record<FeatureSource, readonly string[]>;
   const storedAsText = {} as Record<FeatureSource, ReadonlySet<string>>;
   for (const name of FEATURE_SOURCES) {
-    const from = new Date(Date.parse(`${businessDate}T00:00:00Z`) - LOOKBACK_DAYS[name] * 86_400_000).toISOString().slice(0, 10);
+    const from = featureWindowStart(name, businessDate);
     const manifests = await deps.manifests.list('transformed', name, { from, to: businessDate });
     inputs.push(...manifests.map((m) => manifestKey('transformed', name, m.businessDate)));
     // Masked columns are stored as text (tokens, generalisations) whatever their declared type.

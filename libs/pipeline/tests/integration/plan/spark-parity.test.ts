@@ -1,0 +1,161 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDataset } from '@cur/contracts';
+import type { SqlEngine } from '@cur/platform';
+import type { Runtime } from '@cur/runtime';
+import {
+  DUCKDB_DIALECT,
+  FEATURE_SOURCES,
+  ManifestStore,
+  SPARK_DIALECT,
+  TAG_DEFINITIONS,
+  executePlan,
+  featureWindowStart,
+  renderCustomerFeaturesPlan,
+  renderCustomerTagsPlan,
+  renderMartPlan,
+  runPipeline,
+  type FeatureSource,
+  type PlanResult,
+  type SqlDialect,
+  type StepPlanInput,
+} from '../../../src/index';
+import { ingestedPlatform, pipelineDependencies } from '../../helpers/pipeline-fixture';
+import { runPlansOnSpark } from '../../helpers/spark-plan-runner';
+
+/**
+ * The parity test of the two engines: the plans the consumption and mart steps render, over the same published
+ * inputs of a small generated, masked and transformed lake, run on DuckDB (the executor the steps use) and on local
+ * Spark 3.5.6 (the runner Glue runs); every output must hold the same rows with the same column types.
+ */
+
+const BUSINESS_DATE = '2026-11-26';
+
+/** One plan of the comparison, rendered for an engine's dialect into that engine's output folder. */
+interface Case {
+  readonly id: string;
+  readonly render: (dialect: SqlDialect, outputPath: string) => StepPlanInput;
+  /** The file the pipeline published for this plan, when the case is exactly a step's plan. */
+  readonly published?: string;
+}
+
+let runtime: Runtime;
+let engine: SqlEngine;
+let work: string;
+let cases: Case[];
+const duckdb = new Map<string, PlanResult>();
+const spark = new Map<string, PlanResult>();
+
+beforeAll(async () => {
+  // Prepare: two days of generated extracts, ingested, masked, transformed, built by the pipeline on DuckDB
+  ({ runtime } = await ingestedPlatform({ customers: 200, days: 2, seed: 13 }));
+  const deps = await pipelineDependencies(runtime);
+  engine = deps.engine;
+  expect((await runPipeline(deps)).status).toBe('succeeded');
+  work = await mkdtemp(join(tmpdir(), 'cur-parity-'));
+  const lake = runtime.localLakeDir ?? '';
+  const manifests = new ManifestStore(runtime.blobStore('system'));
+  const filesOf = async (zone: 'transformed' | 'consumption' | 'mart', dataset: string, from = BUSINESS_DATE): Promise<string[]> =>
+    (await manifests.list(zone, dataset, { from, to: BUSINESS_DATE })).flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
+  const policy = deps.policy;
+  const sources = {} as Record<FeatureSource, string[]>;
+  const storedAsText = {} as Record<FeatureSource, ReadonlySet<string>>;
+  for (const name of FEATURE_SOURCES) {
+    sources[name] = await filesOf('transformed', name, featureWindowStart(name, BUSINESS_DATE));
+    storedAsText[name] = new Set(getDataset(name).columns.filter((c) => policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name));
+  }
+  const features = await filesOf('consumption', 'customer_features');
+  const tags = await filesOf('consumption', 'customer_tags');
+  const [publishedFeatures] = features;
+  const [publishedTags] = tags;
+  const [tagMetrics] = await filesOf('mart', 'tag_metrics_monthly');
+  const [segmentMetrics] = await filesOf('mart', 'segment_metrics_monthly');
+  cases = [
+    { id: 'customer_features', render: (dialect, outputPath) => renderCustomerFeaturesPlan({ businessDate: BUSINESS_DATE, sources, storedAsText, outputPath, dialect }), published: publishedFeatures },
+    // A source with no partition in its window is an empty view with the declared (or stored-as-text) types.
+    { id: 'customer_features_without_digital', render: (dialect, outputPath) => renderCustomerFeaturesPlan({ businessDate: BUSINESS_DATE, sources: { ...sources, digital_activity: [] }, storedAsText, outputPath, dialect }) },
+    { id: 'customer_tags', render: (_dialect, outputPath) => renderCustomerTagsPlan({ businessDate: BUSINESS_DATE, tags: TAG_DEFINITIONS, features, outputPath }), published: publishedTags },
+    { id: 'tag_metrics_monthly', render: (dialect, outputPath) => renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: [], outputPath, dialect }), published: tagMetrics },
+    { id: 'segment_metrics_monthly', render: (dialect, outputPath) => renderMartPlan({ dataset: 'segment_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: [], outputPath, dialect }), published: segmentMetrics },
+    // The month-over-month join with a previous month's metrics (the published ones stand in for them).
+    { id: 'tag_metrics_with_previous', render: (dialect, outputPath) => renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: tagMetrics ? [tagMetrics] : [], outputPath, dialect }) },
+    { id: 'segment_metrics_with_previous', render: (dialect, outputPath) => renderMartPlan({ dataset: 'segment_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: segmentMetrics ? [segmentMetrics] : [], outputPath, dialect }) },
+  ];
+
+  // Act: each plan on DuckDB, then all of them on Spark in one job (one JVM)
+  for (const c of cases) duckdb.set(c.id, await executePlan(engine, c.render(DUCKDB_DIALECT, join(work, 'duckdb', c.id))));
+  const sparkStarted = Date.now();
+  const results = await runPlansOnSpark(cases.map((c) => c.render(SPARK_DIALECT, join(work, 'spark', c.id))), join(work, 'spark-job'));
+  results.forEach((result, index) => spark.set(cases[index]?.id ?? '', result));
+  console.log(`spark job: ${Date.now() - sparkStarted} ms; plans: ${results.map((r) => r.durationMs).join(', ')} ms`);
+}, 600_000);
+
+afterAll(async () => {
+  await engine?.close();
+  await runtime?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const list = (files: readonly string[]): string => `[${files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ')}]`;
+
+/** Rows of `a` not in `b`, counted with multiplicity (EXCEPT ALL). */
+async function rowsMissing(a: readonly string[], b: readonly string[]): Promise<number> {
+  const [row] = await engine.query(`SELECT COUNT(*) AS n FROM (SELECT * FROM read_parquet(${list(a)}) EXCEPT ALL SELECT * FROM read_parquet(${list(b)}))`);
+  return Number(row?.['n']);
+}
+
+/** The columns whose values differ between `a` and `b` (names only: never a value). */
+async function columnsDiffering(a: readonly string[], b: readonly string[]): Promise<string[]> {
+  const differing: string[] = [];
+  for (const column of (await columnTypes(a)).map((c) => c.split(' ')[0] ?? '')) {
+    const [row] = await engine.query(`SELECT COUNT(*) AS n FROM (SELECT ${column} FROM read_parquet(${list(a)}) EXCEPT ALL SELECT ${column} FROM read_parquet(${list(b)}))`);
+    if (Number(row?.['n']) > 0) differing.push(column);
+  }
+  return differing;
+}
+
+async function columnTypes(files: readonly string[]): Promise<string[]> {
+  return (await engine.query(`DESCRIBE SELECT * FROM read_parquet(${list(files)})`)).map((row) => `${String(row['column_name'])} ${String(row['column_type'])}`);
+}
+
+describe('the consumption and mart plans on DuckDB and on Spark', () => {
+  it('run on both engines, with rows to compare', () => {
+    expect([...spark.keys()]).toEqual(cases.map((c) => c.id));
+    for (const c of cases) {
+      const rows = duckdb.get(c.id)?.outputs[0]?.rows ?? 0;
+      expect(rows, c.id).toBeGreaterThan(0);
+      expect(spark.get(c.id)?.outputs[0]?.rows, c.id).toBe(rows);
+    }
+  });
+
+  it('write the same rows: zero differences in both directions of EXCEPT ALL', async () => {
+    const differences: string[] = [];
+    for (const c of cases) {
+      const ours = duckdb.get(c.id)?.outputs[0]?.files ?? [];
+      const theirs = spark.get(c.id)?.outputs[0]?.files ?? [];
+      const [onlyDuckDb, onlySpark] = [await rowsMissing(ours, theirs), await rowsMissing(theirs, ours)];
+      if (onlyDuckDb + onlySpark > 0) differences.push(`${c.id}: ${onlyDuckDb} row(s) only on DuckDB, ${onlySpark} only on Spark; columns: ${(await columnsDiffering(ours, theirs)).join(', ')}`);
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it('write the same column names and types, in the contract’s order', async () => {
+    for (const c of cases) {
+      const ours = await columnTypes(duckdb.get(c.id)?.outputs[0]?.files ?? []);
+      expect(await columnTypes(spark.get(c.id)?.outputs[0]?.files ?? []), c.id).toEqual(ours);
+      const dataset = getDataset(duckdb.get(c.id)?.dataset ?? '');
+      expect(ours.map((column) => column.split(' ')[0]), c.id).toEqual([...dataset.columns, ...dataset.partitionColumns].map((column) => column.name));
+    }
+  });
+
+  it('are what the pipeline ran: the DuckDB output of each step’s plan is the file it published', async () => {
+    const published = cases.filter((c) => c.published !== undefined);
+    expect(published.map((c) => c.id)).toEqual(['customer_features', 'customer_tags', 'tag_metrics_monthly', 'segment_metrics_monthly']);
+    for (const c of published) {
+      const ours = duckdb.get(c.id)?.outputs[0]?.files ?? [];
+      expect([await rowsMissing(ours, [c.published ?? '']), await rowsMissing([c.published ?? ''], ours)], c.id).toEqual([0, 0]);
+    }
+  });
+});
