@@ -84,6 +84,14 @@ export interface AppSpec {
    * and deploys after the called app's stack.
    */
   readonly callsApis?: readonly ApiCall[];
+  /**
+   * The app replicates to the Oracle replica: its Lambda runs in the replica VPC with the security group the oracle
+   * stack admits to the database, gets `CUR_DMS_TASK_ARN`, `CUR_ORACLE_CONNECT_STRING`, `CUR_ORACLE_SECRET_ID` and
+   * the Parameters and Secrets extension, may drive the one DMS task and read the replica owner's secret, and its
+   * stack deploys after the oracle stack.
+   * @default false
+   */
+  readonly oracleReplica?: boolean;
 }
 
 /** One HTTP API an app calls, and the environment variable its handler reads the URL from. */
@@ -166,7 +174,7 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     timeoutSeconds: 10,
   },
   'oracle-replicator': {
-    description: 'Replicates each published consumption layer to RDS Oracle',
+    description: 'Replicates each published consumption and mart date to RDS Oracle through DMS and reconciles it',
     principalClass: 'service',
     triggers: [
       {
@@ -174,11 +182,18 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
         bus: 'platform',
         source: PLATFORM_EVENT_SOURCE,
         detailType: LAYER_PUBLISHED,
-        detail: { zone: ['consumption'] },
-        disabledBecause: 'RDS Oracle, DMS and the replicator settings are not in the CDK yet (issue 16, point 6): the handler would fail on its missing configuration',
+        // The pipeline announces each published consumption and mart table; the handler replicates both zones.
+        detail: { zone: ['consumption', 'mart'] },
       },
     ],
-    access: { readBuckets: [{ bucket: 'consumption' }] },
+    access: {
+      // The published files, checked against the manifests' hashes, and the manifests themselves.
+      readBuckets: [{ bucket: 'consumption' }, { bucket: 'mart' }, { bucket: 'system', prefix: 'manifests/' }],
+      // DMS's staging folder (replication/dms-source/) and the run reports (replication/runs/).
+      writeBuckets: [{ bucket: 'system', prefix: 'replication/' }],
+      publishTopics: ['pipeline-failures'],
+    },
+    oracleReplica: true,
     timeoutSeconds: 900,
     // One replication at a time keeps Oracle consistent with the order layers were published in.
     reservedConcurrency: 1,

@@ -222,6 +222,52 @@ export class PlatformNames {
     return `${this.resourcePrefix}-platform`;
   }
 
+  /** The stack of the Oracle replica: VPC, RDS for Oracle, its secrets, DMS. */
+  oracleStackName(): string {
+    return `${this.resourcePrefix}-oracle`;
+  }
+
+  /** The DMS full-load task's resource identifier, which DMS puts at the end of its ARN. */
+  get dmsTaskIdentifier(): string {
+    return `${this.resourcePrefix}-oracle-full-load`;
+  }
+
+  /** The DMS task's ARN, known before deployment because the task's resource identifier is set (`CUR_DMS_TASK_ARN`). */
+  get dmsTaskArn(): string {
+    return `arn:${this.partition}:dms:${this.region}:${this.account}:task:${this.dmsTaskIdentifier}`;
+  }
+
+  /** The Secrets Manager secret of the replica owner (`CUR_REPLICA`), read by the replicator and the DMS target. */
+  get oracleReplicaOwnerSecretName(): string {
+    return `${this.resourcePrefix}/oracle/replica-owner`;
+  }
+
+  /** The Secrets Manager secret of RDS's master user: for the DBA's one-off DDL, never for a service. */
+  get oracleAdminSecretName(): string {
+    return `${this.resourcePrefix}/oracle/admin`;
+  }
+
+  /** A secret's ARN pattern for IAM: Secrets Manager appends `-` and six random characters to the name. */
+  secretArnPattern(secretName: string): string {
+    return `arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${secretName}-??????`;
+  }
+
+  /** SSM parameters the oracle stack writes and the oracle-replicator's stack reads at deploy time. */
+  get oracleParameterNames() {
+    const prefix = `${this.parameterPrefix}/oracle`;
+    return {
+      /** JSON: host, port, service name, secret names (for people and jobs). */
+      connection: `${prefix}/connection`,
+      /** `host:port/service` (`CUR_ORACLE_CONNECT_STRING`). */
+      connectString: `${prefix}/connect-string`,
+      vpcId: `${prefix}/vpc-id`,
+      /** The security group the database admits the replicator from. */
+      replicatorSecurityGroupId: `${prefix}/replicator-security-group-id`,
+      /** One isolated subnet per availability zone. */
+      subnetId: (availabilityZone: string) => `${prefix}/subnet-ids/${availabilityZone}`,
+    } as const;
+  }
+
   appStackName(app: AppName): string {
     return `${this.resourcePrefix}-${app}`;
   }

@@ -27,6 +27,24 @@ export const DEFAULT_LOG_RETENTION_DAYS = 90;
 /** The bootstrap qualifier `cdk bootstrap` uses unless told otherwise. */
 export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
 
+/** RDS for Oracle's instance type unless the stage says otherwise (`db.` is added). */
+export const DEFAULT_ORACLE_INSTANCE_TYPE = 'm5.large';
+
+/** RDS for Oracle's storage unless the stage says otherwise. */
+export const DEFAULT_ORACLE_STORAGE_GIB = 100;
+
+/** Days of RDS automated backups unless the stage says otherwise. */
+export const DEFAULT_ORACLE_BACKUP_RETENTION_DAYS = 14;
+
+/** Days between rotations of the Oracle secrets unless the stage says otherwise. */
+export const DEFAULT_SECRET_ROTATION_DAYS = 30;
+
+/** The DMS replication instance class unless the stage says otherwise. */
+export const DEFAULT_DMS_INSTANCE_CLASS = 'dms.t3.medium';
+
+/** The replica VPC's address range unless the stage says otherwise. */
+export const DEFAULT_VPC_CIDR = '10.60.0.0/22';
+
 /** Powertools log level of every Lambda. */
 export const DEFAULT_LOG_LEVEL = 'INFO';
 
@@ -78,13 +96,36 @@ export const StageConfigSchema = z
       .default({}),
     cdkQualifier: z.string().regex(/^[a-z0-9]{1,10}$/).default(DEFAULT_CDK_QUALIFIER),
     dataHub: z.object({ endpoint: httpsUrl }).strict(),
+    /**
+     * The RDS for Oracle replica (issue 16) the oracle stack creates: license-included Standard Edition 2, AL32UTF8,
+     * encrypted with the lake key, in the stage's isolated subnets. Endpoint and credentials come from the stack
+     * (SSM `/cur-<stage>/oracle/connection`, Secrets Manager), never from this file.
+     */
     oracle: z
       .object({
-        host: z.string().min(1),
-        port: z.number().int().min(1).max(65535),
-        serviceName: z.string().min(1),
-        /** Secrets Manager name of the replication user's credentials; the secret itself is created by hand. */
-        credentialsSecretName: z.string().min(1),
+        /** The database name (Oracle SID and service name): a letter, then letters or digits, at most 8. */
+        databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,7}$/, 'a letter, then letters or digits, at most 8'),
+        /** Multi-AZ for the database and the DMS replication instance: `true` for uat and prod. */
+        multiAz: z.boolean(),
+        /** @default DEFAULT_ORACLE_INSTANCE_TYPE */
+        instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, 'an instance type without `db.`, e.g. m5.large').default(DEFAULT_ORACLE_INSTANCE_TYPE),
+        /** @default DEFAULT_ORACLE_STORAGE_GIB */
+        allocatedStorageGiB: z.number().int().min(20).max(65536).default(DEFAULT_ORACLE_STORAGE_GIB),
+        /** @default DEFAULT_ORACLE_BACKUP_RETENTION_DAYS */
+        backupRetentionDays: z.number().int().min(1).max(35).default(DEFAULT_ORACLE_BACKUP_RETENTION_DAYS),
+        /** Days between two rotations of each Oracle secret. @default DEFAULT_SECRET_ROTATION_DAYS */
+        secretRotationDays: z.number().int().min(1).max(365).default(DEFAULT_SECRET_ROTATION_DAYS),
+        /** @default DEFAULT_DMS_INSTANCE_CLASS */
+        dmsInstanceClass: z.string().regex(/^dms\.[a-z0-9]+\.[a-z0-9]+$/, 'a DMS class such as dms.t3.medium').default(DEFAULT_DMS_INSTANCE_CLASS),
+      })
+      .strict(),
+    /** The VPC of the Oracle replica, DMS and the oracle-replicator: isolated subnets only, AWS APIs through endpoints. */
+    network: z
+      .object({
+        /** @default DEFAULT_VPC_CIDR */
+        cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR from /16 to /24').default(DEFAULT_VPC_CIDR),
+        /** Named explicitly so synthesis needs no lookup; RDS and DMS subnet groups need two or more. */
+        availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'an availability zone such as ap-northeast-1a')).min(2).max(3),
       })
       .strict(),
     humanRolePrincipals: z.object(

@@ -1,5 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { AppName, AppSpec } from '../config/apps';
@@ -9,6 +11,7 @@ import type { StageConfig } from '../config/stage-config';
 import { EventRuleTrigger } from '../constructs/event-rule-trigger';
 import { FunctionAlarms } from '../constructs/function-alarms';
 import { IngestionSchedule } from '../constructs/ingestion-schedule';
+import { OracleReplicaAccess } from '../constructs/oracle-replica-access';
 import { LandingControlFileTrigger } from '../constructs/landing-control-file-trigger';
 import { ServiceDataAccess } from '../constructs/service-data-access';
 import { ServiceFunction } from '../constructs/service-function';
@@ -40,11 +43,14 @@ export class AppStack extends Stack {
   public readonly dataAccess: ServiceDataAccess;
   public readonly alarms: FunctionAlarms;
   public readonly httpApi: ServiceHttpApi | undefined;
+  /** The app's permissions on the Oracle replica, when its spec says `oracleReplica`. */
+  public readonly oracleReplicaAccess: OracleReplicaAccess | undefined;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, { description: `CUR ${props.config.stage}: ${props.app}, ${props.spec.description}`, ...props });
     const { config, names, app, spec } = props;
     const overrides = config.functions[app] ?? {};
+    const replica = spec.oracleReplica === true ? this.#oracleReplicaWiring(config, names) : undefined;
 
     this.service = new ServiceFunction(this, 'Service', {
       names,
@@ -62,10 +68,20 @@ export class AppStack extends Stack {
         ...(spec.access.useKeysServiceKey ? { CUR_MASKING_KEY_ID: names.keyAlias('keys') } : {}),
         // Resolved when this stack deploys: no CloudFormation reference to the called app's stack.
         ...Object.fromEntries((spec.callsApis ?? []).map((call) => [call.environmentVariable, ssm.StringParameter.valueForStringParameter(this, names.apiUrlParameterName(call.app))])),
+        ...replica?.environment,
       },
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
+      ...(replica === undefined ? {} : { network: replica.network, paramsAndSecrets: replica.paramsAndSecrets }),
     });
     const fn = this.service.function;
+    this.oracleReplicaAccess =
+      replica === undefined
+        ? undefined
+        : new OracleReplicaAccess(this, 'OracleReplicaAccess', {
+            role: this.service.role,
+            dmsTaskArn: names.dmsTaskArn,
+            secretArnPattern: names.secretArnPattern(names.oracleReplicaOwnerSecretName),
+          });
 
     const keyArns = new Map<KeyPurpose, string>();
     this.dataAccess = new ServiceDataAccess(this, 'DataAccess', {
@@ -140,7 +156,50 @@ export class AppStack extends Stack {
       topicArn: names.topicArn('pipeline-failures'),
     });
   }
+
+  /**
+   * The replica VPC (its id, one isolated subnet per configured zone and the replicator's security group, all from
+   * the oracle stack's SSM parameters), the replicator's settings, and the secrets extension.
+   */
+  #oracleReplicaWiring(config: StageConfig, names: PlatformNames): OracleReplicaWiring {
+    const parameters = names.oracleParameterNames;
+    const read = (name: string): string => ssm.StringParameter.valueForStringParameter(this, name);
+    const zones = config.network.availabilityZones;
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'ReplicaVpc', {
+      vpcId: read(parameters.vpcId),
+      availabilityZones: [...zones],
+      isolatedSubnetIds: zones.map((zone) => read(parameters.subnetId(zone))),
+    });
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'ReplicatorSecurityGroup', read(parameters.replicatorSecurityGroupId), { mutable: false });
+    return {
+      environment: {
+        CUR_DMS_TASK_ARN: names.dmsTaskArn,
+        CUR_ORACLE_CONNECT_STRING: read(parameters.connectString),
+        // A name, not an ARN: the extension and Secrets Manager resolve it, and it is known before deployment.
+        CUR_ORACLE_SECRET_ID: names.oracleReplicaOwnerSecretName,
+      },
+      network: { vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [securityGroup] },
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION, {
+        cacheEnabled: true,
+        secretsManagerTtl: Duration.seconds(SECRETS_EXTENSION_TTL_SECONDS),
+        logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+      }),
+    };
+  }
 }
+
+/** What an app that replicates to Oracle gets from the oracle stack (read from SSM at deploy time). */
+interface OracleReplicaWiring {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly network: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroups: readonly ec2.ISecurityGroup[] };
+  readonly paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion;
+}
+
+/** The Parameters and Secrets extension's release; it caches a secret for {@link SECRETS_EXTENSION_TTL_SECONDS}. */
+export const SECRETS_EXTENSION_VERSION = lambda.ParamsAndSecretsVersions.V1_0_103;
+
+/** How long the extension caches the Oracle secret: a rotation is seen within this time. @default */
+export const SECRETS_EXTENSION_TTL_SECONDS = 300;
 
 /** A stage override wins over the app's default; an override of `null` leaves the function unreserved. */
 function reservedConcurrencyOf(spec: AppSpec, override: number | null | undefined): number | undefined {

@@ -74,6 +74,6 @@ export class PlatformStack extends Stack {
     this.tables = new PlatformTables(this, 'Tables', { names, keys: this.keys.keys });
     this.topics = new PlatformTopics(this, 'Topics', { names, key: this.keys.keys.lake });
     this.eventBus = new PlatformEventBus(this, 'Events', { names });
-    this.parameters = new PlatformParameters(this, 'Parameters', { names, dataHub: config.dataHub, oracle: config.oracle });
+    this.parameters = new PlatformParameters(this, 'Parameters', { names, dataHub: config.dataHub });
   }
 }

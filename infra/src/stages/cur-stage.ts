@@ -6,6 +6,7 @@ import { APP_NAMES, APP_SPECS } from '../config/apps';
 import { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
 import { AppStack } from '../stacks/app-stack';
+import { OracleReplicaStack } from '../stacks/oracle-replica-stack';
 import { PlatformStack } from '../stacks/platform-stack';
 
 /** Properties of {@link CurStage}. */
@@ -19,12 +20,14 @@ export interface CurStageProps extends StageProps {
 }
 
 /**
- * One deployment of the platform (dev, uat, prod): the platform stack and one stack per app, all in the account and
- * region of the stage config. Stack names are `cur-<stage>-platform` and `cur-<stage>-<app>`.
+ * One deployment of the platform (dev, uat, prod): the platform stack, the Oracle replica's stack and one stack per
+ * app, all in the account and region of the stage config. Stack names are `cur-<stage>-platform`, `cur-<stage>-oracle`
+ * and `cur-<stage>-<app>`.
  */
 export class CurStage extends Stage {
   public readonly names: PlatformNames;
   public readonly platform: PlatformStack;
+  public readonly oracle: OracleReplicaStack;
   public readonly apps: Readonly<Record<AppName, AppStack>>;
 
   constructor(scope: Construct, id: string, props: CurStageProps) {
@@ -32,6 +35,8 @@ export class CurStage extends Stage {
     super(scope, id, { env: { account: config.account, region: config.region }, ...props });
     this.names = new PlatformNames(config);
     this.platform = new PlatformStack(this, 'platform', { stackName: this.names.platformStackName(), config, names: this.names });
+    this.oracle = new OracleReplicaStack(this, 'oracle', { stackName: this.names.oracleStackName(), config, names: this.names });
+    this.oracle.addStackDependency(this.platform, 'the Oracle replica reads the lake key ARN from SSM and DMS reads the system bucket');
     const apps = {} as Record<AppName, AppStack>;
     for (const app of APP_NAMES) {
       const stack = new AppStack(this, app, {
@@ -48,6 +53,9 @@ export class CurStage extends Stage {
       apps[app] = stack;
     }
     for (const app of APP_NAMES) {
+      if (APP_SPECS[app].oracleReplica === true) {
+        apps[app].addStackDependency(this.oracle, `${app} reads the replica's subnets, security group and connect string from SSM when it deploys`);
+      }
       for (const call of APP_SPECS[app].callsApis ?? []) {
         apps[app].addStackDependency(apps[call.app], `${app} reads the URL of the ${call.app} API from SSM when it deploys`);
       }

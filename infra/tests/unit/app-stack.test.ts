@@ -83,11 +83,14 @@ describe('Stack: AppStack', () => {
       expect(Object.keys(published), app).toHaveLength(HTTP_APPS.includes(app) ? 1 : 0);
     });
 
-    it('has its own execution role, named for its principal class', () => {
+    it('has its own execution role, named for its principal class, with no AWS managed policy but VPC access in the replica VPC', () => {
       const principalClass = APP_SPECS[app].principalClass;
       synth.template(app).hasResourceProperties('AWS::IAM::Role', {
         RoleName: synth.stage.names.appRoleName(app, principalClass),
-        ManagedPolicyArns: Match.absent(),
+        ManagedPolicyArns:
+          APP_SPECS[app].oracleReplica === true
+            ? [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']] }]
+            : Match.absent(),
         AssumeRolePolicyDocument: Match.objectLike({
           Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
         }),
