@@ -6,9 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_DIR } from '../../src/config/paths';
 import {
   DEFAULT_CDK_QUALIFIER,
+  DEFAULT_DMS_INSTANCE_CLASS,
   DEFAULT_LANDING_EXPIRY_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_ORACLE_BACKUP_RETENTION_DAYS,
+  DEFAULT_ORACLE_INSTANCE_TYPE,
+  DEFAULT_ORACLE_STORAGE_GIB,
   DEFAULT_RAW_OBJECT_LOCK_DAYS,
+  DEFAULT_SECRET_ROTATION_DAYS,
+  DEFAULT_VPC_CIDR,
   StageConfigError,
   loadStageConfig,
   parseStageConfig,
@@ -61,8 +67,28 @@ describe('Function: parseStageConfig', () => {
     ['a function override for an app that does not exist', { functions: { 'no-such-app': { memorySize: 256 } } }, /functions/],
     ['a log retention CloudWatch does not offer', { retention: { logRetentionDays: 42 } }, /logRetentionDays/],
     ['a human role without principals', { humanRolePrincipals: { DE: [], DA: ['arn:aws:iam::123456789012:root'] } }, /humanRolePrincipals/],
+    ['an Oracle database name longer than a SID may be', { oracle: { databaseName: 'CURDEVELOP', multiAz: false } }, /databaseName/],
+    ['an Oracle replica without a Multi-AZ choice', { oracle: { databaseName: 'CURDEV' } }, /multiAz/],
+    ['an Oracle host, which the oracle stack now creates', { oracle: { databaseName: 'CURDEV', multiAz: false, host: 'db.example' } }, /host/],
+    ['a replica VPC in one zone (RDS and DMS subnet groups need two)', { network: { availabilityZones: ['ap-northeast-1a'] } }, /availabilityZones/],
+    ['a DMS class without its dms. prefix', { oracle: { databaseName: 'CURDEV', multiAz: true, dmsInstanceClass: 't3.medium' } }, /dmsInstanceClass/],
   ])('rejects %s', (_case, change, message) => {
     expect(() => parseStageConfig({ ...devJson(), ...change })).toThrow(message);
+  });
+
+  it('fills the Oracle replica and its VPC with the exported defaults', () => {
+    const config = parseStageConfig(devJson());
+
+    expect(config.oracle).toEqual({
+      databaseName: 'CURDEV',
+      multiAz: false,
+      instanceType: DEFAULT_ORACLE_INSTANCE_TYPE,
+      allocatedStorageGiB: DEFAULT_ORACLE_STORAGE_GIB,
+      backupRetentionDays: DEFAULT_ORACLE_BACKUP_RETENTION_DAYS,
+      secretRotationDays: DEFAULT_SECRET_ROTATION_DAYS,
+      dmsInstanceClass: DEFAULT_DMS_INSTANCE_CLASS,
+    });
+    expect(config.network).toEqual({ cidr: DEFAULT_VPC_CIDR, availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] });
   });
 
   it('accepts an unreserved override (null) for an app', () => {
