@@ -26,6 +26,8 @@ export type { RuntimeMode, PlatformConfig } from './config/platform-config';
 export { REDACTED, LOGGABLE_KEYS, scrubText, redactingReplacer, redactAttributes } from './logging/redaction';
 export { createLogger, RedactingLogFormatter } from './logging/create-logger';
 export type { CreateLoggerOptions, Logger } from './logging/create-logger';
+export { instrumentHandler } from './lambda/instrument-handler';
+export type { InstrumentHandlerOptions, LambdaContext } from './lambda/instrument-handler';
 export { assertSafeBlobKey } from './ports/blob-keys';
 export type { BlobStore, BlobInfo, BlobBody, PutBlobOptions, PutBlobResult } from './ports/blob-store';
 export type { KeyValueStore, Item, ItemKey, PutCondition, QueryOptions, QueryPage } from './ports/key-value-store';

@@ -72,11 +72,23 @@ export function scrubText(text: string): string {
 }
 
 /**
+ * The identifiers Powertools puts on a line from the Lambda context and X-Ray, each kept only in its exact format:
+ * the scrubber would take an ARN's account ID or a request ID's last group for an account number. A value of one of
+ * these shapes holds nothing but AWS's own identifiers.
+ */
+const LAMBDA_IDENTIFIER_FORMATS: Readonly<Record<string, RegExp>> = {
+  function_request_id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  function_arn: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?$/,
+  xray_trace_id: /^1-[0-9a-f]{8}-[0-9a-f]{24}$/,
+};
+
+/**
  * A `JSON.stringify` replacer that redacts every value under a sensitive column name, at any depth, and scrubs
  * every string. The logger installs it so that nothing reaches stdout without passing through it.
  */
 export function redactingReplacer(key: string, value: unknown): unknown {
   if (key !== '' && SENSITIVE_COLUMN_NAMES.has(key)) return REDACTED;
+  if (typeof value === 'string' && LAMBDA_IDENTIFIER_FORMATS[key]?.test(value)) return value;
   if (typeof value === 'string') return scrubText(value);
   return value;
 }
