@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { DQ_ALERT_IDEMPOTENCY_PARTITION, DqEvaluationSchema, StoredDqResultSource, type DqNotifierDependencies, type DqResultSource } from '@cur/dq-alerts';
-import { createLogger, loadPlatformConfig } from '@cur/platform';
+import { loadPlatformConfig, type Logger } from '@cur/platform';
 import { createIdempotencyStore } from '@cur/runtime/idempotency';
 import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import { createNotifier } from '@cur/runtime/notifier';
-import { SERVICE_NAME } from './constants';
+import { logger as serviceLogger } from './observability';
 
 /**
  * The composition root: rule results from Glue's API in AWS (the event carries only counts), from the system bucket
@@ -13,7 +13,7 @@ import { SERVICE_NAME } from './constants';
  * bundle's clients are Glue, SNS and DynamoDB, and the S3 client is not among them (the local result source reads
  * the lake folder directly).
  */
-export async function createDqNotifierDependencies(env: NodeJS.ProcessEnv = process.env): Promise<DqNotifierDependencies> {
+export async function createDqNotifierDependencies(env: NodeJS.ProcessEnv = process.env, logger: Logger = serviceLogger): Promise<DqNotifierDependencies> {
   const config = loadPlatformConfig(env);
   const [{ notifier }, keyValue] = await Promise.all([createNotifier(config), createKeyValuePorts(config)]);
   const results: DqResultSource =
@@ -33,6 +33,6 @@ export async function createDqNotifierDependencies(env: NodeJS.ProcessEnv = proc
     results,
     notifier,
     idempotencyStore: await createIdempotencyStore(keyValue, 'dq-alerts', DQ_ALERT_IDEMPOTENCY_PARTITION),
-    logger: createLogger({ serviceName: SERVICE_NAME }),
+    logger,
   };
 }

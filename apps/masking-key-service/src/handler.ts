@@ -2,7 +2,7 @@ import type { ApiGatewayV2Request, ApiGatewayV2Response } from '@cur/contracts';
 import { ApiGatewayV2RequestSchema } from '@cur/contracts';
 import type { Caller, TokenService } from '@cur/masking';
 import { parseKeyGroupName } from '@cur/masking';
-import { ValidationError, createLogger, isCurError, problemResponse, toProblemResponse } from '@cur/platform';
+import { ValidationError, createLogger, instrumentHandler, isCurError, problemResponse, toProblemResponse } from '@cur/platform';
 import type { z } from 'zod';
 import { SERVICE_NAME } from './constants';
 import { DetokenizeBodySchema, LookupBodySchema, ROUTES, TokenizeBodySchema } from './routes';
@@ -119,11 +119,17 @@ function ok(body: unknown): ApiGatewayV2Response {
 
 let tokenService: Promise<TokenService> | undefined;
 
-/** The name Lambda invokes (`handler.handler`); the token service is built on the first call and reused. */
-export const handler = createMaskingKeyServiceHandler(() => {
-  tokenService ??= createTokenService().catch((error: unknown) => {
-    tokenService = undefined;
-    throw error;
-  });
-  return tokenService;
-});
+/**
+ * The name Lambda invokes (`handler.handler`); the token service is built on the first call and reused. Each
+ * invocation adds the Lambda context to the logger.
+ */
+export const handler = instrumentHandler(
+  createMaskingKeyServiceHandler(() => {
+    tokenService ??= createTokenService().catch((error: unknown) => {
+      tokenService = undefined;
+      throw error;
+    });
+    return tokenService;
+  }),
+  { logger },
+);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SageMakerTrainingJobStateChangeSchema } from '@cur/contracts';
-import { ValidationError, createLogger } from '@cur/platform';
+import { ValidationError, createLogger, instrumentHandler } from '@cur/platform';
 import { SERVICE_NAME } from './constants';
 import { modelHistory } from './core';
 
@@ -26,5 +26,5 @@ export async function handleModelHistory(event: unknown): Promise<void> {
   }
 }
 
-/** The name Lambda invokes (`handler.handler`). */
-export const handler = handleModelHistory;
+/** The name Lambda invokes (`handler.handler`), the Lambda context added to the logger on each invocation. */
+export const handler = instrumentHandler(handleModelHistory, { logger });

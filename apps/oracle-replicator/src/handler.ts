@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { LayerPublishedSchema, PLATFORM_EVENT_SOURCE, eventBridgeEventSchema } from '@cur/contracts';
-import { ValidationError, createLogger } from '@cur/platform';
+import { ValidationError, instrumentHandler } from '@cur/platform';
 import { REPLICATED_DATASET_NAMES, REPLICATED_ZONES, replicateBusinessDate, type ReplicationReport } from '@cur/replication';
 import { SERVICE_NAME } from './constants';
+import { logger } from './observability';
 import { createOracleReplicatorDependencies, type OracleReplicatorDependencies } from './wiring';
 
-const logger = createLogger({ serviceName: SERVICE_NAME });
 
 /** Replication starts when the pipeline publishes a consumption or mart table for a business date. */
 export const OracleReplicatorEventSchema = eventBridgeEventSchema(PLATFORM_EVENT_SOURCE, 'Layer Published', LayerPublishedSchema);
@@ -50,5 +50,5 @@ export async function handleOracleReplicator(event: unknown, deps: () => Promise
   }
 }
 
-/** The name Lambda invokes (`handler.handler`). */
-export const handler = (event: unknown): Promise<OracleReplicatorOutcome> => handleOracleReplicator(event);
+/** The name Lambda invokes (`handler.handler`), the Lambda context added to the logger on each invocation. */
+export const handler = instrumentHandler((event: unknown): Promise<OracleReplicatorOutcome> => handleOracleReplicator(event), { logger });

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { ManifestStore, createContentVerifier } from '@cur/lake';
-import { createLogger, loadPlatformConfig } from '@cur/platform';
+import { loadPlatformConfig } from '@cur/platform';
 import { PublishedPartitionReader, type ReplicaTarget, type ReplicationTaskRunner, type ReplicatorDependencies } from '@cur/replication';
 import { createBlobStores } from '@cur/runtime/blob-store';
 import { createNotifier } from '@cur/runtime/notifier';
 import { loadOracleReplicatorConfig } from './config';
-import { SERVICE_NAME } from './constants';
+import { logger } from './observability';
 
 /** The replicator's dependencies, and how to let go of them (the replica connection, the runtime). */
 export interface OracleReplicatorDependencies extends ReplicatorDependencies {
@@ -53,7 +53,7 @@ export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv 
     target,
     notifier: notifications.notifier,
     system,
-    logger: createLogger({ serviceName: SERVICE_NAME }),
+    logger,
     close: async () => {
       await target.close();
       await Promise.all([blobs.close(), notifications.close()]);

@@ -1,4 +1,4 @@
-import { createLogger } from '@cur/platform';
+import { createLogger, instrumentHandler } from '@cur/platform';
 import type { RetrievalApiDependencies } from '@cur/serving';
 import { createRetrievalApiHandler } from '@cur/serving';
 import { SERVICE_NAME } from './constants';
@@ -10,19 +10,25 @@ import { createRetrievalApiDependencies } from './wiring';
  */
 export { createRetrievalApiHandler };
 
+/** The service's one logger; each invocation adds the Lambda context to it (`function_request_id`, `cold_start`). */
+const logger = createLogger({ serviceName: SERVICE_NAME });
+
 let dependencies: Promise<RetrievalApiDependencies> | undefined;
 
 /**
  * The name Lambda invokes (`handler.handler`). The runtime and the key service client are built on the first call
  * that needs them (`/openapi.json` and refusals do not) and reused; a failed build is retried on the next call.
  */
-export const handler = createRetrievalApiHandler(
-  () => {
-    dependencies ??= createRetrievalApiDependencies().catch((error: unknown) => {
-      dependencies = undefined;
-      throw error;
-    });
-    return dependencies;
-  },
-  { logger: createLogger({ serviceName: SERVICE_NAME }) },
+export const handler = instrumentHandler(
+  createRetrievalApiHandler(
+    () => {
+      dependencies ??= createRetrievalApiDependencies().catch((error: unknown) => {
+        dependencies = undefined;
+        throw error;
+      });
+      return dependencies;
+    },
+    { logger },
+  ),
+  { logger },
 );
