@@ -8,3 +8,5 @@ export type { LineageNames } from './urns';
 export type { LineageStep, PipelineTask, ZoneDataset } from './types/lineage-step';
 export type { LineageRun, LineageStepRun, LineageManifest } from './types/lineage-run';
 export type { MetadataChangeProposal, JsonValue } from './types/metadata-change-proposal';
+export { renderAirflowDag, airflowDagGraph, AIRFLOW_DAG_COMMAND } from './airflow-dag';
+export type { AirflowDagOptions, AirflowDagGraph } from './airflow-dag';

@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_DATASETS } from '@cur/contracts';
 import { ManifestStore } from '@cur/lake';
-import { buildLineage, renderLineageMermaid, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
+import { airflowDagGraph, buildLineage, renderAirflowDag, renderLineageMermaid, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
 import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
@@ -36,7 +36,29 @@ export function registerLineageCommands(program: Command, context: () => CliCont
     .action(() => {
       context().output.line(renderLineageMermaid(PIPELINE_STEPS).trimEnd());
     });
+  lineage
+    .command('dag')
+    .description('the MWAA DAG generated from the pipeline definition: printed, or written to a DAG folder with its graph as JSON for its tests')
+    .option('-o, --out <dir>', `write <dir>/${DAG_FILE} (the repository's: libs/pipeline-dag/dags)`)
+    .option('--graph <file>', 'also write the task graph the DAG must have, as JSON (libs/pipeline-dag/pipeline-graph.json)')
+    .action(async (options: { out?: string; graph?: string }) => {
+      const { output } = context();
+      const dag = renderAirflowDag(PIPELINE_STEPS);
+      if (options.out === undefined) output.line(dag.trimEnd());
+      else {
+        await mkdir(resolve(options.out), { recursive: true });
+        await writeFile(join(resolve(options.out), DAG_FILE), dag);
+        output.info(`wrote ${join(resolve(options.out), DAG_FILE)}`);
+      }
+      if (options.graph !== undefined) {
+        await writeFile(resolve(options.graph), `${JSON.stringify(airflowDagGraph(PIPELINE_STEPS), null, 2)}\n`);
+        output.info(`wrote ${resolve(options.graph)}`);
+      }
+    });
 }
+
+/** The generated DAG's file name in the DAG folder. */
+export const DAG_FILE = 'cur_pipeline.py';
 
 /** The run logs (`runs/<runId>.json`) and every published manifest in the system bucket, oldest run first. */
 async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; manifests: LineageManifest[] }> {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pipelineTasks, type MetadataChangeProposal } from '@cur/lineage';
+import { AIRFLOW_DAG_COMMAND, airflowDagGraph, pipelineTasks, type MetadataChangeProposal } from '@cur/lineage';
 import { PIPELINE_STEPS } from '@cur/pipeline';
 import { runCli } from '../helpers/run-cli';
 
@@ -53,5 +53,23 @@ describe('cur lineage', () => {
     expect(run.stdout.startsWith('flowchart LR\n')).toBe(true);
     for (const step of PIPELINE_STEPS) expect(run.stdout).toContain(`-->|${step.name}|`);
     expect(run.stdout.indexOf('subgraph landing')).toBeLessThan(run.stdout.indexOf('subgraph mart'));
+  });
+});
+
+describe('cur lineage dag', () => {
+  it('renders the committed MWAA DAG and its graph: regenerate them when the definition changes', async () => {
+    // Prepare: the files the DAG project's tests load into Airflow.
+    const committedDag = await readFile(new URL('../../../../libs/pipeline-dag/dags/cur_pipeline.py', import.meta.url), 'utf8');
+    const committedGraph = await readFile(new URL('../../../../libs/pipeline-dag/pipeline-graph.json', import.meta.url), 'utf8');
+    const out = await mkdtemp(join(tmpdir(), 'cur-dag-'));
+
+    // Act
+    const run = await runCli(['lineage', 'dag', '--out', out, '--graph', join(out, 'pipeline-graph.json')], { CUR_HOME: out });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(await readFile(join(out, 'cur_pipeline.py'), 'utf8'), `stale DAG: run ${AIRFLOW_DAG_COMMAND}`).toBe(committedDag);
+    expect(await readFile(join(out, 'pipeline-graph.json'), 'utf8'), `stale graph: run ${AIRFLOW_DAG_COMMAND}`).toBe(committedGraph);
+    expect(JSON.parse(committedGraph)).toEqual(airflowDagGraph(PIPELINE_STEPS));
   });
 });

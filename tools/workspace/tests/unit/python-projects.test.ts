@@ -20,6 +20,13 @@ function tomlStrings(toml: string, key: string): string[] {
   return [...array.matchAll(/"([^"]+)"/g)].map((match) => match[1] ?? '');
 }
 
+/**
+ * Projects with their own locked environment (their own uv.lock and `.venv`, created by their own `setup` target
+ * after python-env's): those whose pins clash with the workspace's, such as the MWAA DAG's Airflow.
+ */
+const ownEnvironment = pythonProjects.filter((dir) => existsSync(join(root, dir, 'uv.lock')));
+const workspaceMembers = pythonProjects.filter((dir) => !ownEnvironment.includes(dir));
+
 interface Target {
   options?: { command?: string };
   dependsOn?: string[];
@@ -31,13 +38,29 @@ describe('the Python side', () => {
     expect(pythonProjects).toContain('libs/spark-runner');
   });
 
-  it.each(pythonProjects)('%s is a member of the one uv workspace, with its layout', (dir) => {
+  it.each(workspaceMembers)('%s is a member of the one uv workspace, with its layout', (dir) => {
     expect(tomlStrings(read('pyproject.toml'), 'members')).toContain(dir);
     expect(existsSync(join(root, dir, 'src'))).toBe(true);
     expect(existsSync(join(root, dir, 'tests'))).toBe(true);
   });
 
-  it.each(pythonProjects)('%s lints, typechecks and tests with the locked tools, after the environment is set up', (dir) => {
+  it.each(ownEnvironment)('%s has its own locked environment, set up after the workspace\'s uv, with its layout', (dir) => {
+    const project = JSON.parse(read(`${dir}/project.json`)) as { implicitDependencies?: string[]; targets: Record<string, Target> };
+    expect(tomlStrings(read('pyproject.toml'), 'members')).not.toContain(dir);
+    expect(read(`${dir}/pyproject.toml`)).toContain('required-version = "==');
+    expect(project.targets['setup']?.dependsOn).toContain('python-env:setup');
+    expect(project.implicitDependencies).toContain('python-env');
+    expect(existsSync(join(root, dir, 'tests'))).toBe(true);
+    const tools = { lint: 'ruff check', typecheck: 'mypy', test: 'pytest' };
+    for (const [target, tool] of Object.entries(tools)) {
+      const definition = project.targets[target];
+      expect(definition?.options?.command, `${dir}:${target}`).toContain(`.venv/bin/${tool}`);
+      expect(definition?.options?.command, `${dir}:${target}`).not.toContain('../../.venv');
+      expect(definition?.dependsOn, `${dir}:${target}`).toContain('setup');
+    }
+  });
+
+  it.each(workspaceMembers)('%s lints, typechecks and tests with the locked tools, after the environment is set up', (dir) => {
     const project = JSON.parse(read(`${dir}/project.json`)) as { implicitDependencies?: string[]; targets: Record<string, Target> };
     expect(project.implicitDependencies).toContain('python-env');
     const tools = { lint: 'ruff check', typecheck: 'mypy', test: 'pytest' };
@@ -53,6 +76,7 @@ describe('the Python side', () => {
       ...tomlStrings(read('pyproject.toml'), 'dev'),
       ...pythonProjects.flatMap((dir) => tomlStrings(read(`${dir}/pyproject.toml`), 'dependencies')),
       ...pythonProjects.flatMap((dir) => tomlStrings(read(`${dir}/pyproject.toml`), 'local')),
+      ...ownEnvironment.flatMap((dir) => tomlStrings(read(`${dir}/pyproject.toml`), 'dev')),
     ];
     expect(specs).toContain('pyspark==3.5.6'); // Glue 5.1's Spark
     for (const spec of specs) {
@@ -77,6 +101,7 @@ describe('the Python side', () => {
   it('a change to the lock affects the environment and every Python project, so nx affected runs them', () => {
     const affected = nx('show', 'projects', '--affected', '--files=uv.lock').trim().split('\n').sort();
     expect(affected).toEqual(expect.arrayContaining(['python-env', ...pythonProjects.map((dir) => dir.split('/')[1])]));
-    expect(affected).not.toContain('pipeline');
+    // libs/pipeline's tests run the Spark parity check, so the lock affects them; the contracts never use Python.
+    expect(affected).not.toContain('contracts');
   });
 });

@@ -1,0 +1,159 @@
+"""The CUR pipeline as an MWAA DAG: one run per business date, whose conf carries it ({"businessDate": "2026-11-25"}).
+
+GENERATED from libs/pipeline's PIPELINE_STEPS: do not edit. Regenerate with
+    npx cur lineage dag --out libs/pipeline-dag/dags --graph libs/pipeline-dag/pipeline-graph.json
+A test fails while this file differs from what the definition renders (tools/cli, lineage-command.test.ts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+
+import pendulum
+from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
+from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
+from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
+from airflow.sdk import DAG
+
+#: The stage and region, from the MWAA environment (its environment variables).
+STAGE = os.environ.get("CUR_STAGE", "dev")
+REGION = os.environ.get("AWS_REGION", "ap-northeast-1")
+#: The business date of the run, from its conf.
+BUSINESS_DATE = "{{ dag_run.conf['businessDate'] }}"
+
+#: A failed task publishes its id and the business date to `pipeline-failures`: never a value, never an error text.
+NOTIFY_FAILURE = SnsNotifier(
+    target_arn="{{ var.value.cur_pipeline_failures_topic_arn }}",
+    subject="CUR pipeline: {{ ti.task_id }} failed",
+    message="Task {{ ti.task_id }} of run {{ run_id }} failed for business date {{ dag_run.conf['businessDate'] }}.",
+    region_name=REGION,
+)
+
+with DAG(
+    dag_id="cur_pipeline",
+    description="mask -> transform -> consumption -> mart -> serving, generated from the pipeline definition",
+    schedule=None,
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Taipei"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(seconds=30),
+        "retry_exponential_backoff": True,
+        "execution_timeout": timedelta(minutes=60),
+        "on_failure_callback": NOTIFY_FAILURE,
+    },
+    tags=["cur", "generated"],
+) as dag:
+    mask_customer_profile = GlueJobOperator(
+        task_id="mask_customer_profile",
+        doc_md="""decode, mask every column by policy, write Parquet, delete landing files (runs as SYSTEM)""",
+        job_name=f"cur-{STAGE}-mask",
+        script_args={"--dataset": "customer_profile", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    mask_account_balance = GlueJobOperator(
+        task_id="mask_account_balance",
+        doc_md="""decode, mask every column by policy, write Parquet, delete landing files (runs as SYSTEM)""",
+        job_name=f"cur-{STAGE}-mask",
+        script_args={"--dataset": "account_balance", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    mask_card_transaction = GlueJobOperator(
+        task_id="mask_card_transaction",
+        doc_md="""decode, mask every column by policy, write Parquet, delete landing files (runs as SYSTEM)""",
+        job_name=f"cur-{STAGE}-mask",
+        script_args={"--dataset": "card_transaction", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    mask_digital_activity = GlueJobOperator(
+        task_id="mask_digital_activity",
+        doc_md="""decode, mask every column by policy, write Parquet, delete landing files (runs as SYSTEM)""",
+        job_name=f"cur-{STAGE}-mask",
+        script_args={"--dataset": "digital_activity", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    transform_customer_profile = GlueJobOperator(
+        task_id="transform_customer_profile",
+        doc_md="""type, clean, conform, de-duplicate; reject with coded reasons (runs as PIPELINE)""",
+        job_name=f"cur-{STAGE}-transform",
+        script_args={"--dataset": "customer_profile", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    transform_account_balance = GlueJobOperator(
+        task_id="transform_account_balance",
+        doc_md="""type, clean, conform, de-duplicate; reject with coded reasons (runs as PIPELINE)""",
+        job_name=f"cur-{STAGE}-transform",
+        script_args={"--dataset": "account_balance", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    transform_card_transaction = GlueJobOperator(
+        task_id="transform_card_transaction",
+        doc_md="""type, clean, conform, de-duplicate; reject with coded reasons (runs as PIPELINE)""",
+        job_name=f"cur-{STAGE}-transform",
+        script_args={"--dataset": "card_transaction", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    transform_digital_activity = GlueJobOperator(
+        task_id="transform_digital_activity",
+        doc_md="""type, clean, conform, de-duplicate; reject with coded reasons (runs as PIPELINE)""",
+        job_name=f"cur-{STAGE}-transform",
+        script_args={"--dataset": "digital_activity", "--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    consumption = GlueJobOperator(
+        task_id="consumption",
+        doc_md="""customer features, segments and rule-based tags (DRV tables) (runs as PIPELINE)""",
+        job_name=f"cur-{STAGE}-consumption",
+        script_args={"--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    mart = GlueJobOperator(
+        task_id="mart",
+        doc_md="""tag and segment metrics by branch and month, month-over-month change (runs as PIPELINE)""",
+        job_name=f"cur-{STAGE}-mart",
+        script_args={"--business-date": BUSINESS_DATE},
+        region_name=REGION,
+        wait_for_completion=True,
+        deferrable=True,
+    )
+    serving = LambdaInvokeFunctionOperator(
+        task_id="serving",
+        doc_md="""load tags, features and segment metrics into the serving store, switched atomically""",
+        function_name=f"cur-{STAGE}-serving-load",
+        payload=json.dumps({"step": "serving", "businessDate": BUSINESS_DATE}),
+        region_name=REGION,
+    )
+
+    mask_customer_profile >> transform_customer_profile
+    mask_account_balance >> transform_account_balance
+    mask_card_transaction >> transform_card_transaction
+    mask_digital_activity >> transform_digital_activity
+    [
+        transform_customer_profile,
+        transform_account_balance,
+        transform_card_transaction,
+        transform_digital_activity,
+    ] >> consumption
+    consumption >> mart
+    [consumption, mart] >> serving

@@ -1,0 +1,56 @@
+"""The generated DAG, loaded by real Airflow (MWAA's version): no import errors, and its task graph is the pipeline
+definition's, every step and dependency, nothing extra."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from airflow.dag_processing.dagbag import DagBag
+from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
+from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
+from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
+
+
+def test_the_dag_folder_loads_with_no_import_errors(dagbag: DagBag) -> None:
+    assert dagbag.import_errors == {}
+    assert list(dagbag.dag_ids) == ["cur_pipeline"]
+
+
+def test_the_task_graph_equals_the_pipeline_definition(dagbag: DagBag, graph: dict[str, Any]) -> None:
+    dag = dagbag.dags[graph["dagId"]]  # as parsed: get_dag would read the metadata database
+
+    actual = {task.task_id: sorted(task.upstream_task_ids) for task in dag.tasks}
+    expected = {task["id"]: sorted(task["upstream"]) for task in graph["tasks"]}
+
+    assert actual == expected
+    assert len(expected) == 11  # 4 mask, 4 transform, consumption, mart, serving
+
+
+def test_data_steps_are_deferrable_glue_jobs_and_serving_is_a_lambda(dagbag: DagBag, graph: dict[str, Any]) -> None:
+    dag = dagbag.dags[graph["dagId"]]  # as parsed: get_dag would read the metadata database
+
+    for spec in graph["tasks"]:
+        task = dag.get_task(spec["id"])
+        if spec["step"] == "serving":
+            assert isinstance(task, LambdaInvokeFunctionOperator)
+            continue
+        assert isinstance(task, GlueJobOperator)
+        assert task.deferrable is True
+        assert task.job_name == f"cur-dev-{spec['step']}"
+        assert task.script_args["--business-date"] == "{{ dag_run.conf['businessDate'] }}"
+        assert task.script_args.get("--dataset") == spec["dataset"]
+
+
+def test_every_task_retries_times_out_and_notifies_pipeline_failures(dagbag: DagBag) -> None:
+    dag = dagbag.dags["cur_pipeline"]
+
+    for task in dag.tasks:
+        assert task.retries == 2
+        assert task.execution_timeout == timedelta(minutes=60)
+        callbacks = (
+            task.on_failure_callback if isinstance(task.on_failure_callback, list) else [task.on_failure_callback]
+        )
+        notifiers = [callback for callback in callbacks if isinstance(callback, SnsNotifier)]
+        assert len(notifiers) == 1
+        assert notifiers[0].target_arn == "{{ var.value.cur_pipeline_failures_topic_arn }}"
