@@ -10,3 +10,4 @@ export type { LineageRun, LineageStepRun, LineageManifest } from './types/lineag
 export type { MetadataChangeProposal, JsonValue } from './types/metadata-change-proposal';
 export { renderAirflowDag, airflowDagGraph, AIRFLOW_DAG_COMMAND } from './airflow-dag';
 export type { AirflowDagOptions, AirflowDagGraph } from './airflow-dag';
+export type { LineageEmitter, EmitResult } from './ports/lineage-emitter';

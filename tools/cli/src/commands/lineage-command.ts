@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ALL_DATASETS } from '@cur/contracts';
 import { ManifestStore } from '@cur/lake';
 import { airflowDagGraph, buildLineage, renderAirflowDag, renderLineageMermaid, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
+import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
 import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
@@ -19,16 +20,24 @@ export function registerLineageCommands(program: Command, context: () => CliCont
     .requiredOption('-o, --out <file>', 'where to write, e.g. lineage.json')
     .action(async (options: { out: string }) => {
       const ctx = context();
-      const { runs, manifests } = await ctx.withRuntime(readWhatRan);
-      const policy = createMaskingPolicy();
-      const mcps = buildLineage(
-        { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), runs, manifests },
-        { stage: ctx.config.stage },
-      );
+      const { mcps, runs, manifests } = await currentLineage(ctx);
       const out = resolve(options.out);
       await writeFile(out, `${JSON.stringify(mcps, null, 2)}\n`);
-      ctx.output.line(`${mcps.length} metadata change proposals (${runs.length} run(s), ${manifests.length} published partition(s)) written to ${out}`);
+      ctx.output.line(`${mcps.length} metadata change proposals (${runs} run(s), ${manifests} published partition(s)) written to ${out}`);
       ctx.output.line(renderTable(['entity type', 'entities', 'proposals'], summarise(mcps)));
+    });
+  lineage
+    .command('emit')
+    .description('send the same proposals to a DataHub metadata service over REST (token from $DATAHUB_TOKEN), retried; exits 1 if any is refused')
+    .requiredOption('--endpoint <url>', 'DataHub GMS, e.g. http://localhost:8080')
+    .action(async (options: { endpoint: string }) => {
+      const ctx = context();
+      const { mcps } = await currentLineage(ctx);
+      const token = process.env['DATAHUB_TOKEN'];
+      const result = await new DataHubRestEmitter({ endpoint: options.endpoint, ...(token ? { token } : {}) }).emit(mcps);
+      ctx.output.line(`${result.sent} of ${mcps.length} proposals accepted by ${options.endpoint}`);
+      for (const failure of result.failures) ctx.output.error(`refused ${failure.aspectName} of ${failure.entityUrn}: ${failure.code}`);
+      if (result.failed > 0) ctx.report('failed');
     });
   lineage
     .command('show')
@@ -59,6 +68,17 @@ export function registerLineageCommands(program: Command, context: () => CliCont
 
 /** The generated DAG's file name in the DAG folder. */
 export const DAG_FILE = 'cur_pipeline.py';
+
+/** The lineage of the definition, the contracts and what ran in this state folder. */
+async function currentLineage(ctx: CliContext): Promise<{ mcps: MetadataChangeProposal[]; runs: number; manifests: number }> {
+  const { runs, manifests } = await ctx.withRuntime(readWhatRan);
+  const policy = createMaskingPolicy();
+  const mcps = buildLineage(
+    { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), runs, manifests },
+    { stage: ctx.config.stage },
+  );
+  return { mcps, runs: runs.length, manifests: manifests.length };
+}
 
 /** The run logs (`runs/<runId>.json`) and every published manifest in the system bucket, oldest run first. */
 async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; manifests: LineageManifest[] }> {

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +44,32 @@ describe('cur lineage', () => {
     const text = await readFile(out, 'utf8');
     expect(ids.length).toBeGreaterThan(150);
     expect(ids.filter((id) => text.includes(id))).toEqual([]);
+  });
+
+  it('emits the same proposals to a DataHub REST endpoint, and exits 1 when DataHub refuses one', async () => {
+    // Prepare: a loopback stand-in for DataHub's GMS that refuses its third request.
+    let requests = 0;
+    const server = createServer((request, response) => {
+      request.resume().on('end', () => {
+        requests += 1;
+        response.writeHead(requests === 3 ? 422 : 200).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    try {
+      // Act
+      const run = await runCli(['lineage', 'emit', '--endpoint', endpoint], { CUR_HOME: home });
+
+      // Assess
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`^(\\d+) of (\\d+) proposals accepted by ${endpoint}`));
+      expect(run.stderr).toContain('refused glossaryTermInfo of urn:li:glossaryTerm:cur.classification.public: HTTP_422');
+      expect(requests).toBeGreaterThan(300);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('shows the graph as Mermaid, zones left to right, every step of the definition on an edge', async () => {

@@ -1,0 +1,2 @@
+export { DataHubRestEmitter } from './datahub-rest-emitter';
+export type { DataHubRestEmitterOptions } from './datahub-rest-emitter';
