@@ -12,10 +12,12 @@ describe('nx affected deploys', () => {
     expect(affected).toEqual(['dq-notifier', 'infra']);
   });
 
-  it('each app deploys its own stack and infra the platform stack', () => {
+  it('each app deploys its own stack and infra the platform and Oracle replica stacks', () => {
     const project = JSON.parse(nx('show', 'project', 'dq-notifier', '--json')) as { targets: Record<string, { options: { command: string } }> };
     expect(project.targets['deploy']?.options.command).toContain('"${CUR_STAGE:-dev}/dq-notifier"');
     const infra = JSON.parse(nx('show', 'project', 'infra', '--json')) as { targets: Record<string, { options: { command: string } }> };
     expect(infra.targets['deploy']?.options.command).toContain('"${CUR_STAGE:-dev}/platform"');
+    // The oracle stack belongs to infra, not to an app: a change to it deploys with infra.
+    expect(infra.targets['deploy']?.options.command).toContain('"${CUR_STAGE:-dev}/oracle"');
   });
 });
