@@ -176,6 +176,11 @@ describe('Stack: OracleReplicaStack', () => {
 
   it('publishes the connect string, the VPC, one subnet per zone and the replicator group in SSM', () => {
     const parameters = names.oracleParameterNames;
+    // host:port/service, the shape apps/oracle-replicator's config accepts for CUR_ORACLE_CONNECT_STRING.
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.connectString,
+      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(synth.stage.oracle.database.instance), 'Endpoint.Address'] }, `:${ORACLE_PORT}/${dev.oracle.databaseName}`]] },
+    });
     const written = Object.values(resourcesOf(template, 'AWS::SSM::Parameter')).map((parameter) => parameter.Properties['Name']);
     expect(written.sort()).toEqual(
       [parameters.connection, parameters.connectString, parameters.vpcId, parameters.replicatorSecurityGroupId, ...dev.network.availabilityZones.map((zone) => parameters.subnetId(zone))].sort(),
