@@ -9,6 +9,7 @@ import { createIdempotencyStore } from './ports/idempotency-store';
 import { createKeyValuePorts } from './ports/key-value-store';
 import { createKeyVault } from './ports/key-vault';
 import { createNotifier } from './ports/notifier';
+import type { PortFactoryOptions } from './ports/port-factory-options';
 
 export { EXTRA_BUCKETS };
 export type { BucketName };
@@ -61,17 +62,18 @@ export interface Runtime {
  * whatever modes older files have; the adapters write files 0600 and folders 0700 themselves.
  * In AWS: S3, DynamoDB, SNS, EventBridge and KMS through the SDK, with names derived from the stage.
  *
+ * @param options - `captureClient` is applied to every SDK client (a tracer's `captureAWSv3Client`)
  * @example
  * const runtime = await createRuntime(loadPlatformConfig());
  * try { await runtime.blobStore('raw').put('x.txt', 'hello'); } finally { await runtime.close(); }
  */
-export async function createRuntime(config: PlatformConfig): Promise<Runtime> {
+export async function createRuntime(config: PlatformConfig, options: PortFactoryOptions = {}): Promise<Runtime> {
   // The notifier first: in AWS it fails on a missing CUR_TOPIC_ARN_PREFIX before anything else is created.
-  const notifier = await createNotifier(config);
-  const blobs = await createBlobStores(config);
-  const keyValue = await createKeyValuePorts(config);
-  const events = await createEventPublisher(config);
-  const keyVault = await createKeyVault(config);
+  const notifier = await createNotifier(config, options);
+  const blobs = await createBlobStores(config, options);
+  const keyValue = await createKeyValuePorts(config, options);
+  const events = await createEventPublisher(config, options);
+  const keyVault = await createKeyVault(config, options);
   return {
     config,
     localLakeDir: blobs.localLakeDir,

@@ -11,3 +11,4 @@ export { createEventPublisher } from './ports/event-publisher';
 export type { EventPublisherPort } from './ports/event-publisher';
 export { createKeyVault } from './ports/key-vault';
 export type { KeyVaultPort } from './ports/key-vault';
+export type { PortFactoryOptions } from './ports/port-factory-options';

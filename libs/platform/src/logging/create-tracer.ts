@@ -10,4 +10,17 @@ export function createTracer(serviceName: string): Tracer {
   return new Tracer({ serviceName, captureHTTPsRequests: true });
 }
 
+/**
+ * The per-port runtime factories' option that hands every AWS SDK client they create to the tracer, so each S3,
+ * DynamoDB, SNS, EventBridge, KMS, Glue or DMS call is an X-Ray subsegment (when tracing is off, the client is
+ * returned as it is).
+ *
+ * @example
+ * const tracer = createTracer('retrieval-api');
+ * const { keyValueStore } = await createKeyValuePorts(config, captureSdkClients(tracer));
+ */
+export function captureSdkClients(tracer: Tracer): { readonly captureClient: <C extends object>(client: C) => C } {
+  return { captureClient: <C extends object>(client: C): C => tracer.captureAWSv3Client(client) };
+}
+
 export type { Tracer };

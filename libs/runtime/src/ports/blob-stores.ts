@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Zone } from '@cur/contracts';
 import type { BlobStore, PlatformConfig } from '@cur/platform';
 import { makeOwnerOnly, memo } from './local-home';
+import { captured, type PortFactoryOptions } from './port-factory-options';
 
 /** Buckets beside the zones: where bad batches are kept, and the platform's own records (manifests, run logs). */
 export const EXTRA_BUCKETS = ['quarantine', 'system'] as const;
@@ -26,7 +27,7 @@ export interface BlobStores {
  * const stores = await createBlobStores(loadPlatformConfig());
  * await stores.get('landing').put('x.txt', 'hello');
  */
-export async function createBlobStores(config: PlatformConfig): Promise<BlobStores> {
+export async function createBlobStores(config: PlatformConfig, options: PortFactoryOptions = {}): Promise<BlobStores> {
   const stores = new Map<BucketName, BlobStore>();
   if (config.mode === 'local') {
     await makeOwnerOnly(config.home);
@@ -35,7 +36,7 @@ export async function createBlobStores(config: PlatformConfig): Promise<BlobStor
     return { localLakeDir: lakeDir, get: (bucket) => memo(stores, bucket, () => new FsBlobStore(lakeDir, bucket)), close: () => Promise.resolve() };
   }
   const [{ S3BlobStore }, { S3Client }] = await Promise.all([import('@cur/adapters-aws/blob-store'), import('@aws-sdk/client-s3')]);
-  const s3 = new S3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}) });
+  const s3 = captured(options, new S3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}) }));
   return {
     localLakeDir: undefined,
     get: (bucket) => memo(stores, bucket, () => new S3BlobStore(s3, `${config.bucketPrefix}-${bucket}`)),

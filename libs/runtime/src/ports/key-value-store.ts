@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableName } from '@cur/contracts';
 import type { KeyValueStore, PlatformConfig } from '@cur/platform';
 import { makeOwnerOnly } from './local-home';
+import { captured, type PortFactoryOptions } from './port-factory-options';
 
 /** The DynamoDB-backed key-value port of one process, its client, and how to let go of it (and of a local server). */
 export interface KeyValuePorts {
@@ -22,10 +23,10 @@ export interface KeyValuePorts {
  * @example
  * const { keyValueStore, close } = await createKeyValuePorts(loadPlatformConfig());
  */
-export async function createKeyValuePorts(config: PlatformConfig): Promise<KeyValuePorts> {
+export async function createKeyValuePorts(config: PlatformConfig, options: PortFactoryOptions = {}): Promise<KeyValuePorts> {
   const [{ DynamoDbKeyValueStore }, { DynamoDBClient }] = await Promise.all([import('@cur/adapters-aws/key-value-store'), import('@aws-sdk/client-dynamodb')]);
   if (config.mode === 'aws') {
-    const dynamoDb = new DynamoDBClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) });
+    const dynamoDb = captured(options, new DynamoDBClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) }));
     const keyValueStore = new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix });
     return {
       keyValueStore,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@cur/platform';
 import type { Notifier, PlatformConfig } from '@cur/platform';
 import { makeOwnerOnly } from './local-home';
+import { captured, type PortFactoryOptions } from './port-factory-options';
 
 /** A notifier and how to let go of its client. */
 export interface NotifierPort {
@@ -15,7 +16,7 @@ export interface NotifierPort {
  *
  * @throws ConfigError when CUR_TOPIC_ARN_PREFIX is missing in AWS mode
  */
-export async function createNotifier(config: PlatformConfig): Promise<NotifierPort> {
+export async function createNotifier(config: PlatformConfig, options: PortFactoryOptions = {}): Promise<NotifierPort> {
   if (config.mode === 'local') {
     await makeOwnerOnly(config.home);
     const { OutboxNotifier } = await import('@cur/adapters-local/notifier');
@@ -24,7 +25,7 @@ export async function createNotifier(config: PlatformConfig): Promise<NotifierPo
   const topicArnPrefix = config.topicArnPrefix;
   if (topicArnPrefix === undefined) throw new ConfigError('CUR_TOPIC_ARN_PREFIX is required when CUR_MODE=aws');
   const [{ SnsNotifier }, { SNSClient }] = await Promise.all([import('@cur/adapters-aws/notifier'), import('@aws-sdk/client-sns')]);
-  const sns = new SNSClient({ region: config.region });
+  const sns = captured(options, new SNSClient({ region: config.region }));
   return {
     notifier: new SnsNotifier(sns, topicArnPrefix),
     close: () => {
