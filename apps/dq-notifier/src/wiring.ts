@@ -4,7 +4,8 @@ import { loadPlatformConfig, type Logger } from '@cur/platform';
 import { createIdempotencyStore } from '@cur/runtime/idempotency';
 import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import { createNotifier } from '@cur/runtime/notifier';
-import { logger as serviceLogger } from './observability';
+import { captureSdkClients } from '@cur/platform/tracing';
+import { logger as serviceLogger, tracer } from './observability';
 
 /**
  * The composition root: rule results from Glue's API in AWS (the event carries only counts), from the system bucket
@@ -15,12 +16,13 @@ import { logger as serviceLogger } from './observability';
  */
 export async function createDqNotifierDependencies(env: NodeJS.ProcessEnv = process.env, logger: Logger = serviceLogger): Promise<DqNotifierDependencies> {
   const config = loadPlatformConfig(env);
-  const [{ notifier }, keyValue] = await Promise.all([createNotifier(config), createKeyValuePorts(config)]);
+  const capture = captureSdkClients(tracer);
+  const [{ notifier }, keyValue] = await Promise.all([createNotifier(config, capture), createKeyValuePorts(config, capture)]);
   const results: DqResultSource =
     config.mode === 'aws'
       ? await (async () => {
           const [{ GlueDqResultSource }, { GlueClient }] = await Promise.all([import('@cur/adapters-aws/dq-results'), import('@aws-sdk/client-glue')]);
-          const glue = new GlueDqResultSource(new GlueClient({ region: config.region }));
+          const glue = new GlueDqResultSource(capture.captureClient(new GlueClient({ region: config.region })));
           // Checked at the boundary like any other input.
           return { get: async (resultId: string) => DqEvaluationSchema.parse(await glue.get(resultId)) };
         })()

@@ -3,7 +3,8 @@ import { loadPlatformConfig, type Logger } from '@cur/platform';
 import { createBlobStores } from '@cur/runtime/blob-store';
 import { createEventPublisher } from '@cur/runtime/events';
 import { createKeyValuePorts } from '@cur/runtime/key-value-store';
-import { logger as serviceLogger } from './observability';
+import { captureSdkClients } from '@cur/platform/tracing';
+import { logger as serviceLogger, tracer } from './observability';
 
 /**
  * The composition root: the landing and quarantine buckets, the ledger, and an accepted batch announced as a
@@ -11,8 +12,13 @@ import { logger as serviceLogger } from './observability';
  */
 export async function createIngestionDependencies(env: NodeJS.ProcessEnv = process.env, logger: Logger = serviceLogger): Promise<IngestionDependencies & { close(): Promise<void> }> {
   const config = loadPlatformConfig(env);
+  const capture = captureSdkClients(tracer);
   // S3, DynamoDB and EventBridge: the only ports this service uses, so its bundle carries no other client.
-  const [blobs, keyValue, { events, close: closeEvents }] = await Promise.all([createBlobStores(config), createKeyValuePorts(config), createEventPublisher(config)]);
+  const [blobs, keyValue, { events, close: closeEvents }] = await Promise.all([
+    createBlobStores(config, capture),
+    createKeyValuePorts(config, capture),
+    createEventPublisher(config, capture),
+  ]);
   return {
     landing: blobs.get('landing'),
     quarantine: blobs.get('quarantine'),

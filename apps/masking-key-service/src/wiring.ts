@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { ConfigError, loadPlatformConfig } from '@cur/platform';
 import { DEFAULT_LOOKUP_LIMIT, TokenService } from '@cur/masking';
+import { captureSdkClients, createTracer } from '@cur/platform/tracing';
 import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import { createKeyVault } from '@cur/runtime/key-vault';
+import { SERVICE_NAME } from './constants';
+
+/** The service's X-Ray tracer (tracing is active in the CDK; off outside Lambda): every DynamoDB and KMS call a subsegment. */
+export const tracer = createTracer(SERVICE_NAME);
 
 /** This service's own settings, beside the platform's. */
 const ServiceConfigSchema = z.object({
@@ -21,6 +26,7 @@ export async function createTokenService(env: NodeJS.ProcessEnv = process.env): 
   if (!parsed.success) throw new ConfigError('CUR_LOOKUP_RATE_PER_MINUTE must be a whole number from 1 to 100000 (lookups per principal per minute)');
   const config = loadPlatformConfig(env);
   // Keys and the audit log (DynamoDB) and the master key (KMS): the only ports this service uses.
-  const [{ keyValueStore }, vault] = await Promise.all([createKeyValuePorts(config), createKeyVault(config)]);
+  const capture = captureSdkClients(tracer);
+  const [{ keyValueStore }, vault] = await Promise.all([createKeyValuePorts(config, capture), createKeyVault(config, capture)]);
   return TokenService.create({ keyValueStore, keyVault: vault.keyVault(), lookupRate: { limit: parsed.data.CUR_LOOKUP_RATE_PER_MINUTE } });
 }

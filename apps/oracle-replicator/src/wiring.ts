@@ -5,7 +5,8 @@ import { PublishedPartitionReader, type ReplicaTarget, type ReplicationTaskRunne
 import { createBlobStores } from '@cur/runtime/blob-store';
 import { createNotifier } from '@cur/runtime/notifier';
 import { loadOracleReplicatorConfig } from './config';
-import { logger } from './observability';
+import { captureSdkClients } from '@cur/platform/tracing';
+import { logger, tracer } from './observability';
 
 /** The replicator's dependencies, and how to let go of them (the replica connection, the runtime). */
 export interface OracleReplicatorDependencies extends ReplicatorDependencies {
@@ -22,7 +23,8 @@ export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv 
   const config = loadOracleReplicatorConfig(env);
   const platform = loadPlatformConfig(env);
   // The lake (S3) and notifications (SNS) are the platform ports this service uses; DMS and Oracle are its own.
-  const [blobs, notifications] = await Promise.all([createBlobStores(platform), createNotifier(platform)]);
+  const capture = captureSdkClients(tracer);
+  const [blobs, notifications] = await Promise.all([createBlobStores(platform, capture), createNotifier(platform, capture)]);
   const system = blobs.get('system');
   const buckets = (zone: 'consumption' | 'mart') => blobs.get(zone);
   const lake = new PublishedPartitionReader(new ManifestStore(system, { verify: createContentVerifier((zone) => blobs.get(zone)) }), buckets);
@@ -35,7 +37,7 @@ export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv 
     ]);
     const secret = await readSecretThroughLambdaExtension(config.target.secretId, env);
     target = await OracleReplicaTarget.connect({ user: secret.username, password: secret.password, connectString: config.target.connectString, ...(config.target.schema ? { schema: config.target.schema } : {}) });
-    runner = new DmsReplicationTaskRunner(new DatabaseMigrationServiceClient({ region: platform.region }), { taskArn: config.taskArn, staging: system, buckets, ...(config.target.schema ? { schema: config.target.schema } : {}) });
+    runner = new DmsReplicationTaskRunner(capture.captureClient(new DatabaseMigrationServiceClient({ region: platform.region })), { taskArn: config.taskArn, staging: system, buckets, ...(config.target.schema ? { schema: config.target.schema } : {}) });
   } else {
     if (config.target.kind === 'oracle-url') {
       const { OracleReplicaTarget, parseOracleUrl } = await import('@cur/adapters-aws/replication');

@@ -1,8 +1,13 @@
 import { loadPlatformConfig } from '@cur/platform';
+import { captureSdkClients, createTracer } from '@cur/platform/tracing';
 import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import type { CustomerTokenizer, Detokenizer, RetrievalApiDependencies } from '@cur/serving';
 import { HttpKeyServiceClient, ServingError, ServingStore } from '@cur/serving';
 import { loadRetrievalApiConfig } from './config';
+import { SERVICE_NAME } from './constants';
+
+/** The service's X-Ray tracer (tracing is active in the CDK; off outside Lambda): every DynamoDB call a subsegment. */
+export const tracer = createTracer(SERVICE_NAME);
 
 /** Without a key service URL (a local `cur invoke`), lookups and reveals say so instead of failing obscurely. */
 const NO_KEY_SERVICE: CustomerTokenizer & Detokenizer = {
@@ -17,7 +22,7 @@ const NO_KEY_SERVICE: CustomerTokenizer & Detokenizer = {
 export async function createRetrievalApiDependencies(env: NodeJS.ProcessEnv = process.env): Promise<RetrievalApiDependencies> {
   const config = loadRetrievalApiConfig(env);
   // The serving table is the only port this API uses: its bundle carries the DynamoDB client and no other.
-  const { keyValueStore } = await createKeyValuePorts(loadPlatformConfig(env));
+  const { keyValueStore } = await createKeyValuePorts(loadPlatformConfig(env), captureSdkClients(tracer));
   const keyService = config.keyServiceUrl === undefined ? NO_KEY_SERVICE : new HttpKeyServiceClient({ baseUrl: config.keyServiceUrl });
   return {
     serving: new ServingStore(keyValueStore, { pointerTtlMs: config.pointerTtlMs }),
