@@ -1,52 +1,33 @@
+import { EventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import { z } from 'zod';
 
 /**
- * The AWS event shapes our Lambdas receive, as AWS documents them. Locally the CLI builds the same JSON and calls the
- * same handler, so these schemas are the one place an event shape is written down. Unknown fields pass through:
- * AWS adds fields over time and a handler must not break on them.
+ * The AWS event shapes our Lambdas receive. S3 notifications and the EventBridge envelope are Powertools Parser's
+ * schemas (`@aws-lambda-powertools/parser/schemas`, maintained against what AWS sends); this file adds only what is
+ * ours: the `source`, `detail-type` and `detail` each Lambda accepts. Locally the CLI builds the same JSON and calls
+ * the same handler, so a local event must pass the same schema as a real one.
  */
 
-/** One record of an S3 event notification (`s3:ObjectCreated:*`). */
-export const S3EventRecordSchema = z.looseObject({
-  eventVersion: z.string(),
-  eventSource: z.literal('aws:s3'),
-  awsRegion: z.string(),
-  eventTime: z.string(),
-  eventName: z.string(),
-  s3: z.looseObject({
-    s3SchemaVersion: z.string(),
-    bucket: z.looseObject({ name: z.string().min(1), arn: z.string() }),
-    object: z.looseObject({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
-      sequencer: z.string().optional(),
-    }),
-  }),
-});
+/** One record of an S3 event notification (`s3:ObjectCreated:*`): a record of Powertools Parser's `S3Schema`. */
+export const S3EventRecordSchema = S3Schema.shape.Records.element;
 
-/** An S3 event notification delivered straight to Lambda. */
-export const S3EventSchema = z.object({ Records: z.array(S3EventRecordSchema).min(1) });
+/** An S3 event notification delivered straight to Lambda: Powertools Parser's `S3Schema`. */
+export const S3EventSchema = S3Schema;
 
 /** An S3 event notification. */
 export type S3Event = z.infer<typeof S3EventSchema>;
 
 /**
- * The EventBridge envelope around a `detail` of a given shape.
+ * Powertools Parser's `EventBridgeSchema` with a given `source`, `detail-type` and `detail` shape.
  *
+ * @param source - the exact `source`, or undefined to accept any
  * @param detailType - the exact `detail-type`, or undefined to accept any
  * @param detail - the schema of `detail`
  */
 export function eventBridgeEventSchema<D extends z.ZodType>(source: string | undefined, detailType: string | undefined, detail: D) {
-  return z.looseObject({
-    version: z.string(),
-    id: z.string(),
+  return EventBridgeSchema.extend({
     'detail-type': detailType === undefined ? z.string() : z.literal(detailType),
     source: source === undefined ? z.string() : z.literal(source),
-    account: z.string(),
-    time: z.string(),
-    region: z.string(),
-    resources: z.array(z.string()),
     detail,
   });
 }

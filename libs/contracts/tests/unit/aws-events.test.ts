@@ -18,9 +18,17 @@ describe('AWS event schemas', () => {
     expect(request.requestContext.authorizer?.jwt.claims['cur:role']).toBe('AP');
   });
 
-  it('keep fields AWS adds that the schema does not name', () => {
-    const parsed = S3EventSchema.parse(event('s3-object-created-control-file.json'));
-    expect(parsed.Records[0]).toHaveProperty('userIdentity');
+  it("are Powertools Parser's S3 and EventBridge schemas: a record without the fields S3 always sends, or a time that is not ISO 8601, is refused", () => {
+    // Prepare
+    const s3 = event('s3-object-created-control-file.json') as { Records: Record<string, unknown>[] };
+    const record = s3.Records[0] ?? {};
+    const withoutResponse = { Records: [Object.fromEntries(Object.entries(record).filter(([key]) => key !== 'responseElements'))] };
+    const scheduled = { ...(event('scheduled-event.json') as Record<string, unknown>), time: '25/11/2026 22:05' };
+
+    // Act and assess
+    expect(S3EventSchema.parse(s3).Records[0]?.userIdentity.principalId).toBeTruthy();
+    expect(S3EventSchema.safeParse(withoutResponse).success).toBe(false);
+    expect(ScheduledEventSchema.safeParse(scheduled).success).toBe(false);
   });
 
   it('tell one event kind from another', () => {

@@ -44,9 +44,14 @@ export function objectCreatedEvent(bucket: string, key: string, size: number, no
         awsRegion: 'local',
         eventTime: now.toISOString(),
         eventName: 'ObjectCreated:Put',
+        // The fields S3 always sends (Powertools Parser's S3Schema requires them), with local values.
+        userIdentity: { principalId: 'local' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
         s3: {
           s3SchemaVersion: '1.0',
-          bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+          configurationId: 'control-file-created',
+          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
           object: { key: encodeURIComponent(key).replaceAll('%2F', '/'), size },
         },
       },
