@@ -6,6 +6,8 @@ from collections import Counter
 
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.metadata.schema_classes import (
+    AssertionInfoClass,
+    AssertionRunEventClass,
     DataProcessInstanceRunEventClass,
     SchemaMetadataClass,
     UpstreamLineageClass,
@@ -35,7 +37,16 @@ def test_every_proposal_parses_into_its_aspect_class(demo: Demo) -> None:
     assert errors == []
     assert len(parsed) == len(proposals) > 200
     entity_types = Counter(wrapper.entityType for wrapper in parsed)
-    expected = {"tag", "glossaryTerm", "container", "dataset", "dataFlow", "dataJob", "dataProcessInstance"}
+    expected = {
+        "tag",
+        "glossaryTerm",
+        "container",
+        "dataset",
+        "dataFlow",
+        "dataJob",
+        "dataProcessInstance",
+        "assertion",
+    }
     assert set(entity_types) == expected
 
 
@@ -94,3 +105,17 @@ def test_the_demo_run_is_a_process_instance_with_its_result(demo: Demo) -> None:
 
     assert results
     assert set(results) == {"SUCCESS"}
+
+
+def test_the_dq_gates_results_are_assertions_with_outcomes(demo: Demo) -> None:
+    parsed = _parsed(demo)
+
+    infos = [w.aspect for w in parsed if isinstance(w.aspect, AssertionInfoClass)]
+    events = [w.aspect for w in parsed if isinstance(w.aspect, AssertionRunEventClass)]
+
+    assert infos
+    assert all(info.datasetAssertion is not None and info.datasetAssertion.nativeType == "DQDL" for info in infos)
+    assert len(events) >= len(infos)
+    outcomes = {event.result.type for event in events if event.result is not None}
+    assert outcomes <= {"SUCCESS", "FAILURE", "ERROR"}
+    assert "SUCCESS" in outcomes

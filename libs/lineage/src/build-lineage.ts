@@ -1,9 +1,10 @@
 import { CLASSIFICATIONS, type ColumnSpec, type DatasetSpec, type Zone } from '@cur/contracts';
 import type { Treatment } from '@cur/policy';
 import { CLASSIFICATION_GLOSSARY_NODE, LINEAGE_DEFAULTS, SENSITIVE_TAG, SERVING_STORE_DATASET, TOKENISED_TAG } from './constants';
+import { dqAssertionMcps } from './dq-assertions';
 import { runMcps } from './run-instances';
 import { pipelineTasks } from './task-graph';
-import type { LineageManifest, LineageRun } from './types/lineage-run';
+import type { LineageDqEvaluation, LineageManifest, LineageRun } from './types/lineage-run';
 import type { LineageStep, PipelineTask, ZoneDataset } from './types/lineage-step';
 import type { JsonValue, MetadataChangeProposal } from './types/metadata-change-proposal';
 import {
@@ -30,6 +31,8 @@ export interface LineageSources {
   readonly runs?: readonly LineageRun[];
   /** Published manifests: row counts per partition, and which run wrote it. @default none */
   readonly manifests?: readonly LineageManifest[];
+  /** The DQ gates' evaluations, as assertions with their outcomes. @default none */
+  readonly dqResults?: readonly LineageDqEvaluation[];
 }
 
 /** Options of {@link buildLineage}. */
@@ -53,7 +56,8 @@ type Json = { readonly [key: string]: JsonValue };
  * every dataset of every zone with its schema (each column's classification as a glossary term, sensitive and
  * tokenised columns tagged), owner and browse path, the pipeline as a data flow with one data job per task, dataset-
  * and column-level lineage (landing -> raw through masking, raw -> transformed per column), and one data process
- * instance per run and per step run. Only names, types, descriptions, counts and statuses are read: never a value,
+ * instance per run and per step run, and the DQ gates' results as assertions with their outcomes. Only names, types,
+ * descriptions, counts and statuses are read: never a value,
  * never a key.
  *
  * @param sources - the definition, contracts, policy, run logs and manifests
@@ -161,6 +165,7 @@ export function buildLineage(sources: LineageSources, options: LineageOptions): 
   }
 
   mcps.push(...runMcps(names, tasks, sources.runs ?? [], sources.manifests ?? []));
+  mcps.push(...dqAssertionMcps(names, sources.dqResults ?? []));
   return mcps;
 }
 

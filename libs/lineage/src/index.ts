@@ -6,7 +6,7 @@ export { LINEAGE_DEFAULTS, CLASSIFICATION_GLOSSARY_NODE, SENSITIVE_TAG, TOKENISE
 export { datasetUrn, dataFlowUrn, dataJobUrn, dataProcessInstanceUrn, schemaFieldUrn, zoneContainerUrn, glueDatabaseName } from './urns';
 export type { LineageNames } from './urns';
 export type { LineageStep, PipelineTask, ZoneDataset } from './types/lineage-step';
-export type { LineageRun, LineageStepRun, LineageManifest } from './types/lineage-run';
+export type { LineageRun, LineageStepRun, LineageManifest, LineageDqEvaluation } from './types/lineage-run';
 export type { MetadataChangeProposal, JsonValue } from './types/metadata-change-proposal';
 export { renderAirflowDag, airflowDagGraph, AIRFLOW_DAG_COMMAND } from './airflow-dag';
 export type { AirflowDagOptions, AirflowDagGraph } from './airflow-dag';

@@ -34,3 +34,23 @@ export interface LineageManifest {
   readonly rowCount: number;
   readonly startedAt: string;
 }
+
+/**
+ * What lineage reads of a DQ evaluation (libs/dq-alerts' `DqEvaluation`, Glue Data Quality's shape): the rules, their
+ * outcomes and metrics. A rule's `EvaluationMessage` is never read: a message may quote data.
+ */
+export interface LineageDqEvaluation {
+  readonly resultId: string;
+  readonly rulesetName: string;
+  readonly dataset: string;
+  readonly zone: string;
+  readonly businessDate: string;
+  readonly evaluatedAt: string;
+  readonly ruleResults: readonly {
+    readonly Name: string;
+    readonly Description?: string;
+    readonly Result: 'PASS' | 'FAIL' | 'ERROR';
+    readonly EvaluatedMetrics: Readonly<Record<string, number>>;
+    readonly Labels: Readonly<Record<string, string>>;
+  }[];
+}

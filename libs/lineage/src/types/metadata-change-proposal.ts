@@ -6,7 +6,7 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
  * what the REST endpoint `/aspects?action=ingestProposal` takes): the aspect as plain JSON under `aspect.json`.
  */
 export interface MetadataChangeProposal {
-  readonly entityType: 'dataset' | 'container' | 'dataFlow' | 'dataJob' | 'dataProcessInstance' | 'glossaryTerm' | 'tag';
+  readonly entityType: 'dataset' | 'container' | 'dataFlow' | 'dataJob' | 'dataProcessInstance' | 'glossaryTerm' | 'tag' | 'assertion';
   readonly entityUrn: string;
   readonly changeType: 'UPSERT';
   readonly aspectName: string;

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_DATASETS } from '@cur/contracts';
 import { ManifestStore } from '@cur/lake';
-import { airflowDagGraph, buildLineage, renderAirflowDag, renderLineageMermaid, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
+import { DqEvaluationSchema } from '@cur/dq-alerts';
+import { airflowDagGraph, buildLineage, renderAirflowDag, renderLineageMermaid, type LineageDqEvaluation, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
 import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
 import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
@@ -71,17 +72,17 @@ export const DAG_FILE = 'cur_pipeline.py';
 
 /** The lineage of the definition, the contracts and what ran in this state folder. */
 async function currentLineage(ctx: CliContext): Promise<{ mcps: MetadataChangeProposal[]; runs: number; manifests: number }> {
-  const { runs, manifests } = await ctx.withRuntime(readWhatRan);
+  const { runs, manifests, dqResults } = await ctx.withRuntime(readWhatRan);
   const policy = createMaskingPolicy();
   const mcps = buildLineage(
-    { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), runs, manifests },
+    { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), runs, manifests, dqResults },
     { stage: ctx.config.stage },
   );
   return { mcps, runs: runs.length, manifests: manifests.length };
 }
 
-/** The run logs (`runs/<runId>.json`) and every published manifest in the system bucket, oldest run first. */
-async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; manifests: LineageManifest[] }> {
+/** The run logs (`runs/<runId>.json`), every published manifest and the DQ gates' results in the system bucket. */
+async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; manifests: LineageManifest[]; dqResults: LineageDqEvaluation[] }> {
   const system = runtime.blobStore('system');
   const runs: LineageRun[] = [];
   for await (const info of system.list('runs/')) {
@@ -95,7 +96,11 @@ async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; mani
   for (const dataset of Object.values(ALL_DATASETS)) {
     for (const zone of dataset.zones) manifests.push(...(await store.list(zone, dataset.name)));
   }
-  return { runs, manifests };
+  const dqResults: LineageDqEvaluation[] = [];
+  for await (const info of system.list('dq/results/')) {
+    dqResults.push(DqEvaluationSchema.parse(JSON.parse(Buffer.from(await system.get(info.key)).toString('utf8'))));
+  }
+  return { runs, manifests, dqResults };
 }
 
 function summarise(mcps: readonly MetadataChangeProposal[]): string[][] {
