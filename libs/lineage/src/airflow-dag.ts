@@ -9,11 +9,36 @@ export interface AirflowDagOptions {
   readonly retries?: number;
   /** Longest a task may run. @default 60 */
   readonly executionTimeoutMinutes?: number;
+  /**
+   * The DQ gates: a Glue Data Quality ruleset per dataset and zone (libs/dq's `RULESETS`). Each becomes a task after
+   * the task that writes the dataset, and what reads the dataset waits for the gate instead of the writer.
+   * @default none
+   */
+  readonly qualityGates?: readonly QualityGate[];
+}
+
+/** A DQ ruleset over a dataset in a zone. */
+export interface QualityGate {
+  readonly dataset: string;
+  readonly zone: string;
+  /** The ruleset's name in Glue Data Quality, e.g. `customer_profile_raw`. */
+  readonly ruleset: string;
+}
+
+/** One task of the DAG: a pipeline task, or the DQ gate after one. */
+interface DagNode {
+  readonly id: string;
+  readonly step: string;
+  readonly dataset: string | null;
+  readonly upstream: readonly string[];
+  readonly task?: PipelineTask;
+  readonly gate?: QualityGate;
 }
 
 /** The graph the DAG must have, for the DAG's own tests: each task with its step, dataset and upstream tasks. */
 export interface AirflowDagGraph {
   readonly dagId: string;
+  /** `step` is `dq` for a gate, whose `dataset` is the one it checks. */
   readonly tasks: readonly { readonly id: string; readonly step: string; readonly dataset: string | null; readonly upstream: readonly string[] }[];
 }
 
@@ -33,7 +58,7 @@ export const AIRFLOW_DAG_COMMAND = 'npx cur lineage dag --out libs/pipeline-dag/
  */
 export function renderAirflowDag(steps: readonly LineageStep[], options: AirflowDagOptions = {}): string {
   const dagId = options.dagId ?? 'cur_pipeline';
-  const tasks = pipelineTasks(steps);
+  const nodes = dagNodes(steps, options);
   const lines = [
     `"""The CUR pipeline as an MWAA DAG: one run per business date, whose conf carries it ({"businessDate": "2026-11-25"}).`,
     '',
@@ -50,13 +75,15 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
     '',
     'import pendulum',
     'from airflow.providers.amazon.aws.notifications.sns import SnsNotifier',
-    'from airflow.providers.amazon.aws.operators.glue import GlueJobOperator',
+    'from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator',
     'from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator',
     'from airflow.sdk import DAG',
     '',
     '#: The stage and region, from the MWAA environment (its environment variables).',
     'STAGE = os.environ.get("CUR_STAGE", "dev")',
     'REGION = os.environ.get("AWS_REGION", "ap-northeast-1")',
+    '#: The Glue databases of the zones, as infra names them (`cur_<stage>_<zone>`).',
+    'DATABASE_PREFIX = "cur_" + STAGE.replace("-", "_")',
     '#: The business date of the run, from its conf.',
     `BUSINESS_DATE = "{{ dag_run.conf['businessDate'] }}"`,
     '',
@@ -84,27 +111,65 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
     '    },',
     '    tags=["cur", "generated"],',
     ') as dag:',
-    ...tasks.flatMap((task) => renderTask(task)),
+    ...nodes.flatMap((node) => renderNode(node)),
     '',
-    ...tasks.flatMap((task) => dependencyLines(task)),
+    ...nodes.flatMap((node) => dependencyLines(node)),
   ];
   return `${lines.join('\n')}\n`;
 }
 
 /** The graph {@link renderAirflowDag} draws, as JSON for the DAG's tests (what TypeScript defines reaches Python as JSON). */
 export function airflowDagGraph(steps: readonly LineageStep[], options: AirflowDagOptions = {}): AirflowDagGraph {
-  return {
-    dagId: options.dagId ?? 'cur_pipeline',
-    tasks: pipelineTasks(steps).map((task) => ({ id: task.id, step: task.step, dataset: task.dataset ?? null, upstream: task.upstreamTaskIds })),
-  };
+  return { dagId: options.dagId ?? 'cur_pipeline', tasks: dagNodes(steps, options).map(({ id, step, dataset, upstream }) => ({ id, step, dataset, upstream })) };
 }
 
-/** `upstream >> task`, a list of upstream tasks on one line, or one per line past ruff's 120 characters. */
-function dependencyLines(task: PipelineTask): string[] {
-  const ids = task.upstreamTaskIds;
-  if (ids.length === 0) return [];
-  const line = `    ${ids.length === 1 ? (ids[0] ?? '') : `[${ids.join(', ')}]`} >> ${task.id}`;
-  return line.length <= 120 ? [line] : ['    [', ...ids.map((id) => `        ${id},`), `    ] >> ${task.id}`];
+/** The pipeline's tasks, each followed by the gates of what it writes; readers of a gated dataset wait for its gate. */
+function dagNodes(steps: readonly LineageStep[], options: AirflowDagOptions): DagNode[] {
+  const gates = options.qualityGates ?? [];
+  const gateOf = (zone: string, dataset: string): QualityGate | undefined => gates.find((gate) => gate.zone === zone && gate.dataset === dataset);
+  const gateId = (gate: QualityGate): string => `dq_${gate.zone}_${gate.dataset}`;
+  const tasks = pipelineTasks(steps);
+  const writes = (writer: PipelineTask, zone: string, dataset: string): boolean => writer.outputs.some((o) => o.zone === zone && o.dataset === dataset);
+  const nodes: DagNode[] = [];
+  for (const task of tasks) {
+    const upstream = new Set<string>();
+    for (const input of task.inputs) {
+      const writers = tasks.filter((writer) => task.upstreamTaskIds.includes(writer.id) && writes(writer, input.zone, input.dataset));
+      const gate = gateOf(input.zone, input.dataset);
+      if (gate && writers.length > 0) upstream.add(gateId(gate));
+      else for (const writer of writers) upstream.add(writer.id);
+    }
+    nodes.push({ id: task.id, step: task.step, dataset: task.dataset ?? null, upstream: nodes.filter((node) => upstream.has(node.id)).map((node) => node.id), task });
+    for (const output of task.outputs) {
+      const gate = gateOf(output.zone, output.dataset);
+      if (gate) nodes.push({ id: gateId(gate), step: 'dq', dataset: gate.dataset, upstream: [task.id], gate });
+    }
+  }
+  return nodes;
+}
+
+/** One `upstream >> task` line per edge: plain to read, and typed for mypy whatever the operators' classes. */
+function dependencyLines(node: DagNode): string[] {
+  return node.upstream.map((id) => `    ${id} >> ${node.id}`);
+}
+
+function renderNode(node: DagNode): string[] {
+  if (node.task) return renderTask(node.task);
+  const gate = node.gate;
+  if (!gate) return [];
+  return [
+    `    ${node.id} = GlueDataQualityRuleSetEvaluationRunOperator(`,
+    `        task_id="${node.id}",`,
+    `        doc_md="DQ gate: ruleset ${gate.ruleset}; a failed rule stops what reads the dataset",`,
+    `        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_${gate.zone}", "TableName": "${gate.dataset}"}},`,
+    '        role="{{ var.value.cur_glue_dq_role_arn }}",',
+    `        rule_set_names=["${gate.ruleset}"],`,
+    '        verify_result_status=True,',
+    '        retries=0,  # a failed rule is not transient: the local runner never retries it either',
+    '        region_name=REGION,',
+    '        deferrable=True,',
+    '    )',
+  ];
 }
 
 function renderTask(task: PipelineTask): string[] {

@@ -9,5 +9,5 @@ export type { LineageStep, PipelineTask, ZoneDataset } from './types/lineage-ste
 export type { LineageRun, LineageStepRun, LineageManifest, LineageDqEvaluation } from './types/lineage-run';
 export type { MetadataChangeProposal, JsonValue } from './types/metadata-change-proposal';
 export { renderAirflowDag, airflowDagGraph, AIRFLOW_DAG_COMMAND } from './airflow-dag';
-export type { AirflowDagOptions, AirflowDagGraph } from './airflow-dag';
+export type { AirflowDagOptions, AirflowDagGraph, QualityGate } from './airflow-dag';
 export type { LineageEmitter, EmitResult } from './ports/lineage-emitter';

@@ -13,13 +13,15 @@ from datetime import timedelta
 
 import pendulum
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
-from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
+from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 from airflow.sdk import DAG
 
 #: The stage and region, from the MWAA environment (its environment variables).
 STAGE = os.environ.get("CUR_STAGE", "dev")
 REGION = os.environ.get("AWS_REGION", "ap-northeast-1")
+#: The Glue databases of the zones, as infra names them (`cur_<stage>_<zone>`).
+DATABASE_PREFIX = "cur_" + STAGE.replace("-", "_")
 #: The business date of the run, from its conf.
 BUSINESS_DATE = "{{ dag_run.conf['businessDate'] }}"
 
@@ -56,6 +58,17 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
+    dq_raw_customer_profile = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_raw_customer_profile",
+        doc_md="DQ gate: ruleset customer_profile_raw; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_raw", "TableName": "customer_profile"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["customer_profile_raw"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
+        deferrable=True,
+    )
     mask_account_balance = GlueJobOperator(
         task_id="mask_account_balance",
         doc_md="""decode, mask every column by policy, write Parquet, delete landing files (runs as SYSTEM)""",
@@ -72,6 +85,17 @@ with DAG(
         script_args={"--dataset": "card_transaction", "--business-date": BUSINESS_DATE},
         region_name=REGION,
         wait_for_completion=True,
+        deferrable=True,
+    )
+    dq_raw_card_transaction = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_raw_card_transaction",
+        doc_md="DQ gate: ruleset card_transaction_raw; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_raw", "TableName": "card_transaction"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["card_transaction_raw"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
         deferrable=True,
     )
     mask_digital_activity = GlueJobOperator(
@@ -92,6 +116,17 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
+    dq_transformed_customer_profile = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_transformed_customer_profile",
+        doc_md="DQ gate: ruleset customer_profile_transformed; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "customer_profile"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["customer_profile_transformed"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
+        deferrable=True,
+    )
     transform_account_balance = GlueJobOperator(
         task_id="transform_account_balance",
         doc_md="""type, clean, conform, de-duplicate; reject with coded reasons (runs as PIPELINE)""",
@@ -99,6 +134,17 @@ with DAG(
         script_args={"--dataset": "account_balance", "--business-date": BUSINESS_DATE},
         region_name=REGION,
         wait_for_completion=True,
+        deferrable=True,
+    )
+    dq_transformed_account_balance = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_transformed_account_balance",
+        doc_md="DQ gate: ruleset account_balance_transformed; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "account_balance"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["account_balance_transformed"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
         deferrable=True,
     )
     transform_card_transaction = GlueJobOperator(
@@ -110,6 +156,17 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
+    dq_transformed_card_transaction = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_transformed_card_transaction",
+        doc_md="DQ gate: ruleset card_transaction_transformed; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "card_transaction"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["card_transaction_transformed"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
+        deferrable=True,
+    )
     transform_digital_activity = GlueJobOperator(
         task_id="transform_digital_activity",
         doc_md="""type, clean, conform, de-duplicate; reject with coded reasons (runs as PIPELINE)""",
@@ -119,6 +176,17 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
+    dq_transformed_digital_activity = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_transformed_digital_activity",
+        doc_md="DQ gate: ruleset digital_activity_transformed; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "digital_activity"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["digital_activity_transformed"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
+        deferrable=True,
+    )
     consumption = GlueJobOperator(
         task_id="consumption",
         doc_md="""customer features, segments and rule-based tags (DRV tables) (runs as PIPELINE)""",
@@ -126,6 +194,28 @@ with DAG(
         script_args={"--business-date": BUSINESS_DATE},
         region_name=REGION,
         wait_for_completion=True,
+        deferrable=True,
+    )
+    dq_consumption_customer_features = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_consumption_customer_features",
+        doc_md="DQ gate: ruleset customer_features_consumption; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "customer_features"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["customer_features_consumption"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
+        deferrable=True,
+    )
+    dq_consumption_customer_tags = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_consumption_customer_tags",
+        doc_md="DQ gate: ruleset customer_tags_consumption; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "customer_tags"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["customer_tags_consumption"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
         deferrable=True,
     )
     mart = GlueJobOperator(
@@ -145,15 +235,24 @@ with DAG(
         region_name=REGION,
     )
 
-    mask_customer_profile >> transform_customer_profile
+    mask_customer_profile >> dq_raw_customer_profile
+    mask_card_transaction >> dq_raw_card_transaction
+    dq_raw_customer_profile >> transform_customer_profile
+    transform_customer_profile >> dq_transformed_customer_profile
     mask_account_balance >> transform_account_balance
-    mask_card_transaction >> transform_card_transaction
+    transform_account_balance >> dq_transformed_account_balance
+    dq_raw_card_transaction >> transform_card_transaction
+    transform_card_transaction >> dq_transformed_card_transaction
     mask_digital_activity >> transform_digital_activity
-    [
-        transform_customer_profile,
-        transform_account_balance,
-        transform_card_transaction,
-        transform_digital_activity,
-    ] >> consumption
-    consumption >> mart
-    [consumption, mart] >> serving
+    transform_digital_activity >> dq_transformed_digital_activity
+    dq_transformed_customer_profile >> consumption
+    dq_transformed_account_balance >> consumption
+    dq_transformed_card_transaction >> consumption
+    dq_transformed_digital_activity >> consumption
+    consumption >> dq_consumption_customer_features
+    consumption >> dq_consumption_customer_tags
+    dq_consumption_customer_features >> mart
+    dq_consumption_customer_tags >> mart
+    dq_consumption_customer_features >> serving
+    dq_consumption_customer_tags >> serving
+    mart >> serving

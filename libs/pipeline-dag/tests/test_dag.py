@@ -8,7 +8,7 @@ from typing import Any
 
 from airflow.dag_processing.dagbag import DagBag
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
-from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
+from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 
 
@@ -24,16 +24,26 @@ def test_the_task_graph_equals_the_pipeline_definition(dagbag: DagBag, graph: di
     expected = {task["id"]: sorted(task["upstream"]) for task in graph["tasks"]}
 
     assert actual == expected
-    assert len(expected) == 11  # 4 mask, 4 transform, consumption, mart, serving
+    assert len(expected) == 19  # 4 mask, 4 transform, consumption, mart, serving, 8 DQ gates
 
 
-def test_data_steps_are_deferrable_glue_jobs_and_serving_is_a_lambda(dagbag: DagBag, graph: dict[str, Any]) -> None:
+def test_data_steps_are_deferrable_glue_jobs_gated_by_glue_dq_and_serving_is_a_lambda(
+    dagbag: DagBag, graph: dict[str, Any]
+) -> None:
     dag = dagbag.dags[graph["dagId"]]  # as parsed: get_dag would read the metadata database
 
     for spec in graph["tasks"]:
         task = dag.get_task(spec["id"])
         if spec["step"] == "serving":
             assert isinstance(task, LambdaInvokeFunctionOperator)
+            continue
+        if spec["step"] == "dq":
+            assert isinstance(task, GlueDataQualityRuleSetEvaluationRunOperator)
+            zone = spec["id"].removeprefix("dq_").removesuffix(f"_{spec['dataset']}")
+            assert task.rule_set_names == [f"{spec['dataset']}_{zone}"]
+            assert task.datasource == {"GlueTable": {"DatabaseName": f"cur_dev_{zone}", "TableName": spec["dataset"]}}
+            assert task.verify_result_status is True
+            assert task.deferrable is True
             continue
         assert isinstance(task, GlueJobOperator)
         assert task.deferrable is True
@@ -46,7 +56,8 @@ def test_every_task_retries_times_out_and_notifies_pipeline_failures(dagbag: Dag
     dag = dagbag.dags["cur_pipeline"]
 
     for task in dag.tasks:
-        assert task.retries == 2
+        # A DQ gate's failed rule is deterministic: never retried.
+        assert task.retries == (0 if task.task_id.startswith("dq_") else 2)
         assert task.execution_timeout == timedelta(minutes=60)
         callbacks = (
             task.on_failure_callback if isinstance(task.on_failure_callback, list) else [task.on_failure_callback]

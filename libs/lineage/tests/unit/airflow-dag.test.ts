@@ -11,8 +11,8 @@ describe('Function: renderAirflowDag', () => {
     expect(dag.match(/ = GlueJobOperator\(/g)).toHaveLength(10);
     expect(dag.match(/ = LambdaInvokeFunctionOperator\(/g)).toHaveLength(1);
     expect(dag).toContain('    mask_card_transaction >> transform_card_transaction\n');
-    expect(dag).toContain('    [consumption, mart] >> serving\n');
-    expect(dag).toContain('    [\n        transform_customer_profile,\n');
+    expect(dag).toContain('    consumption >> serving\n    mart >> serving\n');
+    expect(dag.match(/ >> consumption\n/g)).toHaveLength(4);
     expect(dag).toContain('job_name=f"cur-{STAGE}-mask",\n        script_args={"--dataset": "customer_profile", "--business-date": BUSINESS_DATE},');
   });
 
@@ -32,5 +32,24 @@ describe('Function: renderAirflowDag', () => {
     expect(dag).toContain('    mart >> export\n');
     expect(dag).toContain('"retries": 4,');
     expect(airflowDagGraph(steps).tasks.at(-1)).toEqual({ id: 'export', step: 'export', dataset: null, upstream: ['mart'] });
+  });
+
+  it('puts a DQ gate after the task that writes a gated dataset, and makes its readers wait for the gate', () => {
+    // Prepare
+    const qualityGates = [{ dataset: 'customer_profile', zone: 'raw', ruleset: 'customer_profile_raw' }, { dataset: 'customer_tags', zone: 'consumption', ruleset: 'customer_tags_consumption' }];
+
+    // Act
+    const graph = airflowDagGraph(STEPS, { qualityGates });
+    const dag = renderAirflowDag(STEPS, { qualityGates });
+
+    // Assess
+    const upstream = Object.fromEntries(graph.tasks.map((task) => [task.id, task.upstream]));
+    expect(upstream['dq_raw_customer_profile']).toEqual(['mask_customer_profile']);
+    expect(upstream['transform_customer_profile']).toEqual(['dq_raw_customer_profile']);
+    expect(upstream['transform_account_balance']).toEqual(['mask_account_balance']);
+    expect(upstream['mart']).toEqual(['consumption', 'dq_consumption_customer_tags']);
+    expect(graph.tasks.map((task) => task.id).indexOf('dq_raw_customer_profile')).toBe(1);
+    expect(dag).toContain('rule_set_names=["customer_tags_consumption"],');
+    expect(dag).toContain('datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "customer_tags"}},');
   });
 });

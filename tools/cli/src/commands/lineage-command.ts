@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_DATASETS } from '@cur/contracts';
 import { ManifestStore } from '@cur/lake';
+import { RULESETS, rulesetName } from '@cur/dq';
 import { DqEvaluationSchema } from '@cur/dq-alerts';
 import { airflowDagGraph, buildLineage, renderAirflowDag, renderLineageMermaid, type LineageDqEvaluation, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
 import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
@@ -53,7 +54,7 @@ export function registerLineageCommands(program: Command, context: () => CliCont
     .option('--graph <file>', 'also write the task graph the DAG must have, as JSON (libs/pipeline-dag/pipeline-graph.json)')
     .action(async (options: { out?: string; graph?: string }) => {
       const { output } = context();
-      const dag = renderAirflowDag(PIPELINE_STEPS);
+      const dag = renderAirflowDag(PIPELINE_STEPS, DAG_OPTIONS);
       if (options.out === undefined) output.line(dag.trimEnd());
       else {
         await mkdir(resolve(options.out), { recursive: true });
@@ -61,11 +62,14 @@ export function registerLineageCommands(program: Command, context: () => CliCont
         output.info(`wrote ${join(resolve(options.out), DAG_FILE)}`);
       }
       if (options.graph !== undefined) {
-        await writeFile(resolve(options.graph), `${JSON.stringify(airflowDagGraph(PIPELINE_STEPS), null, 2)}\n`);
+        await writeFile(resolve(options.graph), `${JSON.stringify(airflowDagGraph(PIPELINE_STEPS, DAG_OPTIONS), null, 2)}\n`);
         output.info(`wrote ${resolve(options.graph)}`);
       }
     });
 }
+
+/** The DAG's DQ gates: the rulesets libs/dq ships, by the names Glue Data Quality knows them by. */
+export const DAG_OPTIONS = { qualityGates: RULESETS.map(({ dataset, zone }) => ({ dataset, zone, ruleset: rulesetName(dataset, zone) })) } as const;
 
 /** The generated DAG's file name in the DAG folder. */
 export const DAG_FILE = 'cur_pipeline.py';

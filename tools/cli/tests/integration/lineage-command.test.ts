@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AIRFLOW_DAG_COMMAND, airflowDagGraph, pipelineTasks, type MetadataChangeProposal } from '@cur/lineage';
 import { PIPELINE_STEPS } from '@cur/pipeline';
+import { DAG_OPTIONS } from '../../src/commands/lineage-command';
 import { runCli } from '../helpers/run-cli';
 
 describe('cur lineage', () => {
@@ -98,6 +99,6 @@ describe('cur lineage dag', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(await readFile(join(out, 'cur_pipeline.py'), 'utf8'), `stale DAG: run ${AIRFLOW_DAG_COMMAND}`).toBe(committedDag);
     expect(await readFile(join(out, 'pipeline-graph.json'), 'utf8'), `stale graph: run ${AIRFLOW_DAG_COMMAND}`).toBe(committedGraph);
-    expect(JSON.parse(committedGraph)).toEqual(airflowDagGraph(PIPELINE_STEPS));
+    expect(JSON.parse(committedGraph)).toEqual(airflowDagGraph(PIPELINE_STEPS, DAG_OPTIONS));
   });
 });
