@@ -31,7 +31,7 @@ describe('lambda-app generator', () => {
     const tree = createTreeWithEmptyWorkspace();
     await lambdaAppGenerator(tree, { name: `svc-${trigger}`, trigger, access: 'system' });
     const handler = tree.read(`apps/svc-${trigger}/src/handler.ts`, 'utf8') ?? '';
-    expect(handler).toContain('export const handler = handleSvc');
+    expect(handler).toContain('export const handler = instrumentHandler(handleSvc');
     expect(readProjectConfiguration(tree, `svc-${trigger}`).tags).toContain('access:system');
   });
 
