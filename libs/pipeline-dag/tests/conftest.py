@@ -18,6 +18,7 @@ GRAPH_FILE = PROJECT / "pipeline-graph.json"
 os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="cur-airflow-home-")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAG_FOLDER)
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = tempfile.mkdtemp(prefix="cur-airflow-plugins-")
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
