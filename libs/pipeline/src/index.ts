@@ -19,6 +19,8 @@ export { renderMartPlan, MART_DATASETS } from './plan/mart-plans';
 export type { MartDataset, MartPlanOptions } from './plan/mart-plans';
 export { renderCustomerFeaturesPlan, renderCustomerTagsPlan, FEATURE_SOURCES, FEATURE_LOOKBACK_DAYS, featureWindowStart } from './plan/consumption-plans';
 export type { FeatureSource, CustomerFeaturesPlanOptions, CustomerTagsPlanOptions } from './plan/consumption-plans';
+export { renderTransformPlan } from './plan/transform-plan';
+export type { TransformPlanOptions } from './plan/transform-plan';
 export { TAG_DEFINITIONS, TagDefinitionSchema } from './tags/tag-definitions';
 export type { TagDefinition } from './tags/tag-definitions';
 export { runMaskStep, ROW_NUMBER_COLUMN } from './steps/mask-step';

@@ -12,7 +12,11 @@ export interface SqlDialect {
   fullMatch(expression: string, pattern: string): string;
   /** True when `expression` holds only ASCII characters (its byte length is its character length). */
   isAscii(expression: string): string;
-  /** The engine's name of a contract column type (`string` is DuckDB's VARCHAR, Spark's STRING). */
+  /**
+   * The engine's name of a contract column type: `string` is DuckDB's VARCHAR and Spark's STRING; `timestamp` (a
+   * local date and time, no zone) is DuckDB's TIMESTAMP and Spark's TIMESTAMP_NTZ, since Spark's TIMESTAMP is an
+   * instant, written to Parquet as UTC-adjusted (read back by DuckDB as TIMESTAMP WITH TIME ZONE).
+   */
   typeName(type: ColumnType): string;
 }
 
@@ -29,7 +33,7 @@ export const SPARK_DIALECT: SqlDialect = {
   name: 'spark',
   fullMatch: (expression, pattern) => `(${expression} RLIKE ${quote(`^(?:${pattern})$`)})`,
   isAscii: (expression) => `octet_length(${expression}) = length(${expression})`,
-  typeName: (type) => commonTypeName(type, 'STRING'),
+  typeName: (type) => (type === 'timestamp' ? 'TIMESTAMP_NTZ' : commonTypeName(type, 'STRING')),
 };
 
 function commonTypeName(type: ColumnType, text: string): string {

@@ -72,14 +72,14 @@ function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialec
   if (column.type === 'date' && column.sourceFormat === 'roc_date') {
     // YYYMMDD (or YYMMDD) in the ROC calendar: year + 1911.
     const iso = (text: string): string =>
-      `concat(CAST(CAST(substr(${text}, 1, length(${text}) - 4) AS INTEGER) + 1911 AS VARCHAR), '-', substr(${text}, length(${text}) - 3, 2), '-', substr(${text}, length(${text}) - 1, 2))`;
+      `concat(CAST(CAST(substr(${text}, 1, length(${text}) - 4) AS INTEGER) + 1911 AS ${dialect.typeName('string')}), '-', substr(${text}, length(${text}) - 3, 2), '-', substr(${text}, length(${text}) - 1, 2))`;
     return {
       typed: (text) => `CASE WHEN ${dialect.fullMatch(text, '[0-9]{6,7}')} THEN TRY_CAST(${iso(text)} AS DATE) END`,
       invalid: { condition: unparsed, reason: 'INVALID_DATE' },
     };
   }
   if (column.type === 'date') return { typed: (text) => `TRY_CAST(${text} AS DATE)`, invalid: { condition: unparsed, reason: 'INVALID_DATE' } };
-  if (column.type === 'timestamp') return { typed: (text) => `TRY_CAST(${text} AS TIMESTAMP)`, invalid: { condition: unparsed, reason: 'INVALID_TIMESTAMP' } };
+  if (column.type === 'timestamp') return { typed: (text) => `TRY_CAST(${text} AS ${dialect.typeName('timestamp')})`, invalid: { condition: unparsed, reason: 'INVALID_TIMESTAMP' } };
   return { typed: asIs };
 }
 
@@ -131,7 +131,7 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
     if (!column.nullable) checks.push(`WHEN ${text(column.name)} IS NULL THEN 'MISSING_VALUE|${column.name}'`);
     if (rule.invalid) checks.push(`WHEN ${text(column.name)} IS NOT NULL AND (${rule.invalid.condition(text(column.name), column.name)}) THEN '${rule.invalid.reason}|${column.name}'`);
   }
-  const problem = checks.length > 0 ? `CASE ${checks.join(' ')} END` : 'CAST(NULL AS VARCHAR)';
+  const problem = checks.length > 0 ? `CASE ${checks.join(' ')} END` : `CAST(NULL AS ${dialect.typeName('string')})`;
   // The cleaned texts only decide the problem; what is kept is the typed row.
   const checked = `SELECT source_row, business_date, ${dataset.columns.map((column) => column.name).join(', ')}, ${problem} AS problem FROM (${typed}) typed`;
   const key = dataset.primaryKey.join(', ');

@@ -16,19 +16,21 @@ import {
   renderCustomerFeaturesPlan,
   renderCustomerTagsPlan,
   renderMartPlan,
+  renderTransformPlan,
+  rejectsDatasetOf,
   runPipeline,
   type FeatureSource,
   type PlanResult,
   type SqlDialect,
   type StepPlanInput,
 } from '../../../src/index';
-import { ingestedPlatform, pipelineDependencies } from '../../helpers/pipeline-fixture';
+import { SOURCE_DATASETS, ingestedPlatform, pipelineDependencies } from '../../helpers/pipeline-fixture';
 import { runPlansOnSpark } from '../../helpers/spark-plan-runner';
 
 /**
- * The parity test of the two engines: the plans the consumption and mart steps render, over the same published
- * inputs of a small generated, masked and transformed lake, run on DuckDB (the executor the steps use) and on local
- * Spark 3.5.6 (the runner Glue runs); every output must hold the same rows with the same column types.
+ * The parity test of the two engines: the plans the transform, consumption and mart steps render, over the same
+ * published inputs of a small generated, masked and transformed lake, run on DuckDB (the executor the steps use) and
+ * on local Spark 3.5.6 (the runner Glue runs); every output must hold the same rows with the same column types.
  */
 
 const BUSINESS_DATE = '2026-11-26';
@@ -37,8 +39,8 @@ const BUSINESS_DATE = '2026-11-26';
 interface Case {
   readonly id: string;
   readonly render: (dialect: SqlDialect, outputPath: string) => StepPlanInput;
-  /** The file the pipeline published for this plan, when the case is exactly a step's plan. */
-  readonly published?: string;
+  /** The file the pipeline published for each output, when the case is exactly what a step computes. */
+  readonly published?: Readonly<Record<string, string | undefined>>;
 }
 
 let runtime: Runtime;
@@ -57,7 +59,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'cur-parity-'));
   const lake = runtime.localLakeDir ?? '';
   const manifests = new ManifestStore(runtime.blobStore('system'));
-  const filesOf = async (zone: 'transformed' | 'consumption' | 'mart', dataset: string, from = BUSINESS_DATE): Promise<string[]> =>
+  const filesOf = async (zone: 'raw' | 'transformed' | 'consumption' | 'mart', dataset: string, from = BUSINESS_DATE): Promise<string[]> =>
     (await manifests.list(zone, dataset, { from, to: BUSINESS_DATE })).flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
   const policy = deps.policy;
   const sources = {} as Record<FeatureSource, string[]>;
@@ -73,16 +75,25 @@ beforeAll(async () => {
   const [tagMetrics] = await filesOf('mart', 'tag_metrics_monthly');
   const [segmentMetrics] = await filesOf('mart', 'segment_metrics_monthly');
   cases = [
-    { id: 'customer_features', render: (dialect, outputPath) => renderCustomerFeaturesPlan({ businessDate: BUSINESS_DATE, sources, storedAsText, outputPath, dialect }), published: publishedFeatures },
+    { id: 'customer_features', render: (dialect, outputPath) => renderCustomerFeaturesPlan({ businessDate: BUSINESS_DATE, sources, storedAsText, outputPath, dialect }), published: { customer_features: publishedFeatures } },
     // A source with no partition in its window is an empty view with the declared (or stored-as-text) types.
     { id: 'customer_features_without_digital', render: (dialect, outputPath) => renderCustomerFeaturesPlan({ businessDate: BUSINESS_DATE, sources: { ...sources, digital_activity: [] }, storedAsText, outputPath, dialect }) },
-    { id: 'customer_tags', render: (_dialect, outputPath) => renderCustomerTagsPlan({ businessDate: BUSINESS_DATE, tags: TAG_DEFINITIONS, features, outputPath }), published: publishedTags },
-    { id: 'tag_metrics_monthly', render: (dialect, outputPath) => renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: [], outputPath, dialect }), published: tagMetrics },
-    { id: 'segment_metrics_monthly', render: (dialect, outputPath) => renderMartPlan({ dataset: 'segment_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: [], outputPath, dialect }), published: segmentMetrics },
+    { id: 'customer_tags', render: (_dialect, outputPath) => renderCustomerTagsPlan({ businessDate: BUSINESS_DATE, tags: TAG_DEFINITIONS, features, outputPath }), published: { customer_tags: publishedTags } },
+    { id: 'tag_metrics_monthly', render: (dialect, outputPath) => renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: [], outputPath, dialect }), published: { tag_metrics_monthly: tagMetrics } },
+    { id: 'segment_metrics_monthly', render: (dialect, outputPath) => renderMartPlan({ dataset: 'segment_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: [], outputPath, dialect }), published: { segment_metrics_monthly: segmentMetrics } },
     // The month-over-month join with a previous month's metrics (the published ones stand in for them).
     { id: 'tag_metrics_with_previous', render: (dialect, outputPath) => renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: tagMetrics ? [tagMetrics] : [], outputPath, dialect }) },
     { id: 'segment_metrics_with_previous', render: (dialect, outputPath) => renderMartPlan({ dataset: 'segment_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: segmentMetrics ? [segmentMetrics] : [], outputPath, dialect }) },
   ];
+  // The transform without its in-place MERGE: duplicates marked by a join. The step still marks them in place, so
+  // its published accepted rows and rejects are what both engines must reproduce.
+  for (const name of SOURCE_DATASETS) {
+    const raw = await filesOf('raw', name);
+    const published = { [name]: (await filesOf('transformed', name))[0], transform_rejects: (await filesOf('transformed', rejectsDatasetOf(name)))[0] };
+    const render = (dialect: SqlDialect, outputPath: string): StepPlanInput =>
+      renderTransformPlan({ dataset: getDataset(name), businessDate: BUSINESS_DATE, raw, policy, dialect, acceptedPath: join(outputPath, 'accepted'), rejectsPath: join(outputPath, 'rejects') });
+    cases.push({ id: `transform_${name}`, render, published });
+  }
 
   // Act: each plan on DuckDB, then all of them on Spark in one job (one JVM)
   for (const c of cases) duckdb.set(c.id, await executePlan(engine, c.render(DUCKDB_DIALECT, join(work, 'duckdb', c.id))));
@@ -120,42 +131,60 @@ async function columnTypes(files: readonly string[]): Promise<string[]> {
   return (await engine.query(`DESCRIBE SELECT * FROM read_parquet(${list(files)})`)).map((row) => `${String(row['column_name'])} ${String(row['column_type'])}`);
 }
 
-describe('the consumption and mart plans on DuckDB and on Spark', () => {
+/** Every output of every case: the case, the output's name, its file(s) on each engine. */
+function outputs(): { id: string; name: string; ours: string[]; theirs: string[]; published?: string | undefined }[] {
+  return cases.flatMap((c) =>
+    (duckdb.get(c.id)?.outputs ?? []).map((output, index) => ({
+      id: `${c.id}/${output.name}`,
+      name: output.name,
+      ours: output.files,
+      theirs: spark.get(c.id)?.outputs[index]?.files ?? [],
+      published: c.published?.[output.name],
+    })),
+  );
+}
+
+describe('the transform, consumption and mart plans on DuckDB and on Spark', () => {
   it('run on both engines, with rows to compare', () => {
     expect([...spark.keys()]).toEqual(cases.map((c) => c.id));
     for (const c of cases) {
-      const rows = duckdb.get(c.id)?.outputs[0]?.rows ?? 0;
-      expect(rows, c.id).toBeGreaterThan(0);
-      expect(spark.get(c.id)?.outputs[0]?.rows, c.id).toBe(rows);
+      const ours = duckdb.get(c.id)?.outputs.map((o) => [o.name, o.rows]);
+      expect(spark.get(c.id)?.outputs.map((o) => [o.name, o.rows]), c.id).toEqual(ours);
+      expect(ours?.[0]?.[1], c.id).toBeGreaterThan(0);
     }
+    // Some rows are rejected (the generator writes dirty rows), so the rejects are compared on rows too.
+    expect(outputs().filter((o) => o.name === 'transform_rejects').reduce((n, o) => n + (duckdb.get(o.id.split('/')[0] ?? '')?.outputs[1]?.rows ?? 0), 0)).toBeGreaterThan(0);
   });
 
   it('write the same rows: zero differences in both directions of EXCEPT ALL', async () => {
     const differences: string[] = [];
-    for (const c of cases) {
-      const ours = duckdb.get(c.id)?.outputs[0]?.files ?? [];
-      const theirs = spark.get(c.id)?.outputs[0]?.files ?? [];
+    for (const { id, ours, theirs } of outputs()) {
       const [onlyDuckDb, onlySpark] = [await rowsMissing(ours, theirs), await rowsMissing(theirs, ours)];
-      if (onlyDuckDb + onlySpark > 0) differences.push(`${c.id}: ${onlyDuckDb} row(s) only on DuckDB, ${onlySpark} only on Spark; columns: ${(await columnsDiffering(ours, theirs)).join(', ')}`);
+      if (onlyDuckDb + onlySpark > 0) differences.push(`${id}: ${onlyDuckDb} row(s) only on DuckDB, ${onlySpark} only on Spark; columns: ${(await columnsDiffering(ours, theirs)).join(', ')}`);
     }
     expect(differences).toEqual([]);
   });
 
   it('write the same column names and types, in the contract’s order', async () => {
-    for (const c of cases) {
-      const ours = await columnTypes(duckdb.get(c.id)?.outputs[0]?.files ?? []);
-      expect(await columnTypes(spark.get(c.id)?.outputs[0]?.files ?? []), c.id).toEqual(ours);
-      const dataset = getDataset(duckdb.get(c.id)?.dataset ?? '');
-      expect(ours.map((column) => column.split(' ')[0]), c.id).toEqual([...dataset.columns, ...dataset.partitionColumns].map((column) => column.name));
+    for (const { id, name, ours, theirs } of outputs()) {
+      const types = await columnTypes(ours);
+      expect(await columnTypes(theirs), id).toEqual(types);
+      const dataset = getDataset(name);
+      expect(types.map((column) => column.split(' ')[0]), id).toEqual([...dataset.columns, ...dataset.partitionColumns].map((column) => column.name));
     }
   });
 
-  it('are what the pipeline ran: the DuckDB output of each step’s plan is the file it published', async () => {
-    const published = cases.filter((c) => c.published !== undefined);
-    expect(published.map((c) => c.id)).toEqual(['customer_features', 'customer_tags', 'tag_metrics_monthly', 'segment_metrics_monthly']);
-    for (const c of published) {
-      const ours = duckdb.get(c.id)?.outputs[0]?.files ?? [];
-      expect([await rowsMissing(ours, [c.published ?? '']), await rowsMissing([c.published ?? ''], ours)], c.id).toEqual([0, 0]);
+  it('are what the pipeline computed: each step’s output, as DuckDB runs the plan, is the file the step published', async () => {
+    const published = outputs().filter((o) => o.published !== undefined);
+    expect(published.map((o) => o.id)).toEqual([
+      'customer_features/customer_features',
+      'customer_tags/customer_tags',
+      'tag_metrics_monthly/tag_metrics_monthly',
+      'segment_metrics_monthly/segment_metrics_monthly',
+      ...SOURCE_DATASETS.flatMap((name) => [`transform_${name}/${name}`, `transform_${name}/transform_rejects`]),
+    ]);
+    for (const { id, ours, published: file = '' } of published) {
+      expect([await rowsMissing(ours, [file]), await rowsMissing([file], ours)], id).toEqual([0, 0]);
     }
   });
 });

@@ -29,6 +29,13 @@ describe('datasetSource', () => {
   });
 });
 
+describe('SqlDialect.typeName', () => {
+  it('types a contract timestamp as a local date-time on both engines: Spark’s TIMESTAMP is an instant', () => {
+    expect([DUCKDB_DIALECT.typeName('timestamp'), SPARK_DIALECT.typeName('timestamp')]).toEqual(['TIMESTAMP', 'TIMESTAMP_NTZ']);
+    expect([DUCKDB_DIALECT.typeName('int'), SPARK_DIALECT.typeName('decimal(14,2)')]).toEqual(['INTEGER', 'DECIMAL(14,2)']);
+  });
+});
+
 describe('the step plans', () => {
   it('are valid plans, one output each, named after the dataset they write', () => {
     const features = renderCustomerFeaturesPlan({
