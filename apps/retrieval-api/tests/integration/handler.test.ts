@@ -76,7 +76,7 @@ describe('retrieval-api handler (wired as Lambda runs it)', () => {
   });
 
   it('serves the OpenAPI document and refuses a request without claims', async () => {
-    const doc = await handler({ ...fixture('apigw-v2-request.json'), rawPath: '/openapi.json', requestContext: { ...fixture('apigw-v2-request.json').requestContext, authorizer: undefined, http: { method: 'GET', path: '/openapi.json' } } });
+    const doc = await handler({ ...fixture('apigw-v2-request.json'), rawPath: '/openapi.json', requestContext: { ...fixture('apigw-v2-request.json').requestContext, authorizer: undefined, http: { ...(fixture('apigw-v2-request.json').requestContext['http'] as object), method: 'GET', path: '/openapi.json' } } });
     expect(doc.statusCode).toBe(200);
     expect(json(doc)['openapi']).toBe('3.1.0');
     const event = fixture('apigw-v2-request.json');

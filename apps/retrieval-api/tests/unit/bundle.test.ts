@@ -20,7 +20,7 @@ describe('retrieval-api bundle', () => {
       "import { readFileSync } from 'node:fs';",
       "const { handler } = await import('./handler.mjs');",
       "const event = JSON.parse(readFileSync('./event.json', 'utf8'));",
-      "const doc = await handler({ ...event, rawPath: '/openapi.json', requestContext: { ...event.requestContext, http: { method: 'GET', path: '/openapi.json' } } });",
+      "const doc = await handler({ ...event, rawPath: '/openapi.json', requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET', path: '/openapi.json' } } });",
       'const { authorizer, ...context } = event.requestContext;',
       'const refused = await handler({ ...event, requestContext: context });',
       'console.log(JSON.stringify([doc.statusCode, JSON.parse(doc.body).openapi, refused.statusCode]));',

@@ -1,8 +1,8 @@
-import { EventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas';
+import { APIGatewayProxyEventV2Schema, APIGatewayRequestContextV2Schema, EventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import { z } from 'zod';
 
 /**
- * The AWS event shapes our Lambdas receive. S3 notifications and the EventBridge envelope are Powertools Parser's
+ * The AWS event shapes our Lambdas receive. S3 notifications, the EventBridge envelope and API Gateway v2 requests are Powertools Parser's
  * schemas (`@aws-lambda-powertools/parser/schemas`, maintained against what AWS sends); this file adds only what is
  * ours: the `source`, `detail-type` and `detail` each Lambda accepts. Locally the CLI builds the same JSON and calls
  * the same handler, so a local event must pass the same schema as a real one.
@@ -84,36 +84,13 @@ export const ApiGatewayJwtAuthorizerSchema = z.looseObject({
   }),
 });
 
-/** An API Gateway HTTP API request, payload format 2.0. */
-export const ApiGatewayV2RequestSchema = z.looseObject({
+/**
+ * An API Gateway HTTP API request, payload format 2.0: Powertools Parser's `APIGatewayProxyEventV2Schema`, with the
+ * version pinned to 2.0 and the JWT authorizer's claims typed as the platform reads them.
+ */
+export const ApiGatewayV2RequestSchema = APIGatewayProxyEventV2Schema.extend({
   version: z.literal('2.0'),
-  routeKey: z.string(),
-  rawPath: z.string(),
-  rawQueryString: z.string(),
-  cookies: z.array(z.string()).optional(),
-  headers: z.record(z.string(), z.string()),
-  queryStringParameters: z.record(z.string(), z.string()).optional(),
-  pathParameters: z.record(z.string(), z.string()).optional(),
-  requestContext: z.looseObject({
-    accountId: z.string(),
-    apiId: z.string(),
-    domainName: z.string().optional(),
-    requestId: z.string(),
-    routeKey: z.string(),
-    stage: z.string(),
-    time: z.string().optional(),
-    timeEpoch: z.number().optional(),
-    http: z.looseObject({
-      method: z.string(),
-      path: z.string(),
-      protocol: z.string().optional(),
-      sourceIp: z.string().optional(),
-      userAgent: z.string().optional(),
-    }),
-    authorizer: ApiGatewayJwtAuthorizerSchema.optional(),
-  }),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean(),
+  requestContext: APIGatewayRequestContextV2Schema.extend({ authorizer: ApiGatewayJwtAuthorizerSchema.optional() }),
 });
 
 /** An API Gateway HTTP API request (payload 2.0). */
