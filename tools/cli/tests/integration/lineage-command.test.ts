@@ -1,11 +1,11 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AIRFLOW_DAG_COMMAND, airflowDagGraph, pipelineTasks, type MetadataChangeProposal } from '@cur/lineage';
-import { PIPELINE_STEPS } from '@cur/pipeline';
+import { PIPELINE_STEPS, type PipelineRun, type StepRun } from '@cur/pipeline';
 import { DAG_OPTIONS } from '../../src/commands/lineage-command';
 import { runCli } from '../helpers/run-cli';
 
@@ -70,6 +70,32 @@ describe('cur lineage', () => {
       expect(requests).toBeGreaterThan(300);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('ran locally exactly the MWAA DAG\'s tasks, each after the tasks it depends on (the local runner and the DAG agree)', async () => {
+    // Prepare: the demo's run log, each step run named as the DAG names its task.
+    const runsDir = join(home, 'lake', 'system', 'runs');
+    const [runFile] = await readdir(runsDir);
+    const run = JSON.parse(await readFile(join(runsDir, runFile ?? ''), 'utf8')) as PipelineRun;
+    const taskId = (step: StepRun): string => {
+      const [first, second] = step.target.split('/');
+      if (step.step === 'dq') return `dq_${first}_${second}`;
+      return step.target.includes('/') ? `${step.step}_${first}` : step.step;
+    };
+    const ran = new Map(run.steps.map((step) => [taskId(step), step]));
+
+    // Act
+    const graph = airflowDagGraph(PIPELINE_STEPS, DAG_OPTIONS);
+
+    // Assess
+    expect([...ran.keys()].sort()).toEqual(graph.tasks.map((task) => task.id).sort());
+    for (const task of graph.tasks) {
+      const started = Date.parse(ran.get(task.id)?.startedAt ?? '');
+      for (const upstream of task.upstream) {
+        const before = ran.get(upstream);
+        expect(Date.parse(before?.startedAt ?? '') + (before?.durationMs ?? Number.NaN), `${upstream} before ${task.id}`).toBeLessThanOrEqual(started);
+      }
     }
   });
 
