@@ -64,6 +64,20 @@ describe('ingestion of a good batch', () => {
     expect(accepted).toHaveLength(1);
   });
 
+  it('accepts a batch once when the same notification arrives three times at once', async () => {
+    // S3 may deliver an event more than once, and Lambda may run the copies side by side: only the ledger's
+    // conditional put decides, so a read-then-write claim would accept the batch three times here.
+    const files = batchFiles();
+    await deps.landing.put(landingKey(files.dataName), files.data);
+    await deps.landing.put(landingKey(files.controlName), files.control);
+    const event = objectCreatedEvent('landing', landingKey(files.controlName), files.control.length);
+
+    const outcomes = (await Promise.all([handle(event), handle(event), handle(event)])).flat();
+
+    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
+    expect(accepted).toHaveLength(1);
+  });
+
   it('ignores notifications of data files: only a control file starts a batch', async () => {
     const files = batchFiles();
     await deps.landing.put(landingKey(files.dataName), files.data);

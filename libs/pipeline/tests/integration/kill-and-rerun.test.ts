@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlEngine } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
-import { ManifestStore, runPipeline } from '../../src/index';
+import { ManifestStore, PIPELINE_STEPS, runPipeline } from '../../src/index';
 import { engineWith, ingestedPlatform, pipelineDependencies } from '../helpers/pipeline-fixture';
 
 let runtime: Runtime;
@@ -25,6 +25,20 @@ function dyingAtFirstRejectsWrite(engine: SqlEngine, state = { died: false }): S
   });
 }
 
+/** The content hash of every output the pipeline published for a date after raw, by zone and dataset. */
+async function outputHashes(manifests: ManifestStore, businessDate: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const zone of ['transformed', 'consumption', 'mart'] as const) {
+    for (const step of PIPELINE_STEPS.filter((candidate) => candidate.to === zone)) {
+      for (const dataset of step.outputs) {
+        const manifest = await manifests.get(zone, dataset, businessDate);
+        if (manifest) hashes[`${zone}.${dataset}`] = manifest.contentSha256;
+      }
+    }
+  }
+  return hashes;
+}
+
 describe('a step killed half-way', () => {
   it('leaves nothing visible, and the rerun completes with the same result as an undisturbed run', async () => {
     const manifests = new ManifestStore(runtime.blobStore('system'));
@@ -38,12 +52,28 @@ describe('a step killed half-way', () => {
     expect(await manifests.get('transformed', failedDataset, '2026-11-25')).toBeUndefined();
 
     const rerun = await runPipeline(deps, { businessDate: '2026-11-25' });
-    await deps.engine.close();
     expect(rerun.status).toBe('succeeded');
     const manifest = await manifests.get('transformed', failedDataset, '2026-11-25');
     expect(manifest?.files).toHaveLength(1);
     expect(await runtime.blobStore('transformed').head(manifest?.files[0] ?? '')).toBeDefined();
     expect(manifest?.counts['rowsIn']).toBe((manifest?.counts['rowsOut'] ?? 0) + (manifest?.counts['rowsRejected'] ?? 0));
+
+    // The same result as an undisturbed run from the same raw partitions: every output byte for byte.
+    const afterRerun = await outputHashes(manifests, '2026-11-25');
+    const undisturbed = await runPipeline(deps, { businessDate: '2026-11-25' });
+    await deps.engine.close();
+    expect(undisturbed.status).toBe('succeeded');
+    expect(Object.keys(afterRerun).sort()).toEqual([
+      'consumption.customer_features',
+      'consumption.customer_tags',
+      'mart.segment_metrics_monthly',
+      'mart.tag_metrics_monthly',
+      'transformed.account_balance',
+      'transformed.card_transaction',
+      'transformed.customer_profile',
+      'transformed.digital_activity',
+    ]);
+    expect(await outputHashes(manifests, '2026-11-25')).toEqual(afterRerun);
   });
 });
 

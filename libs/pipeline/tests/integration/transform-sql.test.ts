@@ -103,3 +103,53 @@ describe('the transform SQL', () => {
     expect(sql.accepted('checked')).not.toMatch(/ORDER BY|JOIN|EXISTS/);
   });
 });
+
+describe('the transform SQL: every reject reason, in each dataset that can give it', () => {
+  /** A valid masked digital_activity row as raw holds it. */
+  const activity = (sourceRow: number, overrides: Record<string, string | null> = {}): Record<string, string | null> => ({
+    source_row: String(sourceRow),
+    business_date: '2026-11-25',
+    event_id: `E${sourceRow}`,
+    cust_id: 'A123456789',
+    event_time: '2026-11-25T10:00:00',
+    channel: 'APP',
+    event_type: 'LOGIN',
+    device_id: 'v1.device',
+    ip_address: 'v1.sealed',
+    session_seconds: '120',
+    ...overrides,
+  });
+  const profile = (sourceRow: number, overrides: Record<string, string | null> = {}): Record<string, string | null> =>
+    Object.fromEntries(COLUMNS.map((column, i) => [column, row(sourceRow, `A12345678${sourceRow % 10}`, overrides)[i] ?? null]));
+
+  async function rejectsOf(dataset: string, rows: Record<string, string | null>[]) {
+    const columns = Object.keys(rows[0] ?? {});
+    await engine.loadRows(`raw_rows_${dataset}`, columns, (async function* () {
+      yield rows.map((r) => columns.map((column) => r[column] ?? null));
+    })());
+    await engine.execute(`CREATE OR REPLACE VIEW raw_${dataset} AS SELECT * REPLACE (CAST(source_row AS BIGINT) AS source_row) FROM raw_rows_${dataset}`);
+    const sql = buildTransformSql(getDataset(dataset), createMaskingPolicy(), DUCKDB_DIALECT);
+    await engine.execute(`CREATE OR REPLACE TABLE checked_${dataset} AS ${sql.checked}`);
+    await engine.execute(`CREATE OR REPLACE TABLE duplicates_${dataset} AS ${sql.duplicates(`checked_${dataset}`)}`);
+    await engine.update(sql.markDuplicates(`checked_${dataset}`, `duplicates_${dataset}`));
+    return engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects(`checked_${dataset}`, 'b')}) ORDER BY 1`);
+  }
+
+  const cases: [string, string, string, Record<string, string | null>][] = [
+    ['customer_profile', 'INVALID_IDENTIFIER', 'cust_id', { cust_id: 'not-a-token' }],
+    ['customer_profile', 'MISSING_VALUE', 'branch_code', { branch_code: null }],
+    ['customer_profile', 'INVALID_NUMBER', 'risk_level', { risk_level: 'high' }],
+    ['customer_profile', 'INVALID_NUMBER', 'risk_level', { risk_level: '9' }],
+    ['customer_profile', 'INVALID_ADDRESS', 'address', { address: '(unreadable)' }],
+    ['digital_activity', 'INVALID_IDENTIFIER', 'cust_id', { cust_id: 'Z000' }],
+    ['digital_activity', 'MISSING_VALUE', 'event_time', { event_time: null }],
+    ['digital_activity', 'INVALID_TIMESTAMP', 'event_time', { event_time: 'yesterday at noon' }],
+    ['digital_activity', 'INVALID_NUMBER', 'session_seconds', { session_seconds: '999999' }],
+  ];
+  it.each(cases)('%s: %s in %s (%j)', async (dataset, reason, column, overrides) => {
+    // A valid row first, so the case's row is the only one rejected and for exactly its problem.
+    const make = dataset === 'customer_profile' ? profile : activity;
+    const rejects = await rejectsOf(dataset, [make(1), make(2, overrides)]);
+    expect(rejects).toEqual([{ row_number: 2, reason_code: reason, column_name: column }]);
+  });
+});
