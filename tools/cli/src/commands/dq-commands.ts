@@ -9,6 +9,7 @@ import { ConfigError, NotFoundError } from '@cur/platform';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
+import { isoDateOption } from '../options/iso-date-option';
 
 interface CheckOptions {
   readonly dataset: string;
@@ -31,7 +32,7 @@ export function registerDqCommands(program: Command, context: () => CliContext):
     .requiredOption('-d, --dataset <dataset>', 'e.g. customer_profile')
     .requiredOption('-z, --zone <zone>', 'raw, transformed or consumption')
     .option('--rules <file>', 'a .dqdl file to use instead of the dataset\'s ruleset')
-    .option('--date <YYYY-MM-DD>', 'business date (default: the latest published)')
+    .option('--date <YYYY-MM-DD>', 'business date (default: the latest published)', isoDateOption)
     .option('--json', 'print the rule results as a JSON array, in rule order')
     .action(async (options: CheckOptions) => {
       const ctx = context();

@@ -5,6 +5,7 @@ import type { CliContext } from '../cli-context';
 import { UsageError } from '../process/usage-error';
 import type { Output } from '../output/console-output';
 import { renderTable } from '../output/render-table';
+import { isoDateOption } from '../options/iso-date-option';
 
 /** Options of `cur generate`, as commander parses them. */
 interface GenerateCommandOptions {
@@ -52,7 +53,7 @@ export function registerGenerateCommand(program: Command, context: () => CliCont
     .option('-n, --customers <n>', 'customers', '10000')
     .option('-d, --days <n>', 'consecutive business days', '1')
     .option('-s, --seed <n>', 'the same seed gives byte-identical files', '1')
-    .option('--start <YYYY-MM-DD>', 'first business date', '2026-11-25')
+    .option('--start <YYYY-MM-DD>', 'first business date', isoDateOption, '2026-11-25')
     .option('--dirty-rate <fraction>', 'share of deliberately dirty rows', '0.005')
     .option('--card-activity <factor>', 'multiplies card use: 10 gives about ten card transactions per customer per day (load tests)', '1')
     .option('-o, --out <dir>', 'where to write the batches', 'extracts')

@@ -11,6 +11,7 @@ import { DEFAULT_K_THRESHOLD, KAnonymityBelowThresholdError, checkKAnonymity, kA
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
+import { isoDateOption } from '../options/iso-date-option';
 
 interface CheckOptions {
   readonly dataset?: string;
@@ -41,7 +42,7 @@ export function registerPrivacyCommands(program: Command, context: () => CliCont
     .description("k-anonymity of each dataset's quasi-identifiers as each human role sees them (--role: one role); fails below the threshold")
     .option('-d, --dataset <dataset>', 'only this dataset (customer_profile, customer_features)')
     .option('-z, --zone <zone>', 'only this zone (raw, transformed, consumption)')
-    .option('--date <YYYY-MM-DD>', 'business date (default: the latest published)')
+    .option('--date <YYYY-MM-DD>', 'business date (default: the latest published)', isoDateOption)
     .option('-k, --threshold <k>', `the smallest class allowed (default ${DEFAULT_K_THRESHOLD})`)
     .option('--json', 'print the results as JSON')
     .action(async (options: CheckOptions, command: Command) => {
@@ -53,7 +54,6 @@ export function registerPrivacyCommands(program: Command, context: () => CliCont
       const roles: readonly HumanRole[] = role === undefined ? HUMAN_ROLES : [role as HumanRole];
       const threshold = options.threshold === undefined ? DEFAULT_K_THRESHOLD : ThresholdSchema.safeParse(options.threshold).data;
       if (threshold === undefined) throw new UsageError('--threshold is a whole number from 1 to 1000');
-      if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new UsageError('--date must be YYYY-MM-DD');
       const scopes = kAnonymityScopes();
       const names = [...new Set(scopes.map((scope) => scope.dataset.name))];
       if (options.dataset !== undefined && !names.includes(options.dataset)) throw new UsageError(`--dataset must be one of ${names.join(', ')} (the datasets that declare quasi-identifiers)`);

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { runPipeline, type PipelineRun, type StepRun } from '@cur/pipeline';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
-import { UsageError } from '../process/usage-error';
 import type { Output } from '../output/console-output';
 import { localPipelineDependencies } from '../pipeline-wiring';
+import { isoDateOption } from '../options/iso-date-option';
 
 /** One progress line per step. */
 export function describeStep(step: StepRun): string {
@@ -62,10 +62,9 @@ export function registerRunCommand(program: Command, context: () => CliContext):
   program
     .command('run')
     .description('run the pipeline: mask accepted batches, then transform, consumption tags and mart metrics per business date')
-    .option('--date <YYYY-MM-DD>', 'also rebuild transform, consumption and mart for this business date')
+    .option('--date <YYYY-MM-DD>', 'also rebuild transform, consumption and mart for this business date', isoDateOption)
     .action(async (options: { date?: string }) => {
       const ctx = context();
-      if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new UsageError('--date must be YYYY-MM-DD');
       const run = await ctx.withRuntime((runtime) => runPipelineWithProgress(runtime, ctx.output, { ...(options.date === undefined ? {} : { businessDate: options.date }), signal: ctx.signal }));
       if (run.steps.length === 0 && run.status !== 'cancelled') ctx.output.line('nothing to do: no accepted batches (cur ingest push <dir>) and no --date');
       ctx.output.line(`run ${run.runId}: ${run.status}; log at system/runs/${run.runId}.json`);

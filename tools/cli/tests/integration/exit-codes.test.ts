@@ -85,4 +85,19 @@ describe('cur exit codes (the real executable)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes: 0 done, 1 failed, 2 usage, 3 some batches refused');
   });
+
+  it.each([
+    [['run', '--date', '2026-13-45']],
+    [['run', '--date', '2026-02-30']],
+    [['generate', '--start', '2026-02-30', '-o', 'unused']],
+    [['dq', 'check', '-d', 'customer_profile', '-z', 'raw', '--date', '2026-04-31']],
+    [['privacy', 'check', '--date', '2025-02-29']],
+  ])('refuses an impossible calendar date up front, naming the flag: cur %j exits 2 and runs nothing', async (args) => {
+    const home = await freshHome();
+    const result = await runCurBin(args, home);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/option '--(date|start) <YYYY-MM-DD>' argument '[\d-]+' is invalid\. expected a calendar date as YYYY-MM-DD/);
+    expect(result.stderr).not.toMatch(/unexpected failure|ZodError|✖/);
+    expect(result.stdout).not.toMatch(/FAILED|skipped/);
+  });
 });
