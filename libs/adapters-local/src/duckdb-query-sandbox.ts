@@ -217,8 +217,13 @@ export class DuckDbQuerySandbox {
  * (first line); any other error (a conversion of a stored value, say) is cut to its kind.
  */
 function safeMessage(error: unknown): string {
-  const message = ((error as Error).message ?? '').replace(/^Failed to extract statements: /, '').split('\n')[0] ?? '';
-  if (/^(Parser|Binder|Catalog) Error: /.test(message)) return message;
+  const full = ((error as Error).message ?? '').replace(/^Failed to extract statements: /, '');
+  const message = full.split('\n')[0] ?? '';
+  if (/^(Parser|Binder|Catalog) Error: /.test(message)) {
+    // DuckDB points at the place in the statement: the user's own text, so the position is shown too.
+    const position = /\n\s*LINE (\d+):[^\n]*\n(\s*)\^/.exec(full);
+    return position ? `${message} (line ${position[1]}, column ${Math.max(1, (position[2]?.length ?? 0) - `LINE ${position[1]}: `.length + 1)})` : message;
+  }
   return /^([A-Za-z ]+ Error)/.exec(message)?.[1] ?? 'error';
 }
 

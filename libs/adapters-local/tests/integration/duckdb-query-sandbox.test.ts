@@ -63,6 +63,10 @@ describe('DuckDbQuerySandbox', () => {
     expect(settings).toEqual({ external: false, locked: true, paths: [join(dir, 'tags.parquet')] });
   });
 
+  it('says where a syntax error is', async () => {
+    await expect(sandbox.query('SELECT 1 FROM range(3) WHER x')).rejects.toMatchObject({ code: 'QUERY_FAILED', message: expect.stringContaining('(line 1, column 29)') });
+  });
+
   it('says which column does not exist without quoting data', async () => {
     await expect(sandbox.query('SELECT ip_address FROM consumption.customer_tags')).rejects.toMatchObject({ code: 'QUERY_FAILED', message: expect.stringContaining('ip_address') });
   });
