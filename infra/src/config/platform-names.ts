@@ -50,6 +50,7 @@ export const TABLE_KEYS: Readonly<Record<TableName, KeyPurpose>> = {
   'masking-keys': 'keys',
   'audit-log': 'keys',
   'dq-alerts': 'lake',
+  'pipeline-triggers': 'lake',
 };
 
 /** SNS topics carry masked messages only. */

@@ -9,6 +9,7 @@ export const TABLES = {
   audit: { name: 'audit-log', description: 'who detokenized or was refused, which column, how many values; never values' },
   serving: { name: 'serving', description: 'customer tags and metrics for the retrieval API' },
   dqAlerts: { name: 'dq-alerts', description: 'data quality alerts already sent, so a repeated failure is notified once' },
+  pipelineTriggers: { name: 'pipeline-triggers', description: 'each Batch Accepted event the pipeline-trigger handled, so a redelivery starts no second DAG run; batch ids and dates only' },
 } as const;
 
 /** A logical table name. */
