@@ -51,6 +51,7 @@ export const TABLE_KEYS: Readonly<Record<TableName, KeyPurpose>> = {
   'audit-log': 'keys',
   'dq-alerts': 'lake',
   'pipeline-triggers': 'lake',
+  'model-history': 'lake',
 };
 
 /** SNS topics carry masked messages only. */

@@ -10,6 +10,7 @@ export const TABLES = {
   serving: { name: 'serving', description: 'customer tags and metrics for the retrieval API' },
   dqAlerts: { name: 'dq-alerts', description: 'data quality alerts already sent, so a repeated failure is notified once' },
   pipelineTriggers: { name: 'pipeline-triggers', description: 'each Batch Accepted event the pipeline-trigger handled, so a redelivery starts no second DAG run; batch ids and dates only' },
+  modelHistory: { name: 'model-history', description: 'model versions (status timeline, hyperparameters, metrics, data lineage) and the scoring pointer; never data values' },
 } as const;
 
 /** A logical table name. */
