@@ -97,3 +97,15 @@ def _spark_error_class(throwable: Any) -> str | None:  # noqa: ANN401 - a py4j p
     except Exception:  # noqa: BLE001 - py4j raises for a method the Java object lacks
         return None
     return error_class if isinstance(error_class, str) and error_class else None
+
+
+class MaskError(PlanError):
+    """The mask job failed; ``code`` says why (``MASKING_INCOMPLETE``, ``KEY_SERVICE_FAILED``, ...).
+
+    The landing file holds plaintext, so a mask error's message names the dataset, date, column, counts and positions
+    only, and it is raised without the Spark or HTTP error attached: their messages can quote a row's value.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{message} [{code}]")
+        self.code = code

@@ -12,17 +12,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from cur_spark.mask_request import MaskRequest, MaskResult
 from cur_spark.plan import Plan
 from cur_spark.result import PlanResult
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_FILES: dict[str, type[BaseModel]] = {"plan.schema.json": Plan, "plan-result.schema.json": PlanResult}
+SCHEMA_FILES: dict[str, type[BaseModel]] = {
+    "plan.schema.json": Plan,
+    "plan-result.schema.json": PlanResult,
+    "mask-request.schema.json": MaskRequest,
+    "mask-result.schema.json": MaskResult,
+}
 """Each committed schema file, relative to the project root, and the model it is generated from."""
+
+INPUT_MODELS: tuple[type[BaseModel], ...] = (Plan, MaskRequest)
+"""Models the TypeScript side writes (their schema says what is accepted); the others it reads."""
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON Schema (draft 2020-12) with camelCase names, as a plan is written in JSON."""
-    mode: Literal["validation", "serialization"] = "validation" if model is Plan else "serialization"
+    mode: Literal["validation", "serialization"] = "validation" if model in INPUT_MODELS else "serialization"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$comment": "Generated from libs/spark-runner/src/cur_spark by `nx run spark-runner:schema`; do not edit.",

@@ -1,0 +1,370 @@
+"""The Spark mask job: landing CSV (UTF-8 or Big5, gzip or not, RFC 4180) in, raw Parquet out, tokens from HTTP.
+
+The tokenize API here is a stand-in served on loopback (the real one is TypeScript: libs/pipeline's parity test runs
+the job against the masking-key-service's own handler and compares with the DuckDB mask step). It speaks the same
+protocol: ``POST /v1/tokenize`` with a bearer token, ``{dataset, column, values}`` in, ``{tokens, keyVersion}`` out,
+problem+json refusals; it records every call so the tests see what the job sent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyspark.sql import SparkSession
+from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+import cur_spark.mask as mask_module
+from cur_spark.errors import MaskError
+from cur_spark.jobs.mask import main, parse_job_arguments
+from cur_spark.mask import run_mask
+from cur_spark.mask_request import MaskRequest, parse_mask_request
+
+TOKEN_ENV = "CUR_TEST_KEY_SERVICE_TOKEN"  # noqa: S105 - a variable's name
+SECRET = "per-run-secret-0123456789"  # noqa: S105 - the stand-in's credential
+KEY_VERSION = 3
+
+
+def stand_in_token(dataset: str, column: str, value: str) -> str:
+    return "tok_" + hashlib.sha256(f"{dataset}|{column}|{value}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class StandInKeyService:
+    """Records calls; ``fail_next`` statuses are answered first (then tokens); ``generalise`` columns answer None."""
+
+    url: str = ""
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    fail_next: list[int] = field(default_factory=list)
+    unauthorised: int = 0
+    keyless_columns: set[str] = field(default_factory=set)
+
+    def answer(self, authorization: str | None, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if authorization != f"Bearer {SECRET}":
+            self.unauthorised += 1
+            return 401, {"code": "UNAUTHENTICATED", "detail": "no"}
+        self.calls.append(body)
+        if self.fail_next:
+            status = self.fail_next.pop(0)
+            return status, {"code": "ACCESS_DENIED" if status == 403 else "SERVICE_UNAVAILABLE"}
+        if body["column"] in self.keyless_columns:
+            return 200, {"tokens": [None if v is None else v[:4] for v in body["values"]]}
+        tokens = [None if v is None else stand_in_token(body["dataset"], body["column"], v) for v in body["values"]]
+        return 200, {"tokens": tokens, "keyVersion": KEY_VERSION}
+
+
+@pytest.fixture
+def key_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandInKeyService]:
+    service = StandInKeyService()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length", "0"))
+            status, payload = service.answer(self.headers.get("authorization"), json.loads(self.rfile.read(length)))
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: ANN401 - http.server's signature
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    service.url = f"http://127.0.0.1:{server.server_address[1]}/v1/tokenize"
+    monkeypatch.setenv(TOKEN_ENV, SECRET)
+    yield service
+    server.shutdown()
+    server.server_close()
+
+
+COLUMNS = ["cust_id", "name", "address", "branch_code"]
+# RFC 4180 with CRLF line ends: a comma and a doubled quote inside quotes, a line break inside quotes, an empty
+# (NULL) field, a quoted empty field (NULL too, as DuckDB and the JavaScript reader read it), a repeated value.
+UTF8_ROWS = (
+    "cust_id,name,address,branch_code\r\n"
+    'A123456789,王小明,"臺北市信義區松仁路100號, 5樓",B01\r\n'
+    'B223456789,"陳""阿美""",,B02\r\n'
+    'A123456789,王小明,"高雄市\r\n前鎮區",B01\r\n'
+    'C123456789,"",臺中市西屯區,\r\n'
+    'E123456789,林志玲,"臺南市\r\n","B,03"\r\n'
+)
+PLAINTEXT = [
+    *("A123456789", "B223456789", "C123456789", "E123456789"),
+    *("林志玲", "王小明", '陳"阿美"', "臺北市信義區松仁路100號, 5樓", "前鎮區"),
+]
+
+
+def write_landing(folder: Path, text: str, *, encoding: str = "utf-8", gzipped: bool = False) -> Path:
+    data = text.encode("cp950" if encoding == "big5" else "utf-8")
+    path = folder / f"customer_profile_20261125.csv{'.gz' if gzipped else ''}"
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    return path
+
+
+def request_for(
+    landing: Path, out: Path, service: StandInKeyService, *, rows: int = 5, **landing_fields: str
+) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "dataset": "customer_profile",
+        "businessDate": "2026-11-25",
+        "landing": {
+            "path": str(landing),
+            "encoding": "utf-8",
+            "compression": "gzip" if str(landing).endswith(".gz") else "none",
+            "columns": COLUMNS,
+            "rowCount": rows,
+            **landing_fields,
+        },
+        "maskColumns": [
+            {"column": c, "tokenize": {"dataset": "customer_profile", "column": c}}
+            for c in ("cust_id", "name", "address")
+        ],
+        "output": {"path": str(out)},
+        "tokenize": {"url": service.url, "batchValues": 10000, "auth": {"kind": "bearer", "tokenEnv": TOKEN_ENV}},
+    }
+
+
+def rows_of(spark: SparkSession, path: Path) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in spark.read.parquet(str(path)).collect()]
+
+
+def tok(column: str, value: str) -> str:
+    return stand_in_token("customer_profile", column, value)
+
+
+EXPECTED = [
+    (1, tok("cust_id", "A123456789"), tok("name", "王小明"), tok("address", "臺北市信義區松仁路100號, 5樓"), "B01"),
+    (2, tok("cust_id", "B223456789"), tok("name", '陳"阿美"'), None, "B02"),
+    (3, tok("cust_id", "A123456789"), tok("name", "王小明"), tok("address", "高雄市\r\n前鎮區"), "B01"),
+    (4, tok("cust_id", "C123456789"), None, tok("address", "臺中市西屯區"), None),
+    (5, tok("cust_id", "E123456789"), tok("name", "林志玲"), tok("address", "臺南市\r\n"), "B,03"),
+]
+
+
+class TestRunMask:
+    def test_masks_a_utf8_batch_in_file_order_with_the_raw_columns_and_types(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        # Prepare
+        landing = write_landing(tmp_path, UTF8_ROWS)
+
+        # Act
+        result = run_mask(spark, request_for(landing, tmp_path / "out", key_service))
+
+        # Assess
+        written = spark.read.parquet(str(tmp_path / "out"))
+        assert written.schema == StructType(
+            [
+                StructField("source_row", LongType()),
+                *(StructField(c, StringType()) for c in COLUMNS),
+                StructField("business_date", StringType()),
+            ]
+        )
+        assert rows_of(spark, tmp_path / "out") == [(*row, "2026-11-25") for row in EXPECTED]
+        assert (result.rows_in, result.rows_out, len(result.files)) == (5, 5, 1)
+        assert result.key_versions == {"cust_id": KEY_VERSION, "name": KEY_VERSION, "address": KEY_VERSION}
+        assert [(c.column, c.distinct_values, c.batches) for c in result.columns] == [
+            ("cust_id", 4, 1),
+            ("name", 3, 1),
+            ("address", 4, 1),
+        ]
+
+    def test_sends_only_distinct_non_null_values_in_batches_no_larger_than_asked(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        request = request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service)
+        request["tokenize"]["batchValues"] = 2
+
+        result = run_mask(spark, request)
+
+        sent = {c: [v for call in key_service.calls if call["column"] == c for v in call["values"]] for c in COLUMNS}
+        assert sorted(sent["cust_id"]) == ["A123456789", "B223456789", "C123456789", "E123456789"]
+        assert sorted(sent["name"]) == sorted(["王小明", '陳"阿美"', "林志玲"])
+        assert all(1 <= len(call["values"]) <= 2 for call in key_service.calls)
+        assert sent["branch_code"] == []
+        assert [c.batches for c in result.columns] == [2, 2, 2]
+
+    def test_reads_a_big5_gzip_batch(self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path) -> None:
+        landing = write_landing(tmp_path, UTF8_ROWS, encoding="big5", gzipped=True)
+
+        run_mask(spark, request_for(landing, tmp_path / "out", key_service, encoding="big5"))
+
+        assert rows_of(spark, tmp_path / "out") == [(*row, "2026-11-25") for row in EXPECTED]
+
+    def test_keeps_a_keyless_columns_answer_nulls_included_and_records_no_key_version(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        key_service.keyless_columns = {"address"}
+
+        result = run_mask(spark, request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service))
+
+        addresses = [row[3] for row in rows_of(spark, tmp_path / "out")]
+        assert addresses == ["臺北市信", None, "高雄市\r", "臺中市西", "臺南市\r"]
+        assert "address" not in result.key_versions
+
+    def test_retries_a_transient_failure_and_not_a_refusal(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        landing = write_landing(tmp_path, UTF8_ROWS)
+        key_service.fail_next = [503, 429]
+
+        run_mask(spark, request_for(landing, tmp_path / "out", key_service))
+        key_service.calls.clear()
+        key_service.fail_next = [403]
+        with pytest.raises(MaskError) as refused:
+            run_mask(spark, request_for(landing, tmp_path / "out2", key_service))
+
+        assert refused.value.code == "KEY_SERVICE_REFUSED"
+        assert "403 ACCESS_DENIED" in str(refused.value)
+        assert len(key_service.calls) == 1
+        assert not (tmp_path / "out2").exists()
+
+    def test_refuses_to_write_when_a_value_found_no_token(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Prepare: a value lost between the engine and the API (fault injected), so its rows keep no token.
+        collect = mask_module._distinct_values
+
+        def losing_one(*args: Any) -> Iterator[str]:  # noqa: ANN401
+            return (value for value in collect(*args) if value != "B223456789")
+
+        monkeypatch.setattr(mask_module, "_distinct_values", losing_one)
+
+        # Act
+        with pytest.raises(MaskError) as incomplete:
+            run_mask(spark, request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service))
+
+        # Assess
+        assert incomplete.value.code == "MASKING_INCOMPLETE"
+        assert "cust_id: 1 value(s) found no token" in str(incomplete.value)
+        assert not (tmp_path / "out").exists()
+        assert_no_plaintext(incomplete.value)
+
+    def test_refuses_a_malformed_file_without_quoting_it(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        landing = write_landing(tmp_path, UTF8_ROWS + "D123456789,王小明,臺北市,B01,extra,fields\r\n")
+
+        with pytest.raises(MaskError) as malformed:
+            run_mask(spark, request_for(landing, tmp_path / "out", key_service, rows=6))
+
+        assert malformed.value.code == "MASK_INPUT_UNREADABLE"
+        assert malformed.value.__cause__ is None
+        assert_no_plaintext(malformed.value, "D123456789", "extra")
+
+    def test_refuses_a_header_that_is_not_the_columns_naming_positions_only(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        # A file that lost its header: its first line is a customer's values.
+        landing = write_landing(tmp_path, UTF8_ROWS.split("\r\n", 1)[1])
+
+        with pytest.raises(MaskError) as bad:
+            run_mask(spark, request_for(landing, tmp_path / "out", key_service, rows=4))
+
+        assert bad.value.code == "MASK_BAD_HEADER"
+        assert "column 1 (cust_id) differs" in str(bad.value)
+        assert_no_plaintext(bad.value)
+
+    def test_refuses_a_row_count_other_than_the_control_files(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        with pytest.raises(MaskError) as mismatch:
+            run_mask(spark, request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service, rows=6))
+
+        assert mismatch.value.code == "MASK_ROW_COUNT_MISMATCH"
+        assert key_service.calls == []
+
+    def test_names_the_missing_credential_variable(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv(TOKEN_ENV)
+
+        with pytest.raises(MaskError, match=f"set {TOKEN_ENV}") as missing:
+            run_mask(spark, request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service))
+
+        assert missing.value.code == "MASK_CREDENTIAL_MISSING"
+
+    def test_a_wrong_credential_is_a_refusal(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv(TOKEN_ENV, "guessed")
+
+        with pytest.raises(MaskError) as refused:
+            run_mask(spark, request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service))
+
+        assert (refused.value.code, key_service.unauthorised) == ("KEY_SERVICE_REFUSED", 1)
+
+
+def assert_no_plaintext(error: BaseException, *extra: str) -> None:
+    text = f"{error!s} {error!r} {error.__cause__!r} {error.__context__ if not error.__suppress_context__ else ''}"
+    for value in (*PLAINTEXT, *extra):
+        assert value not in text
+
+
+class TestMaskRequest:
+    def test_refuses_a_gzip_batch_whose_name_does_not_end_with_gz(self, tmp_path: Path) -> None:
+        request = request_for(tmp_path / "x.csv", tmp_path / "out", StandInKeyService(url="http://127.0.0.1:1/x"))
+        request["landing"]["compression"] = "gzip"
+
+        with pytest.raises(MaskError, match=r"landing: Value error, landing.path must end with .gz") as invalid:
+            parse_mask_request(request)
+
+        assert invalid.value.code == "MASK_REQUEST_INVALID"
+
+    def test_refuses_a_mask_column_the_file_lacks_and_a_batch_larger_than_the_api_takes(self, tmp_path: Path) -> None:
+        request = request_for(tmp_path / "x.csv", tmp_path / "out", StandInKeyService(url="http://127.0.0.1:1/x"))
+        request["maskColumns"].append({"column": "mobile", "tokenize": {"dataset": "customer_profile", "column": "m"}})
+        request["tokenize"]["batchValues"] = 10_001
+
+        with pytest.raises(MaskError) as invalid:
+            parse_mask_request(request)
+
+        assert "tokenize.batchValues" in str(invalid.value)
+        assert isinstance(MaskRequest, type)
+
+
+class TestJob:
+    def test_takes_the_request_and_result_and_ignores_glues_arguments(self) -> None:
+        parsed = parse_job_arguments(["--JOB_NAME", "cur-mask", "--request", "r.json", "--result=out.json"])
+
+        assert (parsed.request, parsed.result) == ("r.json", "out.json")
+
+    def test_prints_and_writes_one_result_line(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        request_file = tmp_path / "request.json"
+        request = request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service)
+        request_file.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+
+        code = main(["--request", str(request_file), "--result", str(tmp_path / "result.json")])
+
+        (line,) = capsys.readouterr().out.splitlines()
+        assert code == 0
+        assert json.loads(line) == json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+        assert json.loads(line)["result"]["keyVersions"] == {"cust_id": 3, "name": 3, "address": 3}
+
+    def test_prints_a_coded_failure_and_exits_1(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        request_file = tmp_path / "request.json"
+        request = request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service, rows=9)
+        request_file.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+
+        code = main(["--request", str(request_file)])
+
+        failure = json.loads(capsys.readouterr().out)
+        assert code == 1
+        assert failure["error"]["code"] == "MASK_ROW_COUNT_MISMATCH"
