@@ -1,0 +1,219 @@
+"""The Glue job script of the transform, consumption and mart jobs: one step kind, one business date, from templates.
+
+Glue starts it with the job's default arguments (set by the CDK: ``--step``, ``--plan_templates``, ``--bucket_<zone>``,
+``--database_prefix``) and the run's (``--business-date``, and ``--dataset`` for transform), plus its own
+(``--JOB_NAME``, ``--job-bookmark-option``...), which are ignored. Names are read as ``getResolvedOptions`` reads
+them, and ``-`` and ``_`` in a name are the same (the MWAA DAG passes ``--business-date``), so awsglue is not
+needed. For each template of the step (``--dataset``: that one; otherwise every one of ``index.json`` in order), it
+fills the date and buckets, finds the sources' partitions, runs the plan (``run_plan``), then registers each output
+that is a catalog table's partition (``ALTER TABLE ... ADD IF NOT EXISTS PARTITION``) when ``--database_prefix`` is
+given. One JSON line per plan on stdout, as ``run_plan.py`` prints, with the partitions registered; exit 1 at the
+first failure (a later plan may read an earlier one's output).
+
+Locally, with folders for the buckets::
+
+    .venv/bin/python -m cur_spark.jobs.glue_entry --step mart --business-date 2026-11-25 \\
+        --plan_templates libs/spark-runner/glue-plans \\
+        --bucket_consumption /tmp/lake/consumption --bucket_mart /tmp/lake/mart
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from cur_spark.errors import SPARK_ERRORS, PlanError, describe_spark_error
+from cur_spark.glue_template import (
+    ZONES,
+    ListFolders,
+    PlanTemplate,
+    TemplateError,
+    parse_business_date,
+    parse_index,
+    parse_template,
+    resolve,
+)
+from cur_spark.plan import Plan
+from cur_spark.result import PlanResult
+from cur_spark.runner import run_plan
+from cur_spark.session import get_or_create_session
+
+STEPS = ("transform", "consumption", "mart")
+"""The step kinds run from templates; the mask job has its own script (``cur_spark.jobs.mask``)."""
+
+
+@dataclass(frozen=True)
+class GlueJobArguments:
+    """The job's arguments, validated."""
+
+    step: str
+    business_date: str
+    dataset: str | None
+    plan_templates: str
+    buckets: dict[str, str]
+    database_prefix: str | None
+
+
+def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
+    """Glue's ``--name value`` pairs; a name's ``-`` and ``_`` are alike, names the job does not know are Glue's own."""
+    normalised = ["--" + arg[2:].replace("-", "_") if arg.startswith("--") else arg for arg in argv]
+    parser = argparse.ArgumentParser(prog="glue_entry", add_help=False)
+    parser.add_argument("--step", required=True, choices=STEPS)
+    parser.add_argument("--business_date", required=True)
+    parser.add_argument("--dataset")
+    parser.add_argument("--plan_templates", required=True)
+    parser.add_argument("--database_prefix")
+    for zone in ZONES:
+        parser.add_argument(f"--bucket_{zone}")
+    try:
+        known, _glue_arguments = parser.parse_known_args(normalised)
+    except SystemExit:
+        raise TemplateError(
+            "INVALID_ARGUMENT",
+            f"usage: --step, --business-date and --plan_templates are required, --step one of {', '.join(STEPS)}",
+        ) from None
+    parse_business_date(known.business_date)
+    if known.database_prefix is not None and not _is_identifier(known.database_prefix):
+        raise TemplateError("INVALID_ARGUMENT", "--database_prefix must be letters, digits and underscores")
+    buckets = {zone: getattr(known, f"bucket_{zone}") for zone in ZONES if getattr(known, f"bucket_{zone}")}
+    return GlueJobArguments(
+        step=known.step,
+        business_date=known.business_date,
+        dataset=known.dataset,
+        plan_templates=known.plan_templates.rstrip("/"),
+        buckets=buckets,
+        database_prefix=known.database_prefix,
+    )
+
+
+def read_text(spark: SparkSession, location: str) -> str:
+    """A small file's text: a local path, or a URI read through Spark's file systems (S3 in Glue, no AWS SDK)."""
+    if "://" not in location:
+        try:
+            return Path(location).read_text(encoding="utf-8")
+        except OSError as error:
+            raise TemplateError("UNKNOWN_TEMPLATE", f"{location} cannot be read: {type(error).__name__}") from None
+    try:
+        rows = spark.read.text(location, wholetext=True).collect()
+    except SPARK_ERRORS as error:
+        raise TemplateError("UNKNOWN_TEMPLATE", f"{location} cannot be read: {describe_spark_error(error)}") from None
+    if len(rows) != 1:
+        raise TemplateError("UNKNOWN_TEMPLATE", f"{location} must be one file, found {len(rows)}")
+    return str(rows[0][0])
+
+
+def hadoop_folder_lister(spark: SparkSession) -> ListFolders:
+    """Lists a location's sub-folders through Hadoop's file systems (EMRFS for ``s3://`` in Glue): one call each."""
+    context = spark.sparkContext
+    # py4j's gateway to Hadoop's FileSystem: pyspark has no public API for listing a folder.
+    jvm = context._jvm
+    configuration = context._jsc.hadoopConfiguration()
+    if jvm is None:
+        raise TemplateError("INVALID_ARGUMENT", "the Spark session has no JVM gateway")
+
+    def list_folders(location: str) -> list[str]:
+        path = jvm.org.apache.hadoop.fs.Path(location)
+        try:
+            fs = path.getFileSystem(configuration)
+            if not fs.exists(path):
+                return []
+            return [str(status.getPath().getName()) for status in fs.listStatus(path) if status.isDirectory()]
+        except SPARK_ERRORS as error:
+            raise TemplateError(
+                "INPUT_MISSING", f"{location} cannot be listed: {describe_spark_error(error)}"
+            ) from None
+
+    return list_folders
+
+
+def templates_of(spark: SparkSession, arguments: GlueJobArguments) -> list[PlanTemplate]:
+    """The step's templates in run order: the one of ``--dataset``, or every one ``index.json`` names."""
+    index = parse_index(read_text(spark, f"{arguments.plan_templates}/index.json"))
+    datasets = index.get(arguments.step, [])
+    if arguments.dataset is not None:
+        if arguments.dataset not in datasets:
+            raise TemplateError("UNKNOWN_TEMPLATE", f"no {arguments.step} template for dataset {arguments.dataset}")
+        datasets = [arguments.dataset]
+    if not datasets:
+        raise TemplateError("UNKNOWN_TEMPLATE", f"index.json names no {arguments.step} template")
+    templates = [
+        parse_template(read_text(spark, f"{arguments.plan_templates}/{arguments.step}/{d}.json")) for d in datasets
+    ]
+    for dataset, template in zip(datasets, templates, strict=True):
+        if template.step != arguments.step or template.dataset != dataset:
+            raise TemplateError(
+                "INVALID_TEMPLATE", f"{arguments.step}/{dataset}.json holds {template.step}/{template.dataset}"
+            )
+    return templates
+
+
+def register_partitions(spark: SparkSession, template: PlanTemplate, plan: Plan, database_prefix: str) -> list[str]:
+    """Adds the business date's partition of each catalogued output to its zone's database (``<prefix>_<zone>``).
+
+    ``IF NOT EXISTS``: a rerun rewrites the same folder, so the partition already points at it. Returns
+    ``database.table`` of each. The date and location come from the validated arguments and the template.
+    """
+    paths = {output.name: output.path for output in plan.outputs}
+    registered: list[str] = []
+    for partition in template.partitions:
+        table = f"`{database_prefix}_{partition.zone}`.`{partition.table}`"
+        location = paths[partition.output]
+        statement = (
+            f"ALTER TABLE {table} ADD IF NOT EXISTS PARTITION (business_date = '{plan.business_date.isoformat()}') "
+            f"LOCATION '{location}'"
+        )
+        try:
+            spark.sql(statement)
+        except SPARK_ERRORS as error:
+            raise TemplateError("PARTITION_NOT_REGISTERED", f"{table}: {describe_spark_error(error)}") from None
+        registered.append(f"{database_prefix}_{partition.zone}.{partition.table}")
+    return registered
+
+
+def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[tuple[PlanResult, list[str]]]:
+    """Every template of the step in order: resolve, run, register; yields each plan's result and partitions as it
+    finishes. Stops at the first error (raised): a later plan may read an earlier one's output."""
+    business_date = parse_business_date(arguments.business_date)
+    list_folders = hadoop_folder_lister(spark)
+    for template in templates_of(spark, arguments):
+        plan = resolve(template, business_date, arguments.buckets, list_folders)
+        result = run_plan(spark, plan)
+        registered = (
+            register_partitions(spark, template, plan, arguments.database_prefix) if arguments.database_prefix else []
+        )
+        yield result, registered
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The job: arguments, the session, the step's plans; one JSON line per plan; 0, or 1 at the first failure.
+
+    Spark's own log is kept to FATAL: its ERROR lines for a failed task carry the exception's message, which can
+    quote a row's value, and continuous logging would ship them to CloudWatch. The job's lines name plans and counts.
+    """
+    try:
+        arguments = parse_glue_arguments(sys.argv[1:] if argv is None else argv)
+        spark = get_or_create_session(Path(tempfile.gettempdir()) / "cur-spark")
+        spark.sparkContext.setLogLevel("FATAL")
+        for result, registered in run_glue_step(spark, arguments):
+            line = {"status": "succeeded", "result": result.model_dump(mode="json"), "partitions": registered}
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+    except (PlanError, OSError) as error:
+        failure = {"status": "failed", "error": {"type": type(error).__name__, "message": str(error)}}
+        print(json.dumps(failure, ensure_ascii=False), flush=True)
+        return 1
+    return 0
+
+
+def _is_identifier(text: str) -> bool:
+    return text.replace("_", "a").isalnum() and text.isascii() and not text[:1].isdigit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

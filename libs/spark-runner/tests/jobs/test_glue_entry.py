@@ -1,0 +1,233 @@
+"""The Glue job script on local Spark: the committed templates (glue-plans/, rendered by libs/pipeline), local
+folders standing in for the stage's buckets, Glue-style arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pyspark.sql import SparkSession
+from pyspark.testing import assertDataFrameEqual
+
+from cur_spark.glue_template import TemplateError, parse_template, resolve
+from cur_spark.jobs.glue_entry import hadoop_folder_lister, main, parse_glue_arguments
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "glue-plans"
+DATE = "2026-11-25"
+
+FEATURES_SCHEMA = (
+    "cust_id STRING, branch_code STRING, segment STRING, aum_total DECIMAL(18,2), card_spend_1m DECIMAL(18,2), "
+    "digital_events_30d INT, business_date DATE"
+)
+TAGS_SCHEMA = "cust_id STRING, tag STRING, business_date DATE"
+TAG_METRICS_SCHEMA = (
+    "month STRING, branch_code STRING, tag STRING, customers BIGINT, avg_aum DECIMAL(18,2), "
+    "avg_card_spend_1m DECIMAL(18,2), customers_prev_month BIGINT, mom_change DOUBLE, business_date DATE"
+)
+
+
+@pytest.fixture
+def buckets(spark: SparkSession, tmp_path: Path) -> dict[str, Path]:
+    """A consumption layer for the date (three customers, two branches) and two mart dates of the previous month."""
+    zones = {zone: tmp_path / zone for zone in ("raw", "transformed", "consumption", "mart")}
+    date = dt.date.fromisoformat(DATE)
+    spark.createDataFrame(
+        [
+            ("tokA", "B01", "mass", Decimal("100.00"), Decimal("10.00"), 3, date),
+            ("tokB", "B01", "affluent", Decimal("300.00"), Decimal("30.00"), 5, date),
+            ("tokC", "B02", "mass", Decimal("50.00"), Decimal("0.00"), 0, date),
+        ],
+        FEATURES_SCHEMA,
+    ).write.parquet(str(zones["consumption"] / f"customer_features/business_date={DATE}"))
+    spark.createDataFrame(
+        [("tokA", "card_lover", date), ("tokB", "card_lover", date), ("tokC", "saver", date)], TAGS_SCHEMA
+    ).write.parquet(str(zones["consumption"] / f"customer_tags/business_date={DATE}"))
+    for previous, customers in (("2026-10-15", 9), ("2026-10-31", 4)):
+        day = dt.date.fromisoformat(previous)
+        spark.createDataFrame(
+            [("2026-10", "B01", "card_lover", customers, None, None, None, None, day)], TAG_METRICS_SCHEMA
+        ).write.parquet(str(zones["mart"] / f"tag_metrics_monthly/business_date={previous}"))
+    return zones
+
+
+def arguments(buckets: dict[str, Path], *extra: str) -> list[str]:
+    """What Glue passes: the job's defaults, the run's arguments, and Glue's own."""
+    return [
+        "--JOB_NAME",
+        "cur-dev-mart",
+        "--job-bookmark-option",
+        "job-bookmark-disable",
+        "--plan_templates",
+        str(TEMPLATES),
+        *(arg for zone, path in buckets.items() for arg in (f"--bucket_{zone}", str(path))),
+        *extra,
+    ]
+
+
+def json_lines(captured: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in captured.splitlines() if line.startswith("{")]
+
+
+def test_the_mart_job_runs_both_templates_and_reads_the_previous_months_latest_date(
+    spark: SparkSession, buckets: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Act
+    code = main(arguments(buckets, "--step", "mart", "--business-date", DATE))
+
+    # Assess
+    lines = json_lines(capsys.readouterr().out)
+    assert code == 0, lines
+    assert [line["status"] for line in lines] == ["succeeded", "succeeded"]
+    assert [line["result"]["dataset"] for line in lines] == ["tag_metrics_monthly", "segment_metrics_monthly"]  # type: ignore[index]
+    written = spark.read.parquet(str(buckets["mart"] / f"tag_metrics_monthly/business_date={DATE}"))
+    expected = spark.createDataFrame(
+        [
+            ("2026-11", "B01", "card_lover", 2, Decimal("200.00"), Decimal("20.00"), 4, -0.5, dt.date(2026, 11, 25)),
+            ("2026-11", "B02", "saver", 1, Decimal("50.00"), Decimal("0.00"), None, None, dt.date(2026, 11, 25)),
+        ],
+        TAG_METRICS_SCHEMA,
+    )
+    # customers_prev_month is the latest October date's (4), not the earlier one's (9).
+    assertDataFrameEqual(written, expected, checkRowOrder=True)
+    segments = spark.read.parquet(str(buckets["mart"] / f"segment_metrics_monthly/business_date={DATE}"))
+    assert {(r["segment"], r["customers"], r["customers_prev_month"]) for r in segments.collect()} == {
+        ("affluent", 1, None),
+        ("mass", 2, None),
+    }
+
+
+def test_the_underscore_spelling_and_one_dataset_run_only_that_template(
+    buckets: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Act
+    code = main(arguments(buckets, "--step", "mart", "--business_date", DATE, "--dataset", "segment_metrics_monthly"))
+
+    # Assess
+    lines = json_lines(capsys.readouterr().out)
+    assert code == 0
+    assert [line["result"]["dataset"] for line in lines] == ["segment_metrics_monthly"]  # type: ignore[index]
+    assert not (buckets["mart"] / f"tag_metrics_monthly/business_date={DATE}").exists()
+
+
+def test_the_job_registers_each_output_as_its_tables_partition_once(
+    spark: SparkSession, buckets: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Prepare: the zone's database and tables, as the catalog declares them (a local catalog stands in for Glue's).
+    spark.sql("CREATE DATABASE IF NOT EXISTS cur_test_mart")
+    for table, schema in (
+        ("tag_metrics_monthly", TAG_METRICS_SCHEMA),
+        ("segment_metrics_monthly", "month STRING, segment STRING, customers BIGINT, business_date DATE"),
+    ):
+        location = buckets["mart"] / table
+        spark.sql(
+            f"CREATE TABLE cur_test_mart.{table} ({schema}) USING parquet PARTITIONED BY (business_date) "
+            f"LOCATION '{location}'"
+        )
+
+    # Act: twice, as a retry would
+    codes = [
+        main(arguments(buckets, "--step", "mart", "--business-date", DATE, "--database_prefix", "cur_test"))
+        for _ in range(2)
+    ]
+
+    # Assess
+    lines = json_lines(capsys.readouterr().out)
+    assert codes == [0, 0]
+    assert [line["partitions"] for line in lines[:2]] == [
+        ["cur_test_mart.tag_metrics_monthly"],
+        ["cur_test_mart.segment_metrics_monthly"],
+    ]
+    partitions = [r[0] for r in spark.sql("SHOW PARTITIONS cur_test_mart.tag_metrics_monthly").collect()]
+    assert partitions == [f"business_date={DATE}"]
+    assert spark.sql(f"SELECT * FROM cur_test_mart.tag_metrics_monthly WHERE business_date = '{DATE}'").count() == 2
+    spark.sql("DROP DATABASE cur_test_mart CASCADE")
+
+
+def test_a_missing_required_partition_fails_the_job_with_input_missing(
+    buckets: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Act: no consumption layer on that date
+    code = main(arguments(buckets, "--step", "mart", "--business-date", "2026-11-26"))
+
+    # Assess
+    lines = json_lines(capsys.readouterr().out)
+    assert code == 1
+    assert lines == [
+        {
+            "status": "failed",
+            "error": {
+                "type": "TemplateError",
+                "message": "mart/tag_metrics_monthly: no partition of consumption/customer_features "
+                "from 2026-11-26 to 2026-11-26 [INPUT_MISSING]",
+            },
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--step", "mart", "--business-date", "2026-02-30"], "--business-date is not a calendar date"),
+        (["--step", "mart", "--business-date", "2026-11-25' OR '1"], "--business-date must be a date written"),
+        (["--step", "mask", "--business-date", DATE], "--step one of transform, consumption, mart"),
+        (["--step", "transform", "--business-date", DATE, "--dataset", "nope"], "no transform template for dataset"),
+    ],
+)
+def test_bad_arguments_fail_before_any_plan_runs(
+    buckets: dict[str, Path], capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    # Act
+    code = main(arguments(buckets, *extra))
+
+    # Assess
+    lines = json_lines(capsys.readouterr().out)
+    assert code == 1
+    assert len(lines) == 1
+    assert message in str(lines[0]["error"])
+
+
+def test_a_bucket_location_that_is_not_a_uri_or_path_is_refused(buckets: dict[str, Path]) -> None:
+    # Prepare
+    parsed = parse_glue_arguments(arguments(buckets, "--step", "mart", "--business-date", DATE))
+    template = parse_template((TEMPLATES / "mart/segment_metrics_monthly.json").read_text(encoding="utf-8"))
+
+    # Act / Assess
+    refused = r"the mart bucket must be an s3:// URI or a local path \[INVALID_ARGUMENT\]"
+    with pytest.raises(TemplateError, match=refused):
+        resolve(template, dt.date(2026, 11, 25), {**parsed.buckets, "mart": "s3://bucket/x' OR 1=1"}, lambda _: [])
+
+
+def test_the_features_windows_read_every_partition_of_their_days_and_absent_sources_become_empty_views(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # Prepare: card transactions inside (the date, 183 days before) and outside (184 days before) the window; no
+    # account balances or digital activity at all; a folder that is not a partition.
+    transformed = tmp_path / "transformed"
+    for folder in (
+        f"customer_profile/business_date={DATE}",
+        "card_transaction/business_date=2026-11-25",
+        "card_transaction/business_date=2026-05-26",
+        "card_transaction/business_date=2026-05-25",
+        "card_transaction/_temporary",
+    ):
+        (transformed / folder).mkdir(parents=True)
+    template = parse_template((TEMPLATES / "consumption/customer_features.json").read_text(encoding="utf-8"))
+    buckets = {"transformed": str(transformed), "consumption": f"file:{tmp_path}/consumption/"}
+
+    # Act
+    plan = resolve(template, dt.date(2026, 11, 25), buckets, hadoop_folder_lister(spark))
+
+    # Assess
+    assert {item.name: item.paths for item in plan.inputs if item.format == "parquet"} == {
+        "t_customer_profile": [f"{transformed}/customer_profile/business_date={DATE}"],
+        "t_card_transaction": [
+            f"{transformed}/card_transaction/business_date=2026-05-26",
+            f"{transformed}/card_transaction/business_date=2026-11-25",
+        ],
+    }
+    assert [s.name for s in plan.statements] == ["t_account_balance", "t_digital_activity"]
+    assert plan.outputs[0].path == f"file:{tmp_path}/consumption/customer_features/business_date={DATE}"
+    assert f"DATE '{DATE}'" in plan.outputs[0].sql
