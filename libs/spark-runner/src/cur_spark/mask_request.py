@@ -106,7 +106,7 @@ class BearerAuth(_MaskModel):
 class TokenizeEndpoint(_MaskModel):
     """Where the masking-key-service's ``POST /v1/tokenize`` answers, and how the job authenticates to it."""
 
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
+    url: Annotated[str, StringConstraints(pattern=r"^https?:[/][/][^\s]+$", max_length=2048)]
     batch_values: int = Field(default=MAX_TOKENIZE_BATCH_VALUES, ge=1, le=MAX_TOKENIZE_BATCH_VALUES)
     timeout_seconds: float = Field(default=60, gt=0, le=900)
     auth: BearerAuth
