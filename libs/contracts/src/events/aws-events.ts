@@ -60,16 +60,35 @@ export const GlueDataQualityResultEventSchema = eventBridgeEventSchema(
 /** A Glue Data Quality result event. */
 export type GlueDataQualityResultEvent = z.infer<typeof GlueDataQualityResultEventSchema>;
 
-/** SageMaker's "Training Job State Change" event (source `aws.sagemaker`). */
+/** A SageMaker timestamp in an event: epoch milliseconds (what EventBridge carries) or ISO 8601. */
+const SageMakerTimeSchema = z.union([z.number().nonnegative(), z.iso.datetime({ offset: true })]);
+
+/**
+ * SageMaker's "Training Job State Change" event (source `aws.sagemaker`): the detail is the job as
+ * DescribeTrainingJob returns it (times in epoch milliseconds), with its tags as a map.
+ */
 export const SageMakerTrainingJobStateChangeSchema = eventBridgeEventSchema(
   'aws.sagemaker',
   'SageMaker Training Job State Change',
   z.looseObject({
-    TrainingJobName: z.string(),
+    TrainingJobName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/),
     TrainingJobArn: z.string(),
     TrainingJobStatus: z.enum(['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped']),
+    SecondaryStatus: z.string().optional(),
+    FailureReason: z.string().optional(),
     HyperParameters: z.record(z.string(), z.string()).optional(),
-    FinalMetricDataList: z.array(z.looseObject({ MetricName: z.string(), Value: z.number() })).optional(),
+    FinalMetricDataList: z.array(z.looseObject({ MetricName: z.string(), Value: z.number(), Timestamp: SageMakerTimeSchema.optional() })).optional(),
+    AlgorithmSpecification: z.looseObject({ TrainingImage: z.string().optional(), TrainingInputMode: z.string().optional() }).optional(),
+    ModelArtifacts: z.looseObject({ S3ModelArtifacts: z.string() }).optional(),
+    RoleArn: z.string().optional(),
+    CreationTime: SageMakerTimeSchema.optional(),
+    TrainingStartTime: SageMakerTimeSchema.optional(),
+    TrainingEndTime: SageMakerTimeSchema.optional(),
+    LastModifiedTime: SageMakerTimeSchema.optional(),
+    SecondaryStatusTransitions: z
+      .array(z.looseObject({ Status: z.string(), StartTime: SageMakerTimeSchema, EndTime: SageMakerTimeSchema.optional(), StatusMessage: z.string().optional() }))
+      .optional(),
+    Tags: z.record(z.string(), z.string()).optional(),
   }),
 );
 

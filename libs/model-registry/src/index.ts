@@ -1,0 +1,10 @@
+export { readTrainingJobChange, isoTime, MODEL_TAGS, TERMINAL_STATUSES } from './training-job-change';
+export type { TrainingJobChange, TrainingJobStatus, TrainingDataRef } from './training-job-change';
+export { ModelHistory, MODEL_OWNER_ROLES, MODEL_METRIC_READER_ROLES } from './model-history';
+export type { ModelCaller, ModelVersion, ModelVersionMetrics, ScoringPointer, ModelAuditEntry, RecordOutcome, StatusChange } from './model-history';
+export { createModelHistoryHandler, MODEL_EVENT_IDEMPOTENCY_PARTITION, MODEL_EVENT_DEDUPE_SECONDS, MODEL_HISTORY_SERVICE } from './model-history-handler';
+export type { ModelHistoryDependencies, ModelHistoryOutcome, InvocationContext } from './model-history-handler';
+export { compareVersions } from './compare-versions';
+export type { VersionComparison, FieldDifference } from './compare-versions';
+export { trainingJobStateChangeEvent } from './training-job-event';
+export type { TrainingJobEventInput } from './training-job-event';
