@@ -16,7 +16,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableName } from '@cur/contracts';
 import type { Item, ItemKey, KeyValueStore, PutCondition, QueryOptions, QueryPage } from '@cur/platform';
-import { AdapterError, ConditionFailedError, ValidationError } from '@cur/platform';
+import { AdapterError, ConditionFailedError, CurError, ValidationError } from '@cur/platform';
 
 /** Options of {@link DynamoDbKeyValueStore}. */
 export interface DynamoDbKeyValueStoreOptions {
@@ -236,7 +236,12 @@ function describeCondition(condition: PutCondition | undefined): string {
   return 'did not meet the condition';
 }
 
-function wrap(operation: string, table: TableName, error: unknown): AdapterError {
+/**
+ * The port error for an SDK failure. A platform error raised inside the client's own middleware (the local state
+ * folder's link: STATE_FOLDER_READ_ONLY, STATE_FOLDER_BUSY) already says what to do, so it passes unchanged.
+ */
+function wrap(operation: string, table: TableName, error: unknown): CurError {
+  if (error instanceof CurError) return error;
   const name = error instanceof Error ? error.name : 'unknown error';
   return new AdapterError(`DynamoDB ${operation} on table '${table}' failed (${name})`, { cause: error, details: { table, operation } });
 }

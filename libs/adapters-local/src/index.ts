@@ -1,10 +1,16 @@
 export { FsBlobStore, writeFileAtomic } from './fs-blob-store';
 export { OutboxNotifier } from './outbox-notifier';
 export type { OutboxEntry } from './outbox-notifier';
-export { startLocalDynamoDb } from './local-dynamodb';
+export { LOCAL_DYNAMODB_ERROR_CODES, LOCAL_DYNAMODB_TOKEN_HEADER, StateFolderBusyError, localDynamoDbLockFile, startLocalDynamoDb } from './local-dynamodb';
 export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';
+export { LOCAL_DYNAMODB_PLACEHOLDER_ENDPOINT, LocalDynamoDbLink } from './local-dynamodb-link';
+export type { LocalDynamoDbLinkOptions, LocalDynamoDbTarget } from './local-dynamodb-link';
+export { claimPidLockUntilExit, isProcessRunning, readLockRecord } from './pid-lock';
+export type { ClaimResult, LockRecord } from './pid-lock';
 export { KeyFileVault } from './key-file-vault';
 export { OutboxEventPublisher } from './outbox-event-publisher';
 export { DuckDbSqlEngine } from './duckdb-sql-engine';
+export { SPARK_PROCESS_ERROR_CODES, SparkProcess } from './spark-process';
+export type { SparkProcessOptions } from './spark-process';
 export { DuckDbQuerySandbox, QueryRefusedError } from './duckdb-query-sandbox';
 export type { QuerySandboxOptions, SandboxView } from './duckdb-query-sandbox';

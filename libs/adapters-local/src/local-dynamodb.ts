@@ -1,9 +1,11 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- dynalite ships no types; this file declares them for every project that compiles this one
 /// <reference path="./dynalite.d.ts" />
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { AdapterError } from '@cur/platform';
-import { PRIVATE_FILE_MODE, makePrivateDir, narrowToOwner } from './private-files';
+import { AdapterError, CurError, type CurErrorOptions } from '@cur/platform';
+import { claimPidLock, releasePidLock, updatePidLock, type LockRecord } from './pid-lock';
+import { makePrivateDir, narrowToOwner } from './private-files';
 
 /** A DynamoDB API server running inside this process. */
 export interface LocalDynamoDb {
@@ -18,19 +20,55 @@ export interface LocalDynamoDbOptions {
   readonly dataDir?: string;
   /** @default 0 (a free port) */
   readonly port?: number;
+  /**
+   * When set, a request without this value in the {@link LOCAL_DYNAMODB_TOKEN_HEADER} header is refused (403), and
+   * the port and token are written to the folder's lock file (0600) for other `cur` processes of the same owner.
+   * @default undefined (any local process may connect, as to a bare dynalite)
+   */
+  readonly accessToken?: string;
+}
+
+/** The header a `cur` process sends its state folder's shared DynamoDB server, holding the lock file's token. */
+export const LOCAL_DYNAMODB_TOKEN_HEADER = 'x-cur-local-dynamodb-token';
+
+/** Codes of the local DynamoDB's state-folder errors. */
+export const LOCAL_DYNAMODB_ERROR_CODES = {
+  /** Another live process holds the state folder's DynamoDB data. */
+  STATE_FOLDER_BUSY: 'STATE_FOLDER_BUSY',
+  /** The state folder cannot be written, and no other process serves its DynamoDB data. */
+  STATE_FOLDER_READ_ONLY: 'STATE_FOLDER_READ_ONLY',
+} as const;
+
+/** The data folder is held by another live process; {@link holder} says which and, once it serves, where. */
+export class StateFolderBusyError extends CurError {
+  readonly holder: LockRecord;
+
+  constructor(message: string, holder: LockRecord, options?: CurErrorOptions) {
+    super(LOCAL_DYNAMODB_ERROR_CODES.STATE_FOLDER_BUSY, message, { ...options, details: { pid: holder.pid } });
+    this.name = 'StateFolderBusyError';
+    this.holder = holder;
+  }
+}
+
+/** The lock file's path of a data folder: `<home>/dynamodb.lock` for `<home>/dynamodb`. */
+export function localDynamoDbLockFile(dataDir: string): string {
+  return `${dataDir}.lock`;
 }
 
 /**
  * Starts dynalite, a real DynamoDB API server, on a loopback port inside this process. The DynamoDB adapter talks
- * to it exactly as it talks to DynamoDB. Only one process can hold a data folder at a time.
+ * to it exactly as it talks to DynamoDB. Only one process can hold a data folder at a time (LevelDB's rule, and
+ * dynalite crashes when a second one tries): the folder is claimed first through its lock file, which names this
+ * process and, with `accessToken`, the port and token other processes connect with (see `LocalDynamoDbLink`).
  *
  * The data folder is owner-only (0700). LevelDB creates its files with its own mode (0644 less the umask), so every
  * file in the folder is narrowed to 0600 when the server starts (files a killed process left) and when it closes.
  *
- * @throws AdapterError when the data folder is locked by another `cur` process or the port is taken
+ * @throws StateFolderBusyError when another live process, or this one, holds the data folder
+ * @throws AdapterError when the port is taken
  */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
-  const lockFile = options.dataDir === undefined ? undefined : `${options.dataDir}.lock`;
+  const lockFile = options.dataDir === undefined ? undefined : localDynamoDbLockFile(options.dataDir);
   if (options.dataDir !== undefined && lockFile !== undefined) {
     await makePrivateDir(options.dataDir);
     await takeLock(lockFile, options.dataDir);
@@ -44,6 +82,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  if (options.accessToken !== undefined) requireToken(server, options.accessToken);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
@@ -52,54 +91,64 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
   } catch (error) {
-    if (lockFile !== undefined) await rm(lockFile, { force: true });
+    if (lockFile !== undefined) await releasePidLock(lockFile);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
+  if (lockFile !== undefined && options.accessToken !== undefined) {
+    await updatePidLock(lockFile, { pid: process.pid, port, token: options.accessToken });
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
+        // Other processes' keep-alive sockets would hold the server open; they reconnect (and take over) on demand.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
       });
       if (options.dataDir !== undefined) await narrowToOwner(options.dataDir);
-      if (lockFile !== undefined) await rm(lockFile, { force: true });
+      if (lockFile !== undefined) await releasePidLock(lockFile);
     },
   };
 }
 
-/**
- * LevelDB allows one process per folder, and dynalite fails late and hard when a second one tries, so the folder
- * is claimed first: a lock file with our PID. A lock left by a process that no longer runs is taken over.
- */
-async function takeLock(lockFile: string, dataDir: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      await writeFile(lockFile, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
+/** How long a closing server lets other processes' requests in flight finish before dropping their sockets. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** Puts a token check in front of dynalite's own request listener. */
+function requireToken(server: Server, token: string): void {
+  const expected = Buffer.from(token);
+  const listeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const sent = Buffer.from(String(request.headers[LOCAL_DYNAMODB_TOKEN_HEADER] ?? ''));
+    if (sent.length === expected.length && timingSafeEqual(sent, expected)) {
+      for (const listener of listeners) listener(request, response);
       return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
-        throw new AdapterError(
-          `the local DynamoDB data in ${dataDir} is in use by process ${holder}; wait for it to finish, or use another CUR_HOME`,
-          { details: { pid: holder } },
-        );
-      }
-      if (holder === process.pid) {
-        throw new AdapterError(`this process already runs a local DynamoDB server on ${dataDir}; share that runtime instead of starting another`);
-      }
-      await rm(lockFile, { force: true });
     }
-  }
-  throw new AdapterError(`could not claim ${lockFile}`);
+    request.resume();
+    response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(
+      JSON.stringify({
+        __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException',
+        message: `this local DynamoDB server takes requests only with the token in its state folder's lock file`,
+      }),
+    );
+  });
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+/**
+ * Claims the data folder's lock file for this process; a lock left by a process that no longer runs is taken over.
+ */
+async function takeLock(lockFile: string, dataDir: string): Promise<void> {
+  const result = await claimPidLock(lockFile, { pid: process.pid });
+  if (result.claimed) return;
+  if (result.holder.pid === process.pid) {
+    throw new StateFolderBusyError(`this process already runs a local DynamoDB server on ${dataDir}; share that runtime instead of starting another`, result.holder);
   }
+  throw new StateFolderBusyError(
+    `the local DynamoDB data in ${dataDir} is in use by process ${result.holder.pid}; wait for it to finish, or use another CUR_HOME`,
+    result.holder,
+  );
 }

@@ -41,8 +41,9 @@ export interface Runtime {
   readonly localLakeDir: string | undefined;
   /**
    * The state folder's SYSTEM scratch area (`<home>/system-scratch`): where steps put short-lived files, plaintext
-   * ones included (a Big5 batch's UTF-8 copy, the demo's extracts until pushed), instead of the OS temp folder. Only
-   * one process uses a state folder, so whatever a run finds there is left by a killed one and is swept.
+   * ones included (a Big5 batch's UTF-8 copy, the demo's extracts until pushed), instead of the OS temp folder. The
+   * CLI lets one process at a time use it (a lock file beside it), so whatever a run finds there is left by a killed
+   * one and is swept.
    * `undefined` in AWS: Glue and Lambda steps use their own local temp folder.
    */
   readonly localScratchDir: string | undefined;
@@ -56,8 +57,8 @@ export interface Runtime {
  * `createKeyValuePorts`, `createNotifier`, `createEventPublisher`, `createKeyVault`, each its own subpath), which
  * this composes, so its bundle carries no other SDK client.
  *
- * Locally: a folder per bucket under `<home>/lake`, dynalite started in-process with its data under
- * `<home>/dynamodb` (unless CUR_DYNAMODB_ENDPOINT points at one), and an outbox under `<home>/outbox`. The state
+ * Locally: a folder per bucket under `<home>/lake`, dynalite with its data under `<home>/dynamodb`, shared by every
+ * process on the state folder (the first to need it serves it; unless CUR_DYNAMODB_ENDPOINT points at one), and an outbox under `<home>/outbox`. The state
  * folder is made owner-only (0700) first, an existing one narrowed, so nothing under it is reachable by other users
  * whatever modes older files have; the adapters write files 0600 and folders 0700 themselves.
  * In AWS: S3, DynamoDB, SNS, EventBridge and KMS through the SDK, with names derived from the stage.

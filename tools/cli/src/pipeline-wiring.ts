@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { DuckDbSqlEngine, claimPidLockUntilExit } from '@cur/adapters-local';
 import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
 import { DUCKDB_DIALECT, TAG_DEFINITIONS, sweepScratchFolder, type PipelineDependencies } from '@cur/pipeline';
-import { ConfigError, createLogger } from '@cur/platform';
+import { ConfigError, CurError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 
@@ -20,19 +20,30 @@ export const SCRATCH_FOLDERS = {
 
 /**
  * The state folder's SYSTEM scratch area: short-lived files, plaintext ones included, never the OS temp folder.
+ * Claimed for this process until it exits (`<area>.lock`): several cur processes share a state folder, but only one
+ * may use the scratch area, which every run empties first (whatever is there was left by a killed one).
  *
  * @throws ConfigError outside local mode (Glue and Lambda use their own local temp)
+ * @throws CurError SCRATCH_AREA_BUSY while another live cur process uses it (a run, a demo, a key rotation)
  */
 export function localScratchArea(runtime: Runtime): string {
   const area = runtime.localScratchDir;
   if (area === undefined) throw new ConfigError('the scratch area is local; in AWS the steps use their own temp folder');
+  const claim = claimPidLockUntilExit(`${area}.lock`);
+  if (!claim.claimed) {
+    throw new CurError(
+      'SCRATCH_AREA_BUSY',
+      `cur process ${claim.holder.pid} is running the pipeline on this state folder (${area}); wait for it to finish, then run this again`,
+      { details: { pid: claim.holder.pid } },
+    );
+  }
   return area;
 }
 
 /**
  * The pipeline on a laptop: the runtime's buckets and tables, DuckDB as the SQL engine over the local lake folder.
- * First empties the state folder's SYSTEM scratch area: one process holds a state folder (dynalite's lock), so
- * whatever is there was left by a killed run (a Big5 batch's plaintext copy, DuckDB spill files, a demo's extracts).
+ * First claims and empties the state folder's SYSTEM scratch area: one process at a time uses it, so whatever is
+ * there was left by a killed run (a Big5 batch's plaintext copy, DuckDB spill files, a demo's extracts).
  * The pipeline's scratch files and DuckDB's spill files go there. The caller closes the engine.
  */
 export async function localPipelineDependencies(runtime: Runtime): Promise<PipelineDependencies> {

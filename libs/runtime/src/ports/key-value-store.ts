@@ -17,8 +17,9 @@ export interface KeyValuePorts {
 
 /**
  * The `KeyValueStore` port wired alone (subpath `@cur/runtime/key-value-store`): DynamoDB in AWS; locally the same
- * adapter against dynalite, started in-process with its data under `<home>/dynamodb` unless CUR_DYNAMODB_ENDPOINT
- * names a running one. Only the DynamoDB client is loaded.
+ * adapter against dynalite with its data under `<home>/dynamodb`, shared by every `cur` process on that state folder
+ * (the first one to send a request serves it on loopback, the others connect: `LocalDynamoDbLink`), unless
+ * CUR_DYNAMODB_ENDPOINT names a running server. Only the DynamoDB client is loaded.
  *
  * @example
  * const { keyValueStore, close } = await createKeyValuePorts(loadPlatformConfig());
@@ -39,14 +40,17 @@ export async function createKeyValuePorts(config: PlatformConfig, options: PortF
     };
   }
   await makeOwnerOnly(config.home);
-  const { startLocalDynamoDb } = await import('@cur/adapters-local/key-value-store');
-  const localServer = config.dynamoDbEndpoint === undefined ? await startLocalDynamoDb({ dataDir: join(config.home, 'dynamodb') }) : undefined;
+  const { LocalDynamoDbLink, LOCAL_DYNAMODB_PLACEHOLDER_ENDPOINT } = await import('@cur/adapters-local/key-value-store');
+  // The state folder's DynamoDB is shared by every cur process of its owner: the first to need it serves it, the
+  // others connect; nothing starts before the first request (LocalDynamoDbLink).
+  const link = config.dynamoDbEndpoint === undefined ? new LocalDynamoDbLink({ dataDir: join(config.home, 'dynamodb') }) : undefined;
   const dynamoDb = new DynamoDBClient({
-    endpoint: config.dynamoDbEndpoint ?? localServer?.endpoint,
+    endpoint: config.dynamoDbEndpoint ?? LOCAL_DYNAMODB_PLACEHOLDER_ENDPOINT,
     region: config.region,
     // dynalite accepts any credentials; fixed ones keep the SDK from searching the machine for real ones.
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  link?.attach(dynamoDb);
   const keyValueStore = new DynamoDbKeyValueStore(dynamoDb, { tablePrefix: config.tablePrefix, createMissingTables: true });
   return {
     keyValueStore,
@@ -54,7 +58,7 @@ export async function createKeyValuePorts(config: PlatformConfig, options: PortF
     tableName: (table) => keyValueStore.ensureTable(table),
     close: async () => {
       dynamoDb.destroy();
-      await localServer?.close();
+      await link?.close();
     },
   };
 }

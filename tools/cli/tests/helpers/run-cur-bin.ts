@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -26,4 +26,54 @@ export async function runCurBin(args: readonly string[], home: string): Promise<
     const failed = error as { stdout: string; stderr: string; code: number };
     return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
   }
+}
+
+/** A running real `cur` executable: its output so far, a wait for a line, and its end. */
+export interface RunningCur {
+  /** The child's process ID. */
+  readonly pid: number | undefined;
+  readonly output: () => string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startCur(args: readonly string[], home: string): RunningCur {
+  const child = spawn(process.execPath, [CUR_BIN, ...args], { env: { ...process.env, CUR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return {
+    pid: child.pid,
+    output: () => text,
+    kill: (signal) => child.kill(signal),
+    exited,
+    waitFor: (pattern, timeoutMs = 120_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!pattern.test(text)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output so far:\n${text}`));
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => {
+          if (!pattern.test(text)) {
+            clearTimeout(timer);
+            reject(new Error(`cur ended before ${String(pattern)}; output:\n${text}`));
+          }
+        });
+        check();
+      }),
+  };
 }

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CUR_BIN, runCurBin } from '../helpers/run-cur-bin';
+import { runCurBin, startCur } from '../helpers/run-cur-bin';
 
 /**
  * Issue 17, point 2: Ctrl-C (SIGINT) and SIGTERM stop a long command at a safe point, release the serving load's
@@ -11,52 +10,6 @@ import { CUR_BIN, runCurBin } from '../helpers/run-cur-bin';
  * signal the real executable, as a terminal or a scheduler would.
  */
 
-/** A running `cur`: its output so far, a wait for a line, and its end. */
-interface RunningCur {
-  readonly output: () => string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  kill(signal: NodeJS.Signals): void;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startCur(args: readonly string[], home: string): RunningCur {
-  const child = spawn(process.execPath, [CUR_BIN, ...args], { env: { ...process.env, CUR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer): void => {
-    text += chunk.toString('utf8');
-    for (const listener of listeners) listener();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return {
-    output: () => text,
-    kill: (signal) => child.kill(signal),
-    exited,
-    waitFor: (pattern, timeoutMs = 120_000) =>
-      new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (!pattern.test(text)) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output so far:\n${text}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then(() => {
-          if (!pattern.test(text)) {
-            clearTimeout(timer);
-            reject(new Error(`cur ended before ${String(pattern)}; output:\n${text}`));
-          }
-        });
-        check();
-      }),
-  };
-}
 
 /** The run logs of a state folder, oldest first. */
 async function runLogs(home: string): Promise<{ runId: string; status: string; steps: { step: string; status: string }[] }[]> {
