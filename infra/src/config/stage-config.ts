@@ -45,6 +45,18 @@ export const DEFAULT_DMS_INSTANCE_CLASS = 'dms.t3.medium';
 /** The replica VPC's address range unless the stage says otherwise. */
 export const DEFAULT_VPC_CIDR = '10.60.0.0/22';
 
+/** The Glue worker type of the pipeline's jobs unless the stage says otherwise (4 vCPU, 16 GB). */
+export const DEFAULT_GLUE_WORKER_TYPE = 'G.1X';
+
+/** How many workers each pipeline Glue job gets unless the stage says otherwise (Glue's minimum is 2). */
+export const DEFAULT_GLUE_WORKERS = 2;
+
+/** A pipeline Glue job run is stopped after this many minutes unless the stage says otherwise. */
+export const DEFAULT_GLUE_TIMEOUT_MINUTES = 60;
+
+/** The pipeline steps that run as Glue jobs `cur-<stage>-<step>`. */
+export const GLUE_JOB_STEPS = ['mask', 'transform', 'consumption', 'mart'] as const;
+
 /** Powertools log level of every Lambda. */
 export const DEFAULT_LOG_LEVEL = 'INFO';
 
@@ -184,6 +196,18 @@ export const StageConfigSchema = z
         accessLogDays: DEFAULT_ACCESS_LOG_DAYS,
         logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
       }),
+    /** The pipeline's Glue 5.1 jobs (`cur-<stage>-<step>`): worker type, workers per step, timeout. */
+    glue: z
+      .object({
+        /** @default DEFAULT_GLUE_WORKER_TYPE */
+        workerType: z.enum(['G.1X', 'G.2X', 'G.4X', 'G.8X']).default(DEFAULT_GLUE_WORKER_TYPE),
+        /** Workers per step; a step not named gets {@link DEFAULT_GLUE_WORKERS}. */
+        workers: z.partialRecord(z.enum(GLUE_JOB_STEPS), z.number().int().min(2).max(299)).default({}),
+        /** @default DEFAULT_GLUE_TIMEOUT_MINUTES */
+        timeoutMinutes: z.number().int().min(1).max(2880).default(DEFAULT_GLUE_TIMEOUT_MINUTES),
+      })
+      .strict()
+      .default({ workerType: DEFAULT_GLUE_WORKER_TYPE, workers: {}, timeoutMinutes: DEFAULT_GLUE_TIMEOUT_MINUTES }),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default(DEFAULT_LOG_LEVEL),
     functions: z.partialRecord(z.enum(APP_NAMES), FunctionOverridesSchema).default({}),
   })
