@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -231,3 +234,28 @@ def test_the_features_windows_read_every_partition_of_their_days_and_absent_sour
     assert [s.name for s in plan.statements] == ["t_account_balance", "t_digital_activity"]
     assert plan.outputs[0].path == f"file:{tmp_path}/consumption/customer_features/business_date={DATE}"
     assert f"DATE '{DATE}'" in plan.outputs[0].sql
+
+
+def test_the_runner_archive_reads_its_packaged_templates(tmp_path: Path) -> None:
+    # Prepare: the archive the CDK uploads for --extra-py-files: src/cur_spark with glue-plans/ as cur_spark/glue_plans/
+    archive = tmp_path / "cur_spark.zip"
+    source = Path(__file__).resolve().parents[2] / "src"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in sorted(source.rglob("*.py")):
+            zipped.write(file, file.relative_to(source).as_posix())
+        for file in sorted(TEMPLATES.rglob("*.json")):
+            zipped.write(file, f"cur_spark/glue_plans/{file.relative_to(TEMPLATES).as_posix()}")
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import json, cur_spark; "
+        "from cur_spark.jobs.glue_entry import read_packaged; "
+        "print(json.dumps({'file': cur_spark.__file__, 'index': json.loads(read_packaged('index.json'))}))"
+    )
+
+    # Act
+    command = [sys.executable, "-c", script, str(archive)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 - our own interpreter and script
+
+    # Assess
+    seen = json.loads(done.stdout)
+    assert seen["file"].startswith(str(archive))
+    assert seen["index"] == json.loads((TEMPLATES / "index.json").read_text(encoding="utf-8"))

@@ -1,7 +1,8 @@
 """The Glue job script of the transform, consumption and mart jobs: one step kind, one business date, from templates.
 
-Glue starts it with the job's default arguments (set by the CDK: ``--step``, ``--plan_templates``, ``--bucket_<zone>``,
-``--database_prefix``) and the run's (``--business-date``, and ``--dataset`` for transform), plus its own
+Glue starts it with the job's default arguments (set by the CDK: ``--step``, ``--bucket_<zone>``,
+``--database_prefix``; the templates come packaged in the runner's archive as ``cur_spark/glue_plans/``, or from
+``--plan_templates``) and the run's (``--business-date``, and ``--dataset`` for transform), plus its own
 (``--JOB_NAME``, ``--job-bookmark-option``...), which are ignored. Names are read as ``getResolvedOptions`` reads
 them, and ``-`` and ``_`` in a name are the same (the MWAA DAG passes ``--business-date``), so awsglue is not
 needed. For each template of the step (``--dataset``: that one; otherwise every one of ``index.json`` in order), it
@@ -25,6 +26,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -56,7 +58,7 @@ class GlueJobArguments:
     step: str
     business_date: str
     dataset: str | None
-    plan_templates: str
+    plan_templates: str | None
     buckets: dict[str, str]
     database_prefix: str | None
 
@@ -68,7 +70,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
     parser.add_argument("--step", required=True, choices=STEPS)
     parser.add_argument("--business_date", required=True)
     parser.add_argument("--dataset")
-    parser.add_argument("--plan_templates", required=True)
+    parser.add_argument("--plan_templates")
     parser.add_argument("--database_prefix")
     for zone in ZONES:
         parser.add_argument(f"--bucket_{zone}")
@@ -77,7 +79,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
     except SystemExit:
         raise TemplateError(
             "INVALID_ARGUMENT",
-            f"usage: --step, --business-date and --plan_templates are required, --step one of {', '.join(STEPS)}",
+            f"usage: --step and --business-date are required, --step one of {', '.join(STEPS)}",
         ) from None
     parse_business_date(known.business_date)
     if known.database_prefix is not None and not _is_identifier(known.database_prefix):
@@ -87,7 +89,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
         step=known.step,
         business_date=known.business_date,
         dataset=known.dataset,
-        plan_templates=known.plan_templates.rstrip("/"),
+        plan_templates=known.plan_templates.rstrip("/") if known.plan_templates else None,
         buckets=buckets,
         database_prefix=known.database_prefix,
     )
@@ -133,9 +135,29 @@ def hadoop_folder_lister(spark: SparkSession) -> ListFolders:
     return list_folders
 
 
+PACKAGED_TEMPLATES = "glue_plans"
+"""Where the runner archive of the Glue jobs holds the templates: ``cur_spark/glue_plans/`` (put there by the CDK)."""
+
+
+def read_packaged(name: str) -> str:
+    """A template file packaged with ``cur_spark`` (read from the ``--extra-py-files`` archive in Glue)."""
+    try:
+        return resources.files("cur_spark").joinpath(PACKAGED_TEMPLATES, name).read_text(encoding="utf-8")
+    except OSError as error:
+        raise TemplateError(
+            "UNKNOWN_TEMPLATE", f"{PACKAGED_TEMPLATES}/{name} is not packaged: {type(error).__name__}"
+        ) from None
+
+
 def templates_of(spark: SparkSession, arguments: GlueJobArguments) -> list[PlanTemplate]:
-    """The step's templates in run order: the one of ``--dataset``, or every one ``index.json`` names."""
-    index = parse_index(read_text(spark, f"{arguments.plan_templates}/index.json"))
+    """The step's templates in run order: the one of ``--dataset``, or every one ``index.json`` names; read from
+    ``--plan_templates`` (a folder or an S3 prefix) when given, else from the templates packaged with the runner."""
+    folder = arguments.plan_templates
+
+    def read(name: str) -> str:
+        return read_packaged(name) if folder is None else read_text(spark, f"{folder}/{name}")
+
+    index = parse_index(read("index.json"))
     datasets = index.get(arguments.step, [])
     if arguments.dataset is not None:
         if arguments.dataset not in datasets:
