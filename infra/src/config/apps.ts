@@ -14,6 +14,7 @@ export const APP_NAMES = [
   'model-history',
   'retrieval-api',
   'oracle-replicator',
+  'pipeline-trigger',
 ] as const;
 
 /** One deployable app. */
@@ -92,6 +93,13 @@ export interface AppSpec {
    * @default false
    */
   readonly oracleReplica?: boolean;
+  /**
+   * The app starts runs of the pipeline's DAG: it gets `CUR_MWAA_ENVIRONMENT` (the orchestration stack's MWAA
+   * environment), may call `airflow:InvokeRestApi` on it as Airflow's `User` role, and its stack deploys after the
+   * orchestration stack.
+   * @default false
+   */
+  readonly startsDagRuns?: boolean;
 }
 
 /** One HTTP API an app calls, and the environment variable its handler reads the URL from. */
@@ -105,6 +113,9 @@ export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
 
 /** Lambda memory unless an app says otherwise; arm64 at 512 MB keeps cold starts of a 600 kB bundle short. */
 export const DEFAULT_FUNCTION_MEMORY_MB = 512;
+
+/** The event pattern's `detail-type` of a platform event that feeds the business date's DAG run. */
+export const BATCH_ACCEPTED = 'Batch Accepted';
 
 /** The event pattern's `detail-type` of a platform event that starts Oracle replication. */
 export const LAYER_PUBLISHED = 'Layer Published';
@@ -157,10 +168,10 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
         bus: 'default',
         source: 'aws.sagemaker',
         detailType: 'SageMaker Training Job State Change',
-        disabledBecause: 'the model history is not built yet (issue 15): the handler answers NOT_IMPLEMENTED',
       },
     ],
-    access: { readBuckets: [{ bucket: 'system', prefix: 'model-history/' }], writeBuckets: [{ bucket: 'system', prefix: 'model-history/' }] },
+    // Versions, their audit trail and Powertools Idempotency's records of each event, all in the model-history table.
+    access: { readTables: ['model-history'], writeTables: ['model-history'] },
     reservedConcurrency: 2,
   },
   'retrieval-api': {
@@ -196,6 +207,20 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     oracleReplica: true,
     timeoutSeconds: 900,
     // One replication at a time keeps Oracle consistent with the order layers were published in.
+    reservedConcurrency: 1,
+  },
+  'pipeline-trigger': {
+    description: "Starts the business date's MWAA DAG run once every source batch of the date is accepted",
+    principalClass: 'service',
+    triggers: [{ kind: 'event-rule', bus: 'platform', source: PLATFORM_EVENT_SOURCE, detailType: BATCH_ACCEPTED }],
+    access: {
+      // The ledger tells which source batches of the date are accepted; the idempotency records are its own.
+      readTables: ['batch-ledger', 'pipeline-triggers'],
+      writeTables: ['pipeline-triggers'],
+    },
+    startsDagRuns: true,
+    timeoutSeconds: 30,
+    // One event at a time: the date's last batch is then always seen by one delivery (the run id guards the rest).
     reservedConcurrency: 1,
   },
 };

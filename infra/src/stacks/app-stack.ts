@@ -13,6 +13,8 @@ import { FunctionAlarms } from '../constructs/function-alarms';
 import { IngestionSchedule } from '../constructs/ingestion-schedule';
 import { OracleReplicaAccess } from '../constructs/oracle-replica-access';
 import { LandingControlFileTrigger } from '../constructs/landing-control-file-trigger';
+import { MwaaInvokeAccess } from '../constructs/mwaa-invoke-access';
+import { OrchestrationNames } from '../config/pipeline-dag';
 import { ServiceDataAccess } from '../constructs/service-data-access';
 import { ServiceFunction } from '../constructs/service-function';
 import { ServiceHttpApi } from '../constructs/service-http-api';
@@ -43,6 +45,8 @@ export class AppStack extends Stack {
   public readonly dataAccess: ServiceDataAccess;
   public readonly alarms: FunctionAlarms;
   public readonly httpApi: ServiceHttpApi | undefined;
+  /** The app's permission to start DAG runs, when its spec says `startsDagRuns`. */
+  public readonly mwaaInvokeAccess: MwaaInvokeAccess | undefined;
   /** The app's permissions on the Oracle replica, when its spec says `oracleReplica`. */
   public readonly oracleReplicaAccess: OracleReplicaAccess | undefined;
 
@@ -51,6 +55,7 @@ export class AppStack extends Stack {
     const { config, names, app, spec } = props;
     const overrides = config.functions[app] ?? {};
     const replica = spec.oracleReplica === true ? this.#oracleReplicaWiring(config, names) : undefined;
+    const orchestration = spec.startsDagRuns === true ? new OrchestrationNames(names) : undefined;
 
     this.service = new ServiceFunction(this, 'Service', {
       names,
@@ -69,6 +74,7 @@ export class AppStack extends Stack {
         // Resolved when this stack deploys: no CloudFormation reference to the called app's stack.
         ...Object.fromEntries((spec.callsApis ?? []).map((call) => [call.environmentVariable, ssm.StringParameter.valueForStringParameter(this, names.apiUrlParameterName(call.app))])),
         ...replica?.environment,
+        ...(orchestration === undefined ? {} : { CUR_MWAA_ENVIRONMENT: orchestration.environmentName }),
       },
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
       ...(replica === undefined ? {} : { network: replica.network, paramsAndSecrets: replica.paramsAndSecrets }),
@@ -82,6 +88,9 @@ export class AppStack extends Stack {
             dmsTaskArn: names.dmsTaskArn,
             secretArnPattern: names.secretArnPattern(names.oracleReplicaOwnerSecretName),
           });
+
+    this.mwaaInvokeAccess =
+      orchestration === undefined ? undefined : new MwaaInvokeAccess(this, 'MwaaInvokeAccess', { role: this.service.role, airflowRoleArn: orchestration.airflowRoleArn('User') });
 
     const keyArns = new Map<KeyPurpose, string>();
     this.dataAccess = new ServiceDataAccess(this, 'DataAccess', {

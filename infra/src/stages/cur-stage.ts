@@ -5,7 +5,9 @@ import type { AppName } from '../config/apps';
 import { APP_NAMES, APP_SPECS } from '../config/apps';
 import { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
+import { OrchestrationNames } from '../config/pipeline-dag';
 import { AppStack } from '../stacks/app-stack';
+import { OrchestrationStack } from '../stacks/orchestration-stack';
 import { OracleReplicaStack } from '../stacks/oracle-replica-stack';
 import { PlatformStack } from '../stacks/platform-stack';
 
@@ -20,14 +22,15 @@ export interface CurStageProps extends StageProps {
 }
 
 /**
- * One deployment of the platform (dev, uat, prod): the platform stack, the Oracle replica's stack and one stack per
- * app, all in the account and region of the stage config. Stack names are `cur-<stage>-platform`, `cur-<stage>-oracle`
- * and `cur-<stage>-<app>`.
+ * One deployment of the platform (dev, uat, prod): the platform stack, the Oracle replica's stack, the orchestration
+ * stack (MWAA) and one stack per app, all in the account and region of the stage config. Stack names are
+ * `cur-<stage>-platform`, `cur-<stage>-oracle`, `cur-<stage>-orchestration` and `cur-<stage>-<app>`.
  */
 export class CurStage extends Stage {
   public readonly names: PlatformNames;
   public readonly platform: PlatformStack;
   public readonly oracle: OracleReplicaStack;
+  public readonly orchestration: OrchestrationStack;
   public readonly apps: Readonly<Record<AppName, AppStack>>;
 
   constructor(scope: Construct, id: string, props: CurStageProps) {
@@ -37,6 +40,8 @@ export class CurStage extends Stage {
     this.platform = new PlatformStack(this, 'platform', { stackName: this.names.platformStackName(), config, names: this.names });
     this.oracle = new OracleReplicaStack(this, 'oracle', { stackName: this.names.oracleStackName(), config, names: this.names });
     this.oracle.addStackDependency(this.platform, 'the Oracle replica reads the lake key ARN from SSM and DMS reads the system bucket');
+    this.orchestration = new OrchestrationStack(this, 'orchestration', { stackName: new OrchestrationNames(this.names).stackName, config, names: this.names });
+    this.orchestration.addStackDependency(this.platform, 'the MWAA environment reads the lake key ARN from SSM and its DAG notifies the platform topics');
     const apps = {} as Record<AppName, AppStack>;
     for (const app of APP_NAMES) {
       const stack = new AppStack(this, app, {
@@ -55,6 +60,9 @@ export class CurStage extends Stage {
     for (const app of APP_NAMES) {
       if (APP_SPECS[app].oracleReplica === true) {
         apps[app].addStackDependency(this.oracle, `${app} reads the replica's subnets, security group and connect string from SSM when it deploys`);
+      }
+      if (APP_SPECS[app].startsDagRuns === true) {
+        apps[app].addStackDependency(this.orchestration, `${app} starts runs of the DAG in the orchestration stack's MWAA environment`);
       }
       for (const call of APP_SPECS[app].callsApis ?? []) {
         apps[app].addStackDependency(apps[call.app], `${app} reads the URL of the ${call.app} API from SSM when it deploys`);

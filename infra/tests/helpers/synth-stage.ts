@@ -23,7 +23,7 @@ export interface SynthesizedStage {
   readonly stage: CurStage;
   readonly config: StageConfig;
   /** The template of a stack, synthesized once per stage. */
-  template(stackName: 'platform' | 'oracle' | keyof CurStage['apps']): Template;
+  template(stackName: 'platform' | 'oracle' | 'orchestration' | keyof CurStage['apps']): Template;
   dispose(): void;
 }
 
@@ -53,7 +53,7 @@ export function synthStage(options: SynthStageOptions = {}): SynthesizedStage {
     template(stackName) {
       let template = templates.get(stackName);
       if (!template) {
-        template = Template.fromStack(stackName === 'platform' ? stage.platform : stackName === 'oracle' ? stage.oracle : stage.apps[stackName]);
+        template = Template.fromStack(stackName === 'platform' ? stage.platform : stackName === 'oracle' ? stage.oracle : stackName === 'orchestration' ? stage.orchestration : stage.apps[stackName]);
         templates.set(stackName, template);
       }
       return template;
