@@ -25,3 +25,8 @@ export { TokenService, MAX_BATCH_VALUES, CUSTOMER_ID_COLUMN } from './service/to
 export { LookupRateLimit, DEFAULT_LOOKUP_LIMIT } from './service/lookup-rate-limit';
 export type { LookupRateLimitOptions, RateDecision } from './service/lookup-rate-limit';
 export type { Caller, ColumnBatch, RotateOptions } from './service/token-service';
+export { createMaskingKeyServiceHandler } from './http/key-service-handler';
+export type { MaskingKeyServiceHandlerOptions } from './http/key-service-handler';
+export { TokenizeBodySchema, LookupBodySchema, DetokenizeBodySchema, ROUTES as KEY_SERVICE_ROUTES } from './http/key-service-routes';
+export { startLoopbackKeyService, KEY_SERVICE_TOKEN_ENV, LOOPBACK_PRINCIPAL } from './http/loopback-key-service';
+export type { LoopbackKeyService, LoopbackKeyServiceOptions } from './http/loopback-key-service';

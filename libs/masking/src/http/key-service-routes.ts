@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_BATCH_VALUES } from '@cur/masking';
+import { MAX_BATCH_VALUES } from '../service/token-service';
 
 const column = { dataset: z.string().min(1).max(64), column: z.string().min(1).max(64) };
 
