@@ -1,30 +1,29 @@
-import { z } from 'zod';
-import { SageMakerTrainingJobStateChangeSchema } from '@cur/contracts';
-import { ValidationError, createLogger, instrumentHandler } from '@cur/platform';
-import { SERVICE_NAME } from './constants';
-import { modelHistory } from './core';
-
-const logger = createLogger({ serviceName: SERVICE_NAME });
-
-/** SageMaker's training job state changes: each one becomes an entry in the model history. */
-const EventSchema = SageMakerTrainingJobStateChangeSchema;
+import { createModelHistoryHandler, type ModelHistoryDependencies, type ModelHistoryOutcome } from '@cur/model-registry';
+import { instrumentHandler, type LambdaContext, type Logger } from '@cur/platform';
+import { logger } from './observability';
+import { createModelHistoryDependencies } from './wiring';
 
 /**
- * The Lambda entry: validates the event, calls the use case. A failure throws, so Lambda retries and finally sends
- * the event to the dead-letter queue. Never logs the event.
+ * The model-history's logic (`createModelHistoryHandler` in libs/model-registry, which `cur model train` runs too)
+ * in the service's Powertools conventions: the logger gets the Lambda context; the event is parsed with Powertools
+ * Parser's EventBridge envelope (`SageMakerTrainingJobStateChangeSchema`), recorded once per event id (Powertools
+ * Idempotency), never logged. A failure throws a coded error, so Lambda retries and finally dead-letters.
  */
-export async function handleModelHistory(event: unknown): Promise<void> {
-  const parsed = EventSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new ValidationError(`${SERVICE_NAME} received an event it does not accept: ${z.prettifyError(parsed.error)}`);
-  }
-  try {
-    modelHistory({ source: parsed.data.source, detailType: parsed.data['detail-type'], detail: parsed.data.detail });
-  } catch (error) {
-    logger.error('event handling failed', { error });
-    throw error;
-  }
+export function createModelHistoryLambda(
+  dependencies: () => Promise<ModelHistoryDependencies>,
+  tools: { readonly logger: Logger } = { logger },
+): (event: unknown, context?: LambdaContext) => Promise<ModelHistoryOutcome> {
+  const handle = createModelHistoryHandler(dependencies);
+  return instrumentHandler(async (event: unknown, context?: LambdaContext) => handle(event, context), tools);
 }
 
-/** The name Lambda invokes (`handler.handler`), the Lambda context added to the logger on each invocation. */
-export const handler = instrumentHandler(handleModelHistory, { logger });
+let dependencies: Promise<ModelHistoryDependencies> | undefined;
+
+/** The Lambda entry (`handler.handler`) for SageMaker's "Training Job State Change" events. */
+export const handler = createModelHistoryLambda(() => {
+  dependencies ??= createModelHistoryDependencies().catch((error: unknown) => {
+    dependencies = undefined;
+    throw error;
+  });
+  return dependencies;
+});

@@ -200,8 +200,8 @@ describe('Stack: AppStack', () => {
 
   it.each([
     ['dq-notifier', { source: ['aws.glue-dataquality'], 'detail-type': ['Data Quality Evaluation Results Available'] }, 'ENABLED'],
-    // Deployed disabled until it can take live events (its spec says why).
-    ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }, 'DISABLED'],
+    // Live since the model history is built (issue 15): each training job state change becomes a model version.
+    ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }, 'ENABLED'],
     // Live since the oracle stack gives it a database, a DMS task and its settings (issue 16, point 6).
     ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption', 'mart'] } }, 'ENABLED'],
   ] as const)('routes the %s events to the function, with retries and a dead-letter queue (rule %s)', (app, pattern, state) => {
