@@ -71,7 +71,7 @@ export async function ingestControlFile(deps: IngestionDependencies, controlKey:
       return { outcome: 'duplicate', batchId };
     }
     if (claim.kind === 'conflict') {
-      throw new BatchRejectedError('ALREADY_INGESTED', `${control.dataset} for ${control.businessDate} was ingested on ${claim.record.acceptedAt} with other content; send a correction as a new business date or ask a DE to retire the old batch`);
+      throw new BatchRejectedError('ALREADY_INGESTED', `${control.dataset} for ${control.businessDate} was ingested on ${claim.record.acceptedAt} with other content; send a correction as a new business date, or have a DE retire the old batch (cur --role DE ingest retire ${control.dataset} ${control.businessDate} --reason corrected-extract) and push this one again`);
     }
     await deps.ledger.recordAttempt({ attemptId, batchId, at, outcome: 'accepted' });
     deps.logger.info('batch accepted', { batchId, dataset: control.dataset, businessDate: control.businessDate, rowCount: verified.rowCount });

@@ -1,10 +1,19 @@
 import type { KeyValueStore } from '@cur/platform';
-import { isCurError, queryPartition } from '@cur/platform';
+import { CurError, NotFoundError, isCurError, queryPartition } from '@cur/platform';
 
 const TABLE = 'batch-ledger';
 
-/** Where a batch stands. The pipeline moves it on from ACCEPTED. */
-export const BATCH_STATUSES = ['ACCEPTED', 'QUARANTINED', 'MASKED', 'PUBLISHED', 'FAILED'] as const;
+/**
+ * Where a batch stands. The pipeline moves it on from ACCEPTED; a DE retires a settled one (`cur ingest retire`) so a
+ * corrected batch for the same dataset and date can be ingested.
+ */
+export const BATCH_STATUSES = ['ACCEPTED', 'QUARANTINED', 'MASKED', 'PUBLISHED', 'FAILED', 'RETIRED'] as const;
+
+/** Why a batch is retired: a code, never free text (free text could quote a customer's data). */
+export const RETIRE_REASONS = ['corrected-extract', 'wrong-extract', 'test-data'] as const;
+
+/** One retire reason. */
+export type RetireReason = (typeof RETIRE_REASONS)[number];
 
 /** One batch status. */
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -32,7 +41,7 @@ export interface BatchAttempt {
   readonly attemptId: string;
   readonly batchId: string;
   readonly at: string;
-  readonly outcome: 'accepted' | 'duplicate' | 'quarantined' | 'refused';
+  readonly outcome: 'accepted' | 'duplicate' | 'quarantined' | 'refused' | 'retired';
   readonly reasonCode?: string;
   readonly reason?: string;
   readonly quarantinePrefix?: string;
@@ -57,7 +66,8 @@ export class BatchLedger {
 
   /**
    * Claims a verified batch. The first claim wins; the same bytes again are a duplicate (a no-op for the caller);
-   * other bytes for a dataset and date already ingested are a conflict.
+   * other bytes for a dataset and date already ingested are a conflict, unless that batch was retired: then the new
+   * one takes its place (conditionally on its still being retired, so two claims cannot both win).
    */
   async claim(batch: Omit<BatchRecord, 'status' | 'attempts'>): Promise<ClaimResult> {
     const item = { pk: `batch#${batch.batchId}`, sk: 'state', ...batch, status: 'ACCEPTED' as const, attempts: 1 };
@@ -69,6 +79,15 @@ export class BatchLedger {
     }
     const existing = await this.get(batch.batchId);
     if (!existing) return this.claim(batch);
+    if (existing.status === 'RETIRED') {
+      try {
+        await this.#store.put(TABLE, { ...item, attempts: existing.attempts + 1 }, { kind: 'equals', attribute: 'status', value: 'RETIRED' });
+        return { kind: 'claimed' };
+      } catch (error) {
+        if (!isCurError(error, 'CONDITION_FAILED')) throw error;
+        return this.claim(batch);
+      }
+    }
     if (existing.sha256 === batch.sha256) return { kind: 'duplicate', record: existing };
     return { kind: 'conflict', record: existing };
   }
@@ -85,6 +104,33 @@ export class BatchLedger {
     const current = await this.get(batchId);
     if (!current) return;
     await this.#store.put(TABLE, { pk: `batch#${batchId}`, sk: 'state', ...current, status: to }, { kind: 'equals', attribute: 'status', value: from });
+  }
+
+  /**
+   * Retires a settled batch (masked, published or failed) so a corrected one for its dataset and date is accepted
+   * instead of quarantined as ALREADY_INGESTED. Conditional on the status seen, and recorded as an attempt with its
+   * reason code. What it published stays until the corrected batch's run replaces the date's partitions.
+   *
+   * @returns the record as it was before retirement
+   * @throws NotFoundError when no batch was accepted for that dataset and date
+   * @throws ValidationError BATCH_NOT_SETTLED when it is still waiting to be masked (retire after `cur run`), or
+   *   already retired
+   */
+  async retire(batchId: string, reason: RetireReason, at: string, attemptId: string): Promise<BatchRecord> {
+    const current = await this.get(batchId);
+    if (!current) throw new NotFoundError(`no batch ${batchId} was accepted; cur ingest status lists the batches`, { details: { batchId } });
+    if (current.status === 'ACCEPTED' || current.status === 'RETIRED') {
+      throw new CurError(
+        'BATCH_NOT_SETTLED',
+        current.status === 'ACCEPTED'
+          ? `batch ${batchId} is still waiting to be masked; run cur run first, then retire it`
+          : `batch ${batchId} is already retired; push the corrected batch`,
+        { details: { batchId, status: current.status } },
+      );
+    }
+    await this.#store.put(TABLE, { pk: `batch#${batchId}`, sk: 'state', ...current, status: 'RETIRED' }, { kind: 'equals', attribute: 'status', value: current.status });
+    await this.recordAttempt({ attemptId, batchId, at, outcome: 'retired', reasonCode: reason });
+    return current;
   }
 
   async recordAttempt(attempt: BatchAttempt): Promise<void> {

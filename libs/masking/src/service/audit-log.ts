@@ -10,7 +10,7 @@ export interface AuditEntry {
   /** The operating-system user of a local `cur` process (see `Caller.osUser`); absent in AWS. */
   readonly osUser?: string;
   readonly role: Role | 'UNKNOWN';
-  readonly operation: 'tokenize' | 'lookup' | 'detokenize' | 'rotate' | 'retokenize';
+  readonly operation: 'tokenize' | 'lookup' | 'detokenize' | 'rotate' | 'retokenize' | 'retire-batch';
   readonly outcome: 'allowed' | 'refused';
   readonly dataset?: string;
   readonly column?: string;
@@ -22,7 +22,7 @@ export interface AuditEntry {
 const TABLE = 'audit-log';
 
 /**
- * The audit trail of detokenizations, key rotations and re-tokenisations, in the `audit-log` table: one partition per
+ * The audit trail of detokenizations, key rotations, re-tokenisations and batch retirements, in the `audit-log` table: one partition per
  * UTC day, sorted by time, so a day's entries read in order. Writes are conditional on a fresh key, never overwrites.
  */
 export class AuditLog {

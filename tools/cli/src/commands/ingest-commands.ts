@@ -1,9 +1,14 @@
 import { stat } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches, type BatchAttempt, type IngestionDependencies, type IngestionOutcome } from '@cur/ingestion';
-import { CancelledError, createLogger, isCurError, scrubText } from '@cur/platform';
+import { randomUUID } from 'node:crypto';
+import { Argument, Option, type Command } from 'commander';
+import { DATASET_NAMES } from '@cur/contracts';
+import { AuditLog } from '@cur/masking';
+import { BatchLedger, RETIRE_REASONS, batchIdOf, createIngestionHandler, objectCreatedEvent, pushBatches, type BatchAttempt, type IngestionDependencies, type IngestionOutcome, type RetireReason } from '@cur/ingestion';
+import { AccessDeniedError, CancelledError, createLogger, isCurError, scrubText } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
+import { callerOf } from '../cli-caller';
+import { isoDateOption } from '../options/iso-date-option';
 import { UsageError } from '../process/usage-error';
 import { renderTable } from '../output/render-table';
 
@@ -39,7 +44,7 @@ export function describeOutcome(outcome: IngestionOutcome): string {
   }
 }
 
-/** `cur ingest push|status|sweep`: the on-premises push, the ingestion controller, and the batch ledger. */
+/** `cur ingest push|status|sweep|retire`: the on-premises push, the ingestion controller, and the batch ledger. */
 export function registerIngestCommands(program: Command, context: () => CliContext): void {
   const ingest = program.command('ingest').description('push extracts to the landing zone, ingest them, and show the batch ledger');
   ingest
@@ -112,6 +117,34 @@ export function registerIngestCommands(program: Command, context: () => CliConte
         ctx.output.info(`${quarantined} batch(es) were quarantined: npx cur ingest status lists them with their reasons`);
         ctx.report('batches-refused');
       }
+    });
+  ingest
+    .command('retire')
+    .description(
+      'retire a masked, published or failed batch so a corrected extract for the same dataset and business date is accepted instead of ' +
+        'quarantined as ALREADY_INGESTED (role DE only; audited, refusals too). What it published stays until the corrected batch is run',
+    )
+    .addArgument(new Argument('<dataset>', 'the batch\'s dataset').choices(DATASET_NAMES))
+    .addArgument(new Argument('<date>', 'its business date, YYYY-MM-DD').argParser(isoDateOption))
+    .addOption(new Option('--reason <code>', 'why, as a code (free text could quote customer data)').choices(RETIRE_REASONS).makeOptionMandatory())
+    .addHelpText('after', '\nExample:\n  npx cur --role DE ingest retire customer_profile 2026-11-25 --reason corrected-extract\n  npx cur ingest push DIR   # the corrected batch, accepted now')
+    .action(async (dataset: string, businessDate: string, options: { reason: RetireReason }) => {
+      const ctx = context();
+      const caller = callerOf(ctx);
+      const batchId = batchIdOf(dataset, businessDate);
+      const retired = await ctx.withRuntime(async (runtime) => {
+        const audit = new AuditLog(runtime.keyValueStore);
+        const entry = { principal: caller.principal, ...(caller.osUser === undefined ? {} : { osUser: caller.osUser }), role: ctx.role, operation: 'retire-batch', dataset, count: 0 } as const;
+        if (ctx.role !== 'DE') {
+          await audit.record({ ...entry, outcome: 'refused', reason: 'ROLE_NOT_ALLOWED' });
+          throw new AccessDeniedError(`role ${ctx.role} may not retire a batch; only a DE may (--role DE)`, { details: { role: ctx.role } });
+        }
+        const before = await new BatchLedger(runtime.keyValueStore).retire(batchId, options.reason, new Date().toISOString(), randomUUID());
+        await audit.record({ ...entry, outcome: 'allowed', count: before.rowCount, reason: options.reason });
+        return before;
+      });
+      ctx.output.line(`retired ${batchId} (was ${retired.status}, ${retired.rowCount} rows, accepted ${retired.acceptedAt}; reason ${options.reason})`);
+      ctx.output.line(`push the corrected batch now: npx cur ingest push <dir>; cur run then rebuilds ${businessDate}`);
     });
   ingest
     .command('status')
