@@ -30,7 +30,7 @@ FEATURE_COLUMNS: list[dict[str, str]] = [
 ]
 
 TAGS = [
-    {"name": "frequent_card_user", "reads": ["card_txn_count_1m"]},
+    {"name": "digital_native", "reads": ["card_txn_count_1m"]},
     {"name": "high_value", "reads": ["aum_total"]},
     {"name": "nobody", "reads": ["risk_level"]},
 ]
@@ -92,7 +92,7 @@ def write_channel(
     tag_rows: list[tuple[str, str]] = []
     for i, token in enumerate(tokens):
         if txn[i] >= 10:
-            tag_rows.append((token, "frequent_card_user"))
+            tag_rows.append((token, "digital_native"))
         if aum[i] >= 3_000_000:
             tag_rows.append((token, "high_value"))
     labels = pa.table({"cust_id": [r[0] for r in tag_rows], "tag": [r[1] for r in tag_rows]})

@@ -22,7 +22,7 @@ def test_no_identifier_or_token_among_the_features(channel: Channel) -> None:
     assert "birth_year" not in features  # quasi: never a feature, even generalised
     assert data.features.left_out["cust_id"] == "key"
     assert data.features.left_out["email"] == "classified direct"
-    assert data.features.left_out["card_txn_count_1m"] == "read by the rule of frequent_card_user"
+    assert data.features.left_out["card_txn_count_1m"] == "read by the rule of digital_native"
     values = {str(value) for value in data.x.ravel()}
     assert not values & set(channel.customer_tokens)
     assert not values & set(channel.email_tokens)
@@ -67,7 +67,7 @@ def test_an_undeclared_column_in_the_files_is_refused(tmp_path: Path) -> None:
 
 def test_unknown_target_and_exclusions_name_the_hyperparameter(channel: Channel) -> None:
     description = read_description(channel.path)
-    with pytest.raises(HyperparameterError, match="target_tag must be one of frequent_card_user, high_value, nobody"):
+    with pytest.raises(HyperparameterError, match="target_tag must be one of digital_native, high_value, nobody"):
         select_features(description, Hyperparameters(target_tag="no_such_tag"))
     with pytest.raises(HyperparameterError, match="exclude_features names columns customer_features lacks: shoe_size"):
         select_features(description, Hyperparameters(exclude_features=("shoe_size",)))

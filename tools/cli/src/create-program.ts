@@ -18,6 +18,7 @@ import { registerTokenCommand } from './commands/token-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerLineageCommands } from './commands/lineage-command';
 import { registerMaskCommands } from './commands/mask-commands';
+import { registerModelCommands } from './commands/model-commands';
 import { registerStatusCommand } from './commands/status-command';
 import type { Output } from './output/console-output';
 import { ExitStatus } from './process/exit-codes';
@@ -60,6 +61,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerMaskCommands(program, getContext);
   registerKeysCommand(program, getContext);
   registerInvokeCommand(program, getContext);
+  registerModelCommands(program, getContext);
   const inherit = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput());
     command.commands.forEach(inherit);

@@ -23,7 +23,7 @@ class Hyperparameters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    target_tag: str = Field(default="frequent_card_user", pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    target_tag: str = Field(default="digital_native", pattern=r"^[a-z][a-z0-9_]{0,63}$")
     """The rule-based tag whose propensity is learnt (the label: the customer carries the tag)."""
     model: Literal["gradient_boosting", "logistic"] = "gradient_boosting"
     seed: int = Field(default=42, ge=0, le=2**31 - 1)

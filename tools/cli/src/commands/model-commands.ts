@@ -1,0 +1,391 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { getDataset, type DatasetName } from '@cur/contracts';
+import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { createContentVerifier, ManifestStore, type Manifest } from '@cur/lake';
+import {
+  MODEL_EVENT_IDEMPOTENCY_PARTITION,
+  MODEL_OWNER_ROLES,
+  MODEL_TAGS,
+  ModelHistory,
+  compareVersions,
+  createModelHistoryHandler,
+  trainingJobStateChangeEvent,
+  type ModelCaller,
+  type ModelVersion,
+  type ModelVersionMetrics,
+  type TrainingJobEventInput,
+} from '@cur/model-registry';
+import { TAG_DEFINITIONS } from '@cur/pipeline';
+import { AccessDeniedError, ConfigError, NotFoundError, createLogger } from '@cur/platform';
+import { createMaskingPolicy } from '@cur/policy';
+import type { Runtime } from '@cur/runtime';
+import { callerOf } from '../cli-caller';
+import type { CliContext } from '../cli-context';
+import { isoDateOption } from '../options/iso-date-option';
+import { renderTable } from '../output/render-table';
+import { UsageError } from '../process/usage-error';
+import { localScratchArea } from '../pipeline-wiring';
+
+/** The workspace's Python environment (`npx nx run python-env:setup` makes it), which has `cur_model` (libs/model-training). */
+export const MODEL_PYTHON = fileURLToPath(new URL('../../../../.venv/bin/python', import.meta.url));
+
+/** The folder of the SYSTEM scratch area where a training job's channel and outputs live while it runs. */
+export const MODEL_SCRATCH_FOLDER = 'model-training';
+
+/** Where a version's model files are kept: the system bucket, as the job's S3 output path in AWS. */
+export const MODEL_ARTEFACT_PREFIX = 'model-history/artefacts';
+
+/** The role whose view of the data the model is trained on, and the one that may train. */
+export const TRAINING_ROLE = 'DS';
+
+/** The model kinds of the training job (`cur_model.hyperparameters.MODEL_KINDS`). */
+export const MODEL_KINDS = ['gradient_boosting', 'logistic'] as const;
+
+/**
+ * The tag learnt unless `--target` says otherwise (the training job's own default): common enough on the demo's data
+ * (about a fifth of the customers), and its rule's columns (digital events, app share) leave a related signal
+ * (logins) among the features. Rules over a sum (AUM) leak through its parts: exclude them with `exclude_features`.
+ */
+export const DEFAULT_TARGET_TAG = 'digital_native';
+
+/** What SageMaker's image would be in AWS; locally the job runs in the workspace's Python. */
+const LOCAL_TRAINING_IMAGE = 'local:.venv/bin/python -m cur_model.train (scikit-learn 1.4.2)';
+
+const FEATURES: DatasetName = 'customer_features';
+const LABELS: DatasetName = 'customer_tags';
+const PARAM = /^([a-z][a-z0-9_]{0,63})=(.*)$/;
+
+/**
+ * `cur model train | history | compare | promote | rollback`: the SageMaker training job and the model history on a
+ * laptop. Training runs the very script SageMaker runs (libs/model-training) on the DS role's view of the lake, and
+ * each state change goes through the model-history Lambda's handler as SageMaker's event.
+ */
+export function registerModelCommands(program: Command, context: () => CliContext): void {
+  const model = program.command('model').description('train models on the DS view of the features, and keep their versions');
+
+  model
+    .command('train')
+    .description('train a propensity model for one rule-based tag on consumption.customer_features as DS sees it (DS only)')
+    .addOption(new Option('--target <tag>', `the tag whose propensity is learnt (default ${DEFAULT_TARGET_TAG})`).choices(TAG_DEFINITIONS.map((t) => t.name)))
+    .addOption(new Option('--model <kind>', 'the estimator').choices([...MODEL_KINDS]))
+    .option('--seed <n>', 'random seed of the split and the estimator (same seed, same model)')
+    .option('--date <YYYY-MM-DD>', 'business date of the features (default: the latest published)', isoDateOption)
+    .option('--params <k=v...>', 'more hyperparameters, e.g. learning_rate=0.05 max_depth=4 holdout_fraction=0.25 exclude_features=tenure_months')
+    .action(async (options: { target?: string; model?: string; seed?: string; date?: string; params?: string[] }) => {
+      const ctx = context();
+      const hyperparameters = parseHyperparameters(options);
+      const code = await ctx.withRuntime((runtime) => trainModel(ctx, runtime, hyperparameters, options.date));
+      if (code !== 'Completed') ctx.report(code === 'Stopped' ? 'cancelled' : 'failed');
+    });
+
+  model
+    .command('history')
+    .description('the model versions: status, target, metrics, data (DS and SYSTEM whole; DA metrics only)')
+    .option('--json', 'print the versions as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const { versions, scoring } = await ctx.withRuntime(async (runtime) => {
+        const history = new ModelHistory(runtime.keyValueStore);
+        return { versions: await history.listFor(callerOf(ctx)), scoring: (await history.scoring())?.versionId };
+      });
+      if (options.json) return ctx.output.line(JSON.stringify({ scoring: scoring ?? null, versions }, null, 2));
+      if (versions.length === 0) return ctx.output.line('no model versions yet: cur --role DS model train');
+      const header = ['version', 'status', 'target', 'created', 'validation:auc', 'data', ''];
+      ctx.output.line(renderTable(header, versions.map((v) => [v.versionId, v.status, v.targetTag ?? '', v.createdAt.slice(0, 19), metric(v, 'validation:auc'), dataOf(v), v.versionId === scoring ? 'scoring' : ''])));
+    });
+
+  model
+    .command('compare')
+    .description('how two versions differ: hyperparameters, metrics, training data (DA: metrics only)')
+    .argument('<a>', 'a version id (cur model history lists them)')
+    .argument('<b>', 'another version id')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (a: string, b: string, options: { json?: boolean }) => {
+      const ctx = context();
+      const caller = callerOf(ctx);
+      const comparison = await ctx.withRuntime(async (runtime) => {
+        const versions = await new ModelHistory(runtime.keyValueStore).listFor(caller);
+        const find = (id: string): ModelVersion | ModelVersionMetrics => {
+          const found = versions.find((v) => v.versionId === id);
+          if (!found) throw new NotFoundError(`no model version ${id}; list them with: cur model history`, { details: { versionId: id } });
+          return found;
+        };
+        const [x, y] = [find(a), find(b)];
+        const full = compareVersions(asVersion(x), asVersion(y));
+        return MODEL_OWNER_ROLES.includes(caller.role) ? full : { a: full.a, b: full.b, metrics: full.metrics };
+      });
+      if (options.json) return ctx.output.line(JSON.stringify(comparison, null, 2));
+      const rows = comparison.metrics.map((m) => [m.name, fmt(m.a), fmt(m.b), m.delta === undefined ? '' : signed(m.delta)]);
+      ctx.output.line(renderTable(['metric', a, b, 'b - a'], rows));
+      if ('hyperparameters' in comparison) {
+        ctx.output.line();
+        ctx.output.line(comparison.hyperparameters.length === 0 ? 'same hyperparameters' : renderTable(['hyperparameter', a, b], comparison.hyperparameters.map((h) => [h.name, h.a ?? '', h.b ?? ''])));
+        ctx.output.line();
+        ctx.output.line(comparison.sameData ? 'same training data (identical content hashes)' : `training data differs: only in ${a}: ${comparison.dataOnlyInA.join('; ') || 'none'}; only in ${b}: ${comparison.dataOnlyInB.join('; ') || 'none'}`);
+        if (comparison.codeVersion.a !== comparison.codeVersion.b) ctx.output.line(`code: ${comparison.codeVersion.a ?? '?'} -> ${comparison.codeVersion.b ?? '?'}`);
+      }
+    });
+
+  model
+    .command('promote')
+    .description('make a completed version the scoring version (DS and SYSTEM; audited)')
+    .argument('<version>', 'a version id (cur model history lists them)')
+    .action(async (version: string) => {
+      const ctx = context();
+      const pointer = await ctx.withRuntime((runtime) => new ModelHistory(runtime.keyValueStore).promote(version, callerOf(ctx)));
+      ctx.output.line(`scoring version: ${pointer.versionId} (revision ${pointer.revision})`);
+    });
+
+  model
+    .command('rollback')
+    .description('make the version promoted before the current one the scoring version again (DS and SYSTEM; audited)')
+    .action(async () => {
+      const ctx = context();
+      const pointer = await ctx.withRuntime((runtime) => new ModelHistory(runtime.keyValueStore).rollback(callerOf(ctx)));
+      ctx.output.line(`scoring version: ${pointer.versionId} (revision ${pointer.revision})`);
+    });
+}
+
+/** The job's hyperparameters from the flags: the named ones, then `--params k=v` (a name given twice is refused). */
+function parseHyperparameters(options: { target?: string; model?: string; seed?: string; params?: string[] }): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (options.target !== undefined) values['target_tag'] = options.target;
+  if (options.model !== undefined) values['model'] = options.model;
+  if (options.seed !== undefined) {
+    if (!/^\d{1,9}$/.test(options.seed)) throw new UsageError('--seed is a whole number from 0 to 999999999');
+    values['seed'] = options.seed;
+  }
+  for (const param of options.params ?? []) {
+    const match = PARAM.exec(param);
+    if (!match) throw new UsageError(`--params takes name=value pairs with a lower-case name, e.g. max_depth=4 (got a malformed pair)`);
+    const [, name = '', value = ''] = match;
+    if (name.startsWith('sagemaker_')) throw new UsageError(`--params ${name}: sagemaker_* hyperparameters are SageMaker's own`);
+    if (name in values) throw new UsageError(`--params ${name} is given twice (or also as its own flag)`);
+    values[name] = value;
+  }
+  return values;
+}
+
+/** One training run: the DS view to the channel, the job, each state change to the model history. */
+async function trainModel(ctx: CliContext, runtime: Runtime, hyperparameters: Record<string, string>, date: string | undefined): Promise<'Completed' | 'Failed' | 'Stopped'> {
+  if (ctx.role !== TRAINING_ROLE) throw new AccessDeniedError(`only ${TRAINING_ROLE} trains models (run: cur --role DS model train); role ${ctx.role} may not`, { details: { role: ctx.role } });
+  const lake = runtime.localLakeDir;
+  if (lake === undefined) throw new ConfigError('cur model train runs the job locally; in AWS it is a SageMaker training job');
+  if (!existsSync(MODEL_PYTHON)) throw new ConfigError(`the workspace's Python environment is missing (${MODEL_PYTHON}): run npx nx run python-env:setup`);
+  const caller = callerOf(ctx);
+  const target = hyperparameters['target_tag'] ?? DEFAULT_TARGET_TAG;
+  const createdAt = new Date();
+  const jobName = `cur-${target.replaceAll('_', '-')}-${stamp(createdAt)}-${randomBytes(2).toString('hex')}`;
+
+  const scratch = join(localScratchArea(runtime), MODEL_SCRATCH_FOLDER);
+  await rm(scratch, { recursive: true, force: true });
+  const jobDir = join(scratch, jobName);
+  const channel = join(jobDir, 'input', 'data', 'train');
+  try {
+    ctx.output.info(`[${jobName}] Starting: reading consumption as ${TRAINING_ROLE} sees it`);
+    const manifests = await exportTrainingChannel(runtime, lake, channel, date);
+    const businessDate = manifests[0]?.businessDate ?? '';
+    ctx.output.info(`[${jobName}] Downloading: ${manifests.map((m) => `${m.dataset} ${m.businessDate} (${m.rowCount} rows)`).join(', ')}`);
+    const tags: Record<string, string> = {
+      [MODEL_TAGS.startedBy]: caller.principal,
+      [MODEL_TAGS.role]: caller.role,
+      [MODEL_TAGS.codeVersion]: codeVersion(),
+      [MODEL_TAGS.targetTag]: target,
+      ...Object.fromEntries(manifests.map((m, i) => [`${MODEL_TAGS.dataPrefix}${i + 1}`, `${m.zone}/${m.dataset}/${m.businessDate}/${m.contentSha256}`])),
+    };
+    const base = { jobName, createdAt, hyperparameters, tags, trainingImage: LOCAL_TRAINING_IMAGE };
+    const record = recorder(runtime, caller);
+    await record({ ...base, status: 'InProgress', secondaryStatus: 'Training', at: new Date() });
+
+    await mkdir(join(jobDir, 'input', 'config'), { recursive: true, mode: 0o700 });
+    await writeFile(join(jobDir, 'input', 'config', 'hyperparameters.json'), JSON.stringify(hyperparameters), { mode: 0o600 });
+    const trainingStarted = new Date();
+    const run = await runTrainingJob(ctx, jobDir, jobName);
+    const ended = new Date();
+    const transitions = [
+      { status: 'Starting', start: createdAt, end: trainingStarted },
+      { status: 'Training', start: trainingStarted, end: ended },
+    ];
+    if (run.exit === 'stopped') {
+      await record({ ...base, status: 'Stopped', secondaryStatus: 'Stopped', at: ended, transitions: [...transitions, { status: 'Stopped', start: ended, end: ended }] });
+      ctx.output.info(`[${jobName}] Stopped by a signal; the version is recorded as Stopped`);
+      return 'Stopped';
+    }
+    if (run.exit === 'failed') {
+      const reason = (await readFile(join(jobDir, 'output', 'failure'), 'utf8').catch(() => '')).trim() || 'AlgorithmError: the training script failed [TRAINING_FAILED]';
+      await record({ ...base, status: 'Failed', secondaryStatus: 'Failed', at: ended, failureReason: reason, transitions: [...transitions, { status: 'Failed', start: ended, end: ended }] });
+      ctx.output.error(`training job ${jobName} failed: ${reason}`);
+      return 'Failed';
+    }
+    const summary = JSON.parse(await readFile(join(jobDir, 'model', 'model.json'), 'utf8')) as { metrics: Record<string, number>; rows: Record<string, number>; features: { numeric: string[]; categorical: string[] } };
+    const system = runtime.blobStore('system');
+    const artefactPrefix = `${MODEL_ARTEFACT_PREFIX}/${jobName}`;
+    for (const file of await readdir(join(jobDir, 'model'))) await system.put(`${artefactPrefix}/${file}`, await readFile(join(jobDir, 'model', file)));
+    const uploaded = new Date();
+    await record({
+      ...base,
+      status: 'Completed',
+      secondaryStatus: 'Completed',
+      at: uploaded,
+      metrics: summary.metrics,
+      modelArtifact: `system/${artefactPrefix}/`,
+      transitions: [...transitions, { status: 'Uploading', start: ended, end: uploaded }, { status: 'Completed', start: uploaded, end: uploaded }],
+    });
+    const auc = summary.metrics['validation:auc'];
+    ctx.output.line(`model version ${jobName}: Completed`);
+    ctx.output.line(
+      `  target ${target}, ${summary.features.numeric.length + summary.features.categorical.length} features, trained on ${summary.rows['train']} customers of ${businessDate}, holdout ${summary.rows['holdout']}`,
+    );
+    ctx.output.line(`  validation:auc ${auc === undefined ? '?' : auc.toFixed(4)}, artefacts in ${join(lake, 'system', artefactPrefix)}`);
+    ctx.output.line(`  see it with: cur --role DS model history; make it the scoring version with: cur --role DS model promote ${jobName}`);
+    return 'Completed';
+  } finally {
+    // The channel holds the DS view (tokens, no plaintext), the outputs are copied: nothing is left in scratch.
+    await rm(jobDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the training channel: `customer_features` and `customer_tags` of one business date with exactly the DS
+ * role's columns (the policy's view, as `cur query --role DS` shows them), each file checked against its manifest
+ * first, and `dataset.json` generated from the contracts (columns, classification, keys) and the tag definitions.
+ */
+async function exportTrainingChannel(runtime: Runtime, lake: string, channel: string, date: string | undefined): Promise<Manifest[]> {
+  const manifests = new ManifestStore(runtime.blobStore('system'), { verify: createContentVerifier((zone) => runtime.blobStore(zone)) });
+  const features = date === undefined ? await manifests.latest('consumption', FEATURES) : await manifests.get('consumption', FEATURES, date);
+  if (!features) throw new NotFoundError(`no published consumption.${FEATURES}${date === undefined ? '' : ` for ${date}`}: run cur demo or cur run first`, { details: { dataset: FEATURES } });
+  const labels = await manifests.get('consumption', LABELS, features.businessDate);
+  if (!labels) throw new NotFoundError(`no published consumption.${LABELS} for ${features.businessDate}: run cur run --date ${features.businessDate}`, { details: { dataset: LABELS } });
+  const policy = createMaskingPolicy();
+  await mkdir(channel, { recursive: true, mode: 0o700 });
+  const engine = await DuckDbSqlEngine.open({ threads: 2 });
+  const tables: Record<string, unknown> = {};
+  try {
+    for (const [folder, manifest] of [['features', features], ['labels', labels]] as const) {
+      const dataset = getDataset(manifest.dataset as DatasetName);
+      const visible = new Set(policy.viewOf(TRAINING_ROLE, dataset.name).map((entry) => entry.column.name));
+      const columns = dataset.columns.filter((c) => visible.has(c.name));
+      await engine.registerParquetView(folder, manifest.files.map((key) => join(lake, manifest.zone, ...key.split('/'))));
+      await mkdir(join(channel, folder), { recursive: true, mode: 0o700 });
+      await engine.writeParquet(`SELECT ${columns.map((c) => `"${c.name}"`).join(', ')} FROM "${folder}"`, join(channel, folder, 'part-0.parquet'));
+      tables[folder] = {
+        dataset: dataset.name,
+        key: dataset.primaryKey,
+        columns: columns.map((c) => ({ name: c.name, type: c.type, classification: c.classification })),
+        files: [`${folder}/part-0.parquet`],
+      };
+    }
+  } finally {
+    await engine.close();
+  }
+  const featureColumns = getDataset(FEATURES).columns.map((c) => c.name);
+  const description = {
+    format: 1,
+    role: TRAINING_ROLE,
+    business_date: features.businessDate,
+    ...tables,
+    tags: TAG_DEFINITIONS.map((tag) => ({ name: tag.name, reads: featureColumns.filter((column) => new RegExp(`\\b${column}\\b`).test(tag.predicate)) })),
+    lineage: [features, labels].map((m) => ({ zone: m.zone, dataset: m.dataset, business_date: m.businessDate, content_sha256: m.contentSha256, rows: m.rowCount })),
+  };
+  await writeFile(join(channel, 'dataset.json'), JSON.stringify(description, null, 2), { mode: 0o600 });
+  return [features, labels];
+}
+
+/** Runs `python -m cur_model.train` with SageMaker's variables; its progress and metric lines become progress here. */
+async function runTrainingJob(ctx: CliContext, jobDir: string, jobName: string): Promise<{ exit: 'completed' | 'failed' | 'stopped' }> {
+  const env = {
+    ...process.env,
+    SM_INPUT_CONFIG_DIR: join(jobDir, 'input', 'config'),
+    SM_CHANNEL_TRAIN: join(jobDir, 'input', 'data', 'train'),
+    SM_MODEL_DIR: join(jobDir, 'model'),
+    SM_OUTPUT_DIR: join(jobDir, 'output'),
+    SM_OUTPUT_DATA_DIR: join(jobDir, 'output', 'data'),
+    SM_CURRENT_HOST: 'algo-1',
+    SM_TRAINING_ENV: JSON.stringify({ job_name: jobName }),
+    PYTHONUNBUFFERED: '1',
+  };
+  const child = spawn(MODEL_PYTHON, ['-m', 'cur_model.train'], { cwd: jobDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = (): void => {
+    child.kill('SIGTERM');
+  };
+  const signal = ctx.signal;
+  signal.addEventListener('abort', stop, { once: true });
+  const forward = (stream: NodeJS.ReadableStream): Promise<void> =>
+    new Promise((done) => {
+      const lines = createInterface({ input: stream });
+      lines.on('line', (line) => ctx.output.info(`[${jobName}] ${line.replace(/^progress: /, '')}`));
+      lines.on('close', done);
+    });
+  const [code] = await Promise.all([
+    new Promise<number | null>((done, fail) => {
+      child.on('error', fail);
+      child.on('close', (exitCode) => done(exitCode));
+    }),
+    forward(child.stdout),
+    forward(child.stderr),
+  ]);
+  signal.removeEventListener('abort', stop);
+  if (signal.aborted) return { exit: 'stopped' };
+  return { exit: code === 0 ? 'completed' : 'failed' };
+}
+
+/** Each state change goes to the model-history Lambda's handler as SageMaker's event would. */
+function recorder(runtime: Runtime, caller: ModelCaller): (input: Omit<TrainingJobEventInput, 'region' | 'account'>) => Promise<void> {
+  const handle = createModelHistoryHandler(async () => ({
+    keyValueStore: runtime.keyValueStore,
+    idempotencyStore: await runtime.idempotencyStore('model-history', MODEL_EVENT_IDEMPOTENCY_PARTITION),
+    logger: createLogger({ serviceName: 'model-history', logLevel: 'WARN' }),
+    recorder: caller,
+  }));
+  return async (input) => {
+    await handle(trainingJobStateChangeEvent(input));
+  };
+}
+
+/** The code that trained: the commit, marked `-dirty` when libs/model-training has uncommitted changes. */
+function codeVersion(): string {
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'libs/model-training'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty === '' ? commit : `${commit}-dirty`;
+  } catch {
+    return 'cur-model-0.1.0';
+  }
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function metric(version: ModelVersionMetrics, name: string): string {
+  const value = version.metrics[name];
+  return value === undefined ? '' : value.toFixed(4);
+}
+
+function dataOf(version: ModelVersion | ModelVersionMetrics): string {
+  if (!('data' in version)) return '';
+  return [...new Set(version.data.map((d) => d.businessDate))].join(', ');
+}
+
+/** A metrics-only view as a version with nothing else, so DA's comparison has metrics and no more. */
+function asVersion(version: ModelVersion | ModelVersionMetrics): ModelVersion {
+  if ('data' in version) return version;
+  return { ...version, trainingJobArn: '', hyperparameters: {}, data: [], transitions: [] };
+}
+
+function fmt(value: number | undefined): string {
+  return value === undefined ? '' : value.toFixed(4);
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(4)}`;
+}
+
