@@ -9,6 +9,7 @@ import { OrchestrationNames } from '../config/pipeline-dag';
 import { AppStack } from '../stacks/app-stack';
 import { OrchestrationStack } from '../stacks/orchestration-stack';
 import { OracleReplicaStack } from '../stacks/oracle-replica-stack';
+import { PipelineStack } from '../stacks/pipeline-stack';
 import { PlatformStack } from '../stacks/platform-stack';
 
 /** Properties of {@link CurStage}. */
@@ -23,14 +24,16 @@ export interface CurStageProps extends StageProps {
 
 /**
  * One deployment of the platform (dev, uat, prod): the platform stack, the Oracle replica's stack, the orchestration
- * stack (MWAA) and one stack per app, all in the account and region of the stage config. Stack names are
- * `cur-<stage>-platform`, `cur-<stage>-oracle`, `cur-<stage>-orchestration` and `cur-<stage>-<app>`.
+ * stack (MWAA), the pipeline's Glue jobs and one stack per app, all in the account and region of the stage config.
+ * Stack names are `cur-<stage>-platform`, `cur-<stage>-oracle`, `cur-<stage>-orchestration`, `cur-<stage>-pipeline`
+ * and `cur-<stage>-<app>`.
  */
 export class CurStage extends Stage {
   public readonly names: PlatformNames;
   public readonly platform: PlatformStack;
   public readonly oracle: OracleReplicaStack;
   public readonly orchestration: OrchestrationStack;
+  public readonly pipeline: PipelineStack;
   public readonly apps: Readonly<Record<AppName, AppStack>>;
 
   constructor(scope: Construct, id: string, props: CurStageProps) {
@@ -42,6 +45,8 @@ export class CurStage extends Stage {
     this.oracle.addStackDependency(this.platform, 'the Oracle replica reads the lake key ARN from SSM and DMS reads the system bucket');
     this.orchestration = new OrchestrationStack(this, 'orchestration', { stackName: new OrchestrationNames(this.names).stackName, config, names: this.names });
     this.orchestration.addStackDependency(this.platform, 'the MWAA environment reads the lake key ARN from SSM and its DAG notifies the platform topics');
+    this.pipeline = new PipelineStack(this, 'pipeline', { stackName: `${this.names.resourcePrefix}-pipeline`, config, names: this.names });
+    this.pipeline.addStackDependency(this.platform, 'the Glue jobs use the SYSTEM role, buckets and catalog tables of the platform stack and read the lake key ARN from SSM');
     const apps = {} as Record<AppName, AppStack>;
     for (const app of APP_NAMES) {
       const stack = new AppStack(this, app, {
