@@ -6,3 +6,4 @@ export { PolicyOverrideFileSchema, parsePolicyOverrides } from './policy-overrid
 export type { PolicyOverrides } from './policy-overrides';
 export { createMaskingPolicy } from './masking-policy';
 export type { MaskingPolicy } from './masking-policy';
+export { storedTypeOf } from './stored-type';
