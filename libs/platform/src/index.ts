@@ -24,8 +24,8 @@ export {
 } from './config/platform-config';
 export type { RuntimeMode, PlatformConfig } from './config/platform-config';
 export { REDACTED, LOGGABLE_KEYS, scrubText, redactingReplacer, redactAttributes } from './logging/redaction';
-export { createLogger, RedactingLogFormatter } from './logging/create-logger';
-export type { CreateLoggerOptions, Logger } from './logging/create-logger';
+export { HumanReadableLogger, LOG_FORMATS, RedactingLogFormatter, createLogger, setDefaultLogFormat } from './logging/create-logger';
+export type { CreateLoggerOptions, LogFormat, Logger } from './logging/create-logger';
 export { instrumentHandler } from './lambda/instrument-handler';
 export type { InstrumentHandlerOptions, LambdaContext } from './lambda/instrument-handler';
 export { assertSafeBlobKey } from './ports/blob-keys';

@@ -1,5 +1,5 @@
-import { CommanderError } from 'commander';
-import { isCurError } from '@cur/platform';
+import { CommanderError, Option } from 'commander';
+import { LOG_FORMATS, isCurError, setDefaultLogFormat, type LogFormat } from '@cur/platform';
 import type { Output } from './output/console-output';
 import { consoleOutput } from './output/console-output';
 import { createProgram } from './create-program';
@@ -25,6 +25,11 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
   const status = new ExitStatus();
   const interrupts = options.interrupts ?? processInterrupts(output);
   const program = createProgram(output, env, { status, interrupts });
+  program.addOption(
+    new Option('--log-format <format>', 'how library log lines print: text (one line on stderr) or json (Powertools JSON) (default: text on a terminal, json when stderr is not one; or $CUR_LOG_FORMAT)').choices(LOG_FORMATS),
+  );
+  // Loggers are created when a command runs, after this: a person at a terminal reads lines, a pipe gets JSON.
+  program.hook('preAction', () => setDefaultLogFormat(logFormatFor(program.opts<{ logFormat?: LogFormat }>().logFormat, env)));
   if (argv.length <= 2) {
     program.outputHelp();
     return EXIT_CODES.OK;
@@ -38,6 +43,17 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
   } finally {
     if (options.interrupts === undefined) interrupts.dispose();
   }
+}
+
+/**
+ * The log format of a run: the flag, else CUR_LOG_FORMAT, else text when stderr is a terminal and JSON when it is not
+ * (a pipe, a scheduler, a CI log), so JSON lines never mix into what a person reads.
+ */
+export function logFormatFor(flag: LogFormat | undefined, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean = process.stderr.isTTY === true): LogFormat {
+  const fromEnv = env['CUR_LOG_FORMAT'];
+  if (flag !== undefined) return flag;
+  if (fromEnv === 'json' || fromEnv === 'text') return fromEnv;
+  return stderrIsTerminal ? 'text' : 'json';
 }
 
 /** Prints a command's error and returns its exit code. */

@@ -11,6 +11,56 @@ export interface CreateLoggerOptions {
   readonly logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL';
   /** Attributes on every line; they pass the same allow-list as any other. */
   readonly persistentKeys?: Record<string, string>;
+  /**
+   * `json`: Powertools' JSON lines (what CloudWatch and log tooling read); `text`: one human-readable line per entry
+   * on stderr (`WARN  batch quarantined  batchId=... reasonCode=...`), for a person at a terminal.
+   * @default the process default ({@link setDefaultLogFormat}), else CUR_LOG_FORMAT, else `json`
+   */
+  readonly format?: LogFormat;
+}
+
+/** How log entries are printed. */
+export const LOG_FORMATS = ['json', 'text'] as const;
+
+/** One log format. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+let defaultLogFormat: LogFormat | undefined;
+
+/**
+ * Sets the format of loggers created from now on without an explicit `format`: the `cur` command picks `text` on a
+ * terminal and `json` otherwise (or what `--log-format` says). Lambdas never call it, so they log JSON.
+ */
+export function setDefaultLogFormat(format: LogFormat | undefined): void {
+  defaultLogFormat = format;
+}
+
+function logFormatOf(options: CreateLoggerOptions): LogFormat {
+  const fromEnv = process.env['CUR_LOG_FORMAT'];
+  return options.format ?? defaultLogFormat ?? ((LOG_FORMATS as readonly string[]).includes(fromEnv ?? '') ? (fromEnv as LogFormat) : 'json');
+}
+
+/**
+ * Prints each entry as one readable line on stderr instead of JSON: level, message, then `key=value` per attribute,
+ * the same redacted attributes the JSON line would carry (formatter and replacer both applied), Lambda context keys
+ * left out. stdout stays the command's own output.
+ * @internal exported for tests; use {@link createLogger} with `format: 'text'`.
+ */
+export class HumanReadableLogger extends Logger {
+  protected override createLogger(options?: ConstructorParameters<typeof Logger>[0]): Logger {
+    return new HumanReadableLogger(options);
+  }
+
+  protected override printLog(logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    const attributes = JSON.parse(JSON.stringify(log.getAttributes(), redactingReplacer)) as Record<string, unknown>;
+    const { level, message, timestamp: _timestamp, service: _service, sampling_rate: _sampling, ...rest } = attributes;
+    const extras = Object.entries(rest)
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    const levelName = String(level ?? logLevel).padEnd(5);
+    process.stderr.write(`${levelName} ${String(message ?? '')}${extras.length > 0 ? `  ${extras.join(' ')}` : ''}\n`);
+  }
 }
 
 /**
@@ -35,15 +85,17 @@ export class RedactingLogFormatter extends LogFormatter {
 }
 
 /**
- * Creates the one structured logger of a service. Every line is JSON on stdout in the Powertools format, and can
- * never print a value of a `quasi`, `direct` or `secret` column (see `redaction.ts`). Never log a whole event.
+ * Creates the one structured logger of a service. Every line is JSON on stdout in the Powertools format (or, in the
+ * `cur` command on a terminal, one readable line on stderr: {@link CreateLoggerOptions.format}), and can never print
+ * a value of a `quasi`, `direct` or `secret` column (see `redaction.ts`). Never log a whole event.
  *
  * @example
  * const logger = createLogger({ serviceName: 'ingestion-controller' });
  * logger.info('batch accepted', { dataset: 'customer_profile', rowCount: 10000 });
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
-  return new Logger({
+  const LoggerClass = logFormatOf(options) === 'text' ? HumanReadableLogger : Logger;
+  return new LoggerClass({
     serviceName: options.serviceName,
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     logFormatter: new RedactingLogFormatter(),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DATASETS } from '@cur/contracts';
-import { CurError, REDACTED, createLogger } from '../../src/index';
+import { CurError, REDACTED, createLogger, setDefaultLogFormat } from '../../src/index';
 
 /**
  * Canary values: one made-up plaintext per sensitive column of every dataset. None may appear in any log line,
@@ -41,9 +41,9 @@ describe('createLogger', () => {
     for (const name of sensitive) expect(CANARIES, name).toHaveProperty(name);
   });
 
-  it('never prints a canary value, however it is logged', () => {
+  it.each(['json', 'text'] as const)('never prints a canary value, however it is logged (%s)', (format) => {
     // Prepare
-    const logger = createLogger({ serviceName: 'canary-test', logLevel: 'DEBUG' });
+    const logger = createLogger({ serviceName: 'canary-test', logLevel: 'DEBUG', format });
     const row = { ...CANARIES };
 
     // Act
@@ -73,5 +73,36 @@ describe('createLogger', () => {
     const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'INFO', message: 'batch accepted', service: 'canary-test', dataset: 'customer_profile', rowCount: 10000, businessDate: '2026-11-25' });
     expect(line['objectKey']).toBe('raw/customer_profile/business_date=2026-11-25/part-0.parquet');
+  });
+
+  it('text format: one readable line per entry on stderr, allow-listed facts as key=value, children too (issue 17, point 5)', () => {
+    // Prepare
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const logger = createLogger({ serviceName: 'canary-test', logLevel: 'INFO', format: 'text' });
+
+    // Act
+    logger.warn('batch quarantined', { batchId: 'customer_profile/2026-11-25', reasonCode: 'ALREADY_INGESTED', value: CANARIES['cust_id'] });
+    logger.createChild({ serviceName: 'child' }).info('batch accepted', { dataset: 'customer_profile', rowCount: 3 });
+
+    // Assess
+    expect(lines).toEqual([
+      `WARN  batch quarantined  batchId=customer_profile/2026-11-25 reasonCode=ALREADY_INGESTED value=${REDACTED}\n`,
+      'INFO  batch accepted  dataset=customer_profile rowCount=3\n',
+    ]);
+    expect(stderr).toHaveBeenCalledTimes(2);
+  });
+
+  it('json stays the default, and CUR_LOG_FORMAT or setDefaultLogFormat choose text', () => {
+    createLogger({ serviceName: 'canary-test', logLevel: 'INFO' }).warn('plain');
+    setDefaultLogFormat('text');
+    createLogger({ serviceName: 'canary-test', logLevel: 'INFO' }).warn('by default');
+    setDefaultLogFormat(undefined);
+    vi.stubEnv('CUR_LOG_FORMAT', 'text');
+    createLogger({ serviceName: 'canary-test', logLevel: 'INFO' }).warn('by env');
+    vi.unstubAllEnvs();
+    const printed = output().split('\n').filter((line) => line !== '');
+    expect(printed).toHaveLength(3);
+    expect(JSON.parse(printed[0] ?? '')).toMatchObject({ level: 'WARN', message: 'plain' });
+    expect(printed.slice(1)).toEqual(['WARN  by default', 'WARN  by env']);
   });
 });
