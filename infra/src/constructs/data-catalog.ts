@@ -1,5 +1,7 @@
 import { DATASETS, ZONES, ZONE_DESCRIPTIONS } from '@cur/contracts';
 import type { DatasetSpec, Zone } from '@cur/contracts';
+import { createMaskingPolicy, storedTypeOf } from '@cur/policy';
+import type { MaskingPolicy } from '@cur/policy';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import type { PlatformNames } from '../config/platform-names';
@@ -29,6 +31,12 @@ export interface DataCatalogProps {
    * @default every dataset of `DATASETS` in @cur/contracts
    */
   readonly datasets?: readonly DatasetSpec[];
+  /**
+   * The masking policy the pipeline stores with: a column is catalogued with the type its files hold in each zone
+   * (`storedTypeOf`), so Athena and Spectrum read raw's text and transformed's tokens as strings.
+   * @default createMaskingPolicy() (the contracts' classifications, no overrides)
+   */
+  readonly policy?: MaskingPolicy;
 }
 
 /**
@@ -46,6 +54,7 @@ export class DataCatalog extends Construct {
     super(scope, id);
     const { names } = props;
     const datasets = props.datasets ?? Object.values(DATASETS);
+    const policy = props.policy ?? createMaskingPolicy();
 
     const databases = {} as Record<Zone, glue.CfnDatabase>;
     for (const zone of ZONES) {
@@ -91,7 +100,7 @@ export class DataCatalog extends Construct {
               serdeInfo: { serializationLibrary: PARQUET_STORAGE.serializationLibrary, parameters: { 'serialization.format': '1' } },
               compressed: false,
               storedAsSubDirectories: false,
-              columns: dataset.columns.map((column) => ({ name: column.name, type: column.type, comment: column.description })),
+              columns: dataset.columns.map((column) => ({ name: column.name, type: storedTypeOf(dataset, column, zone, policy), comment: column.description })),
             },
           },
         });
