@@ -1,4 +1,5 @@
 import { DATASET_NAMES, getDataset } from '@cur/contracts';
+import { storedTypeOf } from '@cur/policy';
 import type { MaskingPolicy } from '@cur/policy';
 import { z } from 'zod';
 import { SPARK_DIALECT } from '../sql/sql-dialect';
@@ -151,7 +152,7 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
   }
 
   const storedAsText = Object.fromEntries(
-    FEATURE_SOURCES.map((name) => [name, new Set(getDataset(name).columns.filter((c) => options.policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name))]),
+    FEATURE_SOURCES.map((name) => [name, new Set(getDataset(name).columns.filter((c) => storedTypeOf(getDataset(name), c, 'transformed', options.policy) !== c.type).map((c) => c.name))]),
   ) as unknown as Record<(typeof FEATURE_SOURCES)[number], ReadonlySet<string>>;
   const features = renderCustomerFeaturesPlan({
     businessDate,
