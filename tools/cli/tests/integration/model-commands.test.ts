@@ -1,0 +1,145 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCurBin } from '../helpers/run-cur-bin';
+
+/**
+ * Issue 15: the training job and the model history through the real `cur` executable, on a real demo's lake:
+ * demo -> model train -> model history --json; a second training with other hyperparameters is a second version.
+ */
+let home: string;
+let first: string;
+let second: string;
+
+interface HistoryJson {
+  readonly scoring: string | null;
+  readonly versions: readonly {
+    versionId: string;
+    status: string;
+    metrics: Record<string, number>;
+    hyperparameters?: Record<string, string>;
+    data?: { zone: string; dataset: string; businessDate: string; contentSha256: string }[];
+    timeline: { status: string }[];
+    codeVersion?: string;
+    startedBy?: string;
+  }[];
+}
+
+const versionOf = (stdout: string): string => /model version (\S+): Completed/.exec(stdout)?.[1] ?? '';
+const filesUnder = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'cur-model-'));
+  const demo = await runCurBin(['demo', '--customers', '1500', '--keep-plaintext-extracts'], home);
+  expect(demo.code, demo.stderr).toBe(0);
+  const a = await runCurBin(['--role', 'DS', 'model', 'train'], home);
+  expect(a.code, a.stderr).toBe(0);
+  first = versionOf(a.stdout);
+  const b = await runCurBin(['--role', 'DS', 'model', 'train', '--model', 'logistic', '--seed', '7', '--params', 'c=0.5', 'max_iter=500'], home);
+  expect(b.code, b.stderr).toBe(0);
+  second = versionOf(b.stdout);
+}, 300_000);
+
+describe('cur model train', () => {
+  it('prints the job\'s progress and metrics, then a summary naming the version', async () => {
+    expect(first).toMatch(/^cur-digital-native-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(second).not.toBe(first);
+  }, 120_000);
+
+  it('records each training as a version with its metrics, timeline, hyperparameters and data lineage', async () => {
+    const history = await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home);
+    expect(history.code, history.stderr).toBe(0);
+    const { versions } = JSON.parse(history.stdout) as HistoryJson;
+    expect(versions.map((v) => v.versionId)).toEqual([first, second]);
+    const [a, b] = versions;
+    expect(a?.status).toBe('Completed');
+    expect(a?.timeline.map((t) => t.status)).toEqual(['InProgress', 'Completed']);
+    expect(a?.metrics['validation:auc']).toBeGreaterThan(0.6);
+    expect(a?.startedBy).toMatch(/^cli:/);
+    expect(a?.codeVersion).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
+    // Lineage to the lake: the very manifests the job read, with their content hashes.
+    const manifest = JSON.parse(readFileSync(join(home, 'lake', 'system', 'manifests', 'consumption', 'customer_features', 'business_date=2026-11-25.json'), 'utf8')) as { contentSha256: string };
+    expect(a?.data).toContainEqual({ zone: 'consumption', dataset: 'customer_features', businessDate: '2026-11-25', contentSha256: manifest.contentSha256 });
+    expect(b?.hyperparameters).toEqual({ model: 'logistic', seed: '7', c: '0.5', max_iter: '500' });
+    expect(b?.metrics['validation:auc']).not.toBe(a?.metrics['validation:auc']);
+  }, 120_000);
+
+  it('compares the two versions: hyperparameters, metric deltas, the same data', async () => {
+    const compare = await runCurBin(['--role', 'DS', 'model', 'compare', first, second, '--json'], home);
+    expect(compare.code, compare.stderr).toBe(0);
+    const comparison = JSON.parse(compare.stdout) as { hyperparameters: { name: string }[]; metrics: { name: string; delta?: number }[]; sameData: boolean };
+    expect(comparison.hyperparameters.map((h) => h.name)).toEqual(['c', 'max_iter', 'model', 'seed']);
+    expect(comparison.metrics.find((m) => m.name === 'validation:auc')?.delta).toEqual(expect.any(Number));
+    expect(comparison.sameData).toBe(true);
+  }, 120_000);
+
+  it('lets DA read metrics only and refuses other roles, training included', async () => {
+    const da = await runCurBin(['--role', 'DA', 'model', 'history', '--json'], home);
+    expect(da.code, da.stderr).toBe(0);
+    const { versions } = JSON.parse(da.stdout) as HistoryJson;
+    expect(versions[0]?.metrics['validation:auc']).toEqual(expect.any(Number));
+    expect(versions[0]).not.toHaveProperty('hyperparameters');
+    expect(versions[0]).not.toHaveProperty('data');
+    const de = await runCurBin(['--role', 'DE', 'model', 'history'], home);
+    expect(de.code).toBe(1);
+    expect(de.stderr).toContain('[ACCESS_DENIED]');
+    const train = await runCurBin(['--role', 'DA', 'model', 'train'], home);
+    expect(train.code).toBe(1);
+    expect(train.stderr).toContain('only DS trains models');
+  }, 120_000);
+
+  it('promotes a version, rolls back, and refuses DA', async () => {
+    expect((await runCurBin(['--role', 'DS', 'model', 'promote', first], home)).code).toBe(0);
+    expect((await runCurBin(['--role', 'DS', 'model', 'promote', second], home)).stdout).toContain(`scoring version: ${second}`);
+    expect((await runCurBin(['--role', 'DS', 'model', 'rollback'], home)).stdout).toContain(`scoring version: ${first}`);
+    const refused = await runCurBin(['--role', 'DA', 'model', 'promote', second], home);
+    expect(refused.code).toBe(1);
+    const history = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson;
+    expect(history.scoring).toBe(first);
+  }, 120_000);
+
+  it('refuses bad flags with exit 2 and names them', async () => {
+    const target = await runCurBin(['--role', 'DS', 'model', 'train', '--target', 'nobody'], home);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain("option '--target <tag>' argument 'nobody' is invalid");
+    const params = await runCurBin(['--role', 'DS', 'model', 'train', '--params', 'max depth'], home);
+    expect(params.code).toBe(2);
+    expect(params.stderr).toContain('--params takes name=value pairs');
+  }, 120_000);
+
+  it('records a failed training as a Failed version with the job\'s error code, and exits 1', async () => {
+    const failed = await runCurBin(['--role', 'DS', 'model', 'train', '--params', 'holdout_fraction=0.9'], home);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('holdout_fraction: Input should be less than or equal to 0.5 [INVALID_HYPERPARAMETER]');
+    const { versions } = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson & { versions: { failureCode?: string }[] };
+    expect(versions.at(-1)).toMatchObject({ status: 'Failed', failureCode: 'INVALID_HYPERPARAMETER' });
+  }, 120_000);
+
+  it('keeps no plaintext and no customer token in model artefacts, the history or the output', async () => {
+    const extracts = join(home, 'extracts');
+    const profile = filesUnder(extracts).find((file) => /customer_profile/.test(file) && !file.endsWith('.ctl'));
+    expect(profile).toBeDefined();
+    // Canaries: plaintext national IDs and names from the extract, and the tokens the lake holds for customers.
+    const lines = readFileSync(profile ?? '', 'utf8').split('\n').slice(1, 200);
+    const plaintext = lines.flatMap((line) => line.split(',').slice(0, 2)).filter((value) => value.length >= 4);
+    const tokens = JSON.parse((await runCurBin(['--role', 'DS', 'query', '--json', 'SELECT cust_id FROM consumption.customer_features LIMIT 200'], home)).stdout) as { cust_id: string }[];
+    const canaries = [...plaintext, ...tokens.map((t) => t.cust_id)];
+    expect(canaries.length).toBeGreaterThan(300);
+
+    const artefacts = filesUnder(join(home, 'lake', 'system', 'model-history'));
+    expect(artefacts.some((file) => file.endsWith('model.joblib'))).toBe(true);
+    const outputs = [
+      ...artefacts.map((file) => readFileSync(file).toString('latin1')),
+      (await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout,
+      (await runCurBin(['--role', 'DS', 'model', 'compare', first, second], home)).stdout,
+    ];
+    for (const text of outputs) expect(canaries.filter((canary) => text.includes(canary))).toEqual([]);
+    // The scan can fail: the tokens are in the lake's own features file.
+    const features = filesUnder(join(home, 'lake', 'consumption', 'customer_features'))[0] ?? '';
+    expect(readFileSync(features).toString('latin1')).toContain(tokens[0]?.cust_id);
+    // The scratch area keeps nothing of a finished job.
+    expect(readdirSync(join(home, 'system-scratch')).filter((name) => name === 'model-training').flatMap((name) => readdirSync(join(home, 'system-scratch', name)))).toEqual([]);
+  }, 120_000);
+});
