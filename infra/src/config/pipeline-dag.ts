@@ -88,6 +88,11 @@ export class OrchestrationNames {
     return `${this.#names.resourcePrefix}-${step}`;
   }
 
+  /** The role Glue Data Quality evaluations run as, `cur-<stage>-glue-dq` (the pipeline stack creates it). */
+  get dataQualityRoleName(): string {
+    return `${this.#names.resourcePrefix}-glue-dq`;
+  }
+
   /** The serving load's Lambda the DAG invokes: `cur-<stage>-serving-load`. */
   get servingLoadFunctionName(): string {
     return `${this.#names.resourcePrefix}-serving-load`;

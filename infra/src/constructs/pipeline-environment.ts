@@ -55,8 +55,8 @@ export interface PipelineEnvironmentProps {
   /** SSM prefixes of Airflow variables and connections. */
   readonly variablesPrefix: string;
   readonly connectionsPrefix: string;
-  /** Name prefix of the roles Glue Data Quality runs as, passed by the DAG's DQ gates. */
-  readonly glueRoleNamePrefix: string;
+  /** The role Glue Data Quality evaluations run as, which the DAG's DQ gates pass (`cur_glue_dq_role_arn`). */
+  readonly dataQualityRoleName: string;
   readonly partition: string;
   readonly region: string;
   readonly account: string;
@@ -129,7 +129,7 @@ export class PipelineEnvironment extends Construct {
         new iam.PolicyStatement({
           sid: 'PassDqRole',
           actions: ['iam:PassRole'],
-          resources: [`arn:${partition}:iam::${account}:role/${props.glueRoleNamePrefix}*`],
+          resources: [`arn:${partition}:iam::${account}:role/${props.dataQualityRoleName}`],
           conditions: { StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } },
         }),
         new iam.PolicyStatement({ sid: 'InvokeServingLoad', actions: ['lambda:InvokeFunction'], resources: [arn('lambda', `function:${props.servingLoadFunctionName}`)] }),
@@ -174,11 +174,10 @@ export class PipelineEnvironment extends Construct {
         `AwsSolutions-IAM5[Resource::arn:${partition}:glue:${region}:${account}:dataQualityRuleset/*]`,
         `AwsSolutions-IAM5[Resource::arn:${partition}:glue:${region}:${account}:database/*]`,
         `AwsSolutions-IAM5[Resource::arn:${partition}:glue:${region}:${account}:table/*]`,
-        `AwsSolutions-IAM5[Resource::arn:${partition}:iam::${account}:role/${props.glueRoleNamePrefix}*]`,
         `AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${account}:parameter${props.variablesPrefix}/*]`,
         `AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${account}:parameter${props.connectionsPrefix}/*]`,
       ],
-      "The DQ gates evaluate a ruleset per dataset and zone over the zone's tables (the rulesets are libs/dq's, created with the Glue jobs), pass only the stage's roles to Glue, and read only the environment's SSM prefixes",
+      "The DQ gates evaluate a ruleset per dataset and zone over the zone's tables (the rulesets are libs/dq's, created with the Glue jobs), pass only the Glue Data Quality role to Glue, and read only the environment's SSM prefixes",
     );
 
     this.failureTopicVariable = new ssm.StringParameter(this, 'FailureTopicVariable', {

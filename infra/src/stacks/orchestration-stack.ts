@@ -67,7 +67,7 @@ export class OrchestrationStack extends Stack {
       topicKeyArn: ssm.StringParameter.valueForStringParameter(this, names.keyArnParameterName('lake')),
       variablesPrefix: orchestration.variablesPrefix,
       connectionsPrefix: orchestration.connectionsPrefix,
-      glueRoleNamePrefix: `${names.resourcePrefix}-glue-`,
+      dataQualityRoleName: orchestration.dataQualityRoleName,
       partition: names.partition,
       region: names.region,
       account: names.account,

@@ -31,7 +31,8 @@ describe('Stack: AppStack, AwsSolutions pack', () => {
 });
 
 describe('App: the whole stage with the AwsSolutions pack registered, as main.ts and `cdk synth` run it', () => {
-  it('synthesizes without a validation failure', () => {
+  // The whole stage stages every asset (six bundles, the DAG bucket's deployments and their handler): slow on a busy machine.
+  it('synthesizes without a validation failure', { timeout: 180_000 }, () => {
     const synth = synthStage({ withNag: true });
     try {
       expect(() => synth.app.synth()).not.toThrow();

@@ -19,7 +19,7 @@ describe('Snapshots: synthesized templates', () => {
   });
   afterAll(() => synth.dispose());
 
-  it.each(['platform', 'oracle', ...APP_NAMES] as const)('%s', async (stackName) => {
+  it.each(['platform', 'oracle', 'orchestration', ...APP_NAMES] as const)('%s', async (stackName) => {
     await expect(stable(synth.template(stackName).toJSON())).toMatchFileSnapshot(`__snapshots__/${stackName}.template.json`);
   });
 });
