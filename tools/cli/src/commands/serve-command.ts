@@ -11,9 +11,10 @@ import { TAG_DEFINITIONS } from '@cur/pipeline';
 import { ConfigError, createLogger, isCurError, problemResponse } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CustomerTokenizer, Detokenizer, KeyServiceCaller, RetrievalApiDependencies, ServingLoadResult, CustomerLookup } from '@cur/serving';
-import { CUSTOMER_TOKEN_COLUMN, ROUTES, ServingError, ServingStore, createRetrievalApiHandler, loadServingStore } from '@cur/serving';
+import { CUSTOMER_TOKEN_COLUMN, ROUTES, ServingError, ServingStore, createRetrievalApiHandler, loadServingStore, matchRoute } from '@cur/serving';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../process/usage-error';
+import { DOCS_PATH, docsResponse } from '../serve/api-docs';
 import { osUser } from '../cli-caller';
 import { DevTokenError, devJwtKey, importDevVerifyKey, verifyDevToken, type DevVerifyKey } from './token-command';
 
@@ -39,6 +40,13 @@ export interface DevServerOptions {
   readonly publicPaths?: readonly string[];
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Whether a path is one the API has (any method): others are answered 404 before authentication, as API Gateway
+   * answers a path without a route. @default a route of the retrieval API (`matchRoute`)
+   */
+  readonly routeExists?: (path: string) => boolean;
+  /** Serve Swagger UI on the API's OpenAPI document at `/docs` (public, like `/openapi.json`). @default false */
+  readonly docs?: boolean;
 }
 
 /** A running `cur serve`. */
@@ -60,8 +68,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const publicPaths = new Set(options.publicPaths ?? ROUTES.filter((route) => route.access === 'public').map((route) => route.path));
   const now = options.now ?? (() => new Date());
   const claimsCache = new VerifiedTokenCache(verifyKey, now);
+  const routeExists = options.routeExists ?? ((path: string) => matchRoute('GET', path) !== undefined);
   const server = createServer((request, response) => {
-    void serveOne(request, response, options.handler, claimsCache, publicPaths, now).catch(() => {
+    void serveOne(request, response, options.handler, claimsCache, publicPaths, now, routeExists, options.docs ?? false).catch(() => {
       if (!response.headersSent) send(response, problemResponse(500, 'INTERNAL', 'Internal error', 'the local server failed; see its log'));
       else response.destroy();
     });
@@ -86,11 +95,30 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function serveOne(request: IncomingMessage, response: ServerResponse, handler: ApiHandler, tokens: VerifiedTokenCache, publicPaths: ReadonlySet<string>, now: () => Date): Promise<void> {
+async function serveOne(
+  request: IncomingMessage,
+  response: ServerResponse,
+  handler: ApiHandler,
+  tokens: VerifiedTokenCache,
+  publicPaths: ReadonlySet<string>,
+  now: () => Date,
+  routeExists: (path: string) => boolean,
+  docs: boolean,
+): Promise<void> {
   const receivedAt = now();
   const body = await readBody(request);
   if (body === undefined) return send(response, problemResponse(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `requests are limited to ${MAX_REQUEST_BYTES} bytes`));
   const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+  const page = docs ? await docsResponse(request.method ?? 'GET', rawPath) : undefined;
+  if (page !== undefined) {
+    response.writeHead(page.status, { ...page.headers, 'content-length': String(page.body.length) });
+    response.end(request.method === 'HEAD' ? undefined : page.body);
+    return;
+  }
+  // A path without a route is 404 before authentication (API Gateway's order): no token needed to learn it is wrong.
+  if (!publicPaths.has(rawPath) && !routeExists(decodedPath(rawPath))) {
+    return send(response, problemResponse(404, 'ROUTE_NOT_FOUND', 'Not found', `this API has no path ${rawPath.slice(0, 200)}; see /openapi.json${docs ? ' or /docs' : ''}`));
+  }
   let claims: Record<string, string> | undefined;
   if (!publicPaths.has(rawPath)) {
     try {
@@ -102,6 +130,14 @@ async function serveOne(request: IncomingMessage, response: ServerResponse, hand
     }
   }
   send(response, await handler(toApiGatewayEvent(request, body, claims, receivedAt)));
+}
+
+function decodedPath(rawPath: string): string {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
 }
 
 /**
@@ -321,7 +357,7 @@ export async function serveRetrievalApi(ctx: CliContext, runtime: Runtime, optio
   const stopped = new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   const deps = localRetrievalDependencies(runtime);
   const handler = createRetrievalApiHandler(() => Promise.resolve(deps), { logger: createLogger({ serviceName: 'retrieval-api' }) });
-  const server = await startDevServer({ handler, jwtKey: await devJwtKey(ctx.config.home), port: options.port, host: options.host });
+  const server = await startDevServer({ handler, jwtKey: await devJwtKey(ctx.config.home), port: options.port, host: options.host, docs: true });
   try {
     const served = await deps.serving.current().catch(() => undefined);
     ctx.output.info(`retrieval API on ${server.url} (the retrieval-api Lambda's handler behind a local JWT authorizer)`);
@@ -329,6 +365,7 @@ export async function serveRetrievalApi(ctx: CliContext, runtime: Runtime, optio
     ctx.output.info(`  TOKEN=$(npx cur token --role AP)`);
     ctx.output.info(`  curl -H "Authorization: Bearer $TOKEN" ${server.url}/v1/tags`);
     ctx.output.info(`  curl ${server.url}/openapi.json`);
+    ctx.output.info(`interactive API docs: ${server.url}${DOCS_PATH}/ (Authorize with a cur token)`);
     ctx.output.info('stop with Ctrl-C');
     await stopped;
   } finally {
@@ -340,7 +377,7 @@ export async function serveRetrievalApi(ctx: CliContext, runtime: Runtime, optio
 export function registerServeCommand(program: Command, context: () => CliContext): void {
   program
     .command('serve')
-    .description('serve the retrieval API locally: the Lambda handler behind a local JWT authorizer (tokens from cur token)')
+    .description('serve the retrieval API locally: the Lambda handler behind a local JWT authorizer (tokens from cur token); interactive docs at /docs, the OpenAPI document at /openapi.json')
     .option('-p, --port <port>', 'port to listen on', '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--load', 'load the serving store from the published lake first')
