@@ -11,9 +11,11 @@ import type { MaskingPolicy } from '@cur/policy';
 import { ManifestStore, type Manifest } from '@cur/lake';
 import { createContentVerifier, manifestKey } from '@cur/lake';
 import type { SqlDialect } from './sql/sql-dialect';
+import { DuckDbPlanExecutor, type PlanEngine, type PlanExecutor } from './plan/plan-executor';
 import { runConsumptionStep } from './steps/consumption-step';
 import { runMartStep } from './steps/mart-step';
 import { runMaskStep } from './steps/mask-step';
+import { runMaskStepOnSpark, type SparkMaskJobRunner, type SparkMaskKeyService } from './steps/mask-step-on-spark';
 import { runTransformStep } from './steps/transform-step';
 import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
@@ -26,8 +28,20 @@ export interface PipelineDependencies {
   /** Where the engine reads an object of a bucket: a local path, or an s3:// URI in Glue. */
   readonly locate: (bucket: 'landing' | 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly ledger: BatchLedger;
+  /** The DuckDB session: the mask step, the DQ gates, the serving load, and the plans unless `plans` is given. */
   readonly engine: SqlEngine;
+  /** The DuckDB session's spelling. */
   readonly dialect: SqlDialect;
+  /**
+   * Runs the transform, consumption and mart plans: `SparkPlanExecutor` for `cur run --engine spark`.
+   * @default a `DuckDbPlanExecutor` on `engine`
+   */
+  readonly plans?: PlanExecutor;
+  /**
+   * Masks on Spark (`runMaskStepOnSpark`): the job runner (the run's Spark process) and the key service it tokenises
+   * through. @default the mask step on the DuckDB session (`runMaskStep`)
+   */
+  readonly sparkMask?: { readonly runMaskJob: SparkMaskJobRunner; readonly keyService: SparkMaskKeyService };
   readonly policy: MaskingPolicy;
   readonly maskers: MaskerDependencies;
   readonly tags: readonly TagDefinition[];
@@ -74,6 +88,8 @@ export interface StepRun {
 /** A whole run: written to the system bucket as `runs/<runId>.json`. */
 export interface PipelineRun {
   readonly runId: string;
+  /** Which engine ran each kind of step: `sparkMask`'s or DuckDB for mask, the plans' executor for the others. */
+  readonly engines: Readonly<Record<'mask' | 'transform' | 'consumption' | 'mart', PlanEngine>>;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly businessDates: string[];
@@ -130,6 +146,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   // Every manifest a step is handed has been checked against its files: a file changed after publication stops the run.
   const verify = createContentVerifier((zone) => (zone === 'landing' ? deps.buckets.landing : deps.buckets[zone]));
   const manifests = new ManifestStore(deps.buckets.system, { verify });
+  const plans = deps.plans ?? new DuckDbPlanExecutor(deps.engine);
   const steps: StepRun[] = [];
   const attempts = options.attempts ?? 3;
   const backoff = options.backoffMs ?? 200;
@@ -222,7 +239,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   /** Transforms a dataset for a date and gates the output; false when either failed. */
   const transformAndGate = async (dataset: string, businessDate: string): Promise<boolean> => {
     const target = `${dataset}/${businessDate}`;
-    const done = await run('transform', target, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, engine: deps.engine, policy: deps.policy, dialect: deps.dialect, locate: deps.locate, runId, scratchDir }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+    const done = await run('transform', target, () => runTransformStep({ raw: deps.buckets.raw, transformed: deps.buckets.transformed, manifests, plans, engine: deps.engine, policy: deps.policy, locate: deps.locate, runId, scratchDir }, dataset, businessDate), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
     return Boolean(done) && (await gate('transformed', dataset, businessDate));
   };
 
@@ -247,7 +264,11 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     const engine = await deps.engine.fork();
     try {
       const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, scratchDir, landingPath: (key: string) => deps.locate('landing', key) };
-      const masked = await run('mask', batch.batchId, () => runMaskStep(maskDeps, batch), (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+      const sparkMask = deps.sparkMask;
+      const mask = sparkMask
+        ? () => runMaskStepOnSpark({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, policy: deps.policy, runId, scratchDir, landingPath: maskDeps.landingPath, ...sparkMask }, batch)
+        : () => runMaskStep(maskDeps, batch);
+      const masked = await run('mask', batch.batchId, mask, (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
       if (!masked) {
         if (!stopping()) await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
         return;
@@ -289,7 +310,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       skip('mart', businessDate, 'a transform step or a blocking DQ rule failed');
       continue;
     }
-    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, engine: deps.engine, dialect: deps.dialect, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const consumption = await run('consumption', businessDate, () => runConsumptionStep({ consumption: deps.buckets.consumption, manifests, plans, policy: deps.policy, tags: deps.tags, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     let consumptionPassed = Boolean(consumption);
     for (const manifest of consumption ?? []) if (!(await gate('consumption', manifest.dataset, businessDate))) consumptionPassed = false;
     if (stopping()) break;
@@ -300,7 +321,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     for (const manifest of consumption) {
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
-    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, engine: deps.engine, dialect: deps.dialect, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
+    const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, plans, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     // The mart is replicated to Oracle as the consumption layer is: the oracle-replicator listens for both.
     for (const manifest of mart ?? []) {
       await deps.events.publish('Layer Published', { step: 'mart', zone: 'mart', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('mart', manifest.dataset, businessDate), rowCount: manifest.rowCount });
@@ -318,6 +339,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
 
   const result: PipelineRun = {
     runId,
+    engines: { mask: deps.sparkMask ? 'spark' : 'duckdb', transform: plans.engine, consumption: plans.engine, mart: plans.engine },
     startedAt,
     finishedAt: new Date().toISOString(),
     businessDates: [...dates].sort(),

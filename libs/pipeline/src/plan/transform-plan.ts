@@ -18,22 +18,27 @@ export interface TransformPlanOptions {
   readonly rejectsPath: string;
 }
 
+/** The names of a transform plan's tables, the rows-in count of the accounting identity among them. */
+export const transformPlanTables = (dataset: string): { readonly checked: string; readonly duplicates: string; readonly marked: string } => ({
+  checked: `checked_${dataset}`,
+  duplicates: `duplicates_${dataset}`,
+  marked: `marked_${dataset}`,
+});
+
 /**
  * The transform of one source dataset and business date as a plan, without an in-place update: the rows typed and
- * checked once (`table`), the duplicates that lose (every passing row of a key after its first) found by the same
- * query as the step's, then one more table with their problem set to `DUPLICATE` by a left join (what the step's
- * `MERGE INTO` does in place, which Spark cannot do on plain Parquet). Outputs: the accepted rows and the rejects.
+ * checked once (`table`, so its count is the rows in), the duplicates that lose (every passing row of a key after its
+ * first; usually a handful, so a `table`), then a view marking their problem `DUPLICATE` by a left join (what a `MERGE
+ * INTO` would do in place, which Spark cannot do on plain Parquet). Outputs: the accepted rows, sorted by source row
+ * so a rerun writes the same bytes, and the rejects (sorted too).
  *
- * Not yet what the step runs: the step keeps its in-place marking, whose accepted rows come out in the landing file's
- * order without a sort; a join gives no order.
+ * @example
+ * const plan = renderTransformPlan({ dataset: getDataset('customer_profile'), businessDate, raw, policy, dialect: SPARK_DIALECT, acceptedPath, rejectsPath });
  */
 export function renderTransformPlan(options: TransformPlanOptions): StepPlanInput {
   const { dataset } = options;
   const sql = buildTransformSql(dataset, options.policy, options.dialect);
-  const checked = `checked_${dataset.name}`;
-  const duplicates = `duplicates_${dataset.name}`;
-  const marked = `marked_${dataset.name}`;
-  const columns = ['source_row', 'business_date', ...dataset.columns.map((column) => column.name)].map((column) => `c.${column}`).join(', ');
+  const { checked, duplicates, marked } = transformPlanTables(dataset.name);
   return {
     version: PLAN_VERSION,
     step: 'transform',
@@ -42,8 +47,8 @@ export function renderTransformPlan(options: TransformPlanOptions): StepPlanInpu
     inputs: [{ format: 'parquet', name: `raw_${dataset.name}`, paths: [...options.raw], columns: null }],
     statements: [
       { kind: 'table', name: checked, sql: sql.checked },
-      { kind: 'view', name: duplicates, sql: sql.duplicates(checked) },
-      { kind: 'table', name: marked, sql: `SELECT ${columns}, CASE WHEN d.source_row IS NULL THEN c.problem ELSE 'DUPLICATE|' END AS problem FROM ${checked} c LEFT JOIN ${duplicates} d ON c.source_row = d.source_row` },
+      { kind: 'table', name: duplicates, sql: sql.duplicates(checked) },
+      { kind: 'view', name: marked, sql: sql.marked(checked, duplicates) },
     ],
     outputs: [
       { name: dataset.name, sql: sql.accepted(marked), path: options.acceptedPath },

@@ -84,8 +84,9 @@ function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialec
 }
 
 /**
- * The SQL of the transform step for one source dataset, over the view `raw_<dataset>`. The step materialises
- * `checked` once, marks the duplicates in it, then reads it twice (accepted, rejects).
+ * The SQL of the transform step for one source dataset, over the view `raw_<dataset>`. The plan materialises
+ * `checked` once and the (few) losing duplicates, marks those by a left join (`marked`, a view), then reads it twice
+ * (accepted, rejects). No in-place update: Spark on plain Parquet has none.
  */
 export interface TransformSql {
   /** Every raw row with its cleaned columns and its first problem, if any (`reason|column`), in raw order. */
@@ -93,15 +94,16 @@ export interface TransformSql {
   /** The source rows that pass but repeat the key of an earlier passing row (the first one wins); usually a handful. */
   readonly duplicates: (checked: string) => string;
   /**
-   * Marks those rows `DUPLICATE` in `checked` in place (MERGE INTO: DuckDB, and Spark on Iceberg or Delta), so
-   * neither read needs a join and `checked` keeps its order.
+   * `checked` with the problem of those rows set to `DUPLICATE`, by a left join on the source row (what a `MERGE INTO`
+   * would do in place, which Spark cannot do on plain Parquet). A join keeps no row order.
    */
-  readonly markDuplicates: (checked: string, duplicates: string) => string;
+  readonly marked: (checked: string, duplicates: string) => string;
   /**
-   * The rows without a problem, typed. No ORDER BY: a filter over `checked` keeps raw's order, which is the landing
-   * file's, so a rerun writes the same bytes without sorting millions of rows.
+   * The rows without a problem, typed, in source row order (`ORDER BY source_row`): the join above gives no order on
+   * either engine, and a rerun must write the same bytes (the file is named by its content hash). The sort's cost is
+   * in docs/benchmarks.md.
    */
-  readonly accepted: (checked: string) => string;
+  readonly accepted: (marked: string) => string;
   /** One row per rejected raw row (a problem, or a duplicate that lost): the reason and the column, no values. */
   readonly rejects: (checked: string, batchId: string) => string;
 }
@@ -141,8 +143,9 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
     checked,
     duplicates: (from) =>
       `SELECT c.source_row FROM ${from} c JOIN (SELECT ${key}, min(source_row) AS first_row FROM ${from} WHERE problem IS NULL GROUP BY ${key} HAVING count(*) > 1) k ON ${sameKey} WHERE c.problem IS NULL AND c.source_row <> k.first_row`,
-    markDuplicates: (from, duplicates) => `MERGE INTO ${from} c USING ${duplicates} d ON c.source_row = d.source_row WHEN MATCHED THEN UPDATE SET problem = 'DUPLICATE|'`,
-    accepted: (from) => `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NULL`,
+    marked: (from, duplicates) =>
+      `SELECT ${['source_row', 'business_date', ...dataset.columns.map((column) => column.name)].map((column) => `c.${column}`).join(', ')}, CASE WHEN d.source_row IS NULL THEN c.problem ELSE 'DUPLICATE|' END AS problem FROM ${from} c LEFT JOIN ${duplicates} d ON c.source_row = d.source_row`,
+    accepted: (from) => `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NULL ORDER BY source_row`,
     rejects: (from, batchId) =>
       `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, NULLIF(split_part(problem, '|', 2), '') AS column_name, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL ORDER BY source_row`,
   };

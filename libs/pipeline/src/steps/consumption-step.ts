@@ -1,5 +1,5 @@
 import { getDataset } from '@cur/contracts';
-import type { BlobStore, SqlEngine } from '@cur/platform';
+import type { BlobStore } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256 } from '../lake/lake-writer';
@@ -7,16 +7,15 @@ import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 import { FEATURE_SOURCES, featureWindowStart, renderCustomerFeaturesPlan, renderCustomerTagsPlan, type FeatureSource } from '../plan/consumption-plans';
 import { writePlanOutput } from '../plan/write-plan-output';
-import type { SqlDialect } from '../sql/sql-dialect';
+import type { PlanExecutor } from '../plan/plan-executor';
 import type { TagDefinition } from '../tags/tag-definitions';
 
 /** What the consumption step works with. */
 export interface ConsumptionStepDependencies {
   readonly consumption: BlobStore;
   readonly manifests: ManifestStore;
-  readonly engine: SqlEngine;
-  /** The engine's spelling, for the plans it runs. */
-  readonly dialect: SqlDialect;
+  /** Runs the step's plans (DuckDB or Spark); its dialect is the plans'. */
+  readonly plans: PlanExecutor;
   readonly policy: MaskingPolicy;
   readonly tags: readonly TagDefinition[];
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
@@ -46,9 +45,9 @@ export async function runConsumptionStep(deps: ConsumptionStepDependencies, busi
   if (!inputs.some((key) => key.includes('/customer_profile/'))) {
     throw new CurError('INPUT_MISSING', `no transformed customer_profile for ${businessDate}: features need the customer list`);
   }
-  const features = await writePlanOutput(deps.engine, deps.consumption, (outputPath) => renderCustomerFeaturesPlan({ businessDate, sources, storedAsText, outputPath, dialect: deps.dialect }), partitionPrefix('customer_features', businessDate), deps.scratchDir);
+  const features = await writePlanOutput(deps.plans, deps.consumption, (outputPath) => renderCustomerFeaturesPlan({ businessDate, sources, storedAsText, outputPath, dialect: deps.plans.dialect }), partitionPrefix('customer_features', businessDate), deps.scratchDir);
   const featureFiles = [deps.locate('consumption', features.key)];
-  const tags = await writePlanOutput(deps.engine, deps.consumption, (outputPath) => renderCustomerTagsPlan({ businessDate, tags: deps.tags, features: featureFiles, outputPath }), partitionPrefix('customer_tags', businessDate), deps.scratchDir);
+  const tags = await writePlanOutput(deps.plans, deps.consumption, (outputPath) => renderCustomerTagsPlan({ businessDate, tags: deps.tags, features: featureFiles, outputPath }), partitionPrefix('customer_tags', businessDate), deps.scratchDir);
   const common = { zone: 'consumption' as const, businessDate, step: 'consumption', runId: deps.runId, inputs, counts: {}, keyVersions: {}, startedAt: startedAt.toISOString() };
   const published = [
     { ...common, dataset: 'customer_features', files: [features.key], rowCount: features.rowCount, contentSha256: features.sha256, schemaSha256: schemaSha256(getDataset('customer_features').columns), durationMs: Date.now() - startedAt.getTime() },

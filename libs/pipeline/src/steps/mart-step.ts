@@ -1,20 +1,19 @@
 import { getDataset } from '@cur/contracts';
-import type { BlobStore, SqlEngine } from '@cur/platform';
+import type { BlobStore } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import { partitionPrefix, schemaSha256 } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 import { MART_DATASETS, renderMartPlan } from '../plan/mart-plans';
 import { writePlanOutput } from '../plan/write-plan-output';
-import type { SqlDialect } from '../sql/sql-dialect';
+import type { PlanExecutor } from '../plan/plan-executor';
 
 /** What the mart step works with. */
 export interface MartStepDependencies {
   readonly mart: BlobStore;
   readonly manifests: ManifestStore;
-  readonly engine: SqlEngine;
-  /** The engine's spelling, for the plans it runs. */
-  readonly dialect: SqlDialect;
+  /** Runs the step's plans (DuckDB or Spark); its dialect is the plans'. */
+  readonly plans: PlanExecutor;
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly runId: string;
   /** The run's scratch folder, for the Parquet file before upload. */
@@ -42,9 +41,9 @@ export async function runMartStep(deps: MartStepDependencies, businessDate: stri
         tags: tags.files.map((key) => deps.locate('consumption', key)),
         previous: previous ? previous.files.map((key) => deps.locate('mart', key)) : [],
         outputPath,
-        dialect: deps.dialect,
+        dialect: deps.plans.dialect,
       });
-    const written = await writePlanOutput(deps.engine, deps.mart, render, partitionPrefix(name, businessDate), deps.scratchDir);
+    const written = await writePlanOutput(deps.plans, deps.mart, render, partitionPrefix(name, businessDate), deps.scratchDir);
     const manifest: Manifest = {
       dataset: name,
       zone: 'mart',

@@ -2,26 +2,32 @@ import { getDataset } from '@cur/contracts';
 import type { BlobStore, SqlEngine } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
-import { partitionPrefix, schemaSha256, writeZoneFile } from '../lake/lake-writer';
+import { partitionPrefix, schemaSha256 } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
-import type { SqlDialect } from '../sql/sql-dialect';
-import { buildTransformSql } from '../sql/transform-sql';
+import type { PlanExecutor } from '../plan/plan-executor';
+import { renderTransformPlan, transformPlanTables } from '../plan/transform-plan';
+import { writePlanOutputs } from '../plan/write-plan-output';
 
 /** What the transform step works with. It reads masked data only. */
 export interface TransformStepDependencies {
   readonly raw: BlobStore;
   readonly transformed: BlobStore;
   readonly manifests: ManifestStore;
+  /** Runs the transform's plan (DuckDB or Spark); its dialect is the plan's. */
+  readonly plans: PlanExecutor;
+  /** A DuckDB session, to count the written rejects by reason. */
   readonly engine: SqlEngine;
   readonly policy: MaskingPolicy;
-  readonly dialect: SqlDialect;
   /** Turns a bucket and key into what the engine reads: a local path, or an s3:// URI in Glue. */
   readonly locate: (bucket: 'raw' | 'transformed' | 'consumption' | 'mart', key: string) => string;
   readonly runId: string;
   /** The run's scratch folder, for the Parquet file before upload. */
   readonly scratchDir: string;
 }
+
+/** The transform plan's output of rejects (the accepted rows' output is named after the dataset). */
+const REJECTS_OUTPUT = 'transform_rejects';
 
 /** The dataset name of a source dataset's rejects in the manifests. */
 export const rejectsDatasetOf = (dataset: string): string => `transform_rejects/${dataset}`;
@@ -37,23 +43,29 @@ export async function runTransformStep(deps: TransformStepDependencies, datasetN
   const dataset = getDataset(datasetName);
   const raw = await deps.manifests.get('raw', datasetName, businessDate);
   if (!raw) throw new CurError('INPUT_MISSING', `no raw partition of ${datasetName} for ${businessDate} is published; run the mask step first`);
-  await deps.engine.registerParquetView(`raw_${datasetName}`, raw.files.map((key) => deps.locate('raw', key)));
-  const sql = buildTransformSql(dataset, deps.policy, deps.dialect);
   const batchId = `${datasetName}/${businessDate}`;
-
-  // Typed and checked once, duplicates marked in place, read twice (accepted, rejects).
-  const checked = `checked_${datasetName}`;
-  const duplicates = `duplicates_${datasetName}`;
-  await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${checked} AS ${sql.checked}`);
-  await deps.engine.execute(`CREATE OR REPLACE TEMPORARY TABLE ${duplicates} AS ${sql.duplicates(checked)}`);
-  const [duplicated] = await deps.engine.query(`SELECT count(*) AS n FROM ${duplicates}`);
-  if (Number(duplicated?.['n']) > 0) await deps.engine.update(sql.markDuplicates(checked, duplicates));
-  const accepted = await writeZoneFile(deps.engine, deps.transformed, sql.accepted(checked), partitionPrefix(datasetName, businessDate), deps.scratchDir);
-  const rejects = await writeZoneFile(deps.engine, deps.transformed, sql.rejects(checked, batchId), partitionPrefix(rejectsDatasetOf(datasetName), businessDate), deps.scratchDir);
-  await deps.engine.execute(`DROP TABLE ${checked}`);
-  await deps.engine.execute(`DROP TABLE ${duplicates}`);
-  if (raw.rowCount !== accepted.rowCount + rejects.rowCount) {
-    throw new CurError('ACCOUNTING_BROKEN', `${batchId}: ${raw.rowCount} rows in, ${accepted.rowCount} out and ${rejects.rowCount} rejected do not add up`);
+  // One plan, on whichever engine: typed and checked once, duplicates marked by a join, two outputs.
+  const { result, files } = await writePlanOutputs<string>(
+    deps.plans,
+    deps.transformed,
+    (outputPath) =>
+      renderTransformPlan({
+        dataset,
+        businessDate,
+        raw: raw.files.map((key) => deps.locate('raw', key)),
+        policy: deps.policy,
+        dialect: deps.plans.dialect,
+        acceptedPath: outputPath(datasetName),
+        rejectsPath: outputPath(REJECTS_OUTPUT),
+      }),
+    { [datasetName]: partitionPrefix(datasetName, businessDate), [REJECTS_OUTPUT]: partitionPrefix(rejectsDatasetOf(datasetName), businessDate) },
+    deps.scratchDir,
+  );
+  const [accepted, rejects] = [files[datasetName], files[REJECTS_OUTPUT]];
+  if (accepted === undefined || rejects === undefined) throw new CurError('PLAN_OUTPUT_UNEXPECTED', `${batchId}: the transform plan did not write its accepted rows and rejects`);
+  const checked = result.tables.find((table) => table.name === transformPlanTables(datasetName).checked)?.rows;
+  if (checked !== raw.rowCount || raw.rowCount !== accepted.rowCount + rejects.rowCount) {
+    throw new CurError('ACCOUNTING_BROKEN', `${batchId}: ${raw.rowCount} rows in (${checked ?? 'no'} read by ${deps.plans.engine}), ${accepted.rowCount} out and ${rejects.rowCount} rejected do not add up`);
   }
   await deps.engine.registerParquetView('rejects_written', [deps.locate('transformed', rejects.key)]);
   const reasons = await deps.engine.query('SELECT reason_code, count(*) AS n FROM rejects_written GROUP BY 1 ORDER BY 1');

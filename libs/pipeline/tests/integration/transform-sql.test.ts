@@ -39,9 +39,9 @@ async function transform(rows: (string | null)[][]) {
   const sql = buildTransformSql(getDataset('customer_profile'), createMaskingPolicy(), DUCKDB_DIALECT);
   await engine.execute(`CREATE OR REPLACE TABLE checked AS ${sql.checked}`);
   await engine.execute(`CREATE OR REPLACE TABLE duplicates AS ${sql.duplicates('checked')}`);
-  await engine.update(sql.markDuplicates('checked', 'duplicates'));
-  const accepted = await engine.query(`SELECT CAST(row_number() OVER () AS INTEGER) AS i, * FROM (${sql.accepted('checked')})`);
-  const rejects = await engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects('checked', 'b')})`);
+  await engine.execute(`CREATE OR REPLACE VIEW marked AS ${sql.marked('checked', 'duplicates')}`);
+  const accepted = await engine.query(`SELECT CAST(row_number() OVER () AS INTEGER) AS i, * FROM (${sql.accepted('marked')})`);
+  const rejects = await engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects('marked', 'b')})`);
   return { accepted, rejects };
 }
 
@@ -95,12 +95,13 @@ describe('the transform SQL', () => {
     expect(accepted.map((r) => r['as_of_date'])).toEqual(['2010-01-02', '2010-12-31', '2026-11-25']);
   });
 
-  it('keeps raw order among accepted rows without sorting, and marks every later copy of a key', async () => {
+  it('writes accepted rows in source row order (the duplicates are marked by a join, which keeps no order), and marks every later copy of a key', async () => {
     const { accepted, rejects } = await transform([row(1, 'C123456789'), row(2, 'A123456789'), row(3, 'C123456789'), row(4, 'B223456789'), row(5, 'C123456789')]);
     expect(accepted.map((r) => r['cust_id'])).toEqual(['C123456789', 'A123456789', 'B223456789']);
     expect(rejects.map((r) => [r['row_number'], r['reason_code']])).toEqual([[3, 'DUPLICATE'], [5, 'DUPLICATE']]);
     const sql = buildTransformSql(getDataset('customer_profile'), createMaskingPolicy(), DUCKDB_DIALECT);
-    expect(sql.accepted('checked')).not.toMatch(/ORDER BY|JOIN|EXISTS/);
+    expect(sql.accepted('marked')).toMatch(/ORDER BY source_row$/);
+    expect(sql.marked('checked', 'duplicates')).toMatch(/LEFT JOIN duplicates d ON c.source_row = d.source_row$/);
   });
 });
 
@@ -131,8 +132,8 @@ describe('the transform SQL: every reject reason, in each dataset that can give 
     const sql = buildTransformSql(getDataset(dataset), createMaskingPolicy(), DUCKDB_DIALECT);
     await engine.execute(`CREATE OR REPLACE TABLE checked_${dataset} AS ${sql.checked}`);
     await engine.execute(`CREATE OR REPLACE TABLE duplicates_${dataset} AS ${sql.duplicates(`checked_${dataset}`)}`);
-    await engine.update(sql.markDuplicates(`checked_${dataset}`, `duplicates_${dataset}`));
-    return engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects(`checked_${dataset}`, 'b')}) ORDER BY 1`);
+    await engine.execute(`CREATE OR REPLACE VIEW marked_${dataset} AS ${sql.marked(`checked_${dataset}`, `duplicates_${dataset}`)}`);
+    return engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects(`marked_${dataset}`, 'b')}) ORDER BY 1`);
   }
 
   const cases: [string, string, string, Record<string, string | null>][] = [

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import {
   renderMartPlan,
   renderTransformPlan,
   rejectsDatasetOf,
+  transformPlanTables,
   runPipeline,
   type FeatureSource,
   type PlanResult,
@@ -47,6 +50,8 @@ let runtime: Runtime;
 let engine: SqlEngine;
 let work: string;
 let cases: Case[];
+/** Each source dataset's raw row count, as its manifest says. */
+const rawRows = new Map<string, number>();
 const duckdb = new Map<string, PlanResult>();
 const spark = new Map<string, PlanResult>();
 
@@ -85,10 +90,11 @@ beforeAll(async () => {
     { id: 'tag_metrics_with_previous', render: (dialect, outputPath) => renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: tagMetrics ? [tagMetrics] : [], outputPath, dialect }) },
     { id: 'segment_metrics_with_previous', render: (dialect, outputPath) => renderMartPlan({ dataset: 'segment_metrics_monthly', businessDate: BUSINESS_DATE, features, tags, previous: segmentMetrics ? [segmentMetrics] : [], outputPath, dialect }) },
   ];
-  // The transform without its in-place MERGE: duplicates marked by a join. The step still marks them in place, so
-  // its published accepted rows and rejects are what both engines must reproduce.
+  // The transform as the step runs it (duplicates marked by a join): its published accepted rows and rejects are
+  // what both engines must reproduce.
   for (const name of SOURCE_DATASETS) {
     const raw = await filesOf('raw', name);
+    rawRows.set(name, (await manifests.get('raw', name, BUSINESS_DATE))?.rowCount ?? -1);
     const published = { [name]: (await filesOf('transformed', name))[0], transform_rejects: (await filesOf('transformed', rejectsDatasetOf(name)))[0] };
     const render = (dialect: SqlDialect, outputPath: string): StepPlanInput =>
       renderTransformPlan({ dataset: getDataset(name), businessDate: BUSINESS_DATE, raw, policy, dialect, acceptedPath: join(outputPath, 'accepted'), rejectsPath: join(outputPath, 'rejects') });
@@ -108,6 +114,8 @@ afterAll(async () => {
   await runtime?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
+
+const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 const list = (files: readonly string[]): string => `[${files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ')}]`;
 
@@ -156,6 +164,22 @@ describe('the transform, consumption and mart plans on DuckDB and on Spark', () 
     expect(outputs().filter((o) => o.name === 'transform_rejects').reduce((n, o) => n + (duckdb.get(o.id.split('/')[0] ?? '')?.outputs[1]?.rows ?? 0), 0)).toBeGreaterThan(0);
   });
 
+  it('keep the transform’s accounting identity on both engines: rows in = accepted + rejected, rows in = raw', () => {
+    const identities = SOURCE_DATASETS.flatMap((name) =>
+      [duckdb, spark].map((results) => {
+        const result = results.get(`transform_${name}`);
+        const [accepted, rejects] = result?.outputs ?? [];
+        const rowsIn = result?.tables.find((table) => table.name === transformPlanTables(name).checked)?.rows;
+        return { name, rowsIn, out: (accepted?.rows ?? 0) + (rejects?.rows ?? 0), raw: rawRows.get(name) };
+      }),
+    );
+    expect(identities).toHaveLength(2 * SOURCE_DATASETS.length);
+    for (const identity of identities) {
+      expect(identity.rowsIn, identity.name).toBeGreaterThan(0);
+      expect([identity.out, identity.raw], identity.name).toEqual([identity.rowsIn, identity.rowsIn]);
+    }
+  });
+
   it('write the same rows: zero differences in both directions of EXCEPT ALL', async () => {
     const differences: string[] = [];
     for (const { id, ours, theirs } of outputs()) {
@@ -174,7 +198,7 @@ describe('the transform, consumption and mart plans on DuckDB and on Spark', () 
     }
   });
 
-  it('are what the pipeline computed: each step’s output, as DuckDB runs the plan, is the file the step published', async () => {
+  it('are what the pipeline computed: each step’s output, as DuckDB runs the plan, is the file the step published, byte for byte', async () => {
     const published = outputs().filter((o) => o.published !== undefined);
     expect(published.map((o) => o.id)).toEqual([
       'customer_features/customer_features',
@@ -185,6 +209,8 @@ describe('the transform, consumption and mart plans on DuckDB and on Spark', () 
     ]);
     for (const { id, ours, published: file = '' } of published) {
       expect([await rowsMissing(ours, [file]), await rowsMissing([file], ours)], id).toEqual([0, 0]);
+      // The step runs this very plan on DuckDB, so the bytes are the same too: rows in the same order.
+      expect(ours.map(sha256Of), id).toEqual([sha256Of(file)]);
     }
   });
 });
