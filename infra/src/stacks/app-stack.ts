@@ -183,7 +183,11 @@ export class AppStack extends Stack {
     return {
       environment: {
         CUR_DMS_TASK_ARN: names.dmsTaskArn,
+        // tcps://host:2484/service: the replicator reaches the replica over TLS only.
         CUR_ORACLE_CONNECT_STRING: read(parameters.connectString),
+        // Node 20+ Lambda runtimes ship RDS's CA bundle here but do not trust it by default; node-oracledb's TLS
+        // checks the instance's certificate against Node's trusted CAs.
+        NODE_EXTRA_CA_CERTS: ORACLE_TRUSTED_CA_FILE,
         // A name, not an ARN: the extension and Secrets Manager resolve it, and it is known before deployment.
         CUR_ORACLE_SECRET_ID: names.oracleReplicaOwnerSecretName,
       },
@@ -203,6 +207,9 @@ interface OracleReplicaWiring {
   readonly network: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroups: readonly ec2.ISecurityGroup[] };
   readonly paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion;
 }
+
+/** RDS's CA certificates as the Lambda runtime ships them (`/var/runtime/ca-cert.pem`). */
+export const ORACLE_TRUSTED_CA_FILE = '/var/runtime/ca-cert.pem';
 
 /** The Parameters and Secrets extension's release; it caches a secret for {@link SECRETS_EXTENSION_TTL_SECONDS}. */
 export const SECRETS_EXTENSION_VERSION = lambda.ParamsAndSecretsVersions.V1_0_103;
