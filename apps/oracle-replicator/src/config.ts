@@ -9,8 +9,8 @@ export const OracleReplicatorEnvSchema = z.object({
    * unset means the SQLite stand-in under the state folder.
    */
   CUR_ORACLE_URL: z.string().startsWith('oracle://').optional(),
-  /** RDS for Oracle, `host:port/service` (AWS). */
-  CUR_ORACLE_CONNECT_STRING: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}\/[A-Za-z0-9_.$-]+$/).optional(),
+  /** RDS for Oracle, `tcps://host:port/service` (AWS: TLS to RDS's `SSL` option, required there), or `host:port/service`. */
+  CUR_ORACLE_CONNECT_STRING: z.string().regex(/^(tcps:\/\/)?[A-Za-z0-9.-]+:\d{1,5}\/[A-Za-z0-9_.$-]+$/).optional(),
   /** The Secrets Manager secret with the replica owner's `username` and `password` (AWS). */
   CUR_ORACLE_SECRET_ID: z.string().min(1).optional(),
   /** The schema that owns the replica. @default CUR_REPLICA */
@@ -28,8 +28,8 @@ export type OracleReplicatorConfig =
  * Reads the replicator's settings: locally a copy of the lake's rows into SQLite (or into `CUR_ORACLE_URL`); in AWS a
  * DMS task into RDS for Oracle, whose credentials come from Secrets Manager.
  *
- * @throws ConfigError naming each variable at fault; in AWS mode `CUR_DMS_TASK_ARN`, `CUR_ORACLE_CONNECT_STRING` and
- * `CUR_ORACLE_SECRET_ID` are required
+ * @throws ConfigError naming each variable at fault; in AWS mode `CUR_DMS_TASK_ARN`, `CUR_ORACLE_CONNECT_STRING` (a
+ * `tcps://` one) and `CUR_ORACLE_SECRET_ID` are required
  */
 export function loadOracleReplicatorConfig(env: NodeJS.ProcessEnv = process.env): OracleReplicatorConfig {
   const parsed = OracleReplicatorEnvSchema.safeParse(env);
@@ -43,5 +43,8 @@ export function loadOracleReplicatorConfig(env: NodeJS.ProcessEnv = process.env)
   }
   const missing = (['CUR_DMS_TASK_ARN', 'CUR_ORACLE_CONNECT_STRING', 'CUR_ORACLE_SECRET_ID'] as const).filter((name) => vars[name] === undefined);
   if (missing.length > 0) throw new ConfigError(`invalid oracle-replicator configuration: ${missing.join(', ')} required when CUR_MODE=aws`);
+  if (!(vars.CUR_ORACLE_CONNECT_STRING as string).startsWith('tcps://')) {
+    throw new ConfigError('invalid oracle-replicator configuration: CUR_ORACLE_CONNECT_STRING must be tcps://host:port/service when CUR_MODE=aws (the replica is reached over TLS only)');
+  }
   return { load: 'dms', taskArn: vars.CUR_DMS_TASK_ARN as string, target: { kind: 'oracle-secret', connectString: vars.CUR_ORACLE_CONNECT_STRING as string, secretId: vars.CUR_ORACLE_SECRET_ID as string, ...schema } };
 }

@@ -7,8 +7,24 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeNagFinding } from '../core/nag-acknowledgement';
 
-/** Oracle's listener port. @default */
+/** Oracle's plain TCP listener port: DMS's target endpoint only (see {@link ORACLE_TLS_PORT}). @default */
 export const ORACLE_PORT = 1521;
+
+/** The TLS listener of RDS's `SSL` option: the replicator connects here with `tcps://`. @default */
+export const ORACLE_TLS_PORT = 2484;
+
+/** The CA that signs the instance's server certificate; Lambda trusts it through `/var/runtime/ca-cert.pem`. @default */
+export const ORACLE_CA_CERTIFICATE = rds.CaCertificate.RDS_CA_RSA2048_G1;
+
+/**
+ * RDS's `SSL` option: TLS 1.2 only, with forward-secret AES-GCM suites (RDS's `SQLNET.CIPHER_SUITE` setting takes
+ * one suite name).
+ */
+export const ORACLE_SSL_OPTION_SETTINGS = {
+  'SQLNET.SSL_VERSION': '1.2',
+  'SQLNET.CIPHER_SUITE': 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'FIPS.SSLFIPS_140': 'FALSE',
+} as const;
 
 /** RDS's master user: the DBA's, for the one-off DDL (`cur replicate --ddl`), never a service's. */
 export const ORACLE_ADMIN_USERNAME = 'CUR_ADMIN';
@@ -52,6 +68,8 @@ export class OracleDatabase extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly adminSecret: secretsmanager.ISecret;
   public readonly replicaOwnerSecret: rds.DatabaseSecret;
+  /** The option group carrying the `SSL` option (the TLS listener on {@link ORACLE_TLS_PORT}). */
+  public readonly optionGroup: rds.OptionGroup;
   /** The group of the rotation functions, admitted to the listener. */
   public readonly rotationSecurityGroup: ec2.SecurityGroup;
   /** The CloudWatch log groups of {@link ORACLE_LOG_EXPORTS}, retained. */
@@ -71,9 +89,17 @@ export class OracleDatabase extends Construct {
       allowAllOutbound: true,
     });
 
+    const engine = rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19 });
+    this.optionGroup = new rds.OptionGroup(this, 'Options', {
+      engine,
+      description: `${props.instanceIdentifier}: TLS listener (SSL option) on port ${ORACLE_TLS_PORT}`,
+      configurations: [{ name: 'SSL', port: ORACLE_TLS_PORT, vpc: props.vpc, securityGroups: [this.securityGroup], settings: { ...ORACLE_SSL_OPTION_SETTINGS } }],
+    });
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       instanceIdentifier: props.instanceIdentifier,
-      engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19 }),
+      engine,
+      optionGroup: this.optionGroup,
+      caCertificate: ORACLE_CA_CERTIFICATE,
       licenseModel: rds.LicenseModel.LICENSE_INCLUDED,
       instanceType: new ec2.InstanceType(props.instanceType),
       databaseName: props.databaseName,
@@ -138,7 +164,7 @@ export class OracleDatabase extends Construct {
     acknowledgeNagFinding(
       this.instance,
       'AwsSolutions-RDS11',
-      'Oracle listens on its default port 1521: the database is in isolated subnets and its security group admits only the replicator, DMS and the rotation functions, so another port would hide nothing.',
+      'Oracle listens on its default ports (1521, and 2484 for TLS): the database is in isolated subnets and its security group admits only the replicator (TLS), DMS and the rotation functions, so other ports would hide nothing.',
     );
     if (!props.multiAz) {
       acknowledgeNagFinding(
@@ -149,8 +175,13 @@ export class OracleDatabase extends Construct {
     }
   }
 
-  /** Lets one security group reach the listener. */
+  /** Lets one security group reach the plain listener (DMS, the rotation functions: see infra/README.md). */
   admit(peer: ec2.ISecurityGroup, who: string): void {
     this.securityGroup.addIngressRule(peer, ec2.Port.tcp(ORACLE_PORT), `Oracle listener from ${who}`);
+  }
+
+  /** Lets one security group reach the TLS listener only. */
+  admitTls(peer: ec2.ISecurityGroup, who: string): void {
+    this.securityGroup.addIngressRule(peer, ec2.Port.tcp(ORACLE_TLS_PORT), `Oracle TLS listener from ${who}`);
   }
 }

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import type { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
 import { DmsReplication } from '../constructs/dms-replication';
-import { ORACLE_PORT, OracleDatabase } from '../constructs/oracle-database';
+import { ORACLE_PORT, ORACLE_TLS_PORT, OracleDatabase } from '../constructs/oracle-database';
 import { ReplicaNetwork } from '../constructs/replica-network';
 
 /** Properties of {@link OracleReplicaStack}. */
@@ -82,14 +82,14 @@ export class OracleReplicaStack extends Stack {
       // Isolated subnets: outbound traffic can only reach the VPC's endpoints and the database.
       allowAllOutbound: true,
     });
-    this.database.admit(this.replicatorSecurityGroup, 'the oracle-replicator Lambda');
+    this.database.admitTls(this.replicatorSecurityGroup, 'the oracle-replicator Lambda');
 
     const parameters = names.oracleParameterNames;
     const address = this.database.instance.dbInstanceEndpointAddress;
     const parameter = (id: string, parameterName: string, description: string, stringValue: string): void => {
       new ssm.StringParameter(this, id, { parameterName, description, stringValue });
     };
-    parameter('ConnectString', parameters.connectString, 'Oracle replica as host:port/service (CUR_ORACLE_CONNECT_STRING)', `${address}:${ORACLE_PORT}/${config.oracle.databaseName}`);
+    parameter('ConnectString', parameters.connectString, 'Oracle replica over TLS as tcps://host:port/service (CUR_ORACLE_CONNECT_STRING)', `tcps://${address}:${ORACLE_TLS_PORT}/${config.oracle.databaseName}`);
     parameter(
       'Connection',
       parameters.connection,
@@ -97,6 +97,7 @@ export class OracleReplicaStack extends Stack {
       Stack.of(this).toJsonString({
         host: address,
         port: ORACLE_PORT,
+        tlsPort: ORACLE_TLS_PORT,
         serviceName: config.oracle.databaseName,
         replicaOwnerSecretName: names.oracleReplicaOwnerSecretName,
         adminSecretName: names.oracleAdminSecretName,

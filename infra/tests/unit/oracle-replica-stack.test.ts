@@ -4,7 +4,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformNames } from '../../src/config/platform-names';
 import { loadStageConfig } from '../../src/config/stage-config';
-import { ORACLE_PORT } from '../../src/constructs/oracle-database';
+import { ORACLE_PORT, ORACLE_SSL_OPTION_SETTINGS, ORACLE_TLS_PORT } from '../../src/constructs/oracle-database';
 import { REPLICA_INTERFACE_ENDPOINTS } from '../../src/constructs/replica-network';
 import { SECRETS_EXTENSION_TTL_SECONDS } from '../../src/stacks/app-stack';
 import type { SynthesizedStage } from '../helpers/synth-stage';
@@ -94,14 +94,35 @@ describe('Stack: OracleReplicaStack', () => {
       }
     });
 
-    it('admits to the listener only the replicator, DMS and the rotation functions, never an address range', () => {
-      const ingress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')).filter((rule) => rule.Properties['FromPort'] === ORACLE_PORT);
-      expect(ingress).toHaveLength(3);
-      for (const rule of ingress) {
-        expect(rule.Properties['ToPort']).toBe(ORACLE_PORT);
+    it('admits DMS and the rotation functions to the plain listener and the replicator to the TLS listener only, never an address range', () => {
+      const rules = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress'));
+      const plain = rules.filter((rule) => rule.Properties['FromPort'] === ORACLE_PORT);
+      const tls = rules.filter((rule) => rule.Properties['FromPort'] === ORACLE_TLS_PORT);
+      expect(plain).toHaveLength(2);
+      expect(tls).toHaveLength(1);
+      for (const rule of [...plain, ...tls]) {
+        expect(rule.Properties['ToPort']).toBe(rule.Properties['FromPort']);
         expect(rule.Properties['SourceSecurityGroupId']).toBeDefined();
         expect(rule.Properties['CidrIp']).toBeUndefined();
       }
+      expect(JSON.stringify(tls[0]?.Properties['SourceSecurityGroupId'])).toContain('ReplicatorSecurityGroup');
+      expect(JSON.stringify(plain.map((rule) => rule.Properties['SourceSecurityGroupId']))).not.toContain('ReplicatorSecurityGroup');
+    });
+
+    it('serves TLS 1.2 on 2484 through the SSL option, with the RDS CA that Lambda trusts', () => {
+      template.hasResourceProperties('AWS::RDS::OptionGroup', {
+        EngineName: 'oracle-se2',
+        MajorEngineVersion: '19',
+        OptionConfigurations: [
+          {
+            OptionName: 'SSL',
+            Port: ORACLE_TLS_PORT,
+            VpcSecurityGroupMemberships: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DatabaseSecurityGroup'), 'GroupId'] }],
+            OptionSettings: Object.entries(ORACLE_SSL_OPTION_SETTINGS).map(([Name, Value]) => ({ Name, Value })),
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::RDS::DBInstance', { CACertificateIdentifier: 'rds-ca-rsa2048-g1', OptionGroupName: { Ref: Match.stringLikeRegexp('^DatabaseOptions') } });
     });
 
     it('keeps the admin and replica-owner credentials in secrets under the lake key, each rotated inside the VPC', () => {
@@ -176,10 +197,10 @@ describe('Stack: OracleReplicaStack', () => {
 
   it('publishes the connect string, the VPC, one subnet per zone and the replicator group in SSM', () => {
     const parameters = names.oracleParameterNames;
-    // host:port/service, the shape apps/oracle-replicator's config accepts for CUR_ORACLE_CONNECT_STRING.
+    // tcps://host:2484/service, the only shape apps/oracle-replicator's config accepts for CUR_ORACLE_CONNECT_STRING in AWS.
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: parameters.connectString,
-      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(synth.stage.oracle.database.instance), 'Endpoint.Address'] }, `:${ORACLE_PORT}/${dev.oracle.databaseName}`]] },
+      Value: { 'Fn::Join': ['', ['tcps://', { 'Fn::GetAtt': [logicalIdOf(synth.stage.oracle.database.instance), 'Endpoint.Address'] }, `:${ORACLE_TLS_PORT}/${dev.oracle.databaseName}`]] },
     });
     const written = Object.values(resourcesOf(template, 'AWS::SSM::Parameter')).map((parameter) => parameter.Properties['Name']);
     expect(written.sort()).toEqual(
@@ -210,6 +231,8 @@ describe('Stack: AppStack of oracle-replicator, in the replica VPC', () => {
     expect(variables['CUR_DMS_TASK_ARN']).toBe(names.dmsTaskArn);
     expect(variables['CUR_ORACLE_SECRET_ID']).toBe(names.oracleReplicaOwnerSecretName);
     expect(refName(variables['CUR_ORACLE_CONNECT_STRING'])).toMatch(/^SsmParameterValuecurdevoracleconnectstring/);
+    // The RDS CA bundle the Node 22 runtime ships, which node-oracledb's TLS checks the certificate against.
+    expect(variables['NODE_EXTRA_CA_CERTS']).toBe('/var/runtime/ca-cert.pem');
     expect(variables['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT']).toBe('2773');
     expect(variables['SECRETS_MANAGER_TTL']).toBe(String(SECRETS_EXTENSION_TTL_SECONDS));
     expect(JSON.stringify(fn.Properties['Layers'])).toMatch(/AWS-Parameters-and-Secrets-Lambda-Extension-Arm64/);

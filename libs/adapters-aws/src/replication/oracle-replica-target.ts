@@ -18,7 +18,11 @@ import {
 export interface OracleConnectionOptions {
   readonly user: string;
   readonly password: string;
-  /** Easy Connect: `host:port/service_name`. */
+  /**
+   * Easy Connect: `host:port/service_name`, or `tcps://host:port/service_name` for TLS (RDS's `SSL` option, port
+   * 2484). Over TCPS the server's certificate must chain to a CA Node trusts (RDS's: Lambda's
+   * `/var/runtime/ca-cert.pem` through `NODE_EXTRA_CA_CERTS`) and name the host connected to.
+   */
   readonly connectString: string;
   /** The schema that owns the replica. @default DEFAULT_ORACLE_SCHEMA */
   readonly schema?: string;
@@ -27,8 +31,22 @@ export interface OracleConnectionOptions {
 /** Rows per `executeMany` round trip, and per fetch when reading. */
 const BATCH_ROWS = 1000;
 
+/** Whether a connect string asks for TLS (`tcps://`). */
+export const isTlsConnectString = (connectString: string): boolean => /^tcps:\/\//i.test(connectString);
+
 /**
- * Parses `oracle://user:password@host:port/service` (what `CUR_ORACLE_URL` holds) into connection options.
+ * What `oracledb.getConnection` gets besides the credentials. Over TCPS the server's certificate is checked against
+ * the host name (`sslServerDNMatch`, node-oracledb's default made explicit) and against Node's trusted CAs: no
+ * wallet is passed, because thin mode reads a wallet as the client's own certificate and key (a CA alone is
+ * refused), so the CA is added to Node's store with `NODE_EXTRA_CA_CERTS`.
+ */
+export function oracleConnectAttributes(connectString: string): { connectString: string; sslServerDNMatch?: true } {
+  return isTlsConnectString(connectString) ? { connectString, sslServerDNMatch: true } : { connectString };
+}
+
+/**
+ * Parses `oracle://user:password@host:port/service` (what `CUR_ORACLE_URL` holds) into connection options;
+ * `oracles://` connects over TLS (`tcps://`, port 2484 unless given).
  *
  * @throws AdapterError naming what is missing, never the password
  */
@@ -40,13 +58,14 @@ export function parseOracleUrl(url: string, schema?: string): OracleConnectionOp
     throw new AdapterError('CUR_ORACLE_URL is not a URL: expected oracle://user:password@host:port/service', { cause: error });
   }
   const service = parsed.pathname.replace(/^\//, '');
-  if (parsed.protocol !== 'oracle:' || !parsed.username || !parsed.hostname || !service) {
-    throw new AdapterError('CUR_ORACLE_URL must look like oracle://user:password@host:port/service');
+  const tls = parsed.protocol === 'oracles:';
+  if ((parsed.protocol !== 'oracle:' && !tls) || !parsed.username || !parsed.hostname || !service) {
+    throw new AdapterError('CUR_ORACLE_URL must look like oracle://user:password@host:port/service (oracles:// for TLS)');
   }
   return {
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
-    connectString: `${parsed.hostname}:${parsed.port || '1521'}/${service}`,
+    connectString: tls ? `tcps://${parsed.hostname}:${parsed.port || '2484'}/${service}` : `${parsed.hostname}:${parsed.port || '1521'}/${service}`,
     schema: schema ?? decodeURIComponent(parsed.username).toUpperCase(),
   };
 }
@@ -72,7 +91,7 @@ export class OracleReplicaTarget implements ReplicaTarget {
     const { default: oracledb } = await import('oracledb');
     let connection: Connection;
     try {
-      connection = await oracledb.getConnection({ user: options.user, password: options.password, connectString: options.connectString });
+      connection = await oracledb.getConnection({ user: options.user, password: options.password, ...oracleConnectAttributes(options.connectString) });
     } catch (error) {
       throw new AdapterError(`cannot connect to Oracle at ${options.connectString} as ${options.user}`, { cause: error });
     }
