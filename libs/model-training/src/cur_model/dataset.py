@@ -201,15 +201,25 @@ def load_training_data(
             f"target_tag {hyperparameters.target_tag}: {positives} customers carry it and {negatives} do not; "
             f"at least {MIN_CLASS_SIZE} of each are needed"
         )
-    columns: list[npt.NDArray[np.object_]] = []
-    for name in selection.numeric:
-        array = pc.cast(features.column(name), pa.float64()).to_numpy(zero_copy_only=False)
-        columns.append(np.asarray(array, dtype=np.float64).astype(object))
-    for name in selection.categorical:
-        text = pc.fill_null(pc.cast(features.column(name), pa.string()), MISSING_CATEGORY)
-        columns.append(np.asarray(text.to_pylist(), dtype=object))
-    x = np.column_stack(columns) if columns else np.empty((features.num_rows, 0), dtype=object)
+    x = feature_matrix(features, selection.numeric, selection.categorical)
     return TrainingData(selection, x, y)
+
+
+def feature_matrix(table: pa.Table, numeric: tuple[str, ...], categorical: tuple[str, ...]) -> npt.NDArray[np.object_]:
+    """The matrix the pipeline takes: numbers as floats (nulls as NaN), text with nulls as their own category."""
+    columns: list[npt.NDArray[np.object_]] = []
+    for name in numeric:
+        array = pc.cast(table.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+        columns.append(np.asarray(array, dtype=np.float64).astype(object))
+    for name in categorical:
+        text = pc.fill_null(pc.cast(table.column(name), pa.string()), MISSING_CATEGORY)
+        columns.append(np.asarray(text.to_pylist(), dtype=object))
+    return np.column_stack(columns) if columns else np.empty((table.num_rows, 0), dtype=object)
+
+
+def read_features(channel: Path, description: DatasetDescription) -> pa.Table:
+    """The channel's features table, checked against the description, ordered by the customer key."""
+    return _read_table(channel, description.features).sort_by(description.features.key[0])
 
 
 def _read_table(channel: Path, spec: TableSpec) -> pa.Table:
