@@ -10,5 +10,7 @@ export type { ClaimResult, LockRecord } from './pid-lock';
 export { KeyFileVault } from './key-file-vault';
 export { OutboxEventPublisher } from './outbox-event-publisher';
 export { DuckDbSqlEngine } from './duckdb-sql-engine';
+export { SPARK_PROCESS_ERROR_CODES, SparkProcess } from './spark-process';
+export type { SparkProcessOptions } from './spark-process';
 export { DuckDbQuerySandbox, QueryRefusedError } from './duckdb-query-sandbox';
 export type { QuerySandboxOptions, SandboxView } from './duckdb-query-sandbox';
