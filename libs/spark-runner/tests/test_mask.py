@@ -215,6 +215,22 @@ class TestRunMask:
         assert addresses == ["臺北市信", None, "高雄市\r", "臺中市西", "臺南市\r"]
         assert "address" not in result.key_versions
 
+    def test_records_the_key_version_of_a_column_without_values_sending_no_value(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        # Prepare: every branch_code empty; masked, it has no value to send but a key version to record.
+        landing = write_landing(tmp_path, "cust_id,name,address,branch_code\r\nA123456789,王小明,臺北市,\r\n")
+        request = request_for(landing, tmp_path / "out", key_service, rows=1)
+        request["maskColumns"].append({"column": "branch_code", "tokenize": request["maskColumns"][0]["tokenize"]})
+
+        # Act
+        result = run_mask(spark, request)
+
+        # Assess
+        assert result.key_versions["branch_code"] == KEY_VERSION
+        assert [call["values"] for call in key_service.calls if call["column"] == "cust_id"][-1] == [None]
+        assert rows_of(spark, tmp_path / "out")[0][4] is None
+
     def test_retries_a_transient_failure_and_not_a_refusal(
         self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
     ) -> None:

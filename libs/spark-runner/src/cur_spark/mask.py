@@ -206,6 +206,11 @@ def _mask_column(
             send()
     if batch:
         send()
+    if batches == 0:
+        # No value to mask: one call with a NULL alone (no plaintext, nothing tokenised) learns the key version the
+        # column would be masked under, which the DuckDB step records too (a re-tokenise needs every partition's).
+        key_version = client.tokenize(item.tokenize, [None]).key_version
+        batches = 1
     value_col, token_col, hit_col = f"_cur_v_{item.column}", f"_cur_t_{item.column}", f"_cur_hit_{item.column}"
     schema = StructType([StructField(value_col, StringType(), False), StructField(token_col, StringType(), True)])
     tokens = spark.createDataFrame(pairs, schema).withColumn(hit_col, F.lit(True))

@@ -67,7 +67,7 @@ class TokenizeClient:
         self.calls = 0
         """HTTP requests made, retries included."""
 
-    def tokenize(self, target: TokenizeTarget, values: Sequence[str]) -> TokenizeAnswer:
+    def tokenize(self, target: TokenizeTarget, values: Sequence[str | None]) -> TokenizeAnswer:
         """The tokens of ``values`` (1 to the endpoint's ``batchValues``) as ``target`` stores them.
 
         Raises ``MaskError`` ``KEY_SERVICE_REFUSED`` (a 4xx other than 429: not retried), ``KEY_SERVICE_FAILED``
