@@ -34,7 +34,12 @@ export const RevealQuerySchema = z.object({ reveal: RevealSchema }).strict();
 export const TagCustomersQuerySchema = z
   .object({
     cursor: z.string().min(1).max(4096).optional().describe('the nextCursor of the previous page'),
-    limit: z.string().regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_LENGTH}`).optional().describe(`page length, 1 to ${MAX_PAGE_LENGTH} (default 100)`),
+    // The pattern is 1 to 1000 exactly, so the OpenAPI document says what the handler accepts (a test pins it to MAX_PAGE_LENGTH).
+    limit: z
+      .string()
+      .regex(/^(?:[1-9]\d{0,2}|1000)$/, `must be a whole number from 1 to ${MAX_PAGE_LENGTH}`)
+      .optional()
+      .describe(`page length, 1 to ${MAX_PAGE_LENGTH} (default 100)`),
     reveal: RevealSchema,
   })
   .strict();
@@ -48,6 +53,8 @@ export const LookupBodySchema = z
   .object({
     nationalId: z
       .string()
+      // The shape in the document; the check digit, which JSON Schema cannot express, in the refinement.
+      .regex(/^[A-Z][1289]\d{8}$/, 'must be a national ID: an upper-case letter, 1/2/8/9, eight digits, with a valid check digit')
       .refine(isValidNationalId, 'must be a national ID: an upper-case letter, 1/2/8/9, eight digits, with a valid check digit')
       .meta({ examples: ['A123456789'], writeOnly: true }),
   })

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { ROUTES, ServingError, buildOpenApiDocument, createRetrievalApiHandler } from '../../src/index';
+import { MAX_PAGE_LENGTH, ROUTES, ServingError, buildOpenApiDocument, createRetrievalApiHandler } from '../../src/index';
 import { apiEvent, json } from '../helpers/api-events';
 
 type Operation = { operationId: string; parameters: { name: string; in: string; schema: { examples?: string[] } }[]; security?: unknown[]; responses: Record<string, unknown> };
@@ -44,5 +44,24 @@ describe('the OpenAPI document', () => {
   it('declares bearer JWT auth, with only the document itself public', () => {
     expect(document['security']).toEqual([{ bearer: [] }]);
     expect(operations.filter((o) => o.operation.security !== undefined).map((o) => o.path)).toEqual(['/openapi.json']);
+  });
+});
+
+describe('what the document promises about inputs (issue 17, point 11: schemathesis holds the server to it)', () => {
+  const pattern = (route: string, parameter: string): RegExp => {
+    const found = operations.find((o) => o.operation.operationId === route)?.operation.parameters.find((p) => p.name === parameter)?.schema as { pattern?: string } | undefined;
+    return new RegExp(found?.pattern ?? 'missing');
+  };
+
+  it('the page length pattern admits exactly 1 to MAX_PAGE_LENGTH', () => {
+    const limit = pattern('listTagCustomers', 'limit');
+    const admitted = Array.from({ length: MAX_PAGE_LENGTH + 2 }, (_, n) => String(n)).filter((text) => limit.test(text));
+    expect(admitted).toEqual(Array.from({ length: MAX_PAGE_LENGTH }, (_, n) => String(n + 1)));
+    for (const text of ['01', '0100', '1e3', ' 5', '']) expect(limit.test(text), text).toBe(false);
+  });
+
+  it('the lookup body gives the national ID shape; the check digit stays the handler\'s', () => {
+    const body = (document['paths'] as Record<string, Record<string, { requestBody: { content: Record<string, { schema: { properties: Record<string, { pattern?: string }> } }> } }>>)['/v1/customers/lookup']?.['post'];
+    expect(body?.requestBody.content['application/json']?.schema.properties['nationalId']?.pattern).toBe('^[A-Z][1289]\\d{8}$');
   });
 });

@@ -119,6 +119,12 @@ async function serveOne(
   if (!publicPaths.has(rawPath) && !routeExists(decodedPath(rawPath))) {
     return send(response, problemResponse(404, 'ROUTE_NOT_FOUND', 'Not found', `this API has no path ${rawPath.slice(0, 200)}; see /openapi.json${docs ? ' or /docs' : ''}`));
   }
+  // An HTTP API carries only these methods to a Lambda; any other (TRACE, CONNECT, ...) is refused here, as there.
+  if (!HTTP_API_METHODS.has(request.method ?? '')) {
+    const allowed = allowedMethodsOf(decodedPath(rawPath));
+    const refused = problemResponse(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `this API does not answer ${String(request.method).slice(0, 20)}`);
+    return send(response, { ...refused, headers: { ...refused.headers, ...(allowed.length > 0 ? { allow: allowed.join(', ') } : {}) } });
+  }
   let claims: Record<string, string> | undefined;
   if (!publicPaths.has(rawPath)) {
     try {
@@ -130,6 +136,15 @@ async function serveOne(
     }
   }
   send(response, await handler(toApiGatewayEvent(request, body, claims, receivedAt)));
+}
+
+/** The methods API Gateway's HTTP API passes to an integration (Powertools' `APIGatewayHttpMethod`). */
+const HTTP_API_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** The methods the retrieval API answers on a path (empty for a path it does not have). */
+function allowedMethodsOf(path: string): readonly string[] {
+  const match = matchRoute('', path);
+  return match !== undefined && 'allowed' in match ? match.allowed : [];
 }
 
 function decodedPath(rawPath: string): string {

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,19 @@ describe('cur serve /docs (issue 17, point 9)', () => {
     expect(unknown.headers.get('content-type')).toBe('application/problem+json');
     expect(await unknown.json()).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
     expect(known.status).toBe(401);
+  });
+
+  it('answers a method an HTTP API does not carry (TRACE) 405 with the path\'s Allow, not 400', async () => {
+    // fetch refuses to send TRACE; node:http does.
+    const answer = await new Promise<{ status: number; allow: string | undefined; type: string | undefined }>((resolve, reject) => {
+      const request = httpRequest(`${url}/v1/tags`, { method: 'TRACE' }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, allow: response.headers.allow, type: response.headers['content-type'] }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(answer).toEqual({ status: 405, allow: 'GET', type: 'application/problem+json' });
   });
 
   it.skipIf(chromium === undefined)('renders in headless Chromium: every operation of /openapi.json on the page, with the Authorize button', async () => {
