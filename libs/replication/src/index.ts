@@ -17,6 +17,8 @@ export {
   oracleInsertRow,
 } from './oracle/oracle-ddl';
 export type { OracleStatement, OracleSchemaOptions } from './oracle/oracle-ddl';
+export { DEFAULT_REPLICA_TABLESPACE, DMS_TARGET_DICTIONARY_VIEWS, REPLICA_OWNER_PASSWORD_VARIABLE, oracleOwnerBootstrapStatements, renderOracleBootstrapScript } from './oracle/oracle-bootstrap';
+export type { OracleBootstrapOptions, OracleBootstrapStatement } from './oracle/oracle-bootstrap';
 export { DMS_STAGING_FOLDER, dmsExternalTableDefinition, dmsTablePath, dmsS3SourceSettings } from './dms/s3-source-endpoint';
 export type { DmsExternalTableDefinition, DmsExternalTable, DmsTableColumn, DmsS3SourceOptions } from './dms/s3-source-endpoint';
 export { DMS_SELECTION_RULE_IDS, DMS_TRANSFORMATION_RULE_IDS, dmsTableMappings } from './dms/table-mappings';

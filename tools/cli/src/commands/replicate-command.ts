@@ -13,6 +13,8 @@ import {
   dmsExternalTableDefinition,
   dmsFullLoadTask,
   oracleSchemaStatements,
+  oracleOwnerBootstrapStatements,
+  renderOracleBootstrapScript,
   renderOracleScript,
   replicateBusinessDate,
 } from '@cur/replication';
@@ -23,6 +25,7 @@ interface ReplicateOptions {
   readonly date?: string;
   readonly dataset?: string[];
   readonly ddl?: boolean;
+  readonly bootstrap?: boolean;
   readonly dms?: boolean;
   readonly check?: boolean;
 }
@@ -44,7 +47,7 @@ const dataset = (value: string, previous: string[] = []): string[] => {
  * `cur replicate --date D`: what the oracle-replicator does when a date is published, on this laptop. Empties the
  * date in the local replica (`.cur/oracle/replica.sqlite`), copies the lake's published rows in, and prints the
  * reconciliation per table; exits 1 when a table differs (and `pipeline-failures` is notified). `--ddl` prints the
- * generated Oracle DDL, `--dms` the DMS JSON of the date.
+ * generated Oracle DDL, `--bootstrap` the DBA's one-off script that creates its owner, `--dms` the DMS JSON of the date.
  */
 export function registerReplicateCommand(program: Command, context: () => CliContext): void {
   program
@@ -54,10 +57,15 @@ export function registerReplicateCommand(program: Command, context: () => CliCon
     .option('--dataset <name>', `only this dataset (repeatable): ${REPLICATED_DATASET_NAMES.join(', ')}`, dataset)
     .option('--check', 'reconcile the replica as it is, without reloading the date first')
     .option('--ddl', 'print the generated Oracle DDL (tables, comments, roles, grants) and stop')
+    .option('--bootstrap', 'print the DBA\'s one-off SQL*Plus script that creates the replica owner CUR_REPLICA (run as CUR_ADMIN, before --ddl) and stop')
     .option('--dms', 'print the generated DMS JSON of --date (source table definition, full-load task) and stop')
     .action(async (options: ReplicateOptions) => {
       const ctx = context();
       const { output } = ctx;
+      if (options.bootstrap) {
+        output.line(renderOracleBootstrapScript(oracleOwnerBootstrapStatements()).trimEnd());
+        return;
+      }
       if (options.ddl) {
         output.line(renderOracleScript(oracleSchemaStatements(createMaskingPolicy(), REPLICA_TABLES)).trimEnd());
         return;

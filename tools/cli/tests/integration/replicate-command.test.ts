@@ -49,6 +49,9 @@ describe('cur replicate', () => {
   it('prints the generated Oracle DDL and DMS JSON', async () => {
     const ddl = await runCli(['replicate', '--ddl'], { CUR_HOME: home });
     expect(ddl.stdout).toContain('CREATE TABLE CUR_REPLICA.CUSTOMER_TAGS (');
+    const bootstrap = await runCli(['replicate', '--bootstrap'], { CUR_HOME: home });
+    expect(bootstrap.stdout).toContain('CREATE USER CUR_REPLICA IDENTIFIED BY "&&replica_owner_password"');
+    expect(bootstrap.stdout).toContain('HIDE');
     const dms = await runCli(['replicate', '--date', DATE, '--dms'], { CUR_HOME: home });
     expect(JSON.parse(dms.stdout)).toMatchObject({ fullLoadTask: { MigrationType: 'full-load' }, externalTableDefinition: { TableCount: '4' } });
   });
