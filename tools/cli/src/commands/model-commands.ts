@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { getDataset, type DatasetName } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createContentVerifier, ManifestStore, type Manifest } from '@cur/lake';
@@ -23,7 +24,7 @@ import {
   type TrainingJobEventInput,
 } from '@cur/model-registry';
 import { TAG_DEFINITIONS } from '@cur/pipeline';
-import { AccessDeniedError, ConfigError, NotFoundError, createLogger } from '@cur/platform';
+import { AccessDeniedError, ConfigError, CurError, NotFoundError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 import { callerOf } from '../cli-caller';
@@ -103,15 +104,21 @@ export function registerModelCommands(program: Command, context: () => CliContex
 
   model
     .command('compare')
-    .description('how two versions differ: hyperparameters, metrics, training data (DA: metrics only)')
+    .description('how two versions differ: metrics, hyperparameters, training data, and on Spark SQL the PSI of scores and features and the tag churn (DA: metrics, PSI and churn)')
     .argument('<a>', 'a version id (cur model history lists them)')
     .argument('<b>', 'another version id')
     .option('--json', 'print the comparison as JSON')
-    .action(async (a: string, b: string, options: { json?: boolean }) => {
+    .option('--metrics-only', 'skip scoring and the Spark SQL analyses (PSI, churn)')
+    .addOption(new Option('--threshold <p>', 'score at which a customer carries the model\'s tag, for the churn').default('0.5'))
+    .action(async (a: string, b: string, options: { json?: boolean; metricsOnly?: boolean; threshold: string }) => {
       const ctx = context();
       const caller = callerOf(ctx);
+      const threshold = Number(options.threshold);
+      if (!(threshold > 0 && threshold < 1)) throw new UsageError('--threshold is a probability strictly between 0 and 1, e.g. 0.5');
+      if (a === b) throw new UsageError('cur model compare takes two different versions');
       const comparison = await ctx.withRuntime(async (runtime) => {
-        const versions = await new ModelHistory(runtime.keyValueStore).listFor(caller);
+        const history = new ModelHistory(runtime.keyValueStore);
+        const versions = await history.listFor(caller);
         const find = (id: string): ModelVersion | ModelVersionMetrics => {
           const found = versions.find((v) => v.versionId === id);
           if (!found) throw new NotFoundError(`no model version ${id}; list them with: cur model history`, { details: { versionId: id } });
@@ -119,7 +126,11 @@ export function registerModelCommands(program: Command, context: () => CliContex
         };
         const [x, y] = [find(a), find(b)];
         const full = compareVersions(asVersion(x), asVersion(y));
-        return MODEL_OWNER_ROLES.includes(caller.role) ? full : { a: full.a, b: full.b, metrics: full.metrics };
+        const base = MODEL_OWNER_ROLES.includes(caller.role) ? full : { a: full.a, b: full.b, metrics: full.metrics };
+        if (options.metricsOnly) return base;
+        // The analyses need the versions whole (model files, training data): read here, never printed to DA.
+        const stability = await stabilityOf(ctx, runtime, [await history.get(a), await history.get(b)], threshold);
+        return { ...base, stability };
       });
       if (options.json) return ctx.output.line(JSON.stringify(comparison, null, 2));
       const rows = comparison.metrics.map((m) => [m.name, fmt(m.a), fmt(m.b), m.delta === undefined ? '' : signed(m.delta)]);
@@ -130,6 +141,15 @@ export function registerModelCommands(program: Command, context: () => CliContex
         ctx.output.line();
         ctx.output.line(comparison.sameData ? 'same training data (identical content hashes)' : `training data differs: only in ${a}: ${comparison.dataOnlyInA.join('; ') || 'none'}; only in ${b}: ${comparison.dataOnlyInB.join('; ') || 'none'}`);
         if (comparison.codeVersion.a !== comparison.codeVersion.b) ctx.output.line(`code: ${comparison.codeVersion.a ?? '?'} -> ${comparison.codeVersion.b ?? '?'}`);
+      }
+      if ('stability' in comparison) {
+        const { scorePsi, churn, featurePsi, population } = comparison.stability;
+        ctx.output.line();
+        ctx.output.line(`on ${population.customers} customers of ${population.businessDate} (${comparison.stability.from} -> ${comparison.stability.to}):`);
+        ctx.output.line(`  score PSI ${scorePsi.toFixed(4)} (${psiLabel(scorePsi)})`);
+        ctx.output.line(`  tag churn at score >= ${threshold}: ${churn.entered} entered, ${churn.left} left, ${churn.stayed} stayed`);
+        const top = [...featurePsi].sort((p, q) => q.psi - p.psi).slice(0, 5);
+        ctx.output.line(`  feature PSI of the training data, highest: ${top.map((f) => `${f.feature} ${f.psi.toFixed(4)}`).join(', ') || 'none'}`);
       }
     });
 
@@ -171,6 +191,107 @@ function parseHyperparameters(options: { target?: string; model?: string; seed?:
     values[name] = value;
   }
   return values;
+}
+
+/** What the Spark SQL analyses say of two versions (the older first): aggregates only. */
+interface Stability {
+  readonly from: string;
+  readonly to: string;
+  readonly threshold: number;
+  readonly population: { readonly businessDate: string; readonly customers: number };
+  readonly scorePsi: number;
+  readonly featurePsi: readonly { readonly feature: string; readonly psi: number }[];
+  readonly churn: { readonly entered: number; readonly left: number; readonly stayed: number };
+}
+
+const AnalysisSchema = z.object({
+  score_psi: z.array(z.object({ previous_version: z.string(), version_id: z.string(), psi: z.number() })).length(1),
+  feature_psi: z.array(z.object({ feature: z.string(), psi: z.number() })),
+  tag_churn: z.array(z.object({ entered: z.number().int(), left_tag: z.number().int(), stayed: z.number().int() })).length(1),
+});
+
+/**
+ * Scores the latest DS view of the features with both versions and runs the Spark SQL history analyses on them
+ * (`python -m cur_model.compare`): score PSI, PSI of each numeric feature between the versions' training data, and
+ * the tag churn. The scores (keyed by customer token) stay in the SYSTEM scratch area, removed at the end.
+ */
+async function stabilityOf(ctx: CliContext, runtime: Runtime, versions: readonly [ModelVersion, ModelVersion], threshold: number): Promise<Stability> {
+  const lake = runtime.localLakeDir;
+  if (lake === undefined) throw new ConfigError('cur model compare scores locally; in AWS run the analyses on EMR or Glue');
+  for (const version of versions) {
+    if (version.status !== 'Completed') throw new CurError('MODEL_VERSION_NOT_COMPLETED', `model version ${version.versionId} is ${version.status}: only Completed versions can be scored (or pass --metrics-only)`, { details: { versionId: version.versionId } });
+  }
+  const work = join(localScratchArea(runtime), MODEL_SCRATCH_FOLDER, `compare-${randomBytes(4).toString('hex')}`);
+  try {
+    ctx.output.info('[compare] reading the latest customer_features as DS sees it');
+    const [population] = await exportTrainingChannel(runtime, lake, join(work, 'population'), undefined);
+    const system = runtime.blobStore('system');
+    const entries = [];
+    for (const version of versions) {
+      const modelDir = join(work, 'models', version.versionId);
+      await mkdir(modelDir, { recursive: true, mode: 0o700 });
+      for (const file of ['model.joblib', 'model.json']) await writeFile(join(modelDir, file), await system.get(`${MODEL_ARTEFACT_PREFIX}/${version.versionId}/${file}`), { mode: 0o600 });
+      const trainedOn = version.data.find((d) => d.dataset === FEATURES)?.businessDate;
+      const channel = join(work, 'trained-on', trainedOn ?? 'unknown');
+      if (!existsSync(channel)) await exportTrainingChannel(runtime, lake, channel, trainedOn);
+      entries.push({ version_id: version.versionId, target_tag: version.targetTag ?? 'unknown', status: version.status, created_at: version.createdAt, metrics: version.metrics, model_dir: modelDir, training_channel: channel });
+    }
+    await writeFile(join(work, 'request.json'), JSON.stringify({ threshold, population: join(work, 'population'), versions: entries }), { mode: 0o600 });
+    ctx.output.info('[compare] scoring with both versions and running the Spark SQL analyses (local Spark)');
+    const lines: string[] = [];
+    const code = await runPython(['-m', 'cur_model.compare', '--request', join(work, 'request.json'), '--work', join(work, 'job')], work, {}, (line, stream) => {
+      if (stream === 'stdout') lines.push(line);
+      else if (line.startsWith('error: ')) ctx.output.info(`[compare] ${line}`);
+    }, ctx.signal);
+    if (code !== 0) throw new CurError('MODEL_COMPARE_FAILED', `the Spark SQL comparison of ${versions[0].versionId} and ${versions[1].versionId} failed (exit ${code ?? 'signal'})`);
+    const result = AnalysisSchema.parse(JSON.parse(lines.at(-1) ?? '{}'));
+    const [psi] = result.score_psi;
+    const [churn] = result.tag_churn;
+    return {
+      from: psi?.previous_version ?? '',
+      to: psi?.version_id ?? '',
+      threshold,
+      population: { businessDate: population?.businessDate ?? '', customers: population?.rowCount ?? 0 },
+      scorePsi: psi?.psi ?? 0,
+      featurePsi: result.feature_psi.map((f) => ({ feature: f.feature, psi: f.psi })),
+      churn: { entered: churn?.entered ?? 0, left: churn?.left_tag ?? 0, stayed: churn?.stayed ?? 0 },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The usual reading of a PSI: under 0.1 stable, under 0.25 a moderate shift, else a major one. */
+function psiLabel(psi: number): string {
+  return psi < 0.1 ? 'stable' : psi < 0.25 ? 'moderate shift' : 'major shift';
+}
+
+/** Runs the workspace's Python with `args`; each output line to `onLine`; Ctrl-C and SIGTERM stop it. */
+async function runPython(args: readonly string[], cwd: string, extraEnv: Record<string, string>, onLine: (line: string, stream: 'stdout' | 'stderr') => void, signal: AbortSignal): Promise<number | null> {
+  const child = spawn(MODEL_PYTHON, [...args], { cwd, env: { ...process.env, PYTHONUNBUFFERED: '1', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = (): void => {
+    child.kill('SIGTERM');
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  const forward = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): Promise<void> =>
+    new Promise((done) => {
+      const lines = createInterface({ input: stream });
+      lines.on('line', (line) => onLine(line, name));
+      lines.on('close', done);
+    });
+  try {
+    const [code] = await Promise.all([
+      new Promise<number | null>((done, fail) => {
+        child.on('error', fail);
+        child.on('close', (exitCode) => done(exitCode));
+      }),
+      forward(child.stdout, 'stdout'),
+      forward(child.stderr, 'stderr'),
+    ]);
+    return code;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 /** One training run: the DS view to the channel, the job, each state change to the model history. */
@@ -301,7 +422,6 @@ async function exportTrainingChannel(runtime: Runtime, lake: string, channel: st
 /** Runs `python -m cur_model.train` with SageMaker's variables; its progress and metric lines become progress here. */
 async function runTrainingJob(ctx: CliContext, jobDir: string, jobName: string): Promise<{ exit: 'completed' | 'failed' | 'stopped' }> {
   const env = {
-    ...process.env,
     SM_INPUT_CONFIG_DIR: join(jobDir, 'input', 'config'),
     SM_CHANNEL_TRAIN: join(jobDir, 'input', 'data', 'train'),
     SM_MODEL_DIR: join(jobDir, 'model'),
@@ -309,30 +429,9 @@ async function runTrainingJob(ctx: CliContext, jobDir: string, jobName: string):
     SM_OUTPUT_DATA_DIR: join(jobDir, 'output', 'data'),
     SM_CURRENT_HOST: 'algo-1',
     SM_TRAINING_ENV: JSON.stringify({ job_name: jobName }),
-    PYTHONUNBUFFERED: '1',
   };
-  const child = spawn(MODEL_PYTHON, ['-m', 'cur_model.train'], { cwd: jobDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = (): void => {
-    child.kill('SIGTERM');
-  };
-  const signal = ctx.signal;
-  signal.addEventListener('abort', stop, { once: true });
-  const forward = (stream: NodeJS.ReadableStream): Promise<void> =>
-    new Promise((done) => {
-      const lines = createInterface({ input: stream });
-      lines.on('line', (line) => ctx.output.info(`[${jobName}] ${line.replace(/^progress: /, '')}`));
-      lines.on('close', done);
-    });
-  const [code] = await Promise.all([
-    new Promise<number | null>((done, fail) => {
-      child.on('error', fail);
-      child.on('close', (exitCode) => done(exitCode));
-    }),
-    forward(child.stdout),
-    forward(child.stderr),
-  ]);
-  signal.removeEventListener('abort', stop);
-  if (signal.aborted) return { exit: 'stopped' };
+  const code = await runPython(['-m', 'cur_model.train'], jobDir, env, (line) => ctx.output.info(`[${jobName}] ${line.replace(/^progress: /, '')}`), ctx.signal);
+  if (ctx.signal.aborted) return { exit: 'stopped' };
   return { exit: code === 0 ? 'completed' : 'failed' };
 }
 

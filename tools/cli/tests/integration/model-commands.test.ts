@@ -12,6 +12,7 @@ import { runCurBin } from '../helpers/run-cur-bin';
 let home: string;
 let first: string;
 let second: string;
+let compareOutput = '';
 
 interface HistoryJson {
   readonly scoring: string | null;
@@ -66,14 +67,31 @@ describe('cur model train', () => {
     expect(b?.metrics['validation:auc']).not.toBe(a?.metrics['validation:auc']);
   }, 120_000);
 
-  it('compares the two versions: hyperparameters, metric deltas, the same data', async () => {
+  it('compares the two versions: hyperparameters, metric deltas, the same data, and on Spark SQL score PSI and tag churn', async () => {
     const compare = await runCurBin(['--role', 'DS', 'model', 'compare', first, second, '--json'], home);
     expect(compare.code, compare.stderr).toBe(0);
-    const comparison = JSON.parse(compare.stdout) as { hyperparameters: { name: string }[]; metrics: { name: string; delta?: number }[]; sameData: boolean };
+    const comparison = JSON.parse(compare.stdout) as {
+      hyperparameters: { name: string }[];
+      metrics: { name: string; delta?: number }[];
+      sameData: boolean;
+      stability: { from: string; to: string; scorePsi: number; featurePsi: { feature: string; psi: number }[]; churn: { entered: number; left: number; stayed: number }; population: { customers: number } };
+    };
     expect(comparison.hyperparameters.map((h) => h.name)).toEqual(['c', 'max_iter', 'model', 'seed']);
     expect(comparison.metrics.find((m) => m.name === 'validation:auc')?.delta).toEqual(expect.any(Number));
     expect(comparison.sameData).toBe(true);
-  }, 120_000);
+    const { stability } = comparison;
+    expect([stability.from, stability.to]).toEqual([first, second]);
+    expect(stability.scorePsi).toBeGreaterThan(0);
+    // Both trained on the same partition: every feature's PSI is zero.
+    expect(stability.featurePsi.length).toBeGreaterThan(5);
+    for (const feature of stability.featurePsi) expect(feature.psi).toBeCloseTo(0, 10);
+    const { entered, left, stayed } = stability.churn;
+    expect(entered + left + stayed).toBeGreaterThan(0);
+    expect(entered + left + stayed).toBeLessThanOrEqual(stability.population.customers);
+    // The scores keyed by customer token stayed in the scratch area, which is empty again.
+    expect(readdirSync(join(home, 'system-scratch', 'model-training'))).toEqual([]);
+    compareOutput = compare.stdout;
+  }, 240_000);
 
   it('lets DA read metrics only and refuses other roles, training included', async () => {
     const da = await runCurBin(['--role', 'DA', 'model', 'history', '--json'], home);
@@ -133,8 +151,10 @@ describe('cur model train', () => {
     const outputs = [
       ...artefacts.map((file) => readFileSync(file).toString('latin1')),
       (await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout,
-      (await runCurBin(['--role', 'DS', 'model', 'compare', first, second], home)).stdout,
+      (await runCurBin(['--role', 'DS', 'model', 'compare', first, second, '--metrics-only'], home)).stdout,
+      compareOutput,
     ];
+    expect(compareOutput).toContain('scorePsi');
     for (const text of outputs) expect(canaries.filter((canary) => text.includes(canary))).toEqual([]);
     // The scan can fail: the tokens are in the lake's own features file.
     const features = filesUnder(join(home, 'lake', 'consumption', 'customer_features'))[0] ?? '';
