@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ALL_DATASET_NAMES, getDataset } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
-import { ManifestStore, type PipelineRun } from '@cur/pipeline';
+import { ManifestStore, type PipelineRun, type PlanEngine } from '@cur/pipeline';
 import { isCurError, throwIfCancelled } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
@@ -13,7 +13,7 @@ import { renderTable } from '../output/render-table';
 import { generateExtracts } from './generate-command';
 import { devCurlExamples } from './token-command';
 import { describeOutcome, ingestionDependencies } from './ingest-commands';
-import { runPipelineWithProgress } from './run-command';
+import { describeEngines, engineOption, runPipelineWithProgress } from './run-command';
 import { SCRATCH_FOLDERS, localScratchArea } from '../pipeline-wiring';
 
 /** The embedded default of the demo: small enough for a laptop in seconds, big enough to look like a bank. */
@@ -33,6 +33,8 @@ interface DemoOptions {
   readonly customers: number;
   /** Keep the generated extracts (plaintext) in `<home>/extracts` instead of deleting them once pushed. */
   readonly keepPlaintextExtracts: boolean;
+  /** What runs the mask step and the transform, consumption and mart plans. */
+  readonly engine: PlanEngine;
 }
 
 /** The folder of the state folder where `--keep-plaintext-extracts` keeps the demo's extracts. */
@@ -82,7 +84,7 @@ async function runDemo(ctx: CliContext, runtime: Runtime, options: DemoOptions):
       : '      deleted the plaintext extracts once pushed (--keep-plaintext-extracts keeps them)',
   );
 
-  const run = await stage(output, 3, STAGES, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, { businessDate: DEMO_DEFAULTS.startDate, signal: ctx.signal }), (r) => `${r.status}, ${r.steps.length} steps, run log system/runs/${r.runId}.json`);
+  const run = await stage(output, 3, STAGES, 'run the pipeline: mask -> transform -> consumption -> mart', () => runPipelineWithProgress(runtime, output, { businessDate: DEMO_DEFAULTS.startDate, signal: ctx.signal, engine: options.engine }), (r) => `${r.status}, ${r.steps.length} steps (${describeEngines(r)}), run log system/runs/${r.runId}.json`);
   if (run.status === 'cancelled') {
     output.info('      stopped at a safe point: what finished is published, nothing is half-written, the serving load lease is released');
     output.info(`      ${RESUME_DEMO}`);
@@ -208,12 +210,13 @@ export function registerDemoCommand(program: Command, context: () => CliContext)
       '--keep-plaintext-extracts',
       `keep the generated extracts, which are PLAINTEXT personal data (synthetic), in <state folder>/${KEPT_EXTRACTS_FOLDER} (files 0600); by default they are deleted once pushed`,
     )
-    .action(async (options: { customers: string; keepPlaintextExtracts?: boolean }) => {
+    .addOption(engineOption())
+    .action(async (options: { customers: string; keepPlaintextExtracts?: boolean; engine: PlanEngine }) => {
       const ctx = context();
       ctx.output.info(`CUR Customer Tagging 2.0: local demo as role ${ctx.role}, state in ${ctx.config.home}`);
       const customers = Number(options.customers);
       await ctx.withRuntime((runtime) =>
-        runDemo(ctx, runtime, { customers: Number.isInteger(customers) && customers > 0 ? customers : DEMO_DEFAULTS.customers, keepPlaintextExtracts: options.keepPlaintextExtracts === true }),
+        runDemo(ctx, runtime, { customers: Number.isInteger(customers) && customers > 0 ? customers : DEMO_DEFAULTS.customers, keepPlaintextExtracts: options.keepPlaintextExtracts === true, engine: options.engine }),
       );
     });
 }

@@ -1,10 +1,17 @@
-import type { Command } from 'commander';
-import { runPipeline, type PipelineRun, type StepRun } from '@cur/pipeline';
+import { Option, type Command } from 'commander';
+import { PLAN_ENGINES, runPipeline, type PipelineRun, type PlanEngine, type StepRun } from '@cur/pipeline';
+import { ConfigError } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import type { Output } from '../output/console-output';
 import { localPipelineDependencies } from '../pipeline-wiring';
 import { isoDateOption } from '../options/iso-date-option';
+import { openRunEngine } from '../spark-wiring';
+
+/** `--engine`: what runs the mask step and the transform, consumption and mart plans (commander refuses any other value: exit 2). */
+export function engineOption(): Option {
+  return new Option('--engine <engine>', 'what runs the mask step and the transform, consumption and mart plans: DuckDB in this process, or one local Spark process (pyspark 3.5.6, Glue 5.1\'s engine) for the whole run').choices(PLAN_ENGINES).default('duckdb');
+}
 
 /** One progress line per step. */
 export function describeStep(step: StepRun): string {
@@ -20,24 +27,42 @@ export function describeStep(step: StepRun): string {
   return `  ok       ${what} ${step.rowCount ?? 0} rows${counts} (${step.durationMs} ms)`;
 }
 
+/** Which engine ran which steps, e.g. `mask, transform, consumption and mart on spark`. */
+export function describeEngines(run: PipelineRun): string {
+  const { mask, transform } = run.engines;
+  return mask === transform ? `mask, transform, consumption and mart on ${mask}` : `mask on ${mask}, transform, consumption and mart on ${transform}`;
+}
+
 /** Options of {@link runPipelineWithProgress}. */
 export interface ProgressRunOptions {
   /** Also rebuild transform, consumption and mart for this date. */
   readonly businessDate?: string;
-  /** Stops the run at its next safe point (Ctrl-C, SIGTERM). */
+  /** Stops the run at its next safe point (Ctrl-C, SIGTERM); kills the Spark process. */
   readonly signal?: AbortSignal;
+  /** What runs the mask step and the plans. @default 'duckdb' */
+  readonly engine?: PlanEngine;
 }
 
 /** Runs the pipeline on a runtime and prints each step as it finishes. */
 export async function runPipelineWithProgress(runtime: Runtime, output: Output, options: ProgressRunOptions = {}): Promise<PipelineRun> {
   const deps = await localPipelineDependencies(runtime);
+  const scratchArea = runtime.localScratchDir;
+  if (scratchArea === undefined) throw new ConfigError('the pipeline runs locally; in AWS the steps run as Glue jobs');
+  let engine: Awaited<ReturnType<typeof openRunEngine>>;
   try {
-    return await runPipeline(deps, {
+    engine = await openRunEngine({ engine: options.engine ?? 'duckdb', session: deps.engine, runtime, scratchArea, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    await deps.engine.close();
+    throw error;
+  }
+  try {
+    return await runPipeline({ ...deps, plans: engine.plans, ...(engine.sparkMask ? { sparkMask: engine.sparkMask } : {}) }, {
       ...(options.businessDate ? { businessDate: options.businessDate } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onStep: (step) => output.info(describeStep(step)),
     });
   } finally {
+    await engine.close();
     await deps.engine.close();
   }
 }
@@ -63,11 +88,12 @@ export function registerRunCommand(program: Command, context: () => CliContext):
     .command('run')
     .description('run the pipeline: mask accepted batches, then transform, consumption tags and mart metrics per business date')
     .option('--date <YYYY-MM-DD>', 'also rebuild transform, consumption and mart for this business date', isoDateOption)
-    .action(async (options: { date?: string }) => {
+    .addOption(engineOption())
+    .action(async (options: { date?: string; engine: PlanEngine }) => {
       const ctx = context();
-      const run = await ctx.withRuntime((runtime) => runPipelineWithProgress(runtime, ctx.output, { ...(options.date === undefined ? {} : { businessDate: options.date }), signal: ctx.signal }));
+      const run = await ctx.withRuntime((runtime) => runPipelineWithProgress(runtime, ctx.output, { ...(options.date === undefined ? {} : { businessDate: options.date }), signal: ctx.signal, engine: options.engine }));
       if (run.steps.length === 0 && run.status !== 'cancelled') ctx.output.line('nothing to do: no accepted batches (cur ingest push <dir>) and no --date');
-      ctx.output.line(`run ${run.runId}: ${run.status}; log at system/runs/${run.runId}.json`);
+      ctx.output.line(`run ${run.runId}: ${run.status} (${describeEngines(run)}); log at system/runs/${run.runId}.json`);
       if (run.status === 'failed') ctx.report('failed');
       if (run.status === 'cancelled') reportCancelledRun(ctx, run);
     });
