@@ -11,6 +11,7 @@ import { registerGenerateCommand } from './commands/generate-command';
 import { registerInvokeCommand } from './commands/invoke-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerReplicateCommand } from './commands/replicate-command';
+import { registerReportCommand } from './commands/report-command';
 import { registerRunCommand } from './commands/run-command';
 import { registerScheduleCommand } from './commands/schedule-command';
 import { registerServeCommand } from './commands/serve-command';
@@ -47,6 +48,7 @@ export function createProgram(output: Output, env: NodeJS.ProcessEnv = process.e
   registerDemoCommand(program, getContext);
   registerDatasetsCommand(program, getContext);
   registerStatusCommand(program, getContext);
+  registerReportCommand(program, getContext);
   registerGenerateCommand(program, getContext);
   registerIngestCommands(program, getContext);
   registerRunCommand(program, getContext);

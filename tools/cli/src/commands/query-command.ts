@@ -83,7 +83,7 @@ export function registerQueryCommand(program: Command, context: () => CliContext
  * One view per published dataset of each zone a person may read, with exactly the role's columns (the policy's
  * view: secret columns left out for human roles) over the files its manifests name. No other view exists.
  */
-async function roleViews(manifests: ManifestStore, policy: MaskingPolicy, role: string, lake: string): Promise<(SandboxView & { manifests: Manifest[] })[]> {
+export async function roleViews(manifests: ManifestStore, policy: MaskingPolicy, role: string, lake: string): Promise<(SandboxView & { manifests: Manifest[] })[]> {
   const views: (SandboxView & { manifests: Manifest[] })[] = [];
   for (const name of ALL_DATASET_NAMES) {
     const dataset = getDataset(name);
