@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,8 +49,12 @@ class StandInKeyService:
     unauthorised: int = 0
     keyless_columns: set[str] = field(default_factory=set)
 
-    def answer(self, authorization: str | None, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        if authorization != f"Bearer {SECRET}":
+    sigv4: bool = False
+
+    def answer(self, headers: dict[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
+        body = json.loads(raw)
+        signed = verify_sigv4(headers, "/v1/tokenize", raw) if self.sigv4 else None
+        if (self.sigv4 and not signed) or (not self.sigv4 and headers.get("authorization") != f"Bearer {SECRET}"):
             self.unauthorised += 1
             return 401, {"code": "UNAUTHENTICATED", "detail": "no"}
         self.calls.append(body)
@@ -68,7 +74,8 @@ def key_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandInKeyService]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
-            status, payload = service.answer(self.headers.get("authorization"), json.loads(self.rfile.read(length)))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            status, payload = service.answer(headers, self.rfile.read(length))
             body = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
@@ -87,6 +94,46 @@ def key_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandInKeyService]:
     yield service
     server.shutdown()
     server.server_close()
+
+
+# AWS's documentation example key pair: the stand-in verifies signatures made with it.
+AWS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105 - AWS's published example
+AWS_REGION = "ap-northeast-1"
+
+
+def verify_sigv4(headers: dict[str, str], path: str, body: bytes, service: str = "lambda") -> bool:
+    """AWS Signature Version 4, checked the way AWS documents it (written here, not botocore's): the canonical request
+    of the signed headers and the body's SHA-256, the string to sign, the key derived from the secret and the scope."""
+    match = re.fullmatch(
+        r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
+        r"SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})",
+        headers.get("authorization", ""),
+    )
+    if match is None:
+        return False
+    key_id, day, region, signed_service, signed_headers, signature = match.groups()
+    if (key_id, region, signed_service) != (AWS_KEY_ID, AWS_REGION, service) or "host" not in signed_headers:
+        return False
+    names = signed_headers.split(";")
+    canonical = "\n".join(
+        [
+            "POST",
+            path,
+            "",
+            *(f"{name}:{' '.join(headers.get(name, '').split())}" for name in names),
+            "",
+            signed_headers,
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
+    amz_date = headers.get("x-amz-date", "")
+    scope = f"{day}/{region}/{service}/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    key = ("AWS4" + AWS_SECRET).encode()
+    for part in (day, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.compare_digest(hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest(), signature)
 
 
 COLUMNS = ["cust_id", "name", "address", "branch_code"]
@@ -322,6 +369,66 @@ class TestRunMask:
             run_mask(spark, request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service))
 
         assert (refused.value.code, key_service.unauthorised) == ("KEY_SERVICE_REFUSED", 1)
+
+
+class TestSigV4:
+    @pytest.fixture
+    def aws_credentials(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", AWS_KEY_ID)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
+
+    @pytest.mark.usefixtures("aws_credentials")
+    def test_signs_every_call_as_the_jobs_role_as_aws_documents_it(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        # Prepare: the stand-in accepts only a request whose SigV4 signature it recomputes (host, date, body hash).
+        key_service.sigv4 = True
+        request = request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service)
+        request["tokenize"]["auth"] = {"kind": "sigv4", "region": AWS_REGION, "service": "lambda"}
+
+        # Act
+        result = run_mask(spark, request)
+
+        # Assess
+        assert key_service.unauthorised == 0
+        assert len(key_service.calls) == 3
+        assert rows_of(spark, tmp_path / "out") == [(*row, "2026-11-25") for row in EXPECTED]
+        assert result.rows_out == 5
+
+    @pytest.mark.usefixtures("aws_credentials")
+    def test_a_signature_for_another_region_is_refused(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path
+    ) -> None:
+        key_service.sigv4 = True
+        request = request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service)
+        request["tokenize"]["auth"] = {"kind": "sigv4", "region": "us-east-1", "service": "lambda"}
+
+        with pytest.raises(MaskError) as refused:
+            run_mask(spark, request)
+
+        assert (refused.value.code, key_service.unauthorised) == ("KEY_SERVICE_REFUSED", 1)
+
+    def test_names_missing_aws_credentials(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        request = request_for(write_landing(tmp_path, UTF8_ROWS), tmp_path / "out", key_service)
+        request["tokenize"]["auth"] = {"kind": "sigv4", "region": AWS_REGION, "service": "lambda"}
+
+        with pytest.raises(MaskError) as missing:
+            run_mask(spark, request)
+
+        assert missing.value.code == "MASK_CREDENTIAL_MISSING"
+        assert key_service.calls == []
 
 
 def assert_no_plaintext(error: BaseException, *extra: str) -> None:

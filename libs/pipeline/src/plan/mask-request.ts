@@ -30,13 +30,21 @@ export const MaskLandingFileSchema = z
 /** A column whose distinct non-null values are replaced by what the tokenize API returns for `tokenize`'s column. */
 export const MaskColumnSchema = z.object({ column: PlanIdentifierSchema, tokenize: z.object({ dataset: ApiNameSchema, column: ApiNameSchema }).strict() }).strict();
 
-/** Where `POST /v1/tokenize` answers and how the job authenticates: a bearer credential in the job's environment. */
+/** A bearer credential in the job's environment (locally: the loopback key service's per-run credential). */
+export const BearerAuthSchema = z.object({ kind: z.literal('bearer'), tokenEnv: z.string().max(128).regex(/^[A-Z_][A-Z0-9_]*$/) }).strict();
+
+/** AWS Signature Version 4 as the job's IAM role, for the route behind IAM auth in AWS (a function URL or API route). */
+export const SigV4AuthSchema = z
+  .object({ kind: z.literal('sigv4'), region: z.string().max(32).regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/), service: z.enum(['lambda', 'execute-api']) })
+  .strict();
+
+/** Where `POST /v1/tokenize` answers and how the job authenticates: a bearer credential, or SigV4 in AWS. */
 export const TokenizeEndpointSchema = z
   .object({
     url: z.string().max(2048).regex(/^https?:[/][/][^\s]+$/),
     batchValues: z.int().min(1).max(MAX_BATCH_VALUES).default(MAX_BATCH_VALUES),
     timeoutSeconds: z.number().positive().max(900).default(60),
-    auth: z.object({ kind: z.literal('bearer'), tokenEnv: z.string().max(128).regex(/^[A-Z_][A-Z0-9_]*$/) }).strict(),
+    auth: z.discriminatedUnion('kind', [BearerAuthSchema, SigV4AuthSchema]),
   })
   .strict();
 

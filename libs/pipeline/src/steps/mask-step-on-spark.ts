@@ -26,8 +26,12 @@ export type SparkMaskJobRunner = (request: MaskRequest) => Promise<MaskResult>;
 export interface SparkMaskKeyService {
   /** `POST /v1/tokenize`'s URL: locally `startLoopbackKeyService(...).tokenizeUrl`. */
   readonly tokenizeUrl: string;
-  /** @default {@link KEY_SERVICE_TOKEN_ENV} */
-  readonly tokenEnv?: string;
+  /**
+   * How the job authenticates: `{ kind: 'bearer', tokenEnv }` (the credential in that environment variable) or, in
+   * AWS, `{ kind: 'sigv4', region, service }` (signed as the job's IAM role).
+   * @default { kind: 'bearer', tokenEnv: KEY_SERVICE_TOKEN_ENV }
+   */
+  readonly auth?: MaskRequest['tokenize']['auth'];
   /** Values per call. @default the API's MAX_BATCH_VALUES */
   readonly batchValues?: number;
 }
@@ -71,7 +75,7 @@ export function renderMaskRequest(
     tokenize: {
       url: options.keyService.tokenizeUrl,
       ...(options.keyService.batchValues === undefined ? {} : { batchValues: options.keyService.batchValues }),
-      auth: { kind: 'bearer', tokenEnv: options.keyService.tokenEnv ?? KEY_SERVICE_TOKEN_ENV },
+      auth: options.keyService.auth ?? { kind: 'bearer', tokenEnv: KEY_SERVICE_TOKEN_ENV },
     },
   });
 }

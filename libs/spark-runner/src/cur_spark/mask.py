@@ -33,9 +33,10 @@ from cur_spark.mask_request import (
     MaskedColumnResult,
     MaskRequest,
     MaskResult,
+    SigV4Auth,
     parse_mask_request,
 )
-from cur_spark.tokenize_client import TokenizeClient
+from cur_spark.tokenize_client import Signer, TokenizeClient, bearer_signer, sigv4_signer
 
 SPARK_ENCODINGS = {"utf-8": "UTF-8", "big5": "x-windows-950"}
 """Java's name of each landing encoding: Big5 as Taiwanese banks write it is CP950 (MS950), as ingestion decodes it."""
@@ -61,13 +62,7 @@ def run_mask(spark: SparkSession, request: MaskRequest | str | bytes | dict[str,
     """
     if not isinstance(request, MaskRequest):
         request = parse_mask_request(request)
-    token = os.environ.get(request.tokenize.auth.token_env, "")
-    if not token:
-        raise MaskError(
-            "MASK_CREDENTIAL_MISSING",
-            f"the key service credential is missing: set {request.tokenize.auth.token_env} in the job's environment",
-        )
-    client = TokenizeClient(request.tokenize, token)
+    client = TokenizeClient(request.tokenize, _signer(request))
     started = time.perf_counter()
     with _quiet_spark(spark):
         staged: DataFrame | None = None
@@ -101,6 +96,20 @@ def run_mask(spark: SparkSession, request: MaskRequest | str | bytes | dict[str,
         files=files,
         duration_ms=round((time.perf_counter() - started) * 1000),
     )
+
+
+def _signer(request: MaskRequest) -> Signer:
+    """How each tokenize call authenticates: the bearer credential in the environment, or SigV4 as the job's role."""
+    auth = request.tokenize.auth
+    if isinstance(auth, SigV4Auth):
+        return sigv4_signer(auth.region, auth.service)
+    token = os.environ.get(auth.token_env, "")
+    if not token:
+        raise MaskError(
+            "MASK_CREDENTIAL_MISSING",
+            f"the key service credential is missing: set {auth.token_env} in the job's environment",
+        )
+    return bearer_signer(token)
 
 
 def _where(request: MaskRequest) -> str:

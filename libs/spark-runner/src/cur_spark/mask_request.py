@@ -103,13 +103,25 @@ class BearerAuth(_MaskModel):
     token_env: EnvName
 
 
+class SigV4Auth(_MaskModel):
+    """Requests signed with AWS Signature Version 4 as the job's own IAM role (Glue: the job's role, from botocore's
+    credential chain), for the tokenize route behind IAM auth (a Lambda function URL or an API Gateway route)."""
+
+    kind: Literal["sigv4"]
+    region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$", max_length=32)]
+    service: Literal["lambda", "execute-api"]
+
+
+TokenizeAuth = Annotated[BearerAuth | SigV4Auth, Field(discriminator="kind")]
+
+
 class TokenizeEndpoint(_MaskModel):
     """Where the masking-key-service's ``POST /v1/tokenize`` answers, and how the job authenticates to it."""
 
     url: Annotated[str, StringConstraints(pattern=r"^https?:[/][/][^\s]+$", max_length=2048)]
     batch_values: int = Field(default=MAX_TOKENIZE_BATCH_VALUES, ge=1, le=MAX_TOKENIZE_BATCH_VALUES)
     timeout_seconds: float = Field(default=60, gt=0, le=900)
-    auth: BearerAuth
+    auth: TokenizeAuth
 
 
 class MaskRequest(_MaskModel):

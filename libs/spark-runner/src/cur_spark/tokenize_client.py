@@ -33,6 +33,41 @@ class _TokenizeResponse(BaseModel):
     keyVersion: int | None = None  # noqa: N815 - the API's field name
 
 
+Signer = Callable[[str, bytes], dict[str, str]]
+"""Headers that authenticate one POST of ``body`` to ``url`` (called per attempt: a signature carries its time)."""
+
+
+def bearer_signer(token: str) -> Signer:
+    """A bearer credential (locally: the loopback key service's per-run credential)."""
+    return lambda _url, _body: {"authorization": f"Bearer {token}"}
+
+
+def sigv4_signer(region: str, service: str) -> Signer:
+    """AWS Signature Version 4 as the job's IAM role (botocore's credential chain: Glue's job role, the environment).
+
+    botocore ships with Glue (boto3); it is imported only here, so a bearer-only job needs nothing but the standard
+    library. Raises ``MaskError`` ``MASK_CREDENTIAL_MISSING`` when no AWS credentials are found.
+    """
+    try:
+        from botocore.auth import SigV4Auth  # only a SigV4 job needs botocore
+        from botocore.awsrequest import AWSRequest
+        from botocore.session import Session
+    except ImportError:
+        raise MaskError("MASK_CREDENTIAL_MISSING", "signing with SigV4 needs botocore (Glue ships it)") from None
+    credentials = Session().get_credentials()
+    if credentials is None:
+        raise MaskError(
+            "MASK_CREDENTIAL_MISSING", "no AWS credentials for SigV4: the job's role, or AWS_ACCESS_KEY_ID and friends"
+        )
+
+    def sign(url: str, body: bytes) -> dict[str, str]:
+        request = AWSRequest(method="POST", url=url, data=body, headers={"content-type": "application/json"})
+        SigV4Auth(credentials.get_frozen_credentials(), service, region).add_auth(request)
+        return {name.lower(): str(value) for name, value in request.headers.items()}
+
+    return sign
+
+
 @dataclass(frozen=True)
 class TokenizeAnswer:
     """The tokens of one call, position by position, and the key version they were made with (None: keyless)."""
@@ -42,25 +77,25 @@ class TokenizeAnswer:
 
 
 class TokenizeClient:
-    """Calls ``POST /v1/tokenize`` with a bearer credential.
+    """Calls ``POST /v1/tokenize``, each attempt authenticated by ``signer``.
 
     Example::
 
-        client = TokenizeClient(request.tokenize, token=os.environ[request.tokenize.auth.token_env])
+        client = TokenizeClient(request.tokenize, bearer_signer(os.environ["CUR_KEY_SERVICE_TOKEN"]))
         answer = client.tokenize(TokenizeTarget(dataset="customer_profile", column="cust_id"), ["A123456789"])
     """
 
     def __init__(
         self,
         endpoint: TokenizeEndpoint,
-        token: str,
+        signer: Signer,
         *,
         attempts: int = DEFAULT_ATTEMPTS,
         backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._endpoint = endpoint
-        self._token = token
+        self._signer = signer
         self._attempts = max(1, attempts)
         self._backoff = backoff_seconds
         self._sleep = sleep
@@ -105,7 +140,7 @@ class TokenizeClient:
             self._endpoint.url,
             data=body,
             method="POST",
-            headers={"content-type": "application/json", "authorization": f"Bearer {self._token}"},
+            headers={"content-type": "application/json", **self._signer(self._endpoint.url, body)},
         )
         try:
             with urllib.request.urlopen(request, timeout=self._endpoint.timeout_seconds) as response:  # noqa: S310
