@@ -13,8 +13,8 @@ const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileS
 const isPython = (dir: string): boolean => dir === 'tools/python-env' || existsSync(join(root, dir, 'pyproject.toml'));
 
 describe('every project', () => {
-  it('includes the six services', () => {
-    for (const app of ['ingestion-controller', 'masking-key-service', 'dq-notifier', 'model-history', 'retrieval-api', 'oracle-replicator']) {
+  it('includes the seven services', () => {
+    for (const app of ['ingestion-controller', 'masking-key-service', 'dq-notifier', 'model-history', 'retrieval-api', 'oracle-replicator', 'pipeline-trigger']) {
       expect(projectDirs).toContain(`apps/${app}`);
     }
   });
