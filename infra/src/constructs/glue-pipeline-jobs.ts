@@ -155,6 +155,13 @@ export class GluePipelineJobs extends Construct {
       statements: [
         ...glueJobStatements('mask'),
         new iam.PolicyStatement({ sid: 'InvokeKeyService', actions: ['lambda:InvokeFunction'], resources: [keyServiceArn, `${keyServiceArn}:*`] }),
+        // The mask job signs its tokenize calls with SigV4 (service `lambda`): through an IAM-authorised function URL.
+        new iam.PolicyStatement({
+          sid: 'CallKeyServiceUrl',
+          actions: ['lambda:InvokeFunctionUrl'],
+          resources: [keyServiceArn, `${keyServiceArn}:*`],
+          conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+        }),
       ],
     });
     acknowledgeNagFindings(

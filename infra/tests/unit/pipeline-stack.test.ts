@@ -145,6 +145,12 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
       Action: 'lambda:InvokeFunction',
       Resource: ['arn:aws:lambda:ap-northeast-1:123456789012:function:cur-dev-masking-key-service', 'arn:aws:lambda:ap-northeast-1:123456789012:function:cur-dev-masking-key-service:*'],
     });
+    expect(mask.PolicyDocument.Statement.find((s) => s.Sid === 'CallKeyServiceUrl')).toMatchObject({
+      Action: 'lambda:InvokeFunctionUrl',
+      Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+    });
+    const lambdaActions = policies.filter((p) => JSON.stringify(p.Roles) !== JSON.stringify(['cur-dev-system-pipeline'])).flatMap((p) => p.PolicyDocument.Statement.flatMap(actionsOf)).filter((action) => action.startsWith('lambda:'));
+    expect(lambdaActions).toEqual([]);
     expect(Object.keys(glueJobs)).toHaveLength(4);
   });
 
