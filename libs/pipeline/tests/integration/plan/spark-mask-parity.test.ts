@@ -54,10 +54,15 @@ beforeAll(async () => {
   keys = await startLoopbackKeyService({ service: TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() }) });
   const runMaskJob = oneShotSparkMaskJob({ python: findWorkspacePython(), workDir: join(work, 'spark'), secrets: { [KEY_SERVICE_TOKEN_ENV]: keys.credential }, onStderr: (text) => (stderr += text) });
   const sparkDeps: SparkMaskStepDependencies = { ...common, runMaskJob, keyService: { tokenizeUrl: keys.tokenizeUrl } };
-  for (const batch of batches) {
-    const manifest = await runMaskStepOnSpark(sparkDeps, batch);
-    onSpark.set(batch.dataset, { manifest, file: await keep(manifest, 'spark') });
-  }
+  // Two jobs at a time, as runPipeline masks two batches side by side: each job is its own JVM (Glue's one-shot shape).
+  const queue = [...batches];
+  const lane = async (): Promise<void> => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      const manifest = await runMaskStepOnSpark(sparkDeps, batch);
+      onSpark.set(batch.dataset, { manifest, file: await keep(manifest, 'spark') });
+    }
+  };
+  await Promise.all([lane(), lane()]);
 }, 900_000);
 
 afterAll(async () => {
