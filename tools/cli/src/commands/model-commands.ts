@@ -90,12 +90,24 @@ export function registerModelCommands(program: Command, context: () => CliContex
     .command('history')
     .description('the model versions: status, target, metrics, data (DS and SYSTEM whole; DA metrics only)')
     .option('--json', 'print the versions as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option('--chart <file.svg>', 'also draw the trend of --metric across the Completed versions as an SVG chart')
+    .option('--metric <name>', 'the metric --chart draws', 'validation:auc')
+    .action(async (options: { json?: boolean; chart?: string; metric: string }) => {
       const ctx = context();
+      if (options.chart !== undefined && !options.chart.endsWith('.svg')) throw new UsageError('--chart writes an SVG file: give a name ending in .svg');
       const { versions, scoring } = await ctx.withRuntime(async (runtime) => {
         const history = new ModelHistory(runtime.keyValueStore);
         return { versions: await history.listFor(callerOf(ctx)), scoring: (await history.scoring())?.versionId };
       });
+      if (options.chart !== undefined) {
+        const points = versions.filter((v) => v.status === 'Completed' && v.metrics[options.metric] !== undefined);
+        if (points.length === 0) {
+          const known = [...new Set(versions.flatMap((v) => Object.keys(v.metrics)))].sort();
+          throw new UsageError(`--metric ${options.metric}: no Completed version has it${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+        }
+        await writeFile(options.chart, trendChart(options.metric, points.map((v) => ({ label: v.versionId, value: v.metrics[options.metric] ?? 0, scoring: v.versionId === scoring }))));
+        ctx.output.info(`chart of ${options.metric} over ${points.length} version(s) written to ${options.chart}`);
+      }
       if (options.json) return ctx.output.line(JSON.stringify({ scoring: scoring ?? null, versions }, null, 2));
       if (versions.length === 0) return ctx.output.line('no model versions yet: cur --role DS model train');
       const header = ['version', 'status', 'target', 'created', 'validation:auc', 'data', ''];
@@ -259,6 +271,38 @@ async function stabilityOf(ctx: CliContext, runtime: Runtime, versions: readonly
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * An SVG line chart of one metric across versions, oldest first: version ids, metric values and the scoring mark,
+ * nothing else (no data value, no token).
+ */
+export function trendChart(metric: string, points: readonly { readonly label: string; readonly value: number; readonly scoring: boolean }[]): string {
+  const [width, height, left, right, top, bottom] = [760, 420, 70, 20, 40, 150];
+  const values = points.map((p) => p.value);
+  const spread = Math.max(...values) - Math.min(...values);
+  const low = Math.min(...values) - (spread === 0 ? 0.05 : spread * 0.1);
+  const high = Math.max(...values) + (spread === 0 ? 0.05 : spread * 0.1);
+  const x = (i: number): number => left + (points.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (points.length - 1));
+  const y = (v: number): number => top + ((high - v) * (height - top - bottom)) / (high - low);
+  const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => low + f * (high - low));
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escape(metric)} by model version</title>`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${left}" y="24" font-size="16">${escape(metric)} by model version</text>`,
+    ...ticks.map((t) => `<line x1="${left}" x2="${width - right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${left - 8}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${t.toFixed(3)}</text>`),
+    `<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${points.map((p, i) => `${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`,
+    ...points.map(
+      (p, i) =>
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="${p.scoring ? 6 : 4}" fill="${p.scoring ? '#d62728' : '#1f77b4'}"><title>${escape(p.label)}: ${p.value.toFixed(4)}${p.scoring ? ' (scoring)' : ''}</title></circle>` +
+        `<text transform="translate(${x(i).toFixed(1)},${height - bottom + 14}) rotate(40)" font-size="10">${escape(p.label)}${p.scoring ? ' *' : ''}</text>`,
+    ),
+    `<text x="${width - right}" y="${height - 8}" text-anchor="end" font-size="10">* the scoring version</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
 }
 
 /** The usual reading of a PSI: under 0.1 stable, under 0.25 a moderate shift, else a major one. */

@@ -13,6 +13,7 @@ let home: string;
 let first: string;
 let second: string;
 let compareOutput = '';
+let chartOutput = '';
 
 interface HistoryJson {
   readonly scoring: string | null;
@@ -65,6 +66,18 @@ describe('cur model train', () => {
     expect(a?.data).toContainEqual({ zone: 'consumption', dataset: 'customer_features', businessDate: '2026-11-25', contentSha256: manifest.contentSha256 });
     expect(b?.hyperparameters).toEqual({ model: 'logistic', seed: '7', c: '0.5', max_iter: '500' });
     expect(b?.metrics['validation:auc']).not.toBe(a?.metrics['validation:auc']);
+    // The trend as an SVG chart: both versions, their AUC, nothing else.
+    const chart = join(home, 'trend.svg');
+    const drawn = await runCurBin(['--role', 'DA', 'model', 'history', '--chart', chart], home);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    const svg = readFileSync(chart, 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain(first);
+    expect(svg).toContain(`${first}: ${a?.metrics['validation:auc']?.toFixed(4)}`);
+    chartOutput = svg;
+    const unknown = await runCurBin(['--role', 'DS', 'model', 'history', '--chart', chart, '--metric', 'accuracy'], home);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--metric accuracy: no Completed version has it (known: train:auc');
   }, 120_000);
 
   it('compares the two versions: hyperparameters, metric deltas, the same data, and on Spark SQL score PSI and tag churn', async () => {
@@ -153,8 +166,10 @@ describe('cur model train', () => {
       (await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout,
       (await runCurBin(['--role', 'DS', 'model', 'compare', first, second, '--metrics-only'], home)).stdout,
       compareOutput,
+      chartOutput,
     ];
     expect(compareOutput).toContain('scorePsi');
+    expect(chartOutput).toContain('<svg');
     for (const text of outputs) expect(canaries.filter((canary) => text.includes(canary))).toEqual([]);
     // The scan can fail: the tokens are in the lake's own features file.
     const features = filesUnder(join(home, 'lake', 'consumption', 'customer_features'))[0] ?? '';
