@@ -30,6 +30,7 @@ export class OrchestrationStack extends Stack {
   public readonly network: OrchestrationNetwork;
   public readonly dagBucket: DagBucket;
   public readonly pipeline: PipelineEnvironment;
+  readonly #availabilityZones: readonly string[];
 
   constructor(scope: Construct, id: string, props: OrchestrationStackProps) {
     super(scope, id, { description: `CUR ${props.config.stage}: orchestration (MWAA environment, its VPC and DAG bucket)`, ...props });
@@ -38,6 +39,7 @@ export class OrchestrationStack extends Stack {
     const orchestration = new OrchestrationNames(names);
     this.orchestrationNames = orchestration;
     const [firstZone, secondZone] = config.network.availabilityZones;
+    this.#availabilityZones = [firstZone as string, secondZone as string];
 
     this.network = new OrchestrationNetwork(this, 'Network', {
       resourcePrefix: names.resourcePrefix,
@@ -73,5 +75,10 @@ export class OrchestrationStack extends Stack {
       account: names.account,
     });
     for (const deployment of this.dagBucket.deployments) this.pipeline.environment.node.addDependency(deployment);
+  }
+
+  /** The config's first two zones: the VPC checks its zones against the stack's, which would otherwise be looked up. */
+  override get availabilityZones(): string[] {
+    return [...this.#availabilityZones];
   }
 }

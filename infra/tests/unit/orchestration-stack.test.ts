@@ -49,6 +49,11 @@ describe('Stack: OrchestrationStack', () => {
     expect(environment && props<{ NetworkConfiguration: { SubnetIds: unknown[] } }>(environment).NetworkConfiguration.SubnetIds).toHaveLength(2);
   });
 
+  it('synthesizes offline: no context lookup (the zones come from the config)', () => {
+    synth.template('orchestration');
+    expect(synth.app.synth().manifest.missing ?? []).toEqual([]);
+  });
+
   it('waits for the DAG, requirements and startup script to be in the bucket before creating the environment', () => {
     const template = synth.template('orchestration');
     const deployments = resourcesOfType(template, 'Custom::CDKBucketDeployment');
