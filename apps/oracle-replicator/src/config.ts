@@ -5,10 +5,11 @@ import { ConfigError } from '@cur/platform';
 export const OracleReplicatorEnvSchema = z.object({
   CUR_MODE: z.enum(['local', 'aws']).default('local'),
   /**
-   * A real Oracle to replicate to, `oracle://user:password@host:port/service` (tests and a DBA's laptop). Locally,
+   * A real Oracle to replicate to, `oracle://user:password@host:port/service`, or `oracles://` over TLS (tests and a
+   * DBA's laptop). Locally,
    * unset means the SQLite stand-in under the state folder.
    */
-  CUR_ORACLE_URL: z.string().startsWith('oracle://').optional(),
+  CUR_ORACLE_URL: z.string().regex(/^oracles?:\/\//, 'oracle://user:password@host:port/service, or oracles:// for TLS').optional(),
   /** RDS for Oracle, `tcps://host:port/service` (AWS: TLS to RDS's `SSL` option, required there), or `host:port/service`. */
   CUR_ORACLE_CONNECT_STRING: z.string().regex(/^(tcps:\/\/)?[A-Za-z0-9.-]+:\d{1,5}\/[A-Za-z0-9_.$-]+$/).optional(),
   /** The Secrets Manager secret with the replica owner's `username` and `password` (AWS). */

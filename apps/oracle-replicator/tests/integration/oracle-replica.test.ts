@@ -9,7 +9,8 @@ import { createOracleReplicatorDependencies } from '../../src/wiring';
 import { seedCustomerTags } from '../helpers/seed-lake';
 
 /**
- * Against a real Oracle (23ai Free in a container, say): `CUR_ORACLE_URL=oracle://cur_replica:<password>@localhost:1521/FREEPDB1`,
+ * Against a real Oracle (23ai Free in a container, say): `CUR_ORACLE_URL=oracle://cur_replica:<password>@localhost:1521/FREEPDB1`
+ * (`oracles://...:2484/...` over TLS, its CA in NODE_EXTRA_CA_CERTS),
  * a user with CREATE TABLE, CREATE VIEW and CREATE ROLE whose schema may be emptied. Nobody on the team has one here,
  * so without the variable this test is skipped, saying so.
  */

@@ -8,6 +8,8 @@ describe('loadOracleReplicatorConfig', () => {
 
   it('copies into a real Oracle when CUR_ORACLE_URL names one', () => {
     expect(loadOracleReplicatorConfig({ CUR_ORACLE_URL: 'oracle://cur_replica:secret@localhost:1521/FREEPDB1' })).toMatchObject({ load: 'local-copy', target: { kind: 'oracle-url' } });
+    expect(loadOracleReplicatorConfig({ CUR_ORACLE_URL: 'oracles://cur_replica:secret@db.example:2484/FREEPDB1' })).toMatchObject({ load: 'local-copy', target: { kind: 'oracle-url' } });
+    expect(() => loadOracleReplicatorConfig({ CUR_ORACLE_URL: 'postgres://x@y/z' })).toThrow(/CUR_ORACLE_URL/);
   });
 
   it('runs the DMS task into RDS in AWS, and names every setting it lacks', () => {
