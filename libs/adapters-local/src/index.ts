@@ -5,7 +5,7 @@ export { LOCAL_DYNAMODB_ERROR_CODES, LOCAL_DYNAMODB_TOKEN_HEADER, StateFolderBus
 export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';
 export { LOCAL_DYNAMODB_PLACEHOLDER_ENDPOINT, LocalDynamoDbLink } from './local-dynamodb-link';
 export type { LocalDynamoDbLinkOptions, LocalDynamoDbTarget } from './local-dynamodb-link';
-export { claimPidLockUntilExit, isProcessRunning, readLockRecord } from './pid-lock';
+export { claimPidLockUntilExit, isProcessRunning, readLockRecord, releasePidLockSync } from './pid-lock';
 export type { ClaimResult, LockRecord } from './pid-lock';
 export { KeyFileVault } from './key-file-vault';
 export { OutboxEventPublisher } from './outbox-event-publisher';

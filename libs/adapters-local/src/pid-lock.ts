@@ -101,8 +101,9 @@ export async function releasePidLock(file: string): Promise<void> {
 }
 
 /**
- * The synchronous claim, for a lock held until the process exits (the SYSTEM scratch area): re-entrant within one
- * process, released by an `exit` handler; a stale file (dead holder) is taken over as {@link claimPidLock} does.
+ * The synchronous claim, for a lock held until released ({@link releasePidLockSync}) or the process exits (the SYSTEM
+ * scratch area): re-entrant within one process, an `exit` handler as backstop; a stale file (dead holder) is taken
+ * over as {@link claimPidLock} does.
  * @internal
  */
 export function claimPidLockUntilExit(file: string): ClaimResult {
@@ -110,16 +111,7 @@ export function claimPidLockUntilExit(file: string): ClaimResult {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {
       writeFileSync(file, JSON.stringify(record), { flag: 'wx', mode: PRIVATE_FILE_MODE });
-      process.once('exit', () => {
-        const holder = (() => {
-          try {
-            return parseLockRecord(readFileSync(file, 'utf8'));
-          } catch {
-            return undefined;
-          }
-        })();
-        if (holder?.pid === process.pid) rmSync(file, { force: true });
-      });
+      releaseAtExit(file);
       return { claimed: true };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -142,6 +134,26 @@ export function claimPidLockUntilExit(file: string): ClaimResult {
     }
   }
   throw new Error(`could not claim ${file}: other processes kept taking it over`);
+}
+
+/** Deletes a lock file now if, and only if, it names this process (the early release of {@link claimPidLockUntilExit}). @internal */
+export function releasePidLockSync(file: string): void {
+  let holder: LockRecord | undefined;
+  try {
+    holder = parseLockRecord(readFileSync(file, 'utf8'));
+  } catch {
+    return;
+  }
+  if (holder?.pid === process.pid) rmSync(file, { force: true });
+}
+
+/** Files whose release at exit is registered already: one `exit` listener per file, however often it is claimed. */
+const releasedAtExit = new Set<string>();
+
+function releaseAtExit(file: string): void {
+  if (releasedAtExit.has(file)) return;
+  releasedAtExit.add(file);
+  process.once('exit', () => releasePidLockSync(file));
 }
 
 async function removeIfUnchanged(file: string, seen: string): Promise<void> {

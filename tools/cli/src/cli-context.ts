@@ -8,6 +8,7 @@ import type { Output } from './output/console-output';
 import { EXIT_CODES, ExitStatus } from './process/exit-codes';
 import { processInterrupts, type Interrupts } from './process/interrupts';
 import { UsageError } from './process/usage-error';
+import { releaseScratchArea } from './pipeline-wiring';
 
 /** The global options every `cur` command takes. */
 export interface GlobalOptions {
@@ -76,6 +77,7 @@ export function createCliContext(
       try {
         return await work(runtime);
       } finally {
+        releaseScratchArea(runtime);
         await runtime.close();
       }
     },

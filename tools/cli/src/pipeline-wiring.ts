@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DuckDbSqlEngine, claimPidLockUntilExit } from '@cur/adapters-local';
+import { DuckDbSqlEngine, claimPidLockUntilExit, releasePidLockSync } from '@cur/adapters-local';
 import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
@@ -20,8 +20,9 @@ export const SCRATCH_FOLDERS = {
 
 /**
  * The state folder's SYSTEM scratch area: short-lived files, plaintext ones included, never the OS temp folder.
- * Claimed for this process until it exits (`<area>.lock`): several cur processes share a state folder, but only one
- * may use the scratch area, which every run empties first (whatever is there was left by a killed one).
+ * Claimed for this process until its runtime closes (`<area>.lock`, {@link releaseScratchArea}): several cur
+ * processes share a state folder, but only one may use the scratch area, which every run empties first (whatever is
+ * there was left by a killed one).
  *
  * @throws ConfigError outside local mode (Glue and Lambda use their own local temp)
  * @throws CurError SCRATCH_AREA_BUSY while another live cur process uses it (a run, a demo, a key rotation)
@@ -29,7 +30,7 @@ export const SCRATCH_FOLDERS = {
 export function localScratchArea(runtime: Runtime): string {
   const area = runtime.localScratchDir;
   if (area === undefined) throw new ConfigError('the scratch area is local; in AWS the steps use their own temp folder');
-  const claim = claimPidLockUntilExit(`${area}.lock`);
+  const claim = claimPidLockUntilExit(scratchLockFile(area));
   if (!claim.claimed) {
     throw new CurError(
       'SCRATCH_AREA_BUSY',
@@ -38,6 +39,19 @@ export function localScratchArea(runtime: Runtime): string {
     );
   }
   return area;
+}
+
+/** The lock file of a scratch area, beside it. */
+function scratchLockFile(area: string): string {
+  return `${area}.lock`;
+}
+
+/**
+ * Lets go of the scratch area if this process claimed it: the CLI calls it when a command's runtime closes, so a
+ * long process (`cur schedule` between its runs) does not keep other pipelines out.
+ */
+export function releaseScratchArea(runtime: Runtime): void {
+  if (runtime.localScratchDir !== undefined) releasePidLockSync(scratchLockFile(runtime.localScratchDir));
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
 import { runCurBin, startCur, type RunningCur } from '../helpers/run-cur-bin';
 
 /**
@@ -117,4 +118,14 @@ describe('cur serve beside other commands on one state folder (issue 17, point 4
     expect(afterDeath.code, afterDeath.stderr).toBe(0);
     await expect(readFile(lock)).rejects.toMatchObject({ code: 'ENOENT' });
   }, 240_000);
+
+  it('lets go of the scratch area when the command\'s runtime closes, not only at exit (cur schedule between runs)', async () => {
+    // Act: in this process, which goes on living after the command, as cur schedule does between its runs.
+    const fresh = await mkdtemp(join(tmpdir(), 'cur-scratch-release-'));
+    const run = await runCli(['run'], { CUR_HOME: fresh });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    await expect(readFile(join(fresh, 'system-scratch.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 120_000);
 });
