@@ -205,6 +205,61 @@ function parseHyperparameters(options: { target?: string; model?: string; seed?:
   return values;
 }
 
+/** Where the model history is exported in the system bucket, one Parquet file per table, rewritten after each training. */
+export const MODEL_EXPORT_PREFIX = 'model-history/exports';
+
+/**
+ * Exports the model history for Spark SQL, Athena or DuckDB: `model_history` (one row per version and metric, a
+ * version without metrics once with none: the `model_history` view of `cur_model.history`) and
+ * `model_score_distributions` (each Completed version's holdout scores in 10 equal-width bins, from its `model.json`).
+ * Versions, names and numbers only: no customer key, no token.
+ */
+async function exportHistoryTables(runtime: Runtime, scratch: string): Promise<void> {
+  const versions = await new ModelHistory(runtime.keyValueStore).list();
+  const system = runtime.blobStore('system');
+  const history = versions.flatMap((v) => {
+    const metrics = Object.entries(v.metrics);
+    const base = [v.versionId, v.targetTag ?? null, v.status, v.createdAt];
+    return metrics.length === 0 ? [[...base, null, null]] : metrics.map(([name, value]) => [...base, name, String(value)]);
+  });
+  const distributions: (string | null)[][] = [];
+  for (const version of versions.filter((v) => v.status === 'Completed')) {
+    const key = `${MODEL_ARTEFACT_PREFIX}/${version.versionId}/model.json`;
+    if (!(await system.head(key))) continue;
+    const summary = JSON.parse(Buffer.from(await system.get(key)).toString('utf8')) as { score_distribution?: { bins: number; holdout_counts: number[] } };
+    const counts = summary.score_distribution?.holdout_counts ?? [];
+    counts.forEach((count, bin) => distributions.push([version.versionId, String(bin), String(bin / counts.length), String((bin + 1) / counts.length), String(count)]));
+  }
+  await mkdir(scratch, { recursive: true, mode: 0o700 });
+  const engine = await DuckDbSqlEngine.open({ threads: 1 });
+  try {
+    const tables = [
+      {
+        name: 'model_history',
+        columns: ['version_id', 'target_tag', 'status', 'created_at', 'metric', 'value'],
+        rows: history,
+        select: 'SELECT version_id, target_tag, status, CAST(created_at AS TIMESTAMP) AS created_at, metric, CAST(value AS DOUBLE) AS value FROM model_history ORDER BY created_at, version_id, metric',
+      },
+      {
+        name: 'model_score_distributions',
+        columns: ['version_id', 'bin', 'lower', 'upper', 'holdout_count'],
+        rows: distributions,
+        select: 'SELECT version_id, CAST(bin AS INTEGER) AS bin, CAST(lower AS DOUBLE) AS lower, CAST(upper AS DOUBLE) AS upper, CAST(holdout_count AS BIGINT) AS holdout_count FROM model_score_distributions ORDER BY version_id, bin',
+      },
+    ];
+    for (const table of tables) {
+      await engine.loadRows(table.name, table.columns, (async function* () {
+        yield table.rows;
+      })());
+      const file = join(scratch, `${table.name}.parquet`);
+      await engine.writeParquet(table.select, file);
+      await system.put(`${MODEL_EXPORT_PREFIX}/${table.name}/part-0.parquet`, await readFile(file));
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
 /** What the Spark SQL analyses say of two versions (the older first): aggregates only. */
 interface Stability {
   readonly from: string;
@@ -381,12 +436,14 @@ async function trainModel(ctx: CliContext, runtime: Runtime, hyperparameters: Re
     if (run.exit === 'stopped') {
       await record({ ...base, status: 'Stopped', secondaryStatus: 'Stopped', at: ended, transitions: [...transitions, { status: 'Stopped', start: ended, end: ended }] });
       ctx.output.info(`[${jobName}] Stopped by a signal; the version is recorded as Stopped`);
+      await exportHistoryTables(runtime, jobDir);
       return 'Stopped';
     }
     if (run.exit === 'failed') {
       const reason = (await readFile(join(jobDir, 'output', 'failure'), 'utf8').catch(() => '')).trim() || 'AlgorithmError: the training script failed [TRAINING_FAILED]';
       await record({ ...base, status: 'Failed', secondaryStatus: 'Failed', at: ended, failureReason: reason, transitions: [...transitions, { status: 'Failed', start: ended, end: ended }] });
       ctx.output.error(`training job ${jobName} failed: ${reason}`);
+      await exportHistoryTables(runtime, jobDir);
       return 'Failed';
     }
     const summary = JSON.parse(await readFile(join(jobDir, 'model', 'model.json'), 'utf8')) as { metrics: Record<string, number>; rows: Record<string, number>; features: { numeric: string[]; categorical: string[] } };
@@ -410,6 +467,7 @@ async function trainModel(ctx: CliContext, runtime: Runtime, hyperparameters: Re
     );
     ctx.output.line(`  validation:auc ${auc === undefined ? '?' : auc.toFixed(4)}, artefacts in ${join(lake, 'system', artefactPrefix)}`);
     ctx.output.line(`  see it with: cur --role DS model history; make it the scoring version with: cur --role DS model promote ${jobName}`);
+    await exportHistoryTables(runtime, jobDir);
     return 'Completed';
   } finally {
     // The channel holds the DS view (tokens, no plaintext), the outputs are copied: nothing is left in scratch.

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { runCurBin } from '../helpers/run-cur-bin';
 
 /**
@@ -66,6 +67,21 @@ describe('cur model train', () => {
     expect(a?.data).toContainEqual({ zone: 'consumption', dataset: 'customer_features', businessDate: '2026-11-25', contentSha256: manifest.contentSha256 });
     expect(b?.hyperparameters).toEqual({ model: 'logistic', seed: '7', c: '0.5', max_iter: '500' });
     expect(b?.metrics['validation:auc']).not.toBe(a?.metrics['validation:auc']);
+    // The history exported for Spark SQL (cur_model.history's model_history view) and the score distributions.
+    const exports = join(home, 'lake', 'system', 'model-history', 'exports');
+    const engine = await DuckDbSqlEngine.open({ threads: 1 });
+    try {
+      const auc = await engine.query(`SELECT version_id, value FROM read_parquet('${join(exports, 'model_history', 'part-0.parquet')}') WHERE metric = 'validation:auc' ORDER BY created_at`);
+      expect(auc).toEqual([
+        { version_id: first, value: a?.metrics['validation:auc'] },
+        { version_id: second, value: b?.metrics['validation:auc'] },
+      ]);
+      const bins = await engine.query(`SELECT version_id, count(*) AS bins, sum(holdout_count) AS holdout FROM read_parquet('${join(exports, 'model_score_distributions', 'part-0.parquet')}') GROUP BY 1 ORDER BY 1`);
+      expect(bins.map((row) => Number(row['bins']))).toEqual([10, 10]);
+      expect(bins.every((row) => Number(row['holdout']) > 0)).toBe(true);
+    } finally {
+      await engine.close();
+    }
     // The trend as an SVG chart: both versions, their AUC, nothing else.
     const chart = join(home, 'trend.svg');
     const drawn = await runCurBin(['--role', 'DA', 'model', 'history', '--chart', chart], home);
