@@ -1,6 +1,8 @@
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DuckDbQuerySandbox, writeFileAtomic } from '@cur/adapters-local';
+import { DuckDbQuerySandbox } from '@cur/adapters-local';
 import { createContentVerifier } from '@cur/lake';
 import { airflowDagGraph } from '@cur/lineage';
 import { ManifestStore, PIPELINE_STEPS } from '@cur/pipeline';
@@ -35,9 +37,21 @@ export function registerReportCommand(program: Command, context: () => CliContex
       }
       const data = await ctx.withRuntime((runtime) => reportData(runtime, ctx.role, ctx.config.home));
       const out = resolve(options.out);
-      await writeFileAtomic(out, renderReportHtml(data));
+      await writeReport(out, renderReportHtml(data));
       ctx.output.line(`wrote ${out}: ${data.runs.length} run(s), ${data.dq.length} DQ gate(s), ${new Set(data.tags.map((t) => t.tag)).size} tag(s), ${data.graph.tasks.length} pipeline task(s)`);
     });
+}
+
+/**
+ * Writes the page owner-only (temp file + rename). The folder is the user's choice, so it is created if missing but
+ * never narrowed: the state folder's `writeFileAtomic` makes its folder owner-only, which on `/tmp` would lock out
+ * every other user.
+ */
+async function writeReport(out: string, html: string): Promise<void> {
+  await mkdir(dirname(out), { recursive: true });
+  const temp = `${out}.${randomUUID()}.tmp`;
+  await writeFile(temp, html, { mode: 0o600 });
+  await rename(temp, out);
 }
 
 /** Gathers the report from the state folder: run logs, the mart's tag counts as the role sees them, the DAG's graph. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,8 @@ let html: string;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'cur-report-'));
+  await mkdir(join(home, 'out'), { mode: 0o755 });
+  await chmod(join(home, 'out'), 0o755);
   expect((await runCurBin(['demo', '--customers', '60'], home)).code).toBe(0);
   expect((await runCurBin(['run', '--date', DATE], home)).code).toBe(0);
   page = join(home, 'out', 'report.html');
@@ -42,6 +44,8 @@ afterAll(async () => {
 describe('cur report (issue 17, point 9)', () => {
   it('writes one owner-only, self-contained page: no script, nothing loaded from elsewhere', async () => {
     expect((await stat(page)).mode & 0o777).toBe(0o600);
+    // The folder is the user's: created if missing, never narrowed (a report written to /tmp must leave /tmp alone).
+    expect((await stat(join(home, 'out'))).mode & 0o777).not.toBe(0o700);
     // url(#arrow) is the graph's own arrowhead marker; any other url( would load something.
     expect(html).not.toMatch(/<script|<link|<iframe|src=|@import|url\((?!#)/i);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
