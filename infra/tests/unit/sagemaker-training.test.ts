@@ -1,0 +1,58 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { PlatformNames } from '../../src/config/platform-names';
+import { loadStageConfig } from '../../src/config/stage-config';
+import { MODEL_ARTEFACT_PREFIX, MODEL_CHANNEL_PREFIX, SageMakerTraining, sklearnTrainingImage } from '../../src/constructs/sagemaker-training';
+import { acknowledgementsUnder, runAwsSolutions } from '../helpers/nag';
+
+const names = new PlatformNames(loadStageConfig('dev'));
+const LAKE_KEY = `arn:aws:kms:${names.region}:${names.account}:key/00000000-0000-0000-0000-000000000000`;
+
+function build(): { stack: Stack; training: SageMakerTraining; template: Template } {
+  const stack = new Stack(new App(), 'training', { env: { account: names.account, region: names.region } });
+  const training = new SageMakerTraining(stack, 'Training', { names, lakeKeyArn: LAKE_KEY });
+  return { stack, training, template: Template.fromStack(stack) };
+}
+
+type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
+
+describe('Construct: SageMakerTraining', () => {
+  it('lets SageMaker read only the staged channel and code, and write only the artefacts', () => {
+    // Prepare
+    const { template } = build();
+
+    // Act
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const system = names.bucketArn('system');
+
+    // Assess
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'cur-dev-sagemaker-training',
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'sagemaker.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': names.account } } }] },
+    });
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap((s) => [s.Resource].flat()).sort()).toEqual(
+      [system, `${system}/${MODEL_CHANNEL_PREFIX}*`, `${system}/model-history/code/*`, `${system}/${MODEL_ARTEFACT_PREFIX}*`].sort(),
+    );
+    expect(statements.find((s) => s.Sid === 'WriteArtefacts')?.Action).toBe('s3:PutObject');
+    // No zone bucket, no catalog, no Lake Formation: the job sees only what the DS view staged for it.
+    const everything = JSON.stringify(statements);
+    for (const zone of ['landing', 'raw', 'transformed', 'consumption', 'mart']) expect(everything).not.toContain(names.bucketArn(zone as 'raw'));
+    expect(everything).not.toMatch(/glue:|lakeformation:/);
+  });
+
+  it('runs the scikit-learn 1.4-2 image of the stage\'s region, and refuses a region it does not know', () => {
+    expect(build().training.trainingImage).toBe('354813040037.dkr.ecr.ap-northeast-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3');
+    expect(() => sklearnTrainingImage('xx-nowhere-1')).toThrow('no SageMaker scikit-learn image account is known for region xx-nowhere-1');
+  });
+
+  it('has no unacknowledged AwsSolutions finding, and every acknowledgement is needed', () => {
+    const { stack } = build();
+    const run = runAwsSolutions(stack);
+    expect(run.findings).toEqual([]);
+    const acknowledgements = acknowledgementsUnder(stack);
+    expect(acknowledgements.map(({ path, id }) => `${path}|${id}`).filter((key) => !run.usedAcknowledgements.has(key))).toEqual([]);
+  });
+});
