@@ -177,6 +177,7 @@ class TestServeProcess:
         assert [(r["id"], r["ok"]) for r in responses] == [(1, True), (2, False)]
         assert responses[0]["result"]["outputs"][0]["rows"] == 3
         assert process.returncode == 0
+        assert "session started in " in stderr
         assert "request 1 kind plan: ok" in stderr
         assert "end of input after 2 request(s)" in stderr
         # The lake's values never reach the log.

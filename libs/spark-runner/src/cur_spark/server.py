@@ -139,11 +139,13 @@ class Server:
             return self._session
         if self._session_error is not None:
             raise self._session_error
+        started = time.perf_counter()
         try:
             self._session = self._session_factory()
         except SparkEnvironmentError as error:
             self._session_error = RequestError(ERROR_CODES["UNAVAILABLE"], str(error))
             raise self._session_error from error
+        LOGGER.info("session started in %d ms", (time.perf_counter() - started) * 1000)
         return self._session
 
     def answer(self, line: str) -> dict[str, Any]:
