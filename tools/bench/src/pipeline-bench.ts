@@ -1,9 +1,12 @@
 /**
- * `npm run bench:pipeline -- --customers 1000000 [--days 1] [--card-activity 10]`: the whole main job on generated
+ * `npm run bench:pipeline -- --customers 1000000 [--days 1] [--card-activity 10] [--engine spark]`: the whole main job on generated
  * extracts, with rows/s per step, peak memory, and the ratio of the pipeline's time to a plain DuckDB CSV -> Parquet
  * copy of the same input (the engine's limit on this machine), beside the two-zone I/O floor (the same files staged,
  * written to raw and rewritten as transformed, nothing else). `--card-activity 10` gives about ten card
- * transactions per customer (10M for 1M customers). Results are appended to docs/benchmarks.md.
+ * transactions per customer (10M for 1M customers). `--engine spark` then runs the same pipeline on the same extracts
+ * in a second state folder on local Spark (one Spark process for the run, as `cur run --engine spark`) and records both
+ * engines per step, their ratio, and where Spark's time goes (session start, mask and plan requests, the rest).
+ * Results are appended to docs/benchmarks.md.
  *
  * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
  * reader has no Big5); the pipeline's own Big5 path is covered by tests, not timed here.
@@ -12,10 +15,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { DuckDbSqlEngine, SparkProcess } from '@cur/adapters-local';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
-import { KeyRing } from '@cur/masking';
-import { DUCKDB_DIALECT, TAG_DEFINITIONS, runPipeline, type StepRun } from '@cur/pipeline';
+import { KEY_SERVICE_TOKEN_ENV, KeyRing, TokenService, startLoopbackKeyService } from '@cur/masking';
+import { DUCKDB_DIALECT, PLAN_ENGINES, SparkPlanExecutor, TAG_DEFINITIONS, findWorkspacePython, runPipeline, sparkProcessMaskJob, type PipelineDependencies, type PlanEngine, type StepRun } from '@cur/pipeline';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime } from '@cur/runtime';
@@ -26,6 +29,9 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]?.repla
 const customers = Number(args.get('customers') ?? 100_000);
 const days = Number(args.get('days') ?? 1);
 const cardActivity = Number(args.get('card-activity') ?? 1);
+const engineArg = args.get('engine') ?? 'duckdb';
+if (!(PLAN_ENGINES as readonly string[]).includes(engineArg)) throw new Error(`--engine ${engineArg}: expected one of ${PLAN_ENGINES.join(', ')}`);
+const compareSpark = (engineArg as PlanEngine) === 'spark';
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
@@ -60,59 +66,88 @@ const floorSeconds = seconds(started);
 await baseline.close();
 log(`  two-zone I/O floor (stage, write raw, rewrite transformed): ${floorSeconds.toFixed(1)} s`);
 
-const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: join(work, 'home'), POWERTOOLS_LOG_LEVEL: 'ERROR' }));
-const ledger = new BatchLedger(runtime.keyValueStore);
-const landing = runtime.blobStore('landing');
-const events = runtime.events();
-started = performance.now();
-const handle = createIngestionHandler(() =>
-  Promise.resolve({ landing, quarantine: runtime.blobStore('quarantine'), ledger, onAccepted: (batch) => events.publish('Batch Accepted', batch), logger: createLogger({ serviceName: 'bench', logLevel: 'ERROR' }) }),
-);
-for (const pushed of await pushBatches(extracts, landing, { ledger })) {
-  if (pushed.status === 'pushed') await handle(objectCreatedEvent('landing', pushed.controlKey, pushed.bytes));
+/** What one pipeline run on one engine took. */
+interface EngineRun {
+  readonly status: string;
+  readonly ingestSeconds: number;
+  readonly pipelineSeconds: number;
+  readonly cpuSeconds: number;
+  readonly pipelineStart: number;
+  readonly byStep: Map<string, { rows: number; ms: number; from: number; to: number }>;
+  /** Spark only: the server's log lines (request ids, kinds, codes, durations; never a value). */
+  readonly sparkLog: readonly string[];
 }
-const ingestSeconds = seconds(started);
-log(`  push + ingest (verify twice, copy to landing): ${ingestSeconds.toFixed(1)} s`);
 
-const lake = runtime.localLakeDir ?? '';
-const engine = await DuckDbSqlEngine.open({ threads: 2 });
-const steps: StepRun[] = [];
-started = performance.now();
-const pipelineStart = Date.now();
-// DuckDB's threads run in this process: its CPU time is the pipeline's, JavaScript and engine together.
-const cpuAtStart = process.cpuUsage();
-const run = await runPipeline(
-  {
-    buckets: { landing, raw: runtime.blobStore('raw'), transformed: runtime.blobStore('transformed'), consumption: runtime.blobStore('consumption'), mart: runtime.blobStore('mart'), system: runtime.blobStore('system') },
-    locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
-    ledger,
-    engine,
-    dialect: DUCKDB_DIALECT,
-    policy: createMaskingPolicy(),
-    maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) },
-    tags: TAG_DEFINITIONS,
-    notifier: runtime.notifier(),
-    events,
-  },
-  { onStep: (step) => (steps.push(step), log(`  ${step.status} ${step.step} ${step.target} ${step.rowCount ?? ''} rows ${step.durationMs} ms`)) },
-);
-const pipelineSeconds = seconds(started);
-const cpu = process.cpuUsage(cpuAtStart);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-await engine.close();
-await runtime.close();
+/** Pushes and ingests the extracts into a fresh state folder, then runs the pipeline on `engineName`. */
+async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
+  const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: home, POWERTOOLS_LOG_LEVEL: 'ERROR' }));
+  const ledger = new BatchLedger(runtime.keyValueStore);
+  const landing = runtime.blobStore('landing');
+  const events = runtime.events();
+  let started = performance.now();
+  const handle = createIngestionHandler(() =>
+    Promise.resolve({ landing, quarantine: runtime.blobStore('quarantine'), ledger, onAccepted: (batch) => events.publish('Batch Accepted', batch), logger: createLogger({ serviceName: 'bench', logLevel: 'ERROR' }) }),
+  );
+  for (const pushed of await pushBatches(extracts, landing, { ledger })) {
+    if (pushed.status === 'pushed') await handle(objectCreatedEvent('landing', pushed.controlKey, pushed.bytes));
+  }
+  const ingestSeconds = seconds(started);
+  log(`  ${engineName}: push + ingest (verify twice, copy to landing): ${ingestSeconds.toFixed(1)} s`);
+
+  const lake = runtime.localLakeDir ?? '';
+  const engine = await DuckDbSqlEngine.open({ threads: 2 });
+  const sparkLog: string[] = [];
+  // As `cur run --engine spark` wires it: one Spark process, the key service on loopback for its mask job.
+  const keys = engineName === 'spark' ? await startLoopbackKeyService({ service: TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() }) }) : undefined;
+  const spark = keys ? new SparkProcess({ python: findWorkspacePython(), workDir: join(home, 'spark'), env: { ...process.env, [KEY_SERVICE_TOKEN_ENV]: keys.credential }, onLog: (line) => sparkLog.push(line) }) : undefined;
+  const onSpark: Partial<PipelineDependencies> = spark && keys ? { plans: new SparkPlanExecutor(spark), sparkMask: { runMaskJob: sparkProcessMaskJob(spark), keyService: { tokenizeUrl: keys.tokenizeUrl } } } : {};
+  const steps: StepRun[] = [];
+  started = performance.now();
+  const pipelineStart = Date.now();
+  // DuckDB's threads run in this process: its CPU time is the pipeline's, JavaScript and engine together (Spark's JVM
+  // is another process: not counted).
+  const cpuAtStart = process.cpuUsage();
+  const run = await runPipeline(
+    {
+      buckets: { landing, raw: runtime.blobStore('raw'), transformed: runtime.blobStore('transformed'), consumption: runtime.blobStore('consumption'), mart: runtime.blobStore('mart'), system: runtime.blobStore('system') },
+      locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
+      ledger,
+      engine,
+      dialect: DUCKDB_DIALECT,
+      policy: createMaskingPolicy(),
+      maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) },
+      tags: TAG_DEFINITIONS,
+      notifier: runtime.notifier(),
+      events,
+      ...onSpark,
+    },
+    { onStep: (step) => (steps.push(step), log(`  ${engineName}: ${step.status} ${step.step} ${step.target} ${step.rowCount ?? ''} rows ${step.durationMs} ms${step.errorCode ? ` ${step.errorCode}` : ''}`)) },
+  );
+  const pipelineSeconds = seconds(started);
+  const cpu = process.cpuUsage(cpuAtStart);
+  await spark?.close();
+  await keys?.close();
+  await engine.close();
+  await runtime.close();
+
+  // Time per kind of step, summed, and when the kind ran: steps overlap.
+  const byStep = new Map<string, { rows: number; ms: number; from: number; to: number }>();
+  for (const step of steps) {
+    const start = Date.parse(step.startedAt ?? '');
+    const entry = byStep.get(step.step) ?? { rows: 0, ms: 0, from: Number.POSITIVE_INFINITY, to: 0 };
+    const rowsIn = step.counts?.['rowsIn'] ?? step.rowCount ?? 0;
+    // A skipped step has no start.
+    const [from, to] = Number.isFinite(start) ? [Math.min(entry.from, start), Math.max(entry.to, start + step.durationMs)] : [entry.from, entry.to];
+    byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs, from, to });
+  }
+  return { status: run.status, ingestSeconds, pipelineSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, pipelineStart, byStep, sparkLog };
+}
+
+const duck = await runOn('duckdb', join(work, 'home'));
+const { ingestSeconds, pipelineSeconds, cpuSeconds, pipelineStart, byStep } = duck;
+const run = duck;
 const peakMb = process.resourceUsage().maxRSS / 1024;
-
-// Time per kind of step, summed, and when the kind ran: steps overlap.
-const byStep = new Map<string, { rows: number; ms: number; from: number; to: number }>();
-for (const step of steps) {
-  const start = Date.parse(step.startedAt ?? '');
-  const entry = byStep.get(step.step) ?? { rows: 0, ms: 0, from: Number.POSITIVE_INFINITY, to: 0 };
-  const rowsIn = step.counts?.['rowsIn'] ?? step.rowCount ?? 0;
-  // A skipped step has no start.
-  const [from, to] = Number.isFinite(start) ? [Math.min(entry.from, start), Math.max(entry.to, start + step.durationMs)] : [entry.from, entry.to];
-  byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs, from, to });
-}
+const sparkRun = compareSpark ? await runOn('spark', join(work, 'home-spark')) : undefined;
 const total = ingestSeconds + pipelineSeconds;
 const cardRows = summary.batches.filter((b) => b.dataset === 'card_transaction').reduce((sum, b) => sum + b.rowCount, 0);
 const lines = [
@@ -137,7 +172,33 @@ const lines = [
   `| two-zone I/O floor: stage, write raw, rewrite as transformed (no masking or checks) | ${summary.totalRows} | ${floorSeconds.toFixed(1)} | ${Math.round(summary.totalRows / floorSeconds)} | |`,
   '',
   `Ratio to the engine limit: pipeline ${(pipelineSeconds / baselineSeconds).toFixed(1)}x, with push + ingest ${(total / baselineSeconds).toFixed(1)}x (target <= 4); the two-zone I/O floor alone is ${(floorSeconds / baselineSeconds).toFixed(1)}x. Peak memory (RSS): ${peakMb.toFixed(0)} MB. CPU: ${cpuSeconds.toFixed(1)} s in ${pipelineSeconds.toFixed(1)} s of pipeline, ${(cpuSeconds / pipelineSeconds).toFixed(2)} of ${cpus().length} cores busy on average.`,
+  ...(sparkRun ? sparkLines(duck, sparkRun) : []),
 ];
+
+/** The two engines side by side, and where Spark's time goes, from its server's log (durations only). */
+function sparkLines(duckdb: EngineRun, spark: EngineRun): string[] {
+  const kinds = [...new Set([...duckdb.byStep.keys(), ...spark.byStep.keys()])];
+  const requests = spark.sparkLog.flatMap((line) => {
+    const match = /request \S+ kind (\S+): (\S+) in (\d+) ms/.exec(line);
+    return match ? [{ kind: match[1] ?? '', outcome: match[2] ?? '', ms: Number(match[3]) }] : [];
+  });
+  const sessionMs = Number(/session started in (\d+) ms/.exec(spark.sparkLog.join('\n'))?.[1] ?? 0);
+  const sum = (kind: string): number => requests.filter((r) => r.kind === kind).reduce((n, r) => n + r.ms, 0) / 1000;
+  const count = (kind: string): number => requests.filter((r) => r.kind === kind).length;
+  const stepSeconds = (run: EngineRun, step: string): number => (run.byStep.get(step)?.ms ?? 0) / 1000;
+  const inSpark = sum('mask') + sum('plan');
+  return [
+    '',
+    `Engines side by side (\`--engine spark\`): the same extracts pushed into a second state folder and run on local Spark (pyspark 3.5.6, \`local[2]\`, one Spark process for the run; Spark's status: ${spark.status}).`,
+    '',
+    '| step | DuckDB (s) | Spark (s) | Spark / DuckDB |',
+    '| --- | ---: | ---: | ---: |',
+    ...kinds.map((step) => `| ${step} | ${stepSeconds(duckdb, step).toFixed(1)} | ${stepSeconds(spark, step).toFixed(1)} | ${(stepSeconds(spark, step) / Math.max(stepSeconds(duckdb, step), 0.001)).toFixed(1)}x |`),
+    `| **pipeline** | ${duckdb.pipelineSeconds.toFixed(1)} | ${spark.pipelineSeconds.toFixed(1)} | ${(spark.pipelineSeconds / duckdb.pipelineSeconds).toFixed(1)}x |`,
+    '',
+    `Where Spark's time goes (${spark.pipelineSeconds.toFixed(1)} s): starting the session (JVM, SparkSession) ${(sessionMs / 1000).toFixed(1)} s, inside the first request; ${count('mask')} mask requests ${sum('mask').toFixed(1)} s (CSV read, distinct values, tokenize calls to the key service on loopback, joins, one Parquet file each); ${count('plan')} plan requests ${sum('plan').toFixed(1)} s (transform, consumption, mart); outside Spark ${Math.max(spark.pipelineSeconds - inSpark, 0).toFixed(1)} s (DQ gates and the serving load on DuckDB, hashing and uploading outputs, manifests). The step times above are summed per kind and overlap (masks run two at a time, but the Spark process answers one request at a time).`,
+  ];
+}
 const docs = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const existing = await readFile(docs, 'utf8').catch(() => '# Benchmarks\n\nFigures measured with `npm run bench:*`; each section says the machine and date.\n');
 await writeFile(docs, `${existing.trimEnd()}\n${lines.join('\n')}\n`);
