@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
-import { runCurBin } from '../helpers/run-cur-bin';
+import { runCurBin, startCur } from '../helpers/run-cur-bin';
 
 /**
  * Issue 15: the training job and the model history through the real `cur` executable, on a real demo's lake:
@@ -163,6 +163,18 @@ describe('cur model train', () => {
     const { versions } = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson & { versions: { failureCode?: string }[] };
     expect(versions.at(-1)).toMatchObject({ status: 'Failed', failureCode: 'INVALID_HYPERPARAMETER' });
   }, 120_000);
+
+  it('stops a training on Ctrl-C: the job is ended, the version recorded Stopped, exit 130', async () => {
+    const slow = startCur(['--role', 'DS', 'model', 'train', '--params', 'max_iter=10000', 'max_leaf_nodes=255', 'max_depth=20', 'learning_rate=0.01'], home);
+    await slow.waitFor(/training on 80% of the customers/);
+    slow.kill('SIGINT');
+    const { code } = await slow.exited;
+    expect(code, slow.output()).toBe(130);
+    expect(slow.output()).toContain('the version is recorded as Stopped');
+    const { versions } = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson;
+    expect(versions.at(-1)).toMatchObject({ status: 'Stopped', metrics: {} });
+    expect(versions.at(-1)?.timeline.map((t) => t.status)).toEqual(['InProgress', 'Stopped']);
+  }, 180_000);
 
   it('keeps no plaintext and no customer token in model artefacts, the history or the output', async () => {
     const extracts = join(home, 'extracts');
