@@ -7,6 +7,7 @@ import { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
 import { OrchestrationNames } from '../config/pipeline-dag';
 import { AppStack } from '../stacks/app-stack';
+import { ModelTrainingStack } from '../stacks/model-training-stack';
 import { OrchestrationStack } from '../stacks/orchestration-stack';
 import { OracleReplicaStack } from '../stacks/oracle-replica-stack';
 import { PipelineStack } from '../stacks/pipeline-stack';
@@ -24,9 +25,9 @@ export interface CurStageProps extends StageProps {
 
 /**
  * One deployment of the platform (dev, uat, prod): the platform stack, the Oracle replica's stack, the orchestration
- * stack (MWAA), the pipeline's Glue jobs and one stack per app, all in the account and region of the stage config.
- * Stack names are `cur-<stage>-platform`, `cur-<stage>-oracle`, `cur-<stage>-orchestration`, `cur-<stage>-pipeline`
- * and `cur-<stage>-<app>`.
+ * stack (MWAA), the pipeline's Glue jobs, the SageMaker training role and one stack per app, all in the account and
+ * region of the stage config. Stack names are `cur-<stage>-platform`, `cur-<stage>-oracle`, `cur-<stage>-orchestration`,
+ * `cur-<stage>-pipeline`, `cur-<stage>-model-training` and `cur-<stage>-<app>`.
  */
 export class CurStage extends Stage {
   public readonly names: PlatformNames;
@@ -34,6 +35,7 @@ export class CurStage extends Stage {
   public readonly oracle: OracleReplicaStack;
   public readonly orchestration: OrchestrationStack;
   public readonly pipeline: PipelineStack;
+  public readonly modelTraining: ModelTrainingStack;
   public readonly apps: Readonly<Record<AppName, AppStack>>;
 
   constructor(scope: Construct, id: string, props: CurStageProps) {
@@ -47,6 +49,8 @@ export class CurStage extends Stage {
     this.orchestration.addStackDependency(this.platform, 'the MWAA environment reads the lake key ARN from SSM and its DAG notifies the platform topics');
     this.pipeline = new PipelineStack(this, 'pipeline', { stackName: `${this.names.resourcePrefix}-pipeline`, config, names: this.names });
     this.pipeline.addStackDependency(this.platform, 'the Glue jobs use the SYSTEM role, buckets and catalog tables of the platform stack and read the lake key ARN from SSM');
+    this.modelTraining = new ModelTrainingStack(this, 'model-training', { stackName: `${this.names.resourcePrefix}-model-training`, config, names: this.names });
+    this.modelTraining.addStackDependency(this.platform, 'the SageMaker training role reads the lake key ARN from SSM and uses the system bucket');
     const apps = {} as Record<AppName, AppStack>;
     for (const app of APP_NAMES) {
       const stack = new AppStack(this, app, {

@@ -56,3 +56,21 @@ describe('Construct: SageMakerTraining', () => {
     expect(acknowledgements.map(({ path, id }) => `${path}|${id}`).filter((key) => !run.usedAcknowledgements.has(key))).toEqual([]);
   });
 });
+
+describe('Stack: ModelTrainingStack, in the stage', () => {
+  it('holds the training role and tells launchers its ARN and image through SSM, with no AwsSolutions finding', async () => {
+    const { synthStage } = await import('../helpers/synth-stage');
+    const synth = synthStage();
+    try {
+      const stack = synth.stage.modelTraining;
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'cur-dev-sagemaker-training' });
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/model-training/image-uri', Value: sklearnTrainingImage(names.region) });
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/model-training/role-arn' });
+      expect(stack.stackName).toBe('cur-dev-model-training');
+      expect(runAwsSolutions(stack).findings).toEqual([]);
+    } finally {
+      synth.dispose();
+    }
+  }, 180_000);
+});
