@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDataset } from '@cur/contracts';
 import { CsvRecordReader } from '@cur/ingestion';
 import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
-import { runCurBin, type CurBinRun } from '../helpers/run-cur-bin';
+import { runCurBin, startCur, type CurBinRun } from '../helpers/run-cur-bin';
 import { WORKSPACE_PYTHON } from '../../src/spark-wiring';
 
 /**
@@ -23,6 +23,21 @@ let extracts: string;
 let spark: CurBinRun;
 let sparkRun: { runId: string; status: string; engines: Record<string, string>; steps: { step: string; status: string }[] };
 const sparkRows = new Map<string, number>();
+
+/** The live processes whose environment points their temp folder into `home`: the Spark process and its JVM. */
+function sparkProcessesOf(home: string): number[] {
+  const marker = `TMPDIR=${join(home, 'system-scratch', 'spark')}`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker);
+      } catch {
+        return false; // gone, or another user's
+      }
+    })
+    .map(Number);
+}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -125,4 +140,33 @@ describe('cur run --engine spark on a fresh state folder', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("argument 'flink' is invalid. Allowed choices are duckdb, spark.");
   });
+});
+
+describe('cur run --engine spark stopped by Ctrl-C', () => {
+  it('kills the Spark process and its JVM, exits 130 and says how to resume', async () => {
+    // Prepare: the same extracts in a fresh state folder; the run is interrupted once Spark has masked a batch
+    const other = await mkdtemp(join(tmpdir(), 'cur-spark-intr-'));
+    try {
+      expect((await runCurBin(['ingest', 'push', extracts], other)).code).toBe(0);
+      const running = startCur(['run', '--engine', 'spark'], other);
+      await running.waitFor(/ok\s+mask\s/, 400_000);
+      expect(sparkProcessesOf(other).length).toBeGreaterThan(0);
+
+      // Act
+      running.kill('SIGINT');
+      const { code } = await running.exited;
+
+      // Assess
+      expect(code, running.output()).toBe(130);
+      expect(running.output()).toContain('resume with: npx cur run');
+      let left = sparkProcessesOf(other);
+      for (let waited = 0; left.length > 0 && waited < 30_000; waited += 500) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        left = sparkProcessesOf(other);
+      }
+      expect(left).toEqual([]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
