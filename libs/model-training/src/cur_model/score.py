@@ -1,0 +1,183 @@
+"""The scoring step: applies the scoring version to ``consumption.customer_features`` and writes its model tag.
+
+The pipeline runs it after the consumption step when a version is promoted::
+
+    .venv/bin/python -m cur_model.score --model-dir DIR --version-id V --features F.parquet [F.parquet ...] \
+        --output model_tags.parquet [--threshold 0.5]
+
+It reads only the key and the features the version was trained on (``model.json``), refuses a model trained by
+another scikit-learn minor version (a pickled pipeline is only loadable by the version that wrote it), scores every
+customer and writes one row per customer at or above the threshold: ``cust_id`` (the token, as in
+``customer_tags``), ``tag`` (``<target>_propensity``) and ``model_version``, ordered by token so a rerun writes the
+same rows. The output stays in the pipeline's zones; on stdout goes one JSON line of counts, the tag, the threshold
+and the version, never a token or a score of a customer. Exit 1 with ``error: ... [CODE]`` on stderr when it cannot.
+
+In AWS the same module is the entry of a SageMaker Processing job (the scikit-learn image the training job uses,
+the consumption partition as its ``ProcessingInput``, the output prefix as its ``ProcessingOutput``); verified on
+paper only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import sklearn
+
+from cur_model.dataset import feature_matrix
+from cur_model.errors import TrainingError
+from cur_model.train import DESCRIPTION_FILE, MODEL_FILE
+
+KEY = "cust_id"
+"""The customer token column of ``customer_features`` and of the output."""
+
+TAG_SUFFIX = "_propensity"
+"""A model tag is its target tag's name with this suffix: ``digital_native`` -> ``digital_native_propensity``."""
+
+OUTPUT_SCHEMA = pa.schema(
+    [
+        pa.field("cust_id", pa.string(), nullable=False),
+        pa.field("tag", pa.string(), nullable=False),
+        pa.field("model_version", pa.string(), nullable=False),
+    ]
+)
+"""The rows the step writes: ``consumption.model_tags`` without its partition column."""
+
+_VERSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+class ScoringError(TrainingError):
+    """The model or the features cannot be scored: a missing file or column, another scikit-learn version."""
+
+    code = "SCORING_FAILED"
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    """What a scoring run did: counts only."""
+
+    version_id: str
+    tag: str
+    threshold: float
+    scored: int
+    tagged: int
+
+
+def model_tag_name(target_tag: str) -> str:
+    """The model tag of a target tag."""
+    return f"{target_tag}{TAG_SUFFIX}"
+
+
+def score(model_dir: Path, version_id: str, features: Sequence[Path], output: Path, threshold: float) -> ScoringResult:
+    """Scores every customer of ``features`` with the model of ``model_dir``; writes the tagged ones to ``output``."""
+    if not _VERSION_ID.match(version_id):
+        raise ScoringError("the version id is not a model version id")
+    if not 0 < threshold < 1:
+        raise ScoringError("the threshold must lie strictly between 0 and 1")
+    summary = _read_summary(model_dir)
+    numeric = tuple(str(name) for name in summary["features"]["numeric"])
+    categorical = tuple(str(name) for name in summary["features"]["categorical"])
+    tag = model_tag_name(str(summary["target_tag"]))
+    table = _read_features(features, (KEY, *numeric, *categorical))
+    if table.num_rows == 0:
+        pipeline = None
+        tokens: list[str] = []
+    else:
+        pipeline = joblib.load(model_dir / MODEL_FILE)
+        probabilities = np.asarray(
+            pipeline.predict_proba(feature_matrix(table, numeric, categorical))[:, 1], dtype=np.float64
+        )
+        chosen = pa.array(probabilities >= threshold)
+        tokens = sorted(pc.filter(table.column(KEY), chosen).to_pylist())
+    rows = pa.table(
+        {"cust_id": tokens, "tag": [tag] * len(tokens), "model_version": [version_id] * len(tokens)},
+        schema=OUTPUT_SCHEMA,
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(rows, output)
+    return ScoringResult(version_id, tag, threshold, table.num_rows, len(tokens))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The step's entry: one JSON line of counts on stdout, or exit 1 with the coded reason on stderr."""
+    parser = argparse.ArgumentParser(prog="cur_model.score", description="Applies the scoring model version.")
+    parser.add_argument("--model-dir", required=True, type=Path)
+    parser.add_argument("--version-id", required=True)
+    parser.add_argument("--features", required=True, nargs="+", type=Path)
+    parser.add_argument("--output", required=True, type=Path)
+    parser.add_argument("--threshold", type=float, default=0.5)
+    arguments = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        result = score(
+            arguments.model_dir, arguments.version_id, arguments.features, arguments.output, arguments.threshold
+        )
+    except TrainingError as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return 1
+    print(
+        json.dumps(
+            {
+                "version_id": result.version_id,
+                "tag": result.tag,
+                "threshold": result.threshold,
+                "scored": result.scored,
+                "tagged": result.tagged,
+            }
+        ),
+        flush=True,
+    )
+    return 0
+
+
+def _read_summary(model_dir: Path) -> dict[str, Any]:
+    for name in (MODEL_FILE, DESCRIPTION_FILE):
+        if not (model_dir / name).is_file():
+            raise ScoringError(f"the model folder has no {name}")
+    invalid = ScoringError(f"{DESCRIPTION_FILE} is not a model description")
+    try:
+        summary: dict[str, Any] = json.loads((model_dir / DESCRIPTION_FILE).read_text(encoding="utf-8"))
+        trained_with = str(summary["runtime"]["scikit_learn"])
+        described = summary["features"]
+        shaped = isinstance(described["numeric"], list) and isinstance(described["categorical"], list)
+        target = summary["target_tag"]
+    except (ValueError, KeyError, TypeError):
+        raise invalid from None
+    if not shaped or not isinstance(target, str):
+        raise invalid
+    if _minor(trained_with) != _minor(sklearn.__version__):
+        raise ScoringError(
+            f"the model was trained with scikit-learn {trained_with}, this environment has {sklearn.__version__}"
+        )
+    return summary
+
+
+def _read_features(files: Sequence[Path], columns: tuple[str, ...]) -> pa.Table:
+    tables: list[pa.Table] = []
+    for path in files:
+        if not path.is_file():
+            raise ScoringError(f"features file {path.name} is missing")
+        present = pq.read_schema(path).names
+        missing = [name for name in columns if name not in present]
+        if missing:
+            raise ScoringError(f"the features lack columns the model needs: {', '.join(missing)}")
+        tables.append(pq.read_table(path, columns=list(columns)))
+    return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
