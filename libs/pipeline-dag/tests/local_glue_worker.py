@@ -1,0 +1,65 @@
+"""The local stand-in of Glue's job runs for the DAG's `dag.test()`: one process of the workspace's Python (pyspark and
+`cur_spark`, which Airflow's environment does not hold), one Spark session for every job run of the DAG run.
+
+It reads one JSON request a line on stdin and answers one JSON line on stdout, after ``MARK``:
+
+- ``{"kind": "glue", "argv": [...]}``: runs the Glue job script, ``cur_spark.jobs.glue_entry.main(argv)``, with the
+  arguments Glue would pass (the job's defaults, the run's, Glue's own); answers its exit code and the JSON lines it
+  printed (plans, counts, partitions, coded errors: never a value).
+- ``{"kind": "rows", "path": "..."}``: the row count of a Parquet partition folder (``rows`` null when absent).
+
+Spark logs on stderr. It is started by ``tests/local_glue.py`` with the workspace's ``.venv/bin/python``; the modules
+are imported by name so this file type-checks in the DAG's environment, which has no pyspark.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+MARK = "@cur-local-glue@ "
+"""Starts each answer line: anything else the JVM may print on stdout is not an answer."""
+
+
+def glue(argv: list[str]) -> dict[str, Any]:
+    entry = importlib.import_module("cur_spark.jobs.glue_entry")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = int(entry.main(argv))
+    lines = [json.loads(line) for line in printed.getvalue().splitlines() if line.startswith("{")]
+    return {"code": code, "lines": lines}
+
+
+def rows(path: str) -> dict[str, Any]:
+    if not Path(path).is_dir():
+        return {"rows": None}
+    session = importlib.import_module("cur_spark.session")
+    spark = session.get_or_create_session(Path(tempfile.gettempdir()) / "cur-spark")
+    return {"rows": int(spark.read.parquet(path).count())}
+
+
+def main() -> int:
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if request["kind"] == "glue":
+                answer = glue([str(arg) for arg in request["argv"]])
+            elif request["kind"] == "rows":
+                answer = rows(str(request["path"]))
+            else:
+                answer = {"error": f"unknown request kind {request['kind']!r}"}
+        except Exception as error:  # noqa: BLE001 - answered, never a value: the type only
+            answer = {"error": type(error).__name__}
+        sys.stdout.write(MARK + json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

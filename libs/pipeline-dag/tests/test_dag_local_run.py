@@ -1,0 +1,139 @@
+"""The whole DAG run locally with `dag.test()` (issue 14, point 2): Airflow 3.3.1's own run loop, the committed DAG
+file as the DagBag loads it, its Glue tasks pointed at local Spark (tests/local_glue.py says how and why), ending with
+the four layers written for the business date.
+
+The input is pre-masked: the mask tasks need the key service's tokenize API and a mask request per batch, which the
+DAG does not pass yet (its mask job takes `--dataset` and `--business-date`, the Spark mask script `--request`), so a
+fixture step runs `cur demo` (the TypeScript CLI: generate, ingest, mask through the loopback key service) on a small
+population and copies its raw zone, masked Parquet only, into the folder standing in for the raw bucket. `dag.test()`
+then marks the mask tasks, and the serving load (its Lambda does not exist yet), successful without running them;
+every other task runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from local_glue import REPO_ROOT, WORKSPACE_PYTHON, LocalGlue, LocalGlueWorker, point_glue_tasks_at_local_spark
+
+BUSINESS_DATE = "2026-11-25"
+CUSTOMERS = "40"
+TEMPLATES = REPO_ROOT / "libs" / "spark-runner" / "glue-plans"
+ZONES = ("raw", "transformed", "consumption", "mart")
+#: What each layer must hold for the date once the run is done (the datasets of glue-plans/index.json and the raw zone).
+LAYERS = {
+    "raw": ["account_balance", "card_transaction", "customer_profile", "digital_activity"],
+    "transformed": ["account_balance", "card_transaction", "customer_profile", "digital_activity"],
+    "consumption": ["customer_features", "customer_tags"],
+    "mart": ["segment_metrics_monthly", "tag_metrics_monthly"],
+}
+NOT_RUN_HERE = r"mask_.*|serving"
+
+
+def run_cur(*args: str, home: Path) -> None:
+    node = shutil.which("node")
+    assert node is not None, "node is needed for the fixture's cur demo"
+    env = {**os.environ, "CUR_HOME": str(home), "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED": "true"}
+    done = subprocess.run(  # noqa: S603 - node and this repository's own script
+        [node, str(REPO_ROOT / "tools" / "cli" / "bin" / "cur.js"), *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def buckets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders for the zones' buckets, the raw one holding a masked day from `cur demo` (and nothing else)."""
+    home = tmp_path_factory.mktemp("cur-home")
+    run_cur("demo", "--customers", CUSTOMERS, home=home)
+    lake = tmp_path_factory.mktemp("buckets")
+    folders = {zone: lake / zone for zone in ZONES}
+    for dataset in LAYERS["raw"]:
+        partition = f"{dataset}/business_date={BUSINESS_DATE}"
+        (folders["raw"] / partition).mkdir(parents=True)
+        for part in (home / "lake" / "raw" / partition).glob("*.parquet"):
+            shutil.copy(part, folders["raw"] / partition / part.name)
+    for zone in ZONES[1:]:
+        folders[zone].mkdir()
+    return folders
+
+
+@pytest.fixture(scope="module")
+def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalGlueWorker]:
+    assert WORKSPACE_PYTHON.exists(), "the workspace's .venv (nx run python-env:setup) runs the Glue job script"
+    started = LocalGlueWorker(tmp_path_factory.mktemp("worker") / "spark.log")
+    yield started
+    started.close()
+
+
+@pytest.fixture(scope="module")
+def airflow_db() -> None:
+    """A fresh metadata database (SQLite in the test's AIRFLOW_HOME), as `airflow db migrate` makes it."""
+    from airflow.utils.db import resetdb
+
+    resetdb()
+
+
+def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
+    buckets: dict[str, Path],
+    worker: LocalGlueWorker,
+    airflow_db: None,
+    tmp_path: Path,
+) -> None:
+    # Prepare
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.utils.state import DagRunState, TaskInstanceState
+
+    # Its own DagBag: the swap below must not reach the session's, which other tests read.
+    dag = DagBag(dag_folder=str(Path(__file__).resolve().parents[1] / "dags")).get_dag("cur_pipeline")
+    assert dag is not None
+    swapped = point_glue_tasks_at_local_spark(dag)
+    LocalGlue.configure(worker, "dev", buckets, TEMPLATES)
+    variables = tmp_path / "variables.json"
+    variables.write_text(
+        json.dumps(
+            {
+                "cur_glue_dq_role_arn": "arn:aws:iam::000000000000:role/cur-dev-glue-dq",
+                "cur_pipeline_failures_topic_arn": "arn:aws:sns:ap-northeast-1:000000000000:cur-dev-pipeline-failures",
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    # Act
+    run = dag.test(
+        run_conf={"businessDate": BUSINESS_DATE},
+        variable_file_path=str(variables),
+        mark_success_pattern=NOT_RUN_HERE,
+    )
+
+    # Assess: every task succeeded; the Glue tasks ran on local Spark, in the DAG's order
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states == dict.fromkeys(dag.task_ids, TaskInstanceState.SUCCESS), states
+    assert run.state == DagRunState.SUCCESS
+    assert sorted(swapped) == sorted(t for t in dag.task_ids if t != "serving")
+    ends = {ti.task_id: ti.end_date for ti in run.get_task_instances()}
+    starts = {ti.task_id: ti.start_date for ti in run.get_task_instances()}
+    for task in dag.tasks:
+        for upstream in task.upstream_task_ids:
+            assert ends[upstream] <= starts[task.task_id], (upstream, task.task_id)
+    # Assess: the four layers hold the date, each written by its task
+    for zone, datasets in LAYERS.items():
+        written = sorted(
+            p.parent.name for p in buckets[zone].glob(f"*/business_date={BUSINESS_DATE}") if any(p.glob("*.parquet"))
+        )
+        assert [d for d in datasets if d in written] == datasets, (zone, written)
+    for zone in ("consumption", "mart"):
+        for dataset in LAYERS[zone]:
+            rows = worker.ask({"kind": "rows", "path": str(buckets[zone] / dataset / f"business_date={BUSINESS_DATE}")})
+            assert rows["rows"] > 0, (zone, dataset)
