@@ -21,6 +21,7 @@ import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
 import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
 import { attemptWithRetries } from './orchestration/attempt-with-retries';
+import { localRunPlan, type LocalRunPlan, type PipelineTaskGraph } from './orchestration/local-run-plan';
 
 /** Everything the pipeline runs with. */
 export interface PipelineDependencies {
@@ -66,6 +67,16 @@ export interface PipelineDependencies {
    * disk, which goes with the worker)
    */
   readonly scratchDir?: string;
+  /**
+   * The task graph to run: the MWAA DAG's, generated from the pipeline definition (the CLI passes libs/lineage's
+   * `airflowDagGraph`, what libs/pipeline-dag/pipeline-graph.json holds), so a change to the definition changes the
+   * DAG and `cur run` alike. It decides which datasets are masked and transformed (and in which order a date's
+   * transforms run), which DQ gates run, which transforms consumption waits for, and whether consumption, the mart
+   * and the serving load run; a graph the runner cannot run is refused before anything starts
+   * (`TASK_GRAPH_UNSUPPORTED`, see `localRunPlan`).
+   * @default every step of the definition on every source dataset, every gate with a ruleset (the library's tests)
+   */
+  readonly taskGraph?: PipelineTaskGraph;
 }
 
 /** The status of one step run. */
@@ -128,19 +139,31 @@ export interface RunPipelineOptions {
  * `options.signal` fires the run stops at its next safe point and logs itself `cancelled`.
  */
 export async function runPipeline(deps: PipelineDependencies, options: RunPipelineOptions = {}): Promise<PipelineRun> {
+  // Refused before the scratch area is swept or anything starts.
+  const plan = deps.taskGraph ? localRunPlan(deps.taskGraph) : undefined;
   if (deps.scratchDir !== undefined) {
     await sweepScratchFolder(deps.scratchDir);
-    return runInScratch(deps, options, deps.scratchDir);
+    return runInScratch(deps, options, deps.scratchDir, plan);
   }
   const scratchDir = await makeFallbackScratch();
   try {
-    return await runInScratch(deps, options, scratchDir);
+    return await runInScratch(deps, options, scratchDir, plan);
   } finally {
     await rm(scratchDir, { recursive: true, force: true });
   }
 }
 
-async function runInScratch(deps: PipelineDependencies, options: RunPipelineOptions, scratchDir: string): Promise<PipelineRun> {
+async function runInScratch(deps: PipelineDependencies, options: RunPipelineOptions, scratchDir: string, plan: LocalRunPlan | undefined): Promise<PipelineRun> {
+  /** Without a task graph, everything runs: every source dataset, every gate (a dataset without a ruleset passes). */
+  const graph = {
+    masks: (dataset: string): boolean => plan?.masks.has(dataset) ?? true,
+    gates: (zone: string, dataset: string): boolean => !plan || plan.gates.has(`${zone}/${dataset}`) || !plan.datasets.has(dataset),
+    transforms: plan?.transforms ?? DATASET_NAMES,
+    consumptionAfter: plan?.consumptionAfter ?? DATASET_NAMES,
+    consumption: plan?.consumption ?? true,
+    mart: plan?.mart ?? true,
+    serving: plan?.serving ?? true,
+  };
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
   // Every manifest a step is handed has been checked against its files: a file changed after publication stops the run.
@@ -209,6 +232,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   /** Runs the DQ gate of an output; false when a blocking rule failed (downstream steps must not run). */
   const gate = async (zone: 'raw' | 'transformed' | 'consumption', dataset: string, businessDate: string): Promise<boolean> => {
     if (stopping()) return false;
+    if (!graph.gates(zone, dataset)) return true;
     const started = Date.now();
     let result: QualityGateResult | undefined;
     try {
@@ -251,6 +275,8 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   const accepted: BatchAccepted[] = [];
   for (const { record } of await deps.ledger.list()) {
     if (record?.status !== 'ACCEPTED') continue;
+    // A dataset the task graph does not mask stays ACCEPTED: a run with a graph that masks it picks it up.
+    if (!graph.masks(record.dataset)) continue;
     accepted.push({ batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey });
   }
   // Largest first: the biggest batch's mask -> transform chain is the run's critical path, the small ones fill in.
@@ -291,20 +317,23 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   // 2. per business date: the transforms not queued above (raw partitions of earlier runs), then consumption -> mart
   for (const businessDate of [...dates].sort()) {
     if (stopping()) break;
+    // Only the transforms consumption waits for in the graph hold it back.
     let transformedAll = true;
-    for (const dataset of DATASET_NAMES) {
+    for (const dataset of graph.transforms) {
+      const needed = graph.consumptionAfter.includes(dataset);
       const queued = transforms.get(transformKey(dataset, businessDate));
       if (queued) {
-        if (!(await queued)) transformedAll = false;
+        if (!(await queued) && needed) transformedAll = false;
         continue;
       }
       if (!(await manifests.has('raw', dataset, businessDate))) {
         skip('transform', transformKey(dataset, businessDate), 'no raw partition for this date');
         continue;
       }
-      if (!(await transformAndGate(dataset, businessDate))) transformedAll = false;
+      if (!(await transformAndGate(dataset, businessDate)) && needed) transformedAll = false;
     }
     if (stopping()) break;
+    if (!graph.consumption) continue;
     if (!transformedAll) {
       skip('consumption', businessDate, 'a transform step or a blocking DQ rule failed');
       skip('mart', businessDate, 'a transform step or a blocking DQ rule failed');
@@ -321,13 +350,14 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     for (const manifest of consumption) {
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
+    if (!graph.mart) continue;
     const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, plans, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     // The mart is replicated to Oracle as the consumption layer is: the oracle-replicator listens for both.
     for (const manifest of mart ?? []) {
       await deps.events.publish('Layer Published', { step: 'mart', zone: 'mart', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('mart', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
     const servingStore = deps.servingStore;
-    if (mart && servingStore) {
+    if (mart && servingStore && graph.serving) {
       await run(
         'serving',
         businessDate,

@@ -7,6 +7,7 @@ import { DUCKDB_DIALECT, TAG_DEFINITIONS, sweepScratchFolder, type PipelineDepen
 import { ConfigError, CurError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
+import { pipelineTaskGraph } from './pipeline-task-graph';
 
 /** Sub-folders of the state folder's SYSTEM scratch area (`<home>/system-scratch`). */
 export const SCRATCH_FOLDERS = {
@@ -96,5 +97,7 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     servingStore: runtime.keyValueStore,
     // Locally the dq-notifier's handler receives the evaluation event directly, as the Lambda would from EventBridge.
     onDqEvaluated: createDqNotifierHandler(() => dqNotifier),
+    // The MWAA DAG's task graph, from the definition: the local run follows it.
+    taskGraph: pipelineTaskGraph(),
   };
 }

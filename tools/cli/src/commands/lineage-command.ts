@@ -3,15 +3,15 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_DATASETS } from '@cur/contracts';
 import { ManifestStore } from '@cur/lake';
-import { RULESETS, rulesetName } from '@cur/dq';
 import { DqEvaluationSchema } from '@cur/dq-alerts';
-import { airflowDagGraph, buildLineage, renderAirflowDag, renderLineageMermaid, type LineageDqEvaluation, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
+import { buildLineage, renderAirflowDag, renderLineageMermaid, type LineageDqEvaluation, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
 import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
 import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import { renderTable } from '../output/render-table';
+import { DAG_OPTIONS, pipelineTaskGraph } from '../pipeline-task-graph';
 
 /** `cur lineage export` and `cur lineage show`: DataHub lineage of the platform, from its definition and what ran. */
 export function registerLineageCommands(program: Command, context: () => CliContext): void {
@@ -62,14 +62,14 @@ export function registerLineageCommands(program: Command, context: () => CliCont
         output.info(`wrote ${join(resolve(options.out), DAG_FILE)}`);
       }
       if (options.graph !== undefined) {
-        await writeFile(resolve(options.graph), `${JSON.stringify(airflowDagGraph(PIPELINE_STEPS, DAG_OPTIONS), null, 2)}\n`);
+        await writeFile(resolve(options.graph), `${JSON.stringify(pipelineTaskGraph(), null, 2)}\n`);
         output.info(`wrote ${resolve(options.graph)}`);
       }
     });
 }
 
 /** The DAG's DQ gates: the rulesets libs/dq ships, by the names Glue Data Quality knows them by. */
-export const DAG_OPTIONS = { qualityGates: RULESETS.map(({ dataset, zone }) => ({ dataset, zone, ruleset: rulesetName(dataset, zone) })) } as const;
+export { DAG_OPTIONS } from '../pipeline-task-graph';
 
 /** The generated DAG's file name in the DAG folder. */
 export const DAG_FILE = 'cur_pipeline.py';
