@@ -1,4 +1,5 @@
 import { getDataset } from '@cur/contracts';
+import { storedTypeOf, type MaskingPolicy } from '@cur/policy';
 import { customerFeaturesSql, customerTagsSql } from '../sql/consumption-sql';
 import type { SqlDialect } from '../sql/sql-dialect';
 import type { TagDefinition } from '../tags/tag-definitions';
@@ -19,12 +20,27 @@ export function featureWindowStart(source: FeatureSource, businessDate: string):
   return new Date(Date.parse(`${businessDate}T00:00:00Z`) - FEATURE_LOOKBACK_DAYS[source] * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * Each source's columns stored in transformed as text though declared otherwise (tokens, generalised values), as
+ * `storedTypeOf` says: the one answer the Glue Data Catalog, the Glue templates and the steps use.
+ *
+ * @example
+ * renderCustomerFeaturesPlan({ ..., storedAsText: storedAsTextOf(policy) });
+ */
+export function storedAsTextOf(policy: MaskingPolicy): Record<FeatureSource, ReadonlySet<string>> {
+  const of = (name: FeatureSource): ReadonlySet<string> => {
+    const dataset = getDataset(name);
+    return new Set(dataset.columns.filter((column) => storedTypeOf(dataset, column, 'transformed', policy) !== column.type).map((column) => column.name));
+  };
+  return { customer_profile: of('customer_profile'), account_balance: of('account_balance'), card_transaction: of('card_transaction'), digital_activity: of('digital_activity') };
+}
+
 /** What the customer_features plan reads and where it writes. */
 export interface CustomerFeaturesPlanOptions {
   readonly businessDate: string;
   /** Each source's published transformed files over its look-back window (none: an empty typed view). */
   readonly sources: Readonly<Record<FeatureSource, readonly string[]>>;
-  /** Each source's masked columns, stored as text whatever their declared type. */
+  /** Each source's masked columns, stored as text whatever their declared type: {@link storedAsTextOf}. */
   readonly storedAsText: Readonly<Record<FeatureSource, ReadonlySet<string>>>;
   readonly outputPath: string;
   readonly dialect: SqlDialect;

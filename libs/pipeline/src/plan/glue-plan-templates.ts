@@ -1,10 +1,9 @@
 import { DATASET_NAMES, getDataset } from '@cur/contracts';
-import { storedTypeOf } from '@cur/policy';
 import type { MaskingPolicy } from '@cur/policy';
 import { z } from 'zod';
 import { SPARK_DIALECT } from '../sql/sql-dialect';
 import type { TagDefinition } from '../tags/tag-definitions';
-import { FEATURE_LOOKBACK_DAYS, FEATURE_SOURCES, renderCustomerFeaturesPlan, renderCustomerTagsPlan } from './consumption-plans';
+import { FEATURE_LOOKBACK_DAYS, FEATURE_SOURCES, renderCustomerFeaturesPlan, renderCustomerTagsPlan, storedAsTextOf } from './consumption-plans';
 import { datasetSource } from './dataset-input';
 import { MART_DATASETS, renderMartPlan } from './mart-plans';
 import { PlanIdentifierSchema, type StepPlanInput } from './step-plan';
@@ -151,9 +150,7 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
     templates.push(toTemplate('transform', name, plan, [{ name: `raw_${name}`, bucket: 'raw', dataset: name, window: { kind: 'date' }, required: true, emptySql: null }]));
   }
 
-  const storedAsText = Object.fromEntries(
-    FEATURE_SOURCES.map((name) => [name, new Set(getDataset(name).columns.filter((c) => storedTypeOf(getDataset(name), c, 'transformed', options.policy) !== c.type).map((c) => c.name))]),
-  ) as unknown as Record<(typeof FEATURE_SOURCES)[number], ReadonlySet<string>>;
+  const storedAsText = storedAsTextOf(options.policy);
   const features = renderCustomerFeaturesPlan({
     businessDate,
     sources: Object.fromEntries(FEATURE_SOURCES.map((name) => [name, [sourcePath(`t_${name}`)]])) as Record<(typeof FEATURE_SOURCES)[number], string[]>,

@@ -5,7 +5,7 @@ import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256 } from '../lake/lake-writer';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
-import { FEATURE_SOURCES, featureWindowStart, renderCustomerFeaturesPlan, renderCustomerTagsPlan, type FeatureSource } from '../plan/consumption-plans';
+import { FEATURE_SOURCES, featureWindowStart, renderCustomerFeaturesPlan, renderCustomerTagsPlan, storedAsTextOf, type FeatureSource } from '../plan/consumption-plans';
 import { writePlanOutput } from '../plan/write-plan-output';
 import type { PlanExecutor } from '../plan/plan-executor';
 import type { TagDefinition } from '../tags/tag-definitions';
@@ -33,13 +33,11 @@ export async function runConsumptionStep(deps: ConsumptionStepDependencies, busi
   const startedAt = new Date();
   const inputs: string[] = [];
   const sources = {} as Record<FeatureSource, readonly string[]>;
-  const storedAsText = {} as Record<FeatureSource, ReadonlySet<string>>;
+  const storedAsText = storedAsTextOf(deps.policy);
   for (const name of FEATURE_SOURCES) {
     const from = featureWindowStart(name, businessDate);
     const manifests = await deps.manifests.list('transformed', name, { from, to: businessDate });
     inputs.push(...manifests.map((m) => manifestKey('transformed', name, m.businessDate)));
-    // Masked columns are stored as text (tokens, generalisations) whatever their declared type.
-    storedAsText[name] = new Set(getDataset(name).columns.filter((c) => deps.policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name));
     sources[name] = manifests.flatMap((m) => m.files.map((key) => deps.locate('transformed', key)));
   }
   if (!inputs.some((key) => key.includes('/customer_profile/'))) {

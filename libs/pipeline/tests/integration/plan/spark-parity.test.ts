@@ -19,6 +19,7 @@ import {
   renderCustomerTagsPlan,
   renderMartPlan,
   renderTransformPlan,
+  storedAsTextOf,
   rejectsDatasetOf,
   transformPlanTables,
   runPipeline,
@@ -68,10 +69,9 @@ beforeAll(async () => {
     (await manifests.list(zone, dataset, { from, to: BUSINESS_DATE })).flatMap((m) => m.files.map((key) => join(lake, zone, ...key.split('/'))));
   const policy = deps.policy;
   const sources = {} as Record<FeatureSource, string[]>;
-  const storedAsText = {} as Record<FeatureSource, ReadonlySet<string>>;
+  const storedAsText = storedAsTextOf(policy);
   for (const name of FEATURE_SOURCES) {
     sources[name] = await filesOf('transformed', name, featureWindowStart(name, BUSINESS_DATE));
-    storedAsText[name] = new Set(getDataset(name).columns.filter((c) => policy.storageTreatmentFor(name, c.name).method !== 'plaintext').map((c) => c.name));
   }
   const features = await filesOf('consumption', 'customer_features');
   const tags = await filesOf('consumption', 'customer_tags');
