@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DuckDbSqlEngine, claimPidLockUntilExit, releasePidLockSync } from '@cur/adapters-local';
+import { DuckDbSqlEngine, claimPidLockUntilExit, engineMemoryLimitFromEnv, releasePidLockSync } from '@cur/adapters-local';
 import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
@@ -59,11 +59,16 @@ export function releaseScratchArea(runtime: Runtime): void {
  * The pipeline on a laptop: the runtime's buckets and tables, DuckDB as the SQL engine over the local lake folder.
  * First claims and empties the state folder's SYSTEM scratch area: one process at a time uses it, so whatever is
  * there was left by a killed run (a Big5 batch's plaintext copy, DuckDB spill files, a demo's extracts).
- * The pipeline's scratch files and DuckDB's spill files go there. The caller closes the engine.
+ * The pipeline's scratch files and DuckDB's spill files go there. DuckDB's memory is bounded by `CUR_MEMORY_LIMIT`
+ * (default 4GiB, `engineMemoryLimitFromEnv`): what does not fit spills. The caller closes the engine.
+ *
+ * @throws ConfigError naming CUR_MEMORY_LIMIT when it is set to something other than a size of at least 128MiB
  */
 export async function localPipelineDependencies(runtime: Runtime): Promise<PipelineDependencies> {
   const lake = runtime.localLakeDir;
   if (lake === undefined) throw new ConfigError('cur run executes the pipeline locally; in AWS the steps run as Glue jobs');
+  // Read before claiming anything: a bad value stops the command with nothing to undo.
+  const memoryLimit = engineMemoryLimitFromEnv();
   const scratch = localScratchArea(runtime);
   await sweepScratchFolder(scratch);
   // The dq-notifier's dependencies, built once as a Lambda builds them once per container.
@@ -86,7 +91,7 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     },
     locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
     ledger: new BatchLedger(runtime.keyValueStore),
-    engine: await DuckDbSqlEngine.open({ threads: 2, tempDirectory: join(scratch, SCRATCH_FOLDERS.engineSpill) }),
+    engine: await DuckDbSqlEngine.open({ threads: 2, memoryLimit, tempDirectory: join(scratch, SCRATCH_FOLDERS.engineSpill) }),
     scratchDir: join(scratch, SCRATCH_FOLDERS.pipeline),
     dialect: DUCKDB_DIALECT,
     policy: createMaskingPolicy(),

@@ -16,11 +16,11 @@ export interface CurBinRun {
 
 /**
  * Runs the real `cur` executable in a child process with `CUR_HOME` set, so exit codes, signals and the process's
- * umask are the ones a user gets. The child inherits this process's environment otherwise.
+ * umask are the ones a user gets. The child inherits this process's environment otherwise, plus `env`.
  */
-export async function runCurBin(args: readonly string[], home: string): Promise<CurBinRun> {
+export async function runCurBin(args: readonly string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<CurBinRun> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [CUR_BIN, ...args], { env: { ...process.env, CUR_HOME: home }, encoding: 'utf8' });
+    const { stdout, stderr } = await exec(process.execPath, [CUR_BIN, ...args], { env: { ...process.env, ...env, CUR_HOME: home }, encoding: 'utf8' });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
