@@ -3,19 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchAccepted } from '@cur/contracts';
+import { SparkProcess } from '@cur/adapters-local';
 import { KEY_SERVICE_TOKEN_ENV, TokenService, startLoopbackKeyService, type LoopbackKeyService } from '@cur/masking';
 import { CurError, type SqlEngine } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import { ManifestStore, runMaskStep, type Manifest, type PipelineDependencies } from '../../../src/index';
 import { findWorkspacePython, oneShotSparkMaskJob } from '../../../src/steps/one-shot-spark-mask-job';
 import { runMaskStepOnSpark, type SparkMaskStepDependencies } from '../../../src/steps/mask-step-on-spark';
+import { sparkProcessMaskJob } from '../../../src/steps/spark-process-mask-job';
 import { ingestedPlatform, pipelineDependencies, plaintextCanaries } from '../../helpers/pipeline-fixture';
 
 /**
  * Raw in parity: the same generated batches (a Big5 one, a gzip one, UTF-8 ones) masked with the same keys by the
- * DuckDB mask step and by the Spark mask job (local pyspark 3.5.6, one `python -m cur_spark.jobs.mask` per batch),
- * which tokenises through the masking-key-service's own handler served on loopback. Every raw file must hold the same
- * rows (both directions of EXCEPT ALL, `source_row` included) with the same column names and types.
+ * DuckDB mask step and by the Spark mask job (local pyspark 3.5.6), which tokenises through the masking-key-service's
+ * own handler served on loopback. Every raw file must hold the same rows (both directions of EXCEPT ALL, `source_row`
+ * included) with the same column names and types. The batches go to one Spark process for the file (the serve job, as
+ * `cur run --engine spark` masks them), except one, which goes through the one-shot job Glue's shape runs
+ * (`python -m cur_spark.jobs.mask` in its own JVM), side by side: both runners are held to the same DuckDB output.
  */
 
 let runtime: Runtime;
@@ -23,7 +27,10 @@ let deps: PipelineDependencies;
 let engine: SqlEngine;
 let keys: LoopbackKeyService;
 let work: string;
+let spark: SparkProcess | undefined;
 let stderr = '';
+/** Which runner masked each dataset, so the test can say both were used. */
+const runnerOf = new Map<string, 'serve' | 'one-shot'>();
 let canaries: Set<string>;
 const batches: BatchAccepted[] = [];
 const onDuckDb = new Map<string, { manifest: Manifest; file: string }>();
@@ -52,20 +59,34 @@ beforeAll(async () => {
   }
   await cp(join(work, 'landing'), join(lake, 'landing'), { recursive: true });
   keys = await startLoopbackKeyService({ service: TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() }) });
-  const runMaskJob = oneShotSparkMaskJob({ python: findWorkspacePython(), workDir: join(work, 'spark'), secrets: { [KEY_SERVICE_TOKEN_ENV]: keys.credential }, onStderr: (text) => (stderr += text) });
-  const sparkDeps: SparkMaskStepDependencies = { ...common, runMaskJob, keyService: { tokenizeUrl: keys.tokenizeUrl } };
-  // Two jobs at a time, as runPipeline masks two batches side by side: each job is its own JVM (Glue's one-shot shape).
-  const queue = [...batches];
-  const lane = async (): Promise<void> => {
-    for (let batch = queue.shift(); batch; batch = queue.shift()) {
-      const manifest = await runMaskStepOnSpark(sparkDeps, batch);
-      onSpark.set(batch.dataset, { manifest, file: await keep(manifest, 'spark') });
-    }
+  // One Spark session for the file, started by its first request; its stderr lines (the JVM's own too) kept for the scan.
+  spark = new SparkProcess({ python: findWorkspacePython(), workDir: join(work, 'spark-serve'), env: { ...process.env, [KEY_SERVICE_TOKEN_ENV]: keys.credential }, onLog: (line) => (stderr += `${line}\n`) });
+  const served: SparkMaskStepDependencies = { ...common, runMaskJob: sparkProcessMaskJob(spark), keyService: { tokenizeUrl: keys.tokenizeUrl } };
+  const oneShot: SparkMaskStepDependencies = {
+    ...common,
+    runMaskJob: oneShotSparkMaskJob({ python: findWorkspacePython(), workDir: join(work, 'spark'), secrets: { [KEY_SERVICE_TOKEN_ENV]: keys.credential }, onStderr: (text) => (stderr += text) }),
+    keyService: { tokenizeUrl: keys.tokenizeUrl },
   };
-  await Promise.all([lane(), lane()]);
+  const mask = async (runner: 'serve' | 'one-shot', batch: BatchAccepted): Promise<void> => {
+    const manifest = await runMaskStepOnSpark(runner === 'serve' ? served : oneShot, batch);
+    onSpark.set(batch.dataset, { manifest, file: await keep(manifest, 'spark') });
+    runnerOf.set(batch.dataset, runner);
+  };
+  // Two batches side by side, as runPipeline masks them: the last through the one-shot job, the others one after the
+  // other on the file's Spark process (which answers one request at a time).
+  const [last, ...first] = [...batches].reverse();
+  const sparkStarted = Date.now();
+  await Promise.all([
+    (async () => {
+      for (const batch of first.reverse()) await mask('serve', batch);
+    })(),
+    last ? mask('one-shot', last) : Promise.resolve(),
+  ]);
+  console.log(`spark mask of ${batches.length} batch(es): ${Date.now() - sparkStarted} ms`);
 }, 900_000);
 
 afterAll(async () => {
+  await spark?.close();
   await keys?.close();
   await engine?.close();
   await runtime?.close();
@@ -100,6 +121,7 @@ describe('raw in parity: the mask step on DuckDB and on Spark', () => {
     expect(controls.some((control) => control.file.endsWith('.gz'))).toBe(true);
     expect([...onSpark.keys()].sort()).toEqual([...onDuckDb.keys()].sort());
     expect(onSpark.size).toBe(batches.length);
+    expect(new Set(runnerOf.values())).toEqual(new Set(['serve', 'one-shot']));
     // Landing is deleted once the Spark path published: the plaintext is gone.
     await expect(readFile(join(lake, 'landing', ...(batches[0]?.dataKey ?? 'x').split('/')))).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -135,7 +157,7 @@ describe('raw in parity: the mask step on DuckDB and on Spark', () => {
     }
   });
 
-  it('never puts a plaintext value on the Spark job’s stderr (the JVM’s own lines)', async () => {
+  it('never puts a plaintext value on the Spark jobs’ stderr (the JVM’s own lines)', async () => {
     const leaked = [...canaries].filter((value) => stderr.includes(value));
 
     expect(canaries.size).toBeGreaterThan(100);
