@@ -1,6 +1,8 @@
 export { PIPELINE_STEPS } from './pipeline-definition';
 export type { PipelineStep } from './pipeline-definition';
 export { runPipeline } from './run-pipeline';
+export { runScoringStep, MODEL_TAGS_DATASET } from './steps/scoring-step';
+export type { ModelScoringPort, ScoringOutcome, ScoringStepDependencies, ScoringVersion } from './steps/scoring-step';
 export { localRunPlan, TASK_GRAPH_UNSUPPORTED, type LocalRunPlan, type PipelineTaskGraph } from './orchestration/local-run-plan';
 export { DEFAULT_K_ANONYMITY_SEVERITY, K_ANONYMITY_CHECK, kAnonymityRuleResults } from './steps/k-anonymity-rule';
 export type { KAnonymityGateOptions } from './steps/quality-gate';

@@ -17,6 +17,7 @@ import { runMartStep } from './steps/mart-step';
 import { runMaskStep } from './steps/mask-step';
 import { runMaskStepOnSpark, type SparkMaskJobRunner, type SparkMaskKeyService } from './steps/mask-step-on-spark';
 import { runTransformStep } from './steps/transform-step';
+import { MODEL_TAGS_DATASET, runScoringStep, type ModelScoringPort } from './steps/scoring-step';
 import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
 import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
@@ -67,6 +68,12 @@ export interface PipelineDependencies {
    * disk, which goes with the worker)
    */
   readonly scratchDir?: string;
+  /**
+   * Scores the consumption layer with the promoted model version (`runScoringStep`) after the consumption gates: the
+   * CLI's `python -m cur_model.score`. Skipped, saying so in the run log, while no version is promoted.
+   * @default no scoring step
+   */
+  readonly scoring?: ModelScoringPort;
   /**
    * The task graph to run: the MWAA DAG's, generated from the pipeline definition (the CLI passes libs/lineage's
    * `airflowDagGraph`, what libs/pipeline-dag/pipeline-graph.json holds), so a change to the definition changes the
@@ -267,6 +274,18 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     return Boolean(done) && (await gate('transformed', dataset, businessDate));
   };
 
+  /** Scores the date's customers with the promoted version and gates the model tags; skipped while none is promoted. */
+  const scoreAndGate = async (scoring: ModelScoringPort, businessDate: string): Promise<void> => {
+    const work = async (): Promise<Manifest | undefined> => {
+      const version = await scoring.scoringVersion();
+      return version ? runScoringStep({ consumption: deps.buckets.consumption, manifests, scoring, locate: deps.locate, runId, scratchDir }, version, businessDate) : undefined;
+    };
+    const unscored: Partial<StepRun> = { status: 'skipped', attempts: 0, error: 'no model version is promoted for scoring (cur model promote VERSION)' };
+    const scored = await run('score', businessDate, work, (m) => (m ? { rowCount: m.rowCount, counts: m.counts } : unscored));
+    if (!scored || !(await gate('consumption', MODEL_TAGS_DATASET, businessDate))) return;
+    await deps.events.publish('Layer Published', { step: 'score', zone: 'consumption', datasets: [MODEL_TAGS_DATASET], businessDate, manifestKey: manifestKey('consumption', MODEL_TAGS_DATASET, businessDate), rowCount: scored.rowCount });
+  };
+
   // 1. mask every accepted batch (landing -> raw), a few side by side, each in its own engine session: while
   // JavaScript masks one batch's values, the engine parses and writes another's. As soon as a batch is masked, its raw
   // gate and then its transform are queued on the main session, so they use what the masks leave of the machine. DQ
@@ -350,6 +369,8 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     for (const manifest of consumption) {
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
+    // Model tags beside the rule-based ones; the mart and the serving load read them only if this run wrote them.
+    if (deps.scoring) await scoreAndGate(deps.scoring, businessDate);
     if (!graph.mart) continue;
     const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, plans, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     // The mart is replicated to Oracle as the consumption layer is: the oracle-replicator listens for both.

@@ -2,7 +2,7 @@ import type { ColumnSpec, DatasetSpec } from '../dataset-spec';
 import { accountBalance } from './account-balance';
 import { cardTransaction } from './card-transaction';
 import { customerProfile } from './customer-profile';
-import { customerFeatures, customerTags, segmentMetricsMonthly, tagMetricsMonthly, transformRejects } from './derived-datasets';
+import { customerFeatures, customerTags, modelTags, segmentMetricsMonthly, tagMetricsMonthly, transformRejects } from './derived-datasets';
 import { digitalActivity } from './digital-activity';
 
 /** The source datasets: what on-premises systems send through landing, by name. */
@@ -18,6 +18,7 @@ export const DERIVED_DATASETS = {
   transform_rejects: transformRejects,
   customer_features: customerFeatures,
   customer_tags: customerTags,
+  model_tags: modelTags,
   tag_metrics_monthly: tagMetricsMonthly,
   segment_metrics_monthly: segmentMetricsMonthly,
 } as const satisfies Record<string, DatasetSpec>;

@@ -71,6 +71,25 @@ export const customerTags = defineDataset({
   partitionColumns: [BUSINESS_DATE_PARTITION],
 });
 
+/**
+ * One row per customer and model tag: the customers the scoring version scored at or above its threshold (a DRV
+ * table, written by the scoring step beside the rule-based `customer_tags`). Scores themselves are not kept.
+ */
+export const modelTags = defineDataset({
+  name: 'model_tags',
+  description: 'The model-based tags each customer carries as of the business date, with the model version that gave each',
+  owner: 'data-science',
+  schemaVersion: 1,
+  zones: ['consumption'],
+  columns: [
+    customerToken,
+    { name: 'tag', type: 'string', maxLength: 64, nullable: false, classification: 'public', description: 'model tag name: the target tag with _propensity' },
+    { name: 'model_version', type: 'string', maxLength: 128, nullable: false, classification: 'public', description: 'the model version (training job) whose score gave the tag' },
+  ],
+  primaryKey: ['cust_id', 'tag'],
+  partitionColumns: [BUSINESS_DATE_PARTITION],
+});
+
 /** Tag counts and averages by branch and month, with month-over-month change. */
 export const tagMetricsMonthly = defineDataset({
   name: 'tag_metrics_monthly',

@@ -17,6 +17,7 @@ export const RULESETS = [
   { dataset: 'digital_activity', zone: 'transformed' },
   { dataset: 'customer_features', zone: 'consumption' },
   { dataset: 'customer_tags', zone: 'consumption' },
+  { dataset: 'model_tags', zone: 'consumption' },
 ] as const satisfies readonly { readonly dataset: DatasetName; readonly zone: Zone }[];
 
 /** A ruleset file, read and parsed. */

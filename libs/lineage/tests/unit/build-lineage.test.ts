@@ -24,8 +24,8 @@ describe('Function: buildLineage', () => {
     const versioned = mcps.filter((mcp) => !['dataProcessInstanceRunEvent', 'datasetProfile'].includes(mcp.aspectName)).map((mcp) => `${mcp.entityUrn} ${mcp.aspectName}`);
     expect(new Set(versioned).size).toBe(versioned.length);
     const datasets = new Set(mcps.filter((mcp) => mcp.entityType === 'dataset').map((mcp) => mcp.entityUrn));
-    // 4 sources in landing, raw, transformed; rejects; 2 consumption; 2 mart; the serving store.
-    expect(datasets.size).toBe(4 * 3 + 1 + 2 + 2 + 1);
+    // 4 sources in landing, raw, transformed; rejects; 3 consumption (features, rule and model tags); 2 mart; the serving store.
+    expect(datasets.size).toBe(4 * 3 + 1 + 3 + 2 + 1);
   });
 
   it('gives each column its classification as a glossary term, and tags tokenised columns from the raw zone on', () => {

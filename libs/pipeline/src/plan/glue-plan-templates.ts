@@ -176,6 +176,8 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
   );
   const featuresSource = { name: 'f_customer_features', bucket: 'consumption', dataset: 'customer_features', window: { kind: 'date' }, required: true, emptySql: null } as const;
   const tagsSource = { name: 'f_customer_tags', bucket: 'consumption', dataset: 'customer_tags', window: { kind: 'date' }, required: true, emptySql: null } as const;
+  // The scoring step's output: absent while no model version is promoted.
+  const modelTagsSource = { name: 'f_model_tags', bucket: 'consumption', dataset: 'model_tags', window: { kind: 'date' }, required: false, emptySql: emptyViewSql('f_model_tags', 'model_tags') } as const;
   templates.push(
     toTemplate('consumption', 'customer_tags', renderCustomerTagsPlan({ businessDate, tags: options.tags, features: [sourcePath(featuresSource.name)], outputPath: partitionPath('consumption', 'customer_tags') }), [featuresSource]),
   );
@@ -188,6 +190,7 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
       businessDate,
       features: [sourcePath(featuresSource.name)],
       tags: [sourcePath(tagsSource.name)],
+      modelTags: [sourcePath(modelTagsSource.name)],
       previous: [sourcePath(previousName)],
       outputPath: partitionPath('mart', name),
       dialect,
@@ -195,7 +198,7 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
     templates.push(
       toTemplate('mart', name, plan, [
         featuresSource,
-        ...(tagMetrics ? [tagsSource] : []),
+        ...(tagMetrics ? [tagsSource, modelTagsSource] : []),
         { name: previousName, bucket: 'mart', dataset: name, window: { kind: 'previous-month-latest' }, required: false, emptySql: emptyViewSql(previousName, name) },
       ]),
     );

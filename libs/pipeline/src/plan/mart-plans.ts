@@ -18,6 +18,8 @@ export interface MartPlanOptions {
   readonly features: readonly string[];
   /** The published customer_tags files of the date (tag metrics only). */
   readonly tags: readonly string[];
+  /** The date's published model_tags files (tag metrics only), when the run scored its customers. @default none */
+  readonly modelTags?: readonly string[];
   /** The dataset's files of the previous month's latest date; none in a first month. */
   readonly previous: readonly string[];
   /** The folder the output is written to. */
@@ -26,7 +28,7 @@ export interface MartPlanOptions {
 }
 
 /**
- * The plan of one mart dataset for a business date: consumption (features, tags) and the previous month's metrics in,
+ * The plan of one mart dataset for a business date: consumption (features, rule and model tags) and the previous month's metrics in,
  * the month's metrics with month-over-month change out. The SQL is `tagMetricsSql` / `segmentMetricsSql`.
  *
  * @example
@@ -35,6 +37,7 @@ export interface MartPlanOptions {
 export function renderMartPlan(options: MartPlanOptions): StepPlanInput {
   const tagMetrics = options.dataset === 'tag_metrics_monthly';
   const previous = datasetSource(tagMetrics ? 'm_tag_previous' : 'm_segment_previous', options.previous, getDataset(options.dataset), options.dialect);
+  const modelTags = tagMetrics ? datasetSource('f_model_tags', options.modelTags ?? [], getDataset('model_tags'), options.dialect) : { inputs: [], statements: [] };
   return {
     version: PLAN_VERSION,
     step: 'mart',
@@ -43,9 +46,10 @@ export function renderMartPlan(options: MartPlanOptions): StepPlanInput {
     inputs: [
       { format: 'parquet', name: 'f_customer_features', paths: [...options.features], columns: null },
       ...(tagMetrics ? [{ format: 'parquet' as const, name: 'f_customer_tags', paths: [...options.tags], columns: null }] : []),
+      ...modelTags.inputs,
       ...previous.inputs,
     ],
-    statements: previous.statements,
+    statements: [...modelTags.statements, ...previous.statements],
     outputs: [{ name: options.dataset, sql: (tagMetrics ? tagMetricsSql : segmentMetricsSql)(options.businessDate), path: options.outputPath }],
   };
 }

@@ -1,15 +1,16 @@
 import { quote } from './sql-dialect';
 
 /**
- * tag_metrics_monthly as of a business date, over `f_customer_features`, `f_customer_tags` (that date) and
- * `m_tag_previous` (the previous month's published metrics, possibly empty).
+ * tag_metrics_monthly as of a business date, over `f_customer_features`, the rule-based `f_customer_tags` and the
+ * model-based `f_model_tags` (that date; the latter possibly empty) and `m_tag_previous` (the previous month's
+ * published metrics, possibly empty). A model tag is counted as any tag: its name says it is a model's.
  */
 export function tagMetricsSql(businessDate: string): string {
   const month = quote(businessDate.slice(0, 7));
   return `
 WITH current_month AS (
   SELECT f.branch_code, t.tag, COUNT(*) AS customers, CAST(AVG(f.aum_total) AS DECIMAL(18,2)) AS avg_aum, CAST(AVG(f.card_spend_1m) AS DECIMAL(18,2)) AS avg_card_spend_1m
-  FROM f_customer_tags t JOIN f_customer_features f ON f.cust_id = t.cust_id
+  FROM (SELECT cust_id, tag FROM f_customer_tags UNION ALL SELECT cust_id, tag FROM f_model_tags) t JOIN f_customer_features f ON f.cust_id = t.cust_id
   GROUP BY f.branch_code, t.tag)
 SELECT ${month} AS month, c.branch_code, c.tag, CAST(c.customers AS BIGINT) AS customers, c.avg_aum, c.avg_card_spend_1m,
   CAST(p.customers AS BIGINT) AS customers_prev_month,

@@ -29,6 +29,8 @@ export async function runMartStep(deps: MartStepDependencies, businessDate: stri
   const features = await deps.manifests.get('consumption', 'customer_features', businessDate);
   const tags = await deps.manifests.get('consumption', 'customer_tags', businessDate);
   if (!features || !tags) throw new CurError('INPUT_MISSING', `no consumption layer for ${businessDate}: run the consumption step first`);
+  // Model tags count only when scored from these features (the same run): a stale partition of the date is left out.
+  const modelTags = await deps.manifests.get('consumption', 'model_tags', businessDate).then((m) => (m?.runId === features.runId ? m : undefined));
   const previousMonth = previousMonthOf(businessDate);
   const published: Manifest[] = [];
   for (const name of MART_DATASETS) {
@@ -39,6 +41,7 @@ export async function runMartStep(deps: MartStepDependencies, businessDate: stri
         businessDate,
         features: features.files.map((key) => deps.locate('consumption', key)),
         tags: tags.files.map((key) => deps.locate('consumption', key)),
+        modelTags: modelTags ? modelTags.files.map((key) => deps.locate('consumption', key)) : [],
         previous: previous ? previous.files.map((key) => deps.locate('mart', key)) : [],
         outputPath,
         dialect: deps.plans.dialect,
@@ -54,7 +57,7 @@ export async function runMartStep(deps: MartStepDependencies, businessDate: stri
       rowCount: written.rowCount,
       contentSha256: written.sha256,
       schemaSha256: schemaSha256(getDataset(name).columns),
-      inputs: [manifestKey('consumption', 'customer_features', businessDate), manifestKey('consumption', 'customer_tags', businessDate)],
+      inputs: [manifestKey('consumption', 'customer_features', businessDate), manifestKey('consumption', 'customer_tags', businessDate), ...(modelTags && name === 'tag_metrics_monthly' ? [manifestKey('consumption', 'model_tags', businessDate)] : [])],
       counts: {},
       keyVersions: {},
       startedAt: startedAt.toISOString(),

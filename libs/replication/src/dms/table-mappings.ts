@@ -9,6 +9,7 @@ import { DEFAULT_ORACLE_SCHEMA, DMS_SOURCE_SCHEMA, type ReplicaTable } from '../
 export const DMS_SELECTION_RULE_IDS: Readonly<Record<string, number>> = {
   customer_features: 11,
   customer_tags: 12,
+  model_tags: 13,
   tag_metrics_monthly: 21,
   segment_metrics_monthly: 22,
 };

@@ -4,8 +4,8 @@ import { DMS_SELECTION_RULE_IDS, REPLICA_TABLES, REPLICATED_DATASET_NAMES, repli
 
 describe('REPLICA_TABLES', () => {
   it('holds the consumption layer and the data mart, from the contracts', () => {
-    expect(REPLICATED_DATASET_NAMES).toEqual(['customer_features', 'customer_tags', 'tag_metrics_monthly', 'segment_metrics_monthly']);
-    expect(REPLICA_TABLES.map((table) => `${table.zone}:${table.name}`)).toEqual(['consumption:CUSTOMER_FEATURES', 'consumption:CUSTOMER_TAGS', 'mart:TAG_METRICS_MONTHLY', 'mart:SEGMENT_METRICS_MONTHLY']);
+    expect(REPLICATED_DATASET_NAMES).toEqual(['customer_features', 'customer_tags', 'model_tags', 'tag_metrics_monthly', 'segment_metrics_monthly']);
+    expect(REPLICA_TABLES.map((table) => `${table.zone}:${table.name}`)).toEqual(['consumption:CUSTOMER_FEATURES', 'consumption:CUSTOMER_TAGS', 'consumption:MODEL_TAGS', 'mart:TAG_METRICS_MONTHLY', 'mart:SEGMENT_METRICS_MONTHLY']);
   });
 
   it('keys each table by the contract key, upper-cased, and partitions it by business date', () => {

@@ -93,7 +93,7 @@ describe('renderGluePlanTemplates', () => {
     // A first month: no previous metrics, so the same empty view as the local step renders.
     const { m_tag_previous: _previous, ...current } = filesOf(mart);
     expect(fillGluePlanTemplate(mart, DATE, BUCKETS, current)).toEqual(
-      renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: DATE, features: current['f_customer_features'] ?? [], tags: current['f_customer_tags'] ?? [], previous: [], outputPath: `s3://cur-dev-mart/tag_metrics_monthly/business_date=${DATE}`, dialect: SPARK_DIALECT }),
+      renderMartPlan({ dataset: 'tag_metrics_monthly', businessDate: DATE, features: current['f_customer_features'] ?? [], tags: current['f_customer_tags'] ?? [], modelTags: current['f_model_tags'] ?? [], previous: [], outputPath: `s3://cur-dev-mart/tag_metrics_monthly/business_date=${DATE}`, dialect: SPARK_DIALECT }),
     );
   });
 

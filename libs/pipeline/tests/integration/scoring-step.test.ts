@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbSqlEngine } from '@cur/adapters-local';
+import type { Runtime } from '@cur/runtime';
+import { ManifestStore, runPipeline, type ModelScoringPort, type PipelineDependencies, type PipelineRun, type ScoringVersion } from '../../src/index';
+import { ingestedPlatform, pipelineDependencies } from '../helpers/pipeline-fixture';
+
+/**
+ * A scorer with a model anyone can check: a customer scores 1 when digital_events_30d >= 3, else 0, written by DuckDB
+ * as `python -m cur_model.score` writes it (one Parquet file, token order). The real script is held by its pytest and
+ * by the CLI's test through the real binary; here the step's contract is under test: the manifest, the DQ gate, the
+ * skip, and the mart counting the tag.
+ */
+function digitalScorer(versions: (ScoringVersion | undefined)[]): ModelScoringPort & { calls: number } {
+  const scorer = {
+    calls: 0,
+    scoringVersion: () => Promise.resolve(versions.shift()),
+    async score(version: ScoringVersion, features: readonly string[], outputPath: string) {
+      scorer.calls += 1;
+      const engine = await DuckDbSqlEngine.open({ threads: 1 });
+      try {
+        await engine.registerParquetView('f', [...features]);
+        const sql = `SELECT cust_id, 'digital_native_propensity' AS tag, '${version.versionId}' AS model_version FROM f WHERE digital_events_30d >= 3 ORDER BY cust_id`;
+        const tagged = await engine.writeParquet(sql, outputPath);
+        const scored = Number((await engine.query('SELECT COUNT(*) AS n FROM f'))[0]?.['n']);
+        return { tag: 'digital_native_propensity', scored, tagged };
+      } finally {
+        await engine.close();
+      }
+    },
+  };
+  return scorer;
+}
+
+let runtime: Runtime;
+let deps: PipelineDependencies;
+let unpromoted: PipelineRun;
+let promoted: PipelineRun;
+const scorer = digitalScorer([undefined, { versionId: 'cur-model-20261207-a' }]);
+
+beforeAll(async () => {
+  ({ runtime } = await ingestedPlatform({ customers: 200, days: 1, seed: 5 }));
+  deps = { ...(await pipelineDependencies(runtime)), scoring: scorer };
+  try {
+    unpromoted = await runPipeline(deps);
+    promoted = await runPipeline(deps, { businessDate: unpromoted.businessDates[0] ?? '' });
+  } finally {
+    await deps.engine.close();
+  }
+}, 180_000);
+afterAll(() => runtime.close());
+
+describe('the scoring step in runPipeline', () => {
+  it('is skipped, saying why, while no model version is promoted, and the rest of the run goes on', () => {
+    expect(unpromoted.status).toBe('succeeded');
+    const score = unpromoted.steps.filter((s) => s.step === 'score');
+    expect(score).toMatchObject([{ status: 'skipped', attempts: 0, error: expect.stringContaining('no model version is promoted') }]);
+    expect(unpromoted.steps.some((s) => s.step === 'mart' && s.status === 'succeeded')).toBe(true);
+  });
+
+  it('publishes model_tags with a manifest naming its input and counts, gated by its DQ ruleset, once a version is promoted', async () => {
+    expect(promoted.status).toBe('succeeded');
+    expect(scorer.calls).toBe(1);
+    const businessDate = promoted.businessDates[0] ?? '';
+    const manifests = new ManifestStore(runtime.blobStore('system'));
+    const manifest = await manifests.get('consumption', 'model_tags', businessDate);
+    const features = await manifests.get('consumption', 'customer_features', businessDate);
+    expect(manifest).toMatchObject({ step: 'score', runId: promoted.runId, inputs: [`manifests/consumption/customer_features/business_date=${businessDate}.json`] });
+    expect(manifest?.counts['scored']).toBe(features?.rowCount);
+    expect(manifest?.rowCount).toBe(manifest?.counts['tagged']);
+    expect(manifest?.rowCount).toBeGreaterThan(0);
+    expect(promoted.steps.find((s) => s.step === 'score')).toMatchObject({ status: 'succeeded', rowCount: manifest?.rowCount });
+    expect(promoted.steps.find((s) => s.step === 'dq' && s.target === `consumption/model_tags/${businessDate}`)).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
+  });
+
+  it('counts the model tag in the mart beside the rule-based tags, customer for customer', async () => {
+    const businessDate = promoted.businessDates[0] ?? '';
+    const manifests = new ManifestStore(runtime.blobStore('system'));
+    const mart = await manifests.get('mart', 'tag_metrics_monthly', businessDate);
+    const modelTags = await manifests.get('consumption', 'model_tags', businessDate);
+    expect(mart?.inputs).toContain(`manifests/consumption/model_tags/business_date=${businessDate}.json`);
+    const lake = runtime.localLakeDir ?? '';
+    const engine = await DuckDbSqlEngine.open({ threads: 1 });
+    try {
+      await engine.registerParquetView('m', (mart?.files ?? []).map((key) => join(lake, 'mart', ...key.split('/'))));
+      const counted = Number((await engine.query(`SELECT SUM(customers) AS n FROM m WHERE tag = 'digital_native_propensity'`))[0]?.['n']);
+      expect(counted).toBe(modelTags?.rowCount);
+      expect(Number((await engine.query(`SELECT COUNT(DISTINCT tag) AS n FROM m WHERE tag <> 'digital_native_propensity'`))[0]?.['n'])).toBeGreaterThan(1);
+    } finally {
+      await engine.close();
+    }
+  });
+});
