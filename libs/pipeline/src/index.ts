@@ -22,6 +22,8 @@ export { DuckDbPlanExecutor, SparkPlanExecutor, PLAN_ENGINES } from './plan/plan
 export type { PlanEngine, PlanExecutor, SparkJobPort } from './plan/plan-executor';
 export { renderMartPlan, MART_DATASETS } from './plan/mart-plans';
 export type { MartDataset, MartPlanOptions } from './plan/mart-plans';
+export { MaskRequestTemplateSchema, maskColumnsOf, renderMaskRequestTemplate } from './plan/mask-request-template';
+export type { MaskRequestTemplate } from './plan/mask-request-template';
 export { renderCustomerFeaturesPlan, renderCustomerTagsPlan, storedAsTextOf, FEATURE_SOURCES, FEATURE_LOOKBACK_DAYS, featureWindowStart } from './plan/consumption-plans';
 export type { FeatureSource, CustomerFeaturesPlanOptions, CustomerTagsPlanOptions } from './plan/consumption-plans';
 export { renderTransformPlan, transformPlanTables } from './plan/transform-plan';

@@ -8,6 +8,7 @@ problem+json refusals; it records every call so the tests see what the job sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import hmac
@@ -28,7 +29,7 @@ import cur_spark.mask as mask_module
 from cur_spark.errors import MaskError
 from cur_spark.jobs.mask import main, parse_job_arguments
 from cur_spark.mask import run_mask
-from cur_spark.mask_request import MaskRequest, parse_mask_request
+from cur_spark.mask_request import MaskRequest, MaskRequestTemplate, parse_mask_request, request_from_template
 
 TOKEN_ENV = "CUR_TEST_KEY_SERVICE_TOKEN"  # noqa: S105 - a variable's name
 SECRET = "per-run-secret-0123456789"  # noqa: S105 - the stand-in's credential
@@ -491,3 +492,100 @@ class TestJob:
         failure = json.loads(capsys.readouterr().out)
         assert code == 1
         assert failure["error"]["code"] == "MASK_ROW_COUNT_MISMATCH"
+
+
+GLUE_PLANS = Path(__file__).resolve().parents[1] / "glue-plans"
+"""The committed templates (libs/pipeline renders them: ``nx run pipeline:glue-plans``)."""
+
+
+def land_batch(bucket: Path, dataset: str, rows: list[list[str]], *, date: str = "2026-11-25", **control: str) -> Path:
+    """A landing bucket folder holding one UTF-8 batch and its control file, as ingestion leaves them."""
+    columns = json.loads((GLUE_PLANS / "mask" / f"{dataset}.json").read_text(encoding="utf-8"))["columns"]
+    folder = bucket / "incoming" / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{dataset}_{date.replace('-', '')}"
+    lines = [",".join(columns), *(",".join(row) for row in rows)]
+    (folder / f"{stem}.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    fields = {"dataset": dataset, "businessDate": date, "file": f"{stem}.csv", "rowCount": len(rows)}
+    fields |= {"sha256": "0" * 64, "encoding": "utf-8", "schemaVersion": 1, **control}
+    (folder / f"{stem}.ctl").write_text(json.dumps(fields), encoding="utf-8")
+    return bucket
+
+
+def dag_arguments(landing: Path, raw: Path, service: StandInKeyService, dataset: str = "customer_profile") -> list[str]:
+    """What the DAG and the job's defaults pass: Glue's own names too, the date with a dash, the credential's name."""
+    return [
+        "--JOB_NAME", "cur-dev-mask", "--job-bookmark-option", "job-bookmark-disable",
+        "--dataset", dataset, "--business-date", "2026-11-25",
+        "--bucket_landing", str(landing), "--bucket_raw", str(raw), "--plan_templates", str(GLUE_PLANS),
+        "--key_service_url", service.url, "--key-service-token-env", TOKEN_ENV,
+    ]  # fmt: skip
+
+
+class TestJobFromTheDagsArguments:
+    def test_masks_the_batch_the_control_file_names_as_the_committed_template_says_into_the_raw_partition(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # Prepare: two rows of customer_profile, every field a distinct text
+        template = json.loads((GLUE_PLANS / "mask" / "customer_profile.json").read_text(encoding="utf-8"))
+        columns: list[str] = template["columns"]
+        rows = [[f"{column}-{n}" for column in columns] for n in (1, 2)]
+        landing = land_batch(tmp_path / "landing", "customer_profile", rows)
+
+        # Act
+        code = main(dag_arguments(landing, tmp_path / "raw", key_service))
+
+        # Assess: the partition folder of the date; the template's columns tokenised, the others kept
+        line = json.loads(capsys.readouterr().out)
+        assert (code, line["status"]) == (0, "succeeded")
+        partition = tmp_path / "raw" / "customer_profile" / "business_date=2026-11-25"
+        assert Path(line["result"]["outputPath"].removeprefix("file:")).resolve() == partition.resolve()
+        masked = {m["column"] for m in template["maskColumns"]}
+        assert {"cust_id", "cust_name"} <= masked
+        assert {call["column"] for call in key_service.calls} == masked
+        read = spark.read.parquet(str(partition)).orderBy("source_row").collect()
+        for row, values in zip(read, rows, strict=True):
+            for column, value in zip(columns, values, strict=True):
+                expected = stand_in_token("customer_profile", column, value) if column in masked else value
+                assert (column, row[column]) == (column, expected)
+        assert line["result"]["rowsOut"] == 2
+
+    def test_takes_a_big5_gzip_batch_as_its_control_file_describes_it(self, tmp_path: Path) -> None:
+        # Prepare
+        template = MaskRequestTemplate.model_validate_json((GLUE_PLANS / "mask" / "card_transaction.json").read_text())
+        control: dict[str, object] = {"dataset": "card_transaction", "businessDate": "2026-11-25"}
+        control |= {"file": "card_transaction_20261125.csv.gz", "rowCount": 7, "encoding": "big5"}
+        control |= {"sha256": "0" * 64, "schemaVersion": 1}
+
+        # Act
+        request = request_from_template(
+            template, json.dumps(control), business_date=dt.date(2026, 11, 25), landing_bucket="s3://cur-dev-landing/",
+            raw_bucket="s3://cur-dev-raw", tokenize={"url": "https://k.example/v1/tokenize", "auth": {"kind": "sigv4",
+            "region": "ap-east-2", "service": "lambda"}},
+        )  # fmt: skip
+
+        # Assess
+        landing = request.landing
+        assert landing.path == "s3://cur-dev-landing/incoming/card_transaction/card_transaction_20261125.csv.gz"
+        assert (landing.encoding, landing.compression, landing.row_count) == ("big5", "gzip", 7)
+        assert request.output.path == "s3://cur-dev-raw/card_transaction/business_date=2026-11-25"
+        assert request.mask_columns == template.mask_columns
+
+    def test_refuses_a_missing_control_file_another_dates_and_missing_arguments_with_codes(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # Act / Assess: no batch landed
+        assert main(dag_arguments(tmp_path / "empty", tmp_path / "raw", key_service)) == 1
+        assert json.loads(capsys.readouterr().out)["error"]["code"] == "MASK_INPUT_MISSING"
+        # A control file of the date whose content declares another date (named by the date, never by a value)
+        landing = land_batch(tmp_path / "landing", "customer_profile", [], businessDate="2026-11-24")
+        assert main(dag_arguments(landing, tmp_path / "raw", key_service)) == 1
+        error = json.loads(capsys.readouterr().out)["error"]
+        assert (error["code"], "2026-11-24" in error["message"]) == ("MASK_REQUEST_INVALID", True)
+        # Neither --request nor the DAG's arguments
+        assert main(["--dataset", "customer_profile"]) == 1
+        error = json.loads(capsys.readouterr().out)["error"]
+        assert error["code"] == "MASK_REQUEST_INVALID"
+        assert "--business-date" in error["message"]
+        assert not (tmp_path / "raw").exists()
+        assert key_service.calls == []

@@ -8,6 +8,7 @@ import { datasetSource } from './dataset-input';
 import { MART_DATASETS, renderMartPlan } from './mart-plans';
 import { PlanIdentifierSchema, type StepPlanInput } from './step-plan';
 import { renderTransformPlan } from './transform-plan';
+import { renderMaskRequestTemplate, type MaskRequestTemplate } from './mask-request-template';
 
 /**
  * Plan templates for the Glue jobs: every plan a Glue job runs, rendered at build time by the same functions the local
@@ -116,6 +117,8 @@ export interface GluePlanTemplateOptions {
 export interface GluePlanTemplates {
   readonly index: GluePlanIndex;
   readonly templates: readonly GluePlanTemplate[];
+  /** The Glue mask job's request template of each source dataset (`mask/<dataset>.json`), not in the index. */
+  readonly maskRequests: readonly MaskRequestTemplate[];
 }
 
 const SOURCE_PREFIX = '${source:';
@@ -205,7 +208,8 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
   }
 
   const index = Object.fromEntries(GLUE_PLAN_STEPS.map((step) => [step, templates.filter((t) => t.step === step).map((t) => t.dataset)])) as Record<GluePlanStep, string[]>;
-  return { index, templates: templates.map((template) => GluePlanTemplateSchema.parse(template)) };
+  const maskRequests = DATASET_NAMES.map((name) => renderMaskRequestTemplate(getDataset(name), options.policy));
+  return { index, templates: templates.map((template) => GluePlanTemplateSchema.parse(template)), maskRequests };
 }
 
 /** The empty view of a dataset with no partition in the window, as the local step renders it. */
@@ -264,10 +268,12 @@ export function fillGluePlanTemplate(template: GluePlanTemplate, businessDate: s
 
 /**
  * The template files as the Glue jobs' asset holds them, path to JSON text: `index.json` (each step's templates in
- * run order) and `<step>/<dataset>.json`. Committed in `libs/spark-runner/glue-plans/`.
+ * run order), `<step>/<dataset>.json` and the mask job's `mask/<dataset>.json`. Committed in
+ * `libs/spark-runner/glue-plans/`.
  */
 export function gluePlanTemplateFiles(templates: GluePlanTemplates): Readonly<Record<string, string>> {
   const files: Record<string, string> = { 'index.json': `${JSON.stringify(templates.index, null, 2)}\n` };
   for (const template of templates.templates) files[`${template.step}/${template.dataset}.json`] = `${JSON.stringify(template, null, 2)}\n`;
+  for (const request of templates.maskRequests) files[`mask/${request.dataset}.json`] = `${JSON.stringify(request, null, 2)}\n`;
   return files;
 }

@@ -12,6 +12,7 @@ import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, uploadZoneFile } from '../lake/lake-writer';
 import { MaskRequestSchema, MaskResultSchema, MASK_REQUEST_VERSION, type MaskRequest, type MaskResult } from '../plan/mask-request';
+import { maskColumnsOf } from '../plan/mask-request-template';
 import { makeStepScratch } from '../scratch/scratch-folder';
 
 /**
@@ -68,9 +69,7 @@ export function renderMaskRequest(
     dataset: dataset.name,
     businessDate: control.businessDate,
     landing: { path: options.landingPath, encoding: control.encoding, compression: control.file.endsWith('.gz') ? 'gzip' : 'none', columns, rowCount: control.rowCount },
-    maskColumns: columns
-      .filter((column) => options.policy.storageTreatmentFor(dataset.name, column).method !== 'plaintext')
-      .map((column) => ({ column, tokenize: { dataset: dataset.name, column } })),
+    maskColumns: maskColumnsOf(dataset, options.policy),
     output: { path: options.outputPath },
     tokenize: {
       url: options.keyService.tokenizeUrl,

@@ -196,3 +196,87 @@ def parse_mask_request(source: str | bytes | Mapping[str, Any]) -> MaskRequest:
         raise MaskError(
             "MASK_REQUEST_INVALID", f"invalid mask request ({error.error_count()} problem(s)): {problems}"
         ) from None
+
+
+class MaskRequestTemplate(_MaskModel):
+    """A source dataset's mask request before a batch: its landing columns and which to tokenise as which.
+
+    Rendered by libs/pipeline (``renderMaskRequestTemplate``, from the contracts and the masking policy) into
+    ``glue-plans/mask/<dataset>.json``; the Glue mask job fills in the rest from the batch's control file.
+    """
+
+    version: Literal[1]
+    step: Literal["mask"]
+    dataset: Identifier
+    columns: list[Identifier] = Field(min_length=1)
+    mask_columns: list[MaskColumn]
+
+
+class ControlFile(BaseModel):
+    """What the mask job reads of a batch's control file (libs/contracts ``ControlFileSchema``; others ignored)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="ignore", frozen=True
+    )
+
+    dataset: Identifier
+    business_date: dt.date
+    file: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*_\d{8}\.csv(\.gz)?$")]
+    row_count: int = Field(ge=0)
+    encoding: Literal["utf-8", "big5"]
+
+
+LANDING_INCOMING_PREFIX = "incoming"
+"""Where pushed files wait in the landing bucket (libs/ingestion ``INCOMING_PREFIX``): ``incoming/<dataset>/<file>``."""
+
+
+def control_file_location(landing_bucket: str, dataset: str, business_date: dt.date) -> str:
+    """The landing location of a batch's control file: ``<bucket>/incoming/<dataset>/<dataset>_<YYYYMMDD>.ctl``."""
+    return f"{landing_bucket.rstrip('/')}/{LANDING_INCOMING_PREFIX}/{dataset}/{dataset}_{business_date:%Y%m%d}.ctl"
+
+
+def request_from_template(
+    template: MaskRequestTemplate,
+    control_text: str,
+    *,
+    business_date: dt.date,
+    landing_bucket: str,
+    raw_bucket: str,
+    tokenize: Mapping[str, Any],
+) -> MaskRequest:
+    """The mask request of one batch: the template, the batch's control file, the job's buckets and tokenize API.
+
+    The output is the raw partition folder ``<raw bucket>/<dataset>/business_date=<date>``. Raises ``MaskError``
+    ``MASK_REQUEST_INVALID`` when the control file is not the template's dataset and date, or is malformed (its
+    fields named, never its content).
+    """
+    try:
+        control = ControlFile.model_validate_json(control_text)
+    except ValidationError as error:
+        fields = ", ".join(sorted({".".join(str(p) for p in e["loc"]) or "file" for e in error.errors()}))
+        message = f"the control file of {template.dataset} is invalid: {fields}"
+        raise MaskError("MASK_REQUEST_INVALID", message) from None
+    if control.dataset != template.dataset or control.business_date != business_date:
+        raise MaskError(
+            "MASK_REQUEST_INVALID",
+            f"the control file declares {control.dataset} for {control.business_date.isoformat()}, "
+            f"not {template.dataset} for {business_date.isoformat()}",
+        )
+    landing = landing_bucket.rstrip("/")
+    return parse_mask_request(
+        {
+            "version": template.version,
+            "dataset": template.dataset,
+            "businessDate": business_date.isoformat(),
+            "landing": {
+                "path": f"{landing}/{LANDING_INCOMING_PREFIX}/{template.dataset}/{control.file}",
+                "encoding": control.encoding,
+                "compression": "gzip" if control.file.endswith(".gz") else "none",
+                "columns": template.columns,
+                "rowCount": control.row_count,
+            },
+            "maskColumns": [m.model_dump(mode="json") for m in template.mask_columns],
+            "output": {"path": f"{raw_bucket.rstrip('/')}/{template.dataset}/business_date={business_date}"},
+            "tokenize": dict(tokenize),
+        }
+    )

@@ -1,5 +1,14 @@
 """Masks one landing batch: ``mask.py --request <path or s3:// URI> [--result <path>]``, as a Glue 5.1 job or locally.
 
+On Glue the DAG passes only the dataset and the business date, so the job can also build its request itself:
+``mask.py --dataset D --business-date YYYY-MM-DD --bucket_landing s3://... --bucket_raw s3://... --key_service_url URL
+(--key_service_region R | --key_service_token_env NAME)``: the dataset's template (``glue-plans/mask/<dataset>.json``,
+packaged with the runner as ``cur_spark/glue_plans/``, or from ``--plan_templates``), the batch's control file
+(``incoming/<dataset>/<dataset>_<YYYYMMDD>.ctl`` in the landing bucket) for the data file, its encoding and row count,
+and the raw partition folder ``<bucket_raw>/<dataset>/business_date=<date>`` as the output. ``-`` and ``_`` in a name
+are alike (Glue's ``getResolvedOptions`` reading). With a region the calls are signed with SigV4 as the job's role
+(service ``lambda``); with a variable's name the bearer credential is read from it (locally).
+
 Prints one JSON line: ``{"status": "succeeded", "result": {...}}`` (see mask-result.schema.json) or ``{"status":
 "failed", "error": {"type": ..., "code": ..., "message": ...}}`` and exits 1. With ``--result`` the same line is also
 written to that file. The key service credential comes from the environment variable the request names, never from
@@ -25,26 +34,118 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from cur_spark.errors import SPARK_ERRORS, MaskError, PlanError
+from cur_spark.glue_template import TemplateError, parse_business_date
 from cur_spark.mask import run_mask
-from cur_spark.mask_request import MaskRequest, parse_mask_request
+from cur_spark.mask_request import (
+    MaskRequest,
+    MaskRequestTemplate,
+    control_file_location,
+    parse_mask_request,
+    request_from_template,
+)
 from cur_spark.session import get_or_create_session
 
 
 @dataclass(frozen=True)
-class MaskJobArguments:
-    """The job's own arguments."""
+class DagArguments:
+    """The request's parts when the DAG names only the dataset and the date (see the module's docstring)."""
 
-    request: str
+    dataset: str
+    business_date: str
+    bucket_landing: str
+    bucket_raw: str
+    plan_templates: str | None
+    tokenize: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MaskJobArguments:
+    """The job's own arguments: a rendered request, or the DAG's."""
+
+    request: str | None
     result: str | None
+    dag: DagArguments | None = None
+
+
+_DAG_NAMES = ("dataset", "business_date", "bucket_landing", "bucket_raw", "key_service_url")
 
 
 def parse_job_arguments(argv: Sequence[str]) -> MaskJobArguments:
-    """``--request`` and optional ``--result``; every other ``--name value`` pair is Glue's and left alone."""
-    parser = argparse.ArgumentParser(prog="mask", description="Masks one landing batch on Spark.")
-    parser.add_argument("--request", required=True, help="the mask request's JSON: a local path or a URI (s3://)")
+    """``--request`` (or the DAG's arguments) and optional ``--result``; every other pair is Glue's and left alone.
+
+    Raises ``MaskError`` ``MASK_REQUEST_INVALID`` naming what is missing (never a value).
+    """
+    normalised = [_normalise(arg) for arg in argv]
+    parser = argparse.ArgumentParser(prog="mask", description="Masks one landing batch on Spark.", add_help=False)
+    parser.add_argument("--request", help="the mask request's JSON: a local path or a URI (s3://)")
     parser.add_argument("--result", help="a local file to write the result line to as well")
-    known, _glue_arguments = parser.parse_known_args(list(argv))
-    return MaskJobArguments(request=str(known.request), result=None if known.result is None else str(known.result))
+    for name in (*_DAG_NAMES, "plan_templates", "key_service_region", "key_service_token_env"):
+        parser.add_argument(f"--{name}")
+    known, _glue_arguments = parser.parse_known_args(normalised)
+    result = None if known.result is None else str(known.result)
+    if known.request is not None:
+        return MaskJobArguments(request=str(known.request), result=result)
+    missing = [f"--{name.replace('_', '-')}" for name in _DAG_NAMES if getattr(known, name) is None]
+    if missing:
+        raise MaskError("MASK_REQUEST_INVALID", f"--request, or the DAG's arguments: missing {', '.join(missing)}")
+    if (known.key_service_region is None) == (known.key_service_token_env is None):
+        message = "one of --key-service-region (SigV4) and --key-service-token-env (bearer)"
+        raise MaskError("MASK_REQUEST_INVALID", message)
+    auth: dict[str, str] = (
+        {"kind": "sigv4", "region": known.key_service_region, "service": "lambda"}
+        if known.key_service_region is not None
+        else {"kind": "bearer", "tokenEnv": known.key_service_token_env}
+    )
+    dag = DagArguments(
+        dataset=known.dataset,
+        business_date=known.business_date,
+        bucket_landing=known.bucket_landing,
+        bucket_raw=known.bucket_raw,
+        plan_templates=known.plan_templates.rstrip("/") if known.plan_templates else None,
+        tokenize={"url": known.key_service_url, "auth": auth},
+    )
+    return MaskJobArguments(request=None, result=result, dag=dag)
+
+
+def _normalise(arg: str) -> str:
+    """``--business-date`` as ``--business_date`` (the name only, not a value after ``=``)."""
+    if not arg.startswith("--"):
+        return arg
+    name, equals, value = arg[2:].partition("=")
+    return f"--{name.replace('-', '_')}{equals}{value}"
+
+
+def request_of_dag(spark: SparkSession, dag: DagArguments) -> MaskRequest:
+    """The batch's mask request from the dataset's template, its control file and the job's arguments."""
+    # Imported here: glue_entry imports the plan runner, which the --request path does not need.
+    from cur_spark.jobs.glue_entry import read_packaged, read_text
+
+    try:
+        business_date = parse_business_date(dag.business_date)
+        name = f"mask/{dag.dataset}.json"
+        text = read_packaged(name) if dag.plan_templates is None else read_text(spark, f"{dag.plan_templates}/{name}")
+    except TemplateError as error:
+        raise MaskError("MASK_REQUEST_INVALID", str(error)) from None
+    try:
+        template = MaskRequestTemplate.model_validate_json(text)
+    except ValueError:
+        raise MaskError("MASK_REQUEST_INVALID", f"{name} is not a mask request template") from None
+    if template.dataset != dag.dataset:
+        raise MaskError("MASK_REQUEST_INVALID", f"{name} holds the template of {template.dataset}")
+    location = control_file_location(dag.bucket_landing, dag.dataset, business_date)
+    try:
+        control = read_text(spark, location)
+    except TemplateError:
+        message = f"no control file of {dag.dataset} for {business_date}: {location}"
+        raise MaskError("MASK_INPUT_MISSING", message) from None
+    return request_from_template(
+        template,
+        control,
+        business_date=business_date,
+        landing_bucket=dag.bucket_landing,
+        raw_bucket=dag.bucket_raw,
+        tokenize=dag.tokenize,
+    )
 
 
 def read_request(spark: SparkSession | None, location: str) -> MaskRequest:
@@ -68,12 +169,17 @@ def read_request(spark: SparkSession | None, location: str) -> MaskRequest:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The job: arguments, one session, one ``run_mask`` call, one JSON line. Returns the exit code (0 or 1)."""
-    arguments = parse_job_arguments(sys.argv[1:] if argv is None else argv)
     work_dir = Path(os.environ.get("TMPDIR") or tempfile.gettempdir()) / "cur-spark"
     line: dict[str, Any]
+    arguments = MaskJobArguments(request=None, result=None)
     try:
+        arguments = parse_job_arguments(sys.argv[1:] if argv is None else argv)
         spark = get_or_create_session(work_dir)
-        result = run_mask(spark, read_request(spark, arguments.request))
+        if arguments.dag is not None:
+            request = request_of_dag(spark, arguments.dag)
+        else:
+            request = read_request(spark, str(arguments.request))
+        result = run_mask(spark, request)
         line = {"status": "succeeded", "result": result.model_dump(mode="json")}
     except PlanError as error:
         code = error.code if isinstance(error, MaskError) else "MASK_SPARK_FAILED"
