@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import joblib
@@ -140,3 +141,22 @@ def test_refuses_a_version_id_that_is_not_one(tmp_path: Path, channel: Channel, 
     args = ["--model-dir", str(model_dir), "--features", str(_features_file(channel)), "--output", str(tmp_path / "o")]
     assert main([*args, "--version-id", "../etc"]) == 1
     assert main([*args, "--version-id", "v1", "--threshold", "1"]) == 1
+
+
+def test_reads_a_lake_partition_file_that_also_holds_its_partition_column(
+    tmp_path: Path, channel: Channel, model_dir: Path
+) -> None:
+    # Prepare: customer_features as the pipeline publishes it, under business_date=... and with that column
+    table = pq.read_table(_features_file(channel))
+    dates = pa.array([date(2026, 11, 25)] * table.num_rows, pa.date32())
+    partition = tmp_path / "customer_features" / "business_date=2026-11-25"
+    partition.mkdir(parents=True)
+    pq.write_table(table.append_column("business_date", dates), partition / "part-0.parquet")
+    args = ["--model-dir", str(model_dir), "--version-id", "v1"]
+
+    # Act
+    assert main([*args, "--features", str(partition / "part-0.parquet"), "--output", str(tmp_path / "a.parquet")]) == 0
+    assert main([*args, "--features", str(_features_file(channel)), "--output", str(tmp_path / "b.parquet")]) == 0
+
+    # Assess: the same rows as from the bare features
+    assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))

@@ -171,7 +171,8 @@ def _read_features(files: Sequence[Path], columns: tuple[str, ...]) -> pa.Table:
         missing = [name for name in columns if name not in present]
         if missing:
             raise ScoringError(f"the features lack columns the model needs: {', '.join(missing)}")
-        tables.append(pq.read_table(path, columns=list(columns)))
+        # One file as it is: no Hive partition discovery from a lake path (business_date=...), which the file holds.
+        tables.append(pq.ParquetFile(path).read(columns=list(columns)))
     return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
 
 
