@@ -8,6 +8,8 @@ export { DEFAULT_K_ANONYMITY_SEVERITY, K_ANONYMITY_CHECK, kAnonymityRuleResults 
 export type { KAnonymityGateOptions } from './steps/quality-gate';
 export { sweepScratchFolder } from './scratch/scratch-folder';
 export type { PipelineDependencies, PipelineRun, StepRun, RunPipelineOptions } from './run-pipeline';
+export { STEP_PROGRESS_PHASES } from './progress/step-progress';
+export type { StepProgress, StepProgressPhase } from './progress/step-progress';
 export { ManifestStore, ManifestSchema, manifestKey } from '@cur/lake';
 export type { Manifest } from '@cur/lake';
 export { DUCKDB_DIALECT, SPARK_DIALECT } from './sql/sql-dialect';

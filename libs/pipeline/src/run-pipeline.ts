@@ -21,6 +21,7 @@ import { MODEL_TAGS_DATASET, runScoringStep, type ModelScoringPort } from './ste
 import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
 import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
+import type { StepProgress } from './progress/step-progress';
 import { attemptWithRetries } from './orchestration/attempt-with-retries';
 import { localRunPlan, type LocalRunPlan, type PipelineTaskGraph } from './orchestration/local-run-plan';
 
@@ -131,6 +132,11 @@ export interface RunPipelineOptions {
   readonly backoffMs?: number;
   readonly onStep?: (step: StepRun) => void;
   /**
+   * Live progress of each step (started, rows done, finished), for a terminal or log lines: counts and names only.
+   * The mask step knows its batch's row count up front; the serving load reports after each chunk it writes.
+   */
+  readonly onProgress?: (event: StepProgress) => void;
+  /**
    * Stops the run at its next safe point once it fires (the CLI's Ctrl-C and SIGTERM): no step starts after it,
    * steps in flight finish (the serving load stops between chunks and releases its lease), and the run log is
    * written with status `cancelled`.
@@ -189,21 +195,39 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     return cut;
   };
 
-  const run = async <T>(step: string, target: string, work: () => Promise<T>, describe: (result: T) => Partial<StepRun>): Promise<T | undefined> => {
+  /** Reports a step's progress; `advance` is handed to its work, which may call it as rows get done. */
+  const progressOf = (step: string, target: string, rowsTotal: number | undefined) => {
+    let last: { rowsDone: number; rowsTotal?: number } = { rowsDone: 0, ...(rowsTotal === undefined ? {} : { rowsTotal }) };
+    const emit = (event: Omit<StepProgress, 'step' | 'target'>): void => options.onProgress?.({ step, target, ...event });
+    return {
+      start: () => emit({ phase: 'started', ...last }),
+      advance: (rowsDone: number, total?: number) => {
+        last = { rowsDone, ...(total === undefined ? (last.rowsTotal === undefined ? {} : { rowsTotal: last.rowsTotal }) : { rowsTotal: total }) };
+        emit({ phase: 'advanced', ...last });
+      },
+      finish: (entry: StepRun) => emit({ phase: 'finished', status: entry.status, rowsDone: last.rowsDone > 0 ? last.rowsDone : (entry.rowCount ?? 0), ...(last.rowsTotal === undefined ? {} : { rowsTotal: last.rowsTotal }) }),
+    };
+  };
+
+  const run = async <T>(step: string, target: string, work: (advance: (rowsDone: number, rowsTotal?: number) => void) => Promise<T>, describe: (result: T) => Partial<StepRun>, rowsTotal?: number): Promise<T | undefined> => {
     if (stopping()) return undefined;
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
-    const outcome = await attemptWithRetries(work, { attempts, backoffMs: backoff, ...(signal ? { signal } : {}) });
+    const progress = progressOf(step, target, rowsTotal);
+    progress.start();
+    const outcome = await attemptWithRetries(() => work(progress.advance), { attempts, backoffMs: backoff, ...(signal ? { signal } : {}) });
     if (outcome.kind === 'succeeded') {
       const entry: StepRun = { step, target, status: 'succeeded', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, ...describe(outcome.result) };
       steps.push(entry);
+      progress.finish(entry);
       options.onStep?.(entry);
       return outcome.result;
     }
     if (outcome.kind === 'cancelled') {
       cut = true;
+      const entry: StepRun = { step, target, status: 'cancelled', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, errorCode: 'CANCELLED', error: 'stopped at a safe point; nothing of this step was published' };
+      progress.finish(entry);
       if (outcome.attempts > 0) {
-        const entry: StepRun = { step, target, status: 'cancelled', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, errorCode: 'CANCELLED', error: 'stopped at a safe point; nothing of this step was published' };
         steps.push(entry);
         options.onStep?.(entry);
       }
@@ -214,6 +238,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     const message = lastError instanceof Error ? lastError.message : String(lastError);
     const entry: StepRun = { step, target, status: 'failed', attempts: outcome.attempts, startedAt, durationMs: Date.now() - started, errorCode: code, error: message };
     steps.push(entry);
+    progress.finish(entry);
     options.onStep?.(entry);
     await deps.notifier
       .publish('pipeline-failures', { subject: `CUR pipeline: ${step} failed for ${target}`.slice(0, 100), body: `Run ${runId}: step ${step} for ${target} failed after ${entry.attempts} attempt(s) with ${code}. See cur status and runs/${runId}.json.`, attributes: { step, code } })
@@ -313,7 +338,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       const mask = sparkMask
         ? () => runMaskStepOnSpark({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, policy: deps.policy, runId, scratchDir, landingPath: maskDeps.landingPath, ...sparkMask }, batch)
         : () => runMaskStep(maskDeps, batch);
-      const masked = await run('mask', batch.batchId, mask, (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }));
+      const masked = await run('mask', batch.batchId, mask, (m: Manifest) => ({ rowCount: m.rowCount, counts: m.counts }), batch.rowCount);
       if (!masked) {
         if (!stopping()) await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'FAILED').catch(() => undefined);
         return;
@@ -382,7 +407,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       await run(
         'serving',
         businessDate,
-        () => loadServingStore({ store: servingStore, system: deps.buckets.system, verify, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate, ...(signal ? { signal } : {}) }),
+        (advance) => loadServingStore({ store: servingStore, system: deps.buckets.system, verify, engine: deps.engine, locate: deps.locate, tagCatalog: deps.tags }, { businessDate, onProgress: ({ rowsDone, rowsTotal }) => advance(rowsDone, rowsTotal), ...(signal ? { signal } : {}) }),
         (loaded: ServingLoadResult) => ({ rowCount: loaded.customers, counts: { customers: loaded.customers, tagAssignments: loaded.tagAssignments, itemsWritten: loaded.itemsWritten } }),
       );
     }

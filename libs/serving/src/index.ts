@@ -15,7 +15,7 @@ export { SERVING_KEYS, CUSTOMER_SLOTS, TAG_PAGE_SIZE } from './store/serving-key
 export { ServingStore, DEFAULT_CACHE_ENTRIES } from './store/serving-store';
 export type { ServingStoreOptions } from './store/serving-store';
 export { loadServingStore } from './store/load-serving-store';
-export type { ServingLoadDependencies, ServingLoadOptions, ServingLoadResult } from './store/load-serving-store';
+export type { ServingLoadDependencies, ServingLoadOptions, ServingLoadProgress, ServingLoadResult } from './store/load-serving-store';
 export { pruneServingVersions } from './store/prune-versions';
 export type { PruneOptions } from './store/prune-versions';
 export { manifestKey as publishedManifestKey } from '@cur/lake';

@@ -47,6 +47,17 @@ export interface ServingLoadOptions {
    * and the load throws `CANCELLED`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called after each chunk is written: rows read so far from `customer_features` and `customer_tags` together, and
+   * their total. Counts only.
+   */
+  readonly onProgress?: (progress: ServingLoadProgress) => void;
+}
+
+/** How far a load is: rows of the consumption layer written into the version so far, of how many. */
+export interface ServingLoadProgress {
+  readonly rowsDone: number;
+  readonly rowsTotal: number;
 }
 
 /** What a load did. */
@@ -142,7 +153,9 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
     const writer = new ConcurrentWriter(deps.store, options.writeConcurrency ?? 4, () => lease.renew(), options.signal);
     let written: { tagAssignments: number; items: number };
     try {
-      written = await writeVersion({ engine, writer, version, slot, asOf, metricsRows, chunkSize: options.chunkSize ?? 2000 });
+      const rowsTotal = registry.customers + tagSummaries.reduce((sum, tag) => sum + tag.customers, 0);
+      const onRows = options.onProgress ? (rowsDone: number) => options.onProgress?.({ rowsDone, rowsTotal }) : undefined;
+      written = await writeVersion({ engine, writer, version, slot, asOf, metricsRows, chunkSize: options.chunkSize ?? 2000, ...(onRows ? { onRows } : {}) });
       // The last safe point: after it the version is flipped in whole.
       throwIfCancelled(options.signal);
     } catch (error) {
@@ -201,8 +214,11 @@ async function writeVersion(input: {
   asOf: string;
   metricsRows: readonly { manifest: Manifest; row: Record<string, unknown> }[];
   chunkSize: number;
+  /** Rows read so far (customers, then tag assignments), after each chunk is written. */
+  onRows?: (rowsDone: number) => void;
 }): Promise<{ tagAssignments: number; items: number }> {
   const { engine, writer, version, slot, asOf, chunkSize } = input;
+  let rowsDone = 0;
   for (const { manifest, row } of input.metricsRows) {
     writer.add({ pk: SERVING_KEYS.segmentMetricsPk(String(row['segment']), version), sk: String(row['month']), businessDate: manifest.businessDate, metrics: typedRow(row, metricsColumns, ['segment', 'month']) });
   }
@@ -224,6 +240,8 @@ async function writeVersion(input: {
       writer.add({ ...SERVING_KEYS.customer(token, slot), version, asOf, segment: String(row['segment']), tags: tagsByToken.get(token) ?? [], features: typedRow(row, featureColumns, ['cust_id', 'segment']) });
     }
     await writer.drain();
+    rowsDone += rows.length;
+    input.onRows?.(rowsDone);
     after = last;
     if (rows.length < chunkSize) break;
   }
@@ -250,6 +268,8 @@ async function writeVersion(input: {
       position = { tag, token };
     }
     await writer.drain();
+    rowsDone += rows.length;
+    input.onRows?.(rowsDone);
     if (rows.length < chunkSize * 5) break;
   }
   flushPage();

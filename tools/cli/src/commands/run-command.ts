@@ -5,6 +5,7 @@ import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import type { Output } from '../output/console-output';
 import { localPipelineDependencies } from '../pipeline-wiring';
+import { createProgressReporter } from '../output/progress-reporter';
 import { isoDateOption } from '../options/iso-date-option';
 import { openRunEngine } from '../spark-wiring';
 
@@ -43,7 +44,7 @@ export interface ProgressRunOptions {
   readonly engine?: PlanEngine;
 }
 
-/** Runs the pipeline on a runtime and prints each step as it finishes. */
+/** Runs the pipeline on a runtime, showing each step's progress (rows done, rows/s, estimate) and each as it finishes. */
 export async function runPipelineWithProgress(runtime: Runtime, output: Output, options: ProgressRunOptions = {}): Promise<PipelineRun> {
   const deps = await localPipelineDependencies(runtime);
   const scratchArea = runtime.localScratchDir;
@@ -55,13 +56,17 @@ export async function runPipelineWithProgress(runtime: Runtime, output: Output, 
     await deps.engine.close();
     throw error;
   }
+  // Live progress per step: bars on a terminal, plain lines in a pipe or a log.
+  const progress = createProgressReporter({ output });
   try {
     return await runPipeline({ ...deps, plans: engine.plans, ...(engine.sparkMask ? { sparkMask: engine.sparkMask } : {}) }, {
       ...(options.businessDate ? { businessDate: options.businessDate } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      onStep: (step) => output.info(describeStep(step)),
+      onStep: (step) => progress.info(describeStep(step)),
+      onProgress: (event) => progress.onProgress(event),
     });
   } finally {
+    progress.stop();
     await engine.close();
     await deps.engine.close();
   }
