@@ -8,6 +8,7 @@ import { ConfigError, CurError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 import { pipelineTaskGraph } from './pipeline-task-graph';
+import { localModelScoring } from './model-scoring';
 
 /** Sub-folders of the state folder's SYSTEM scratch area (`<home>/system-scratch`). */
 export const SCRATCH_FOLDERS = {
@@ -104,5 +105,7 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     onDqEvaluated: createDqNotifierHandler(() => dqNotifier),
     // The MWAA DAG's task graph, from the definition: the local run follows it.
     taskGraph: pipelineTaskGraph(),
+    // The promoted model version scores each date's customers (python -m cur_model.score); skipped while none is.
+    scoring: localModelScoring(runtime),
   };
 }

@@ -215,6 +215,7 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
     const features = shaper.view(role, 'customer_features');
     const tags = shaper.view(role, 'customer_tags');
     const tagsVisible = tags.visible('tag');
+    const modelTags = shaper.view(role, 'model_tags');
     const shaped: CustomerResponse[] = [];
     for (let index = 0; index < customers.length; index += 1) {
       const customer = customers[index] as CustomerRecord;
@@ -227,6 +228,9 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
       const segment = features.value('segment', customer.segment);
       if (typeof segment === 'string') out['segment'] = segment;
       if (tagsVisible) out['tags'] = customer.tags.map((tag) => String(tags.value('tag', tag)));
+      if (tagsVisible && customer.modelTags && modelTags.visible('model_version')) {
+        out['modelTags'] = Object.entries(customer.modelTags).map(([tag, version]) => ({ tag: String(modelTags.value('tag', tag)), modelVersion: String(modelTags.value('model_version', version)) }));
+      }
       out['features'] = features.columns(customer.features);
       shaped.push(out as CustomerResponse);
     }

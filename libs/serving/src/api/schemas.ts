@@ -83,6 +83,10 @@ export const CustomerSchema = z
     asOf: AsOfSchema,
     segment: z.string().optional().describe('value segment'),
     tags: z.array(z.string()).optional().describe('the tags the customer carries'),
+    modelTags: z
+      .array(z.object({ tag: z.string(), modelVersion: z.string() }).strict())
+      .optional()
+      .describe('the model-based tags among tags, each with the model version whose score gave it (consumption.model_tags)'),
     features: columnsObject('customer_features', ['cust_id', 'segment']).describe('key features (customer_features)'),
   })
   .strict();

@@ -103,6 +103,8 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
   const asOf = features.businessDate;
   const tags = await manifests.get('consumption', 'customer_tags', asOf);
   if (!tags) throw new ServingError('SERVING_INPUT_MISSING', `no published consumption customer_tags for ${asOf}: run the pipeline first`);
+  // Model tags are served beside the rule-based ones only when scored from these features (the same pipeline run).
+  const modelTags = await manifests.get('consumption', 'model_tags', asOf).then((m) => (m?.runId === features.runId ? m : undefined));
   const segmentManifests = latestPerMonth(await manifests.list('mart', 'segment_metrics_monthly', { to: asOf }));
   const customerTokenKeyVersion = await keyVersionOfCustomerTokens(manifests, features);
 
@@ -118,7 +120,11 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
 
     const { engine } = deps;
     await engine.registerParquetView('s_customer_features', features.files.map((key) => deps.locate('consumption', key)));
-    await engine.registerParquetView('s_customer_tags', tags.files.map((key) => deps.locate('consumption', key)));
+    // s_customer_tags: the rule-based tags (no model version) and the model-based ones (with theirs).
+    await engine.registerParquetView('s_rule_tags', tags.files.map((key) => deps.locate('consumption', key)));
+    const modelRows = modelTags ? 'SELECT cust_id, tag, model_version FROM s_model_tags' : 'SELECT cust_id, tag, model_version FROM (SELECT NULL::VARCHAR AS cust_id, NULL::VARCHAR AS tag, NULL::VARCHAR AS model_version) WHERE false';
+    if (modelTags) await engine.registerParquetView('s_model_tags', modelTags.files.map((key) => deps.locate('consumption', key)));
+    await engine.execute(`CREATE OR REPLACE VIEW s_customer_tags AS SELECT cust_id, tag, NULL::VARCHAR AS model_version FROM s_rule_tags UNION ALL ${modelRows}`);
     const metricsRows: { manifest: Manifest; row: Record<string, unknown> }[] = [];
     for (const manifest of segmentManifests) {
       await engine.registerParquetView('s_segment_metrics', manifest.files.map((key) => deps.locate('mart', key)));
@@ -144,7 +150,7 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
       tagPageSize: TAG_PAGE_SIZE,
       segments: [...new Set([...featureSegments, ...metricsRows.map(({ row }) => String(row['segment']))])].sort(),
       months: [...new Set(metricsRows.map(({ row }) => String(row['month'])))].sort(),
-      sources: [features, tags, ...segmentManifests].map((m) => manifestKey(m.zone, m.dataset, m.businessDate)),
+      sources: [features, tags, ...(modelTags ? [modelTags] : []), ...segmentManifests].map((m) => manifestKey(m.zone, m.dataset, m.businessDate)),
       ...(customerTokenKeyVersion === undefined ? {} : { customerTokenKeyVersion }),
     };
     // Registered first, with everything needed to find its items again: a failed load leaves a prunable version.
@@ -231,13 +237,15 @@ async function writeVersion(input: {
     const first = String(rows[0]?.['cust_id']);
     const last = String(rows.at(-1)?.['cust_id']);
     const tagsByToken = new Map<string, string[]>();
-    for (const row of await engine.query(`SELECT cust_id, tag FROM s_customer_tags WHERE cust_id >= ${literal(first)} AND cust_id <= ${literal(last)} ORDER BY cust_id, tag`)) {
+    const modelTagsByToken = new Map<string, Record<string, string>>();
+    for (const row of await engine.query(`SELECT cust_id, tag, model_version FROM s_customer_tags WHERE cust_id >= ${literal(first)} AND cust_id <= ${literal(last)} ORDER BY cust_id, tag`)) {
       const token = String(row['cust_id']);
       tagsByToken.set(token, [...(tagsByToken.get(token) ?? []), String(row['tag'])]);
+      if (row['model_version'] !== null && row['model_version'] !== undefined) modelTagsByToken.set(token, { ...modelTagsByToken.get(token), [String(row['tag'])]: String(row['model_version']) });
     }
     for (const row of rows) {
       const token = String(row['cust_id']);
-      writer.add({ ...SERVING_KEYS.customer(token, slot), version, asOf, segment: String(row['segment']), tags: tagsByToken.get(token) ?? [], features: typedRow(row, featureColumns, ['cust_id', 'segment']) });
+      writer.add({ ...SERVING_KEYS.customer(token, slot), version, asOf, segment: String(row['segment']), tags: tagsByToken.get(token) ?? [], ...(modelTagsByToken.has(token) ? { modelTags: modelTagsByToken.get(token) } : {}), features: typedRow(row, featureColumns, ['cust_id', 'segment']) });
     }
     await writer.drain();
     rowsDone += rows.length;

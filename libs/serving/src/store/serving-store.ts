@@ -32,7 +32,7 @@ interface ResolvedVersion {
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const CustomerItemSchema = z.looseObject({ version: z.string(), asOf: z.string(), segment: z.string(), tags: z.array(z.string()), features: z.record(z.string(), scalar) });
+const CustomerItemSchema = z.looseObject({ version: z.string(), asOf: z.string(), segment: z.string(), tags: z.array(z.string()), modelTags: z.record(z.string(), z.string()).optional(), features: z.record(z.string(), scalar) });
 const TagPageSchema = z.looseObject({ tokens: z.array(z.string()) });
 const MetricsItemSchema = z.looseObject({ businessDate: z.string(), metrics: z.record(z.string(), scalar) });
 
@@ -280,7 +280,7 @@ export class ServingStore {
 function toCustomer(token: string, resolved: ResolvedVersion, item: Item | undefined): CustomerRecord | undefined {
   if (!item || item['version'] !== resolved.version.version) return undefined;
   const parsed = CustomerItemSchema.parse(item);
-  return { token, asOf: parsed.asOf, segment: parsed.segment, tags: parsed.tags, features: parsed.features };
+  return { token, asOf: parsed.asOf, segment: parsed.segment, tags: parsed.tags, ...(parsed.modelTags ? { modelTags: parsed.modelTags } : {}), features: parsed.features };
 }
 
 function encodeCursor(cursor: z.infer<typeof CursorSchema>): string {

@@ -35,6 +35,8 @@ export interface CustomerRecord {
   readonly asOf: string;
   readonly segment: string;
   readonly tags: readonly string[];
+  /** The model-based tags among `tags`, each with the model version that gave it (`consumption.model_tags`). */
+  readonly modelTags?: Readonly<Record<string, string>>;
   /** Every other column of `customer_features`, by column name. */
   readonly features: Readonly<Record<string, string | number | boolean | null>>;
 }
