@@ -245,10 +245,15 @@ def test_the_runner_archive_reads_its_packaged_templates(tmp_path: Path) -> None
             zipped.write(file, file.relative_to(source).as_posix())
         for file in sorted(TEMPLATES.rglob("*.json")):
             zipped.write(file, f"cur_spark/glue_plans/{file.relative_to(TEMPLATES).as_posix()}")
+    # Every step's templates as the job finds them with no --plan_templates, and the mask job's template
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); import json, cur_spark; "
-        "from cur_spark.jobs.glue_entry import read_packaged; "
-        "print(json.dumps({'file': cur_spark.__file__, 'index': json.loads(read_packaged('index.json'))}))"
+        "from cur_spark.jobs.glue_entry import GlueJobArguments, read_packaged, templates_of; "
+        "args = lambda step: GlueJobArguments(step, '2026-11-25', None, None, {}, None); "
+        "steps = {s: [t.dataset for t in templates_of(None, args(s))] for s in ('transform', 'consumption', 'mart')}; "
+        "mask = json.loads(read_packaged('mask/customer_profile.json')); "
+        "print(json.dumps({'file': cur_spark.__file__, 'index': json.loads(read_packaged('index.json')), "
+        "'steps': steps, 'mask': mask}))"
     )
 
     # Act
@@ -259,3 +264,5 @@ def test_the_runner_archive_reads_its_packaged_templates(tmp_path: Path) -> None
     seen = json.loads(done.stdout)
     assert seen["file"].startswith(str(archive))
     assert seen["index"] == json.loads((TEMPLATES / "index.json").read_text(encoding="utf-8"))
+    assert seen["steps"] == seen["index"]
+    assert seen["mask"] == json.loads((TEMPLATES / "mask" / "customer_profile.json").read_text(encoding="utf-8"))

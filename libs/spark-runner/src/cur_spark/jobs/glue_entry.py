@@ -165,9 +165,7 @@ def templates_of(spark: SparkSession, arguments: GlueJobArguments) -> list[PlanT
         datasets = [arguments.dataset]
     if not datasets:
         raise TemplateError("UNKNOWN_TEMPLATE", f"index.json names no {arguments.step} template")
-    templates = [
-        parse_template(read_text(spark, f"{arguments.plan_templates}/{arguments.step}/{d}.json")) for d in datasets
-    ]
+    templates = [parse_template(read(f"{arguments.step}/{d}.json")) for d in datasets]
     for dataset, template in zip(datasets, templates, strict=True):
         if template.step != arguments.step or template.dataset != dataset:
             raise TemplateError(
