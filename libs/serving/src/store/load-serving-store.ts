@@ -131,6 +131,11 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
       for (const row of await engine.query(`SELECT ${columnList(metricsColumns)} FROM s_segment_metrics ORDER BY segment`)) metricsRows.push({ manifest, row });
     }
     const catalog = new Map((deps.tagCatalog ?? []).map((entry) => [entry.name, entry]));
+    // A model tag is described by the version that gave it: the tag definitions know only the rule-based tags.
+    for (const row of await engine.query('SELECT tag, MIN(model_version) AS version FROM s_customer_tags WHERE model_version IS NOT NULL GROUP BY tag')) {
+      const name = String(row['tag']);
+      if (!catalog.has(name)) catalog.set(name, { name, description: `model-based: customers model version ${String(row['version'])} scores at or above its threshold`, owner: 'data-science' });
+    }
     const tagSummaries: TagSummary[] = (await engine.query('SELECT tag, COUNT(*) AS customers FROM s_customer_tags GROUP BY tag ORDER BY tag')).map((row) => {
       const name = String(row['tag']);
       const entry = catalog.get(name);

@@ -105,7 +105,7 @@ describe('model-based tags', () => {
     const untagged = await get(`/v1/customers/${other}/tags`);
     expect(untagged.tags).not.toContain(MODEL_TAG);
     expect(untagged.modelTags).toBeUndefined();
-    const tags = (await get('/v1/tags')) as { tags?: { name: string; customers: number }[] };
-    expect(tags.tags).toContainEqual(expect.objectContaining({ name: MODEL_TAG, customers: manifest('consumption', 'model_tags').rowCount }));
+    const tags = (await get('/v1/tags')) as { tags?: { name: string; customers: number; description?: string }[] };
+    expect(tags.tags).toContainEqual({ name: MODEL_TAG, customers: manifest('consumption', 'model_tags').rowCount, description: expect.stringContaining(version), owner: 'data-science' });
   }, 120_000);
 });
