@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from cur_spark.manifest import Manifest
 from cur_spark.mask_request import MaskRequest, MaskResult
 from cur_spark.plan import Plan
 from cur_spark.result import PlanResult
@@ -22,11 +23,13 @@ SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "plan-result.schema.json": PlanResult,
     "mask-request.schema.json": MaskRequest,
     "mask-result.schema.json": MaskResult,
+    "manifest.schema.json": Manifest,
 }
 """Each committed schema file, relative to the project root, and the model it is generated from."""
 
-INPUT_MODELS: tuple[type[BaseModel], ...] = (Plan, MaskRequest)
-"""Models the TypeScript side writes (their schema says what is accepted); the others it reads."""
+INPUT_MODELS: tuple[type[BaseModel], ...] = (Plan, MaskRequest, Manifest)
+"""Models the TypeScript side writes (their schema says what is accepted; both sides write manifests); the others it
+reads."""
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
