@@ -6,23 +6,26 @@
  * transactions per customer (10M for 1M customers). `--engine spark` then runs the same pipeline on the same extracts
  * in a second state folder on local Spark (one Spark process for the run, as `cur run --engine spark`) and records both
  * engines per step, their ratio, and where Spark's time goes (session start, mask and plan requests, the rest).
- * Results are appended to docs/benchmarks.md.
+ * Results are appended to docs/benchmarks.md. Before generating anything it estimates the disk the size needs at its
+ * peak (tools/bench/src/disk-estimate.ts) and stops, saying how much is missing, when the temp folder has less free.
+ * DuckDB's memory is bounded as in `cur run` (`CUR_MEMORY_LIMIT`, default 4GiB), spilling under the state folder.
  *
  * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
  * reader has no Big5); the pipeline's own Big5 path is covered by tests, not timed here.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDbSqlEngine, ENGINE_MEMORY_LIMIT_ENV, SparkProcess, engineMemoryLimitFromEnv } from '@cur/adapters-local';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KEY_SERVICE_TOKEN_ENV, KeyRing, TokenService, startLoopbackKeyService } from '@cur/masking';
-import { DUCKDB_DIALECT, PLAN_ENGINES, SparkPlanExecutor, TAG_DEFINITIONS, findWorkspacePython, runPipeline, sparkProcessMaskJob, type PipelineDependencies, type PlanEngine, type StepRun } from '@cur/pipeline';
+import { DUCKDB_DIALECT, PLAN_ENGINES, SparkPlanExecutor, TAG_DEFINITIONS, findWorkspacePython, runPipeline, sparkProcessMaskJob, sweepScratchFolder, type PipelineDependencies, type PlanEngine, type StepRun } from '@cur/pipeline';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime } from '@cur/runtime';
 import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
+import { estimateBenchDisk, gigabytes } from './disk-estimate';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]?.replace(/^--/, '') ?? '', process.argv[i + 1] ?? '');
@@ -36,6 +39,16 @@ const compareSpark = (engineArg as PlanEngine) === 'spark';
 const memoryLimit = engineMemoryLimitFromEnv();
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
+
+// Before writing anything: how much disk this size needs at its peak, against what the temp folder has free.
+const disk = estimateBenchDisk(customers, days, cardActivity);
+const { bavail, bsize } = await statfs(tmpdir());
+const freeBytes = bavail * bsize;
+log(`this size writes about ${disk.rows.toLocaleString('en')} rows (${gigabytes(disk.extractBytes)} of extracts) and needs about ${gigabytes(disk.neededBytes)} of disk at its peak; ${gigabytes(freeBytes)} free in ${tmpdir()}`);
+if (freeBytes < disk.neededBytes) {
+  log(`not enough disk: free ${gigabytes(disk.neededBytes - freeBytes)} more in ${tmpdir()}, or point TMPDIR at a larger disk`);
+  process.exit(1);
+}
 
 const work = await mkdtemp(join(tmpdir(), 'cur-bench-'));
 const extracts = join(work, 'extracts');
@@ -97,8 +110,12 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
   log(`  ${engineName}: push + ingest (verify twice, copy to landing): ${ingestSeconds.toFixed(1)} s`);
 
   const lake = runtime.localLakeDir ?? '';
-  // As `cur run` wires it: the memory limit, spilling to the state folder's SYSTEM scratch area.
-  const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit, tempDirectory: join(runtime.localScratchDir ?? join(home, 'system-scratch'), 'duckdb-spill') });
+  // As `cur run` wires it: the memory limit, spilling to the state folder's SYSTEM scratch area, which exists (owner
+  // only) before the engine needs it: DuckDB creates only the last folder of its temp path, and fails the query that
+  // spills (an IO Error) when it cannot.
+  const spill = join(runtime.localScratchDir ?? join(home, 'system-scratch'), 'duckdb-spill');
+  await sweepScratchFolder(spill);
+  const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit, tempDirectory: spill });
   const sparkLog: string[] = [];
   // As `cur run --engine spark` wires it: one Spark process, the key service on loopback for its mask job.
   const keys = engineName === 'spark' ? await startLoopbackKeyService({ service: TokenService.create({ keyValueStore: runtime.keyValueStore, keyVault: runtime.keyVault() }) }) : undefined;
@@ -124,7 +141,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
       events,
       ...onSpark,
     },
-    { onStep: (step) => (steps.push(step), log(`  ${engineName}: ${step.status} ${step.step} ${step.target} ${step.rowCount ?? ''} rows ${step.durationMs} ms${step.errorCode ? ` ${step.errorCode}` : ''}`)) },
+    { onStep: (step) => (steps.push(step), log(`  ${engineName}: ${step.status} ${step.step} ${step.target} ${step.rowCount ?? ''} rows ${step.durationMs} ms${step.errorCode ? ` ${step.errorCode}: ${step.error ?? ''}` : ''}`)) },
   );
   const pipelineSeconds = seconds(started);
   const cpu = process.cpuUsage(cpuAtStart);
