@@ -4,19 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '@cur/runtime';
 import { getDataset } from '@cur/contracts';
 import { DAEAD_TOKEN } from '@cur/masking';
-import { ManifestStore, runPipeline, type PipelineRun } from '../../src/index';
+import { ManifestStore, runPipeline, type PipelineRun, type StepProgress } from '../../src/index';
 import { SOURCE_DATASETS, ingestedPlatform, pipelineDependencies, plaintextCanaries } from '../helpers/pipeline-fixture';
 
 let runtime: Runtime;
 let home: string;
 let extracts: string;
 let run: PipelineRun;
+const progress: StepProgress[] = [];
 
 beforeAll(async () => {
   ({ runtime, home, extracts } = await ingestedPlatform({ customers: 300, days: 2, seed: 11 }));
   const deps = await pipelineDependencies(runtime);
   try {
-    run = await runPipeline(deps);
+    run = await runPipeline(deps, { onProgress: (event) => progress.push(event) });
   } finally {
     await deps.engine.close();
   }
@@ -36,6 +37,20 @@ describe('runPipeline on generated extracts', () => {
     expect([by('mask'), by('transform'), by('consumption'), by('mart')]).toEqual([8, 8, 2, 2]);
     // Steps overlap, so the run log says when each one that ran began.
     expect(run.steps.filter((s) => s.status !== 'skipped' && !Number.isFinite(Date.parse(s.startedAt ?? '')))).toEqual([]);
+  });
+
+  it('reports each step that ran as started, then finished with its status and rows; a mask starts with its batch\'s rows', () => {
+    const ran = run.steps.filter((s) => s.step !== 'dq' && s.status !== 'skipped');
+    expect(ran.length).toBeGreaterThanOrEqual(20);
+    for (const step of ran) {
+      const events = progress.filter((e) => e.step === step.step && e.target === step.target);
+      expect(events[0]?.phase, `${step.step} ${step.target}`).toBe('started');
+      expect(events.at(-1), `${step.step} ${step.target}`).toMatchObject({ phase: 'finished', status: step.status, rowsDone: step.rowCount });
+      if (step.step === 'mask') expect(events[0]?.rowsTotal, step.target).toBe(step.rowCount);
+    }
+    // Names and counts only: no other field, so no value of the data, can ride on an event.
+    const fields = new Set(progress.flatMap((event) => Object.keys(event)));
+    expect([...fields].sort()).toEqual(['phase', 'rowsDone', 'rowsTotal', 'status', 'step', 'target']);
   });
 
   it('keeps the accounting identity: rows in = rows out + rows rejected, for every batch', () => {
@@ -74,6 +89,7 @@ describe('runPipeline on generated extracts', () => {
       }
     }
     expect(texts.some(([where]) => where.startsWith('lake/raw'))).toBe(true);
+    texts.push(['progress events', JSON.stringify(progress)]);
     // A value counts as leaked when it stands on its own: a 7-digit ROC birth date inside a 16-digit card token is a
     // coincidence of random digits, not a leak. Names and addresses are matched as they are.
     const standsAlone = (canary: string): RegExp => new RegExp(`(?<![0-9A-Za-z_-])${canary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z_-])`);
