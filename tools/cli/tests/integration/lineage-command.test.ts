@@ -83,7 +83,9 @@ describe('cur lineage', () => {
       if (step.step === 'dq') return `dq_${first}_${second}`;
       return step.target.includes('/') ? `${step.step}_${first}` : step.step;
     };
-    const ran = new Map(run.steps.map((step) => [taskId(step), step]));
+    // The scoring step (model tags, issue 15) runs locally only: it is not in the definition, so not in the DAG, yet.
+    expect(run.steps.filter((step) => step.step === 'score').map((step) => step.status)).toEqual(['skipped']);
+    const ran = new Map(run.steps.filter((step) => step.step !== 'score').map((step) => [taskId(step), step]));
 
     // Act
     const graph = airflowDagGraph(PIPELINE_STEPS, DAG_OPTIONS);
