@@ -35,7 +35,8 @@ export interface ServiceDataAccessProps {
  * at run time anyway.
  */
 export class ServiceDataAccess extends Construct {
-  public readonly policy: iam.Policy;
+  /** Undefined for an app that declares no data access (a newly generated one): IAM refuses a policy with no statement. */
+  public readonly policy: iam.Policy | undefined;
   /** The keys this app reads or writes under, and how. */
   public readonly keyUse: ReadonlyMap<KeyPurpose, 'read' | 'write'>;
 
@@ -135,6 +136,10 @@ export class ServiceDataAccess extends Construct {
     }
     this.keyUse = keyUse;
 
+    if (statements.length === 0) {
+      this.policy = undefined;
+      return;
+    }
     this.policy = new iam.Policy(this, 'Policy', { statements });
     props.role.attachInlinePolicy(this.policy);
     acknowledgeNagFindings(

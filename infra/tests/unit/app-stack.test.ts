@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ScheduledEventSchema } from '@cur/contracts';
 import { App, FileSystem, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppName } from '../../src/config/apps';
 import { APP_NAMES, APP_SPECS } from '../../src/config/apps';
@@ -316,5 +316,24 @@ describe('Construct: ServiceDataAccess', () => {
           keyArn: () => 'arn:aws:kms:ap-northeast-1:123456789012:key/test',
         }),
     ).toThrow(/cannot use the SYSTEM-only landing key/);
+  });
+
+  it('adds no policy for an app that declares no data access (a generated one), which IAM would refuse as empty', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Test');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    // Act
+    const access = new ServiceDataAccess(stack, 'Access', {
+      names: new PlatformNames(loadStageConfig('dev')),
+      role,
+      principalClass: 'service',
+      access: {},
+      keyArn: () => 'arn:aws:kms:ap-northeast-1:123456789012:key/test',
+    });
+
+    // Assess: synthesis succeeds, and the role has no inline policy
+    expect(access.policy).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
   });
 });
