@@ -56,6 +56,8 @@ describe('model-based tags', () => {
     expect(scored?.status).toBe('succeeded');
     const step = scored?.steps.find((s) => s.step === 'score');
     expect(step).toMatchObject({ status: 'succeeded', target: DATE });
+    // Gated by its DQ ruleset, though the DAG's task graph (which cur run follows) has no gate for it yet.
+    expect(scored?.steps.find((s) => s.step === 'dq' && s.target === `consumption/model_tags/${DATE}`)).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
     const published = manifest('consumption', 'model_tags');
     expect(published.runId).toBe(scored?.runId);
     expect(step?.rowCount).toBe(published.rowCount);
