@@ -13,7 +13,7 @@
  * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
  * reader has no Big5); the pipeline's own Big5 path is covered by tests, not timed here.
  */
-import { mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,36 @@ interface EngineRun {
   readonly byStep: Map<string, { rows: number; ms: number; from: number; to: number }>;
   /** Spark only: the server's log lines (request ids, kinds, codes, durations; never a value). */
   readonly sparkLog: readonly string[];
+  /** The most DuckDB's spill folder held at once, sampled every 500 ms. */
+  readonly peakSpillBytes: number;
+  /** The process's largest RSS while the pipeline ran, sampled every 500 ms (maxRSS also counts the baseline's engine). */
+  readonly peakPipelineRssBytes: number;
+}
+
+/**
+ * Samples the bytes of the files in `dir` and the process's RSS every `everyMs` until stopped, and gives the largest
+ * of each seen.
+ */
+function sampleFolderPeak(dir: string, everyMs: number): { stop(): Promise<number>; peakRss(): number } {
+  let peak = 0;
+  let rss = 0;
+  const sample = async (): Promise<void> => {
+    rss = Math.max(rss, process.memoryUsage.rss());
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const sizes = await Promise.all(names.map((name) => stat(join(dir, name)).then((info) => info.size, () => 0)));
+    peak = Math.max(peak, sizes.reduce((sum, size) => sum + size, 0));
+  };
+  let pending = sample();
+  const timer = setInterval(() => (pending = pending.then(sample)), everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+      await sample();
+      return peak;
+    },
+    peakRss: () => rss,
+  };
 }
 
 /** Pushes and ingests the extracts into a fresh state folder, then runs the pipeline on `engineName`. */
@@ -127,6 +157,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
   // DuckDB's threads run in this process: its CPU time is the pipeline's, JavaScript and engine together (Spark's JVM
   // is another process: not counted).
   const cpuAtStart = process.cpuUsage();
+  const spillSampler = sampleFolderPeak(spill, 500);
   const run = await runPipeline(
     {
       buckets: { landing, raw: runtime.blobStore('raw'), transformed: runtime.blobStore('transformed'), consumption: runtime.blobStore('consumption'), mart: runtime.blobStore('mart'), system: runtime.blobStore('system') },
@@ -144,6 +175,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
     { onStep: (step) => (steps.push(step), log(`  ${engineName}: ${step.status} ${step.step} ${step.target} ${step.rowCount ?? ''} rows ${step.durationMs} ms${step.errorCode ? ` ${step.errorCode}: ${step.error ?? ''}` : ''}`)) },
   );
   const pipelineSeconds = seconds(started);
+  const peakSpillBytes = await spillSampler.stop();
   const cpu = process.cpuUsage(cpuAtStart);
   await spark?.close();
   await keys?.close();
@@ -160,7 +192,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
     const [from, to] = Number.isFinite(start) ? [Math.min(entry.from, start), Math.max(entry.to, start + step.durationMs)] : [entry.from, entry.to];
     byStep.set(step.step, { rows: entry.rows + rowsIn, ms: entry.ms + step.durationMs, from, to });
   }
-  return { status: run.status, ingestSeconds, pipelineSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, pipelineStart, byStep, sparkLog };
+  return { status: run.status, ingestSeconds, pipelineSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, pipelineStart, byStep, sparkLog, peakSpillBytes, peakPipelineRssBytes: spillSampler.peakRss() };
 }
 
 const duck = await runOn('duckdb', join(work, 'home'));
@@ -191,7 +223,7 @@ const lines = [
   `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} | |`,
   `| two-zone I/O floor: stage, write raw, rewrite as transformed (no masking or checks) | ${summary.totalRows} | ${floorSeconds.toFixed(1)} | ${Math.round(summary.totalRows / floorSeconds)} | |`,
   '',
-  `Ratio to the engine limit: pipeline ${(pipelineSeconds / baselineSeconds).toFixed(1)}x, with push + ingest ${(total / baselineSeconds).toFixed(1)}x (target <= 4); the two-zone I/O floor alone is ${(floorSeconds / baselineSeconds).toFixed(1)}x. Peak memory (RSS) of the whole benchmark: ${peakMb.toFixed(0)} MB, with DuckDB's memory_limit at ${memoryLimit} (${process.env[ENGINE_MEMORY_LIMIT_ENV] ? `${ENGINE_MEMORY_LIMIT_ENV}=${process.env[ENGINE_MEMORY_LIMIT_ENV]}` : 'the default'}). CPU: ${cpuSeconds.toFixed(1)} s in ${pipelineSeconds.toFixed(1)} s of pipeline, ${(cpuSeconds / pipelineSeconds).toFixed(2)} of ${cpus().length} cores busy on average.`,
+  `Ratio to the engine limit: pipeline ${(pipelineSeconds / baselineSeconds).toFixed(1)}x, with push + ingest ${(total / baselineSeconds).toFixed(1)}x (target <= 4); the two-zone I/O floor alone is ${(floorSeconds / baselineSeconds).toFixed(1)}x. Peak memory (RSS) of the whole benchmark: ${peakMb.toFixed(0)} MB; while the pipeline ran: ${(duck.peakPipelineRssBytes / 2 ** 20).toFixed(0)} MB (sampled every 500 ms), with DuckDB's memory_limit at ${memoryLimit} (${process.env[ENGINE_MEMORY_LIMIT_ENV] ? `${ENGINE_MEMORY_LIMIT_ENV}=${process.env[ENGINE_MEMORY_LIMIT_ENV]}` : 'the default'}); DuckDB's spill folder held at most ${(duck.peakSpillBytes / 1e6).toFixed(0)} MB (sampled every 500 ms). CPU: ${cpuSeconds.toFixed(1)} s in ${pipelineSeconds.toFixed(1)} s of pipeline, ${(cpuSeconds / pipelineSeconds).toFixed(2)} of ${cpus().length} cores busy on average.`,
   ...(sparkRun ? sparkLines(duck, sparkRun) : []),
 ];
 
