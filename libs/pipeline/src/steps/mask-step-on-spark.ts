@@ -10,9 +10,10 @@ import { KEY_SERVICE_TOKEN_ENV } from '@cur/masking';
 import type { BlobStore } from '@cur/platform';
 import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
-import { partitionPrefix, schemaSha256, uploadZoneFile } from '../lake/lake-writer';
+import { partitionPrefix, uploadZoneFile } from '../lake/lake-writer';
 import { MaskRequestSchema, MaskResultSchema, MASK_REQUEST_VERSION, type MaskRequest, type MaskResult } from '../plan/mask-request';
 import { maskColumnsOf } from '../plan/mask-request-template';
+import { publishMaskedBatch } from './mask-step';
 import { makeStepScratch } from '../scratch/scratch-folder';
 
 /**
@@ -106,26 +107,5 @@ export async function runMaskStepOnSpark(deps: SparkMaskStepDependencies, batch:
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const manifest: Manifest = {
-    dataset: dataset.name,
-    zone: 'raw',
-    businessDate: batch.businessDate,
-    step: 'mask',
-    runId: deps.runId,
-    files: [written.key],
-    rowCount: written.rowCount,
-    contentSha256: written.sha256,
-    schemaSha256: schemaSha256(dataset.columns),
-    inputs: [batch.controlKey, batch.dataKey],
-    counts: { rowsIn: control.rowCount, rowsOut: result.rowsOut },
-    keyVersions: result.keyVersions,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
-  };
-  await deps.manifests.publish(manifest);
-  // Plaintext leaves the platform only now that the masked copy is published.
-  await deps.landing.delete(batch.dataKey);
-  await deps.landing.delete(batch.controlKey);
-  await deps.ledger.setStatus(batch.batchId, 'ACCEPTED', 'MASKED').catch(() => undefined);
-  return manifest;
+  return publishMaskedBatch(deps, { batch, control, written, rowsOut: result.rowsOut, keyVersions: result.keyVersions, startedAt });
 }

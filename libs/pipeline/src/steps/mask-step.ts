@@ -120,6 +120,29 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
     const tables = [staged, ...columns.flatMap((column) => (['distinct', 'tokens'] as const).map((kind) => tableOf(kind, column)))];
     for (const table of tables) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
+  return publishMaskedBatch(deps, { batch, control, written, rowsOut: loaded, keyVersions, startedAt });
+}
+
+/** What a mask step wrote for one batch, whichever engine wrote it. */
+export interface MaskedBatch {
+  readonly batch: BatchAccepted;
+  readonly control: ControlFile;
+  readonly written: WrittenFile;
+  readonly rowsOut: number;
+  readonly keyVersions: Readonly<Record<string, number>>;
+  readonly startedAt: Date;
+}
+
+/**
+ * Publishes a masked batch's raw manifest, then (only then) deletes its plaintext from landing and marks it MASKED
+ * in the ledger: the one ending of the mask step on DuckDB and on Spark.
+ */
+export async function publishMaskedBatch(
+  deps: Pick<MaskStepDependencies, 'landing' | 'manifests' | 'ledger' | 'runId'>,
+  masked: MaskedBatch,
+): Promise<Manifest> {
+  const { batch, control, written, startedAt } = masked;
+  const dataset = getDataset(batch.dataset);
   const manifest: Manifest = {
     dataset: dataset.name,
     zone: 'raw',
@@ -131,8 +154,8 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
     contentSha256: written.sha256,
     schemaSha256: schemaSha256(dataset.columns),
     inputs: [batch.controlKey, batch.dataKey],
-    counts: { rowsIn: control.rowCount, rowsOut: loaded },
-    keyVersions,
+    counts: { rowsIn: control.rowCount, rowsOut: masked.rowsOut },
+    keyVersions: { ...masked.keyVersions },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
   };

@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from cur_spark.errors import PlanError
 from cur_spark.plan import Identifier, Plan, parse_plan
+from cur_spark.wire_model import WireModel
 
 TEMPLATE_VERSION = 1
 """The template format's version (libs/pipeline ``GLUE_PLAN_TEMPLATE_VERSION``)."""
@@ -48,15 +48,8 @@ class TemplateError(PlanError):
         self.code = code
 
 
-class _TemplateModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class _TemplateModel(WireModel):
+    """This module's documents: see `WireModel`."""
 
 
 class DateWindow(_TemplateModel):

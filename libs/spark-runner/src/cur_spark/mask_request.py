@@ -30,6 +30,7 @@ from pydantic.alias_generators import to_camel
 
 from cur_spark.errors import MaskError
 from cur_spark.plan import Identifier, Location
+from cur_spark.wire_model import WireModel
 
 MASK_REQUEST_VERSION = 1
 """The mask request format's version."""
@@ -46,17 +47,8 @@ BUSINESS_DATE_COLUMN = "business_date"
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$", max_length=128)]
 
 
-class _MaskModel(BaseModel):
-    """camelCase in JSON, snake_case in Python; unknown fields refused; immutable once parsed."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class _MaskModel(WireModel):
+    """This module's documents: see `WireModel`."""
 
 
 class LandingFile(_MaskModel):

@@ -26,10 +26,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from cur_spark.errors import PlanValidationError
+from cur_spark.wire_model import WireModel
 
 PLAN_VERSION = 1
 """The plan format's version; a plan of another version is refused rather than half understood."""
@@ -44,17 +44,8 @@ Location = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 """A file or folder: a local path, or a URI Spark's file systems read (``s3://`` in Glue, ``file:`` locally)."""
 
 
-class _PlanModel(BaseModel):
-    """camelCase in JSON, snake_case in Python; unknown fields refused; immutable once parsed."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class _PlanModel(WireModel):
+    """This module's documents: see `WireModel`."""
 
 
 class ParquetInput(_PlanModel):
