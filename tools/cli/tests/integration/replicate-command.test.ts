@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { REPLICATED_DATASET_NAMES } from '@cur/replication';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
 
@@ -53,7 +54,9 @@ describe('cur replicate', () => {
     expect(bootstrap.stdout).toContain('CREATE USER CUR_REPLICA IDENTIFIED BY "&&replica_owner_password"');
     expect(bootstrap.stdout).toContain('HIDE');
     const dms = await runCli(['replicate', '--date', DATE, '--dms'], { CUR_HOME: home });
-    expect(JSON.parse(dms.stdout)).toMatchObject({ fullLoadTask: { MigrationType: 'full-load' }, externalTableDefinition: { TableCount: '4' } });
+    expect(JSON.parse(dms.stdout)).toMatchObject({ fullLoadTask: { MigrationType: 'full-load' }, externalTableDefinition: { TableCount: String(REPLICATED_DATASET_NAMES.length) } });
+    // Every consumption and mart dataset is replicated, model_tags included.
+    expect(REPLICATED_DATASET_NAMES).toContain('model_tags');
   });
 
   it('refuses a date that is not a day, as a usage error', async () => {
