@@ -131,9 +131,10 @@ export class SparkProcess {
 
   async #terminate(child: ChildProcessWithoutNullStreams): Promise<void> {
     const exited = this.#exited ?? Promise.resolve();
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');
     if (await settlesWithin(exited, this.#stopTimeout())) return;
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // The whole group: a JVM left behind by a killed Python would hold its pipes open, and 'close' would never come.
+    signalGroup(child, 'SIGKILL');
     await exited;
   }
 
@@ -155,6 +156,9 @@ export class SparkProcess {
     // Owner-only, and the process's temp folder too (PySpark's gateway files), so nothing goes to the OS temp.
     await mkdir(workDir, { recursive: true, mode: 0o700 });
     if (this.#child) return this.#child;
+    // Killed while the folder was being made: start nothing that nobody would stop.
+    if (this.#options.signal?.aborted) throw cancelled(this.#options.signal);
+    if (this.#closed) throw closedError('the Spark process was stopped before it started');
     const child = spawn(python, ['-m', this.#options.module ?? 'cur_spark.jobs.serve', '--work-dir', workDir], {
       env: { ...(this.#options.env ?? process.env), TMPDIR: workDir },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -210,6 +214,19 @@ export class SparkProcess {
     if (pending === undefined) return;
     pending.reject(this.#options.signal?.aborted ? cancelled(this.#options.signal) : error);
   }
+}
+
+/** Signals the process's group (it leads one: spawned detached), so Spark's JVM goes with it; the process alone if the group is gone. */
+function signalGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) {
+      process.kill(-child.pid, signal);
+      return;
+    }
+  } catch {
+    // No such group any more: fall through to the process itself.
+  }
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 }
 
 function cancelled(signal: AbortSignal): CancelledError {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,23 @@ describe('SparkProcess', () => {
     expect(isRunning(pid)).toBe(false);
     expect(await spark.request('plan', { plan: planFor('next', 'SELECT 1 AS one') }).catch((e: unknown) => e)).toBeInstanceOf(CancelledError);
   }, 120_000);
+
+  it('kills the whole process group: a server that ignores SIGTERM and whose child holds its pipes still ends', async () => {
+    // Stands in for a Python whose JVM outlives it: without the group kill, 'close' never comes and this hangs.
+    const modules = join(work, 'modules');
+    await mkdir(modules, { recursive: true });
+    await writeFile(
+      join(modules, 'holds_pipes.py'),
+      ['import signal, subprocess, time', 'signal.signal(signal.SIGTERM, signal.SIG_IGN)', "subprocess.Popen(['sleep', '600'])", 'time.sleep(600)', ''].join('\n'),
+    );
+    const controller = new AbortController();
+    const spark = new SparkProcess({ python: PYTHON, workDir: join(work, 'spark-e'), module: 'holds_pipes', env: { ...process.env, PYTHONPATH: modules }, signal: controller.signal, stopTimeoutMs: 500 });
+    const underWay = spark.request('plan', { plan: planFor('never', 'SELECT 1 AS one') }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    controller.abort(new CancelledError('cancelled by SIGINT'));
+    expect(await underWay).toBeInstanceOf(CancelledError);
+    await spark.close();
+  }, 60_000);
 
   it('fails with SPARK_PROCESS_START_FAILED naming the interpreter when Python is missing', async () => {
     const python = join(work, 'no-such-python');
