@@ -30,10 +30,13 @@ export function writeToDirectory(directory: string): LandingSink {
       await ready;
       const target = join(directory, fileName);
       const partial = join(directory, `.${fileName}.partial`);
+      const out = createWriteStream(partial, { mode: FILE_MODE });
       try {
-        await pipeline(chunks, createWriteStream(partial, { mode: FILE_MODE }));
+        await pipeline(chunks, out);
         await rename(partial, target);
       } catch (error) {
+        // A stream destroyed before its file opened still opens (and creates) it, then closes: remove it after that.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         await rm(partial, { force: true });
         throw error;
       }
