@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from channel_builder import FEATURE_COLUMNS, Channel, write_channel
 
@@ -81,3 +83,37 @@ def test_a_tag_nobody_carries_cannot_be_learnt(channel: Channel) -> None:
 def test_a_channel_without_description_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match=r"no dataset\.json"):
         read_description(tmp_path)
+
+
+def test_a_folder_entry_reads_every_file_under_it_as_athena_unload_stages_a_table(tmp_path: Path) -> None:
+    # Prepare: the same rows split into files named as UNLOAD names them (no extension), in folders listed with "/".
+    channel = write_channel(tmp_path / "train")
+    expected = load_training_data(channel.path, read_description(channel.path), Hyperparameters())
+    for folder in ("features", "labels"):
+        table = pq.read_table(channel.path / folder / "part-0.parquet")
+        (channel.path / folder / "part-0.parquet").unlink()
+        half = table.num_rows // 2
+        pq.write_table(table.slice(0, half), channel.path / folder / "20261207_050000_00001_abcde_0")
+        pq.write_table(table.slice(half), channel.path / folder / "20261207_050000_00001_abcde_1")
+    description = json.loads((channel.path / "dataset.json").read_text())
+    description["features"]["files"], description["labels"]["files"] = ["features/"], ["labels/"]
+    (channel.path / "dataset.json").write_text(json.dumps(description))
+
+    # Act
+    staged = load_training_data(channel.path, read_description(channel.path), Hyperparameters())
+
+    # Assess
+    assert staged.features == expected.features
+    assert repr(staged.x.tolist()) == repr(expected.x.tolist())  # repr: a missing number is NaN, unequal to itself
+    assert (staged.y == expected.y).all()
+
+
+def test_an_empty_or_escaping_folder_entry_is_refused(tmp_path: Path) -> None:
+    channel = write_channel(tmp_path / "train")
+    (channel.path / "empty").mkdir()
+    for files, message in ((["empty/"], "folder empty/ of the channel holds no file"), (["../"], "lies outside")):
+        description = json.loads((channel.path / "dataset.json").read_text())
+        description["features"]["files"] = files
+        (channel.path / "dataset.json").write_text(json.dumps(description))
+        with pytest.raises(DatasetError, match=message):
+            load_training_data(channel.path, read_description(channel.path), Hyperparameters())

@@ -15,6 +15,9 @@ from cur_model.dataset import load_training_data, read_description
 from cur_model.hyperparameters import Hyperparameters
 from cur_model.train import METRIC_DEFINITIONS, METRIC_NAMES, main, model_fn
 
+#: ``METRIC_DEFINITIONS`` as JSON (``json.dumps(list(METRIC_DEFINITIONS), indent=2)``), read by infra's training job.
+METRIC_DEFINITIONS_FILE = Path(__file__).resolve().parents[1] / "metric-definitions.json"
+
 
 def test_trains_saves_the_model_and_prints_every_metric_for_its_definition(
     tmp_path: Path, channel: Channel, capsys: pytest.CaptureFixture[str]
@@ -31,6 +34,8 @@ def test_trains_saves_the_model_and_prints_every_metric_for_its_definition(
         values = [float(m.group(1)) for m in found if m]
         assert values == [pytest.approx(summary["metrics"][definition["Name"]], abs=1e-6)], definition["Name"]
     assert {d["Name"] for d in METRIC_DEFINITIONS} == set(METRIC_NAMES)
+    # The CDK's training job takes its MetricDefinitions from the committed file (infra's test holds it to that).
+    assert json.loads(METRIC_DEFINITIONS_FILE.read_text()) == list(METRIC_DEFINITIONS)
     assert "progress: data: 600 customers of 2026-11-25" in out
     # Spend follows transactions, so the propensity is learnt from the other features, not from the rule's column.
     assert summary["metrics"]["validation:auc"] > 0.8

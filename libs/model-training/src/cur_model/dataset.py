@@ -222,15 +222,31 @@ def read_features(channel: Path, description: DatasetDescription) -> pa.Table:
     return _read_table(channel, description.features).sort_by(description.features.key[0])
 
 
-def _read_table(channel: Path, spec: TableSpec) -> pa.Table:
-    tables: list[pa.Table] = []
+def _table_files(channel: Path, spec: TableSpec) -> list[Path]:
+    """The files of a table: each entry a file, or a folder (ending in ``/``) whose every file is one, in name order.
+
+    A folder is how the AWS launcher stages a table: Athena's UNLOAD chooses its files' names.
+    """
+    root = channel.resolve()
+    files: list[Path] = []
     for relative in spec.files:
         path = (channel / relative).resolve()
-        if channel.resolve() not in path.parents:
+        if root not in path.parents:
             raise DatasetError(f"{spec.dataset}: file {relative} lies outside the channel")
-        if not path.is_file():
+        if relative.endswith("/"):
+            found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+            if not found:
+                raise DatasetError(f"{spec.dataset}: folder {relative} of the channel holds no file")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
             raise DatasetError(f"{spec.dataset}: file {relative} is missing from the channel")
-        tables.append(pq.read_table(path))
+    return files
+
+
+def _read_table(channel: Path, spec: TableSpec) -> pa.Table:
+    tables = [pq.read_table(path) for path in _table_files(channel, spec)]
     table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     declared = [column.name for column in spec.columns]
     missing = [name for name in declared if name not in table.column_names]
