@@ -23,9 +23,7 @@ import {
   type ModelVersionMetrics,
   type TrainingJobEventInput,
 } from '@cur/model-registry';
-import { TAG_DEFINITIONS } from '@cur/pipeline';
 import { AccessDeniedError, ConfigError, CurError, NotFoundError, createLogger } from '@cur/platform';
-import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 import { callerOf } from '../cli-caller';
 import type { CliContext } from '../cli-context';
@@ -33,6 +31,7 @@ import { isoDateOption } from '../options/iso-date-option';
 import { renderTable } from '../output/render-table';
 import { UsageError } from '../process/usage-error';
 import { localScratchArea } from '../pipeline-wiring';
+import { FEATURES_DATASET, LABELS_DATASET, TRAINING_ROLE, trainingChannelTemplate, trainingColumns } from '../model-training-channel';
 
 /** The workspace's Python environment (`npx nx run python-env:setup` makes it), which has `cur_model` (libs/model-training). */
 export const MODEL_PYTHON = fileURLToPath(new URL('../../../../.venv/bin/python', import.meta.url));
@@ -43,8 +42,6 @@ export const MODEL_SCRATCH_FOLDER = 'model-training';
 /** Where a version's model files are kept: the system bucket, as the job's S3 output path in AWS. */
 export const MODEL_ARTEFACT_PREFIX = 'model-history/artefacts';
 
-/** The role whose view of the data the model is trained on, and the one that may train. */
-export const TRAINING_ROLE = 'DS';
 
 /** The model kinds of the training job (`cur_model.hyperparameters.MODEL_KINDS`). */
 export const MODEL_KINDS = ['gradient_boosting', 'logistic'] as const;
@@ -59,8 +56,8 @@ export const DEFAULT_TARGET_TAG = 'digital_native';
 /** What SageMaker's image would be in AWS; locally the job runs in the workspace's Python. */
 const LOCAL_TRAINING_IMAGE = 'local:.venv/bin/python -m cur_model.train (scikit-learn 1.4.2)';
 
-const FEATURES: DatasetName = 'customer_features';
-const LABELS: DatasetName = 'customer_tags';
+const FEATURES: DatasetName = FEATURES_DATASET;
+const LABELS: DatasetName = LABELS_DATASET;
 const PARAM = /^([a-z][a-z0-9_]{0,63})=(.*)$/;
 
 /**
@@ -486,35 +483,24 @@ async function exportTrainingChannel(runtime: Runtime, lake: string, channel: st
   if (!features) throw new NotFoundError(`no published consumption.${FEATURES}${date === undefined ? '' : ` for ${date}`}: run cur demo or cur run first`, { details: { dataset: FEATURES } });
   const labels = await manifests.get('consumption', LABELS, features.businessDate);
   if (!labels) throw new NotFoundError(`no published consumption.${LABELS} for ${features.businessDate}: run cur run --date ${features.businessDate}`, { details: { dataset: LABELS } });
-  const policy = createMaskingPolicy();
   await mkdir(channel, { recursive: true, mode: 0o700 });
   const engine = await DuckDbSqlEngine.open({ threads: 2 });
-  const tables: Record<string, unknown> = {};
   try {
     for (const [folder, manifest] of [['features', features], ['labels', labels]] as const) {
-      const dataset = getDataset(manifest.dataset as DatasetName);
-      const visible = new Set(policy.viewOf(TRAINING_ROLE, dataset.name).map((entry) => entry.column.name));
-      const columns = dataset.columns.filter((c) => visible.has(c.name));
+      const columns = trainingColumns(manifest.dataset as DatasetName);
       await engine.registerParquetView(folder, manifest.files.map((key) => join(lake, manifest.zone, ...key.split('/'))));
       await mkdir(join(channel, folder), { recursive: true, mode: 0o700 });
       await engine.writeParquet(`SELECT ${columns.map((c) => `"${c.name}"`).join(', ')} FROM "${folder}"`, join(channel, folder, 'part-0.parquet'));
-      tables[folder] = {
-        dataset: dataset.name,
-        key: dataset.primaryKey,
-        columns: columns.map((c) => ({ name: c.name, type: c.type, classification: c.classification })),
-        files: [`${folder}/part-0.parquet`],
-      };
     }
   } finally {
     await engine.close();
   }
-  const featureColumns = getDataset(FEATURES).columns.map((c) => c.name);
+  const { format, role, ...tables } = trainingChannelTemplate({ features: ['features/part-0.parquet'], labels: ['labels/part-0.parquet'] });
   const description = {
-    format: 1,
-    role: TRAINING_ROLE,
+    format,
+    role,
     business_date: features.businessDate,
     ...tables,
-    tags: TAG_DEFINITIONS.map((tag) => ({ name: tag.name, reads: featureColumns.filter((column) => new RegExp(`\\b${column}\\b`).test(tag.predicate)) })),
     lineage: [features, labels].map((m) => ({ zone: m.zone, dataset: m.dataset, business_date: m.businessDate, content_sha256: m.contentSha256, rows: m.rowCount })),
   };
   await writeFile(join(channel, 'dataset.json'), JSON.stringify(description, null, 2), { mode: 0o600 });
