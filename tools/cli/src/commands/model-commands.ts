@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { getDataset, type DatasetName } from '@cur/contracts';
+import type { DatasetName } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createContentVerifier, ManifestStore, type Manifest } from '@cur/lake';
 import {
@@ -23,6 +23,7 @@ import {
   type ModelVersionMetrics,
   type TrainingJobEventInput,
 } from '@cur/model-registry';
+import { TAG_DEFINITIONS } from '@cur/pipeline';
 import { AccessDeniedError, ConfigError, CurError, NotFoundError, createLogger } from '@cur/platform';
 import type { Runtime } from '@cur/runtime';
 import { callerOf } from '../cli-caller';
