@@ -14,4 +14,6 @@ export { SPARK_PROCESS_ERROR_CODES, SparkProcess } from './spark-process';
 export type { SparkProcessOptions } from './spark-process';
 export { DuckDbQuerySandbox, QueryRefusedError } from './duckdb-query-sandbox';
 export type { QuerySandboxOptions, SandboxView } from './duckdb-query-sandbox';
+export { DuckDbSqlParser } from './duckdb-sql-parser';
+export type { DuckDbParseTree } from './duckdb-sql-parser';
 export { DEFAULT_ENGINE_MEMORY_LIMIT, ENGINE_MEMORY_LIMIT_ENV, MIN_ENGINE_MEMORY_BYTES, engineMemoryLimitFromEnv, parseEngineMemoryLimit } from './engine-memory-limit';

@@ -4,6 +4,7 @@ import { CLASSIFICATION_GLOSSARY_NODE, LINEAGE_DEFAULTS, SENSITIVE_TAG, SERVING_
 import { dqAssertionMcps } from './dq-assertions';
 import { runMcps } from './run-instances';
 import { pipelineTasks } from './task-graph';
+import type { ColumnDerivation } from './types/column-derivation';
 import type { LineageDqEvaluation, LineageManifest, LineageRun } from './types/lineage-run';
 import type { LineageStep, PipelineTask, ZoneDataset } from './types/lineage-step';
 import type { JsonValue, MetadataChangeProposal } from './types/metadata-change-proposal';
@@ -27,6 +28,12 @@ export interface LineageSources {
   readonly datasets: readonly DatasetSpec[];
   /** How the mask step stores each column (`MaskingPolicy.storageTreatmentFor`): the masking hop's column lineage. */
   readonly storageTreatmentFor: (dataset: string, column: string) => Treatment;
+  /**
+   * Column lineage of the steps that compute new columns (consumption, mart), derived from their plans and the tag
+   * definitions (`pipelineColumnDerivations` in tools/cli). Mask and transform need none: their columns keep their names.
+   * @default none
+   */
+  readonly columnDerivations?: readonly ColumnDerivation[];
   /** Run logs, one data process instance each. @default none */
   readonly runs?: readonly LineageRun[];
   /** Published manifests: row counts per partition, and which run wrote it. @default none */
@@ -126,7 +133,7 @@ export function buildLineage(sources: LineageSources, options: LineageOptions): 
       emit('dataset', urn, 'ownership', ownership(dataset.owner, audit));
       emit('dataset', urn, 'status', { removed: false });
       const writers = writersOf(zone, dataset.name);
-      if (writers.length > 0) emit('dataset', urn, 'upstreamLineage', upstreamLineage(names, writers, zone, dataset, byName, audit, sources.storageTreatmentFor));
+      if (writers.length > 0) emit('dataset', urn, 'upstreamLineage', upstreamLineage(names, writers, zone, dataset, byName, audit, sources));
     }
   }
   const servingWriters = tasks.filter((task) => task.outputs.some((output) => output.zone === 'serving-store'));
@@ -158,7 +165,7 @@ export function buildLineage(sources: LineageSources, options: LineageOptions): 
       inputDatasets: task.inputs.map((ref) => datasetUrn(names, ref.zone, ref.dataset)),
       outputDatasets: task.outputs.map((ref) => datasetUrn(names, ref.zone, ref.dataset)),
       inputDatajobs: task.upstreamTaskIds.map((id) => dataJobUrn(names, id)),
-      fineGrainedLineages: task.outputs.flatMap((output) => columnLineage(names, task, output, byName, sources.storageTreatmentFor)),
+      fineGrainedLineages: task.outputs.flatMap((output) => columnLineage(names, task, output, byName, sources)),
     });
     emit('dataJob', job, 'ownership', ownership(LINEAGE_DEFAULTS.flowOwner, audit));
     emit('dataJob', job, 'status', { removed: false });
@@ -252,28 +259,48 @@ function schemaMetadata(names: LineageNames, dataset: DatasetSpec, zone: Zone, a
   };
 }
 
-/** Column lineage of one output of a task: same-named columns of a per-dataset task's input (mask, transform). */
-function columnLineage(names: LineageNames, task: PipelineTask, output: ZoneDataset, byName: ReadonlyMap<string, DatasetSpec>, storageTreatmentFor: LineageSources['storageTreatmentFor']): Json[] {
+/**
+ * Column lineage of one output of a task: for a per-dataset task (mask, transform) each input column to its namesake;
+ * for any other, the derivations of the task's step and output, each upstream in the zone the task reads it from.
+ */
+function columnLineage(names: LineageNames, task: PipelineTask, output: ZoneDataset, byName: ReadonlyMap<string, DatasetSpec>, sources: LineageSources): Json[] {
+  if (output.zone === 'serving-store') return [];
+  const to = datasetUrn(names, output.zone, output.dataset);
+  if (task.dataset === undefined) return derivedColumnLineage(names, task, output, to, sources.columnDerivations ?? []);
   const input = task.inputs.find((candidate) => candidate.dataset === output.dataset);
   const dataset = byName.get(output.dataset);
-  if (task.dataset === undefined || input === undefined || dataset === undefined || output.zone === 'serving-store' || input.zone === 'serving-store') return [];
+  if (input === undefined || dataset === undefined || input.zone === 'serving-store') return [];
   const from = datasetUrn(names, input.zone, input.dataset);
-  const to = datasetUrn(names, output.zone, output.dataset);
   return dataset.columns.map((column) => ({
     upstreamType: 'FIELD_SET',
     upstreams: [schemaFieldUrn(from, column.name)],
     downstreamType: 'FIELD',
     downstreams: [schemaFieldUrn(to, column.name)],
-    transformOperation: input.zone === 'landing' ? `MASK:${storageTreatmentFor(dataset.name, column.name).method}` : `${task.step.toUpperCase()}`,
+    transformOperation: input.zone === 'landing' ? `MASK:${sources.storageTreatmentFor(dataset.name, column.name).method}` : `${task.step.toUpperCase()}`,
     confidenceScore: 1,
   }));
 }
 
-function upstreamLineage(names: LineageNames, writers: readonly PipelineTask[], zone: Zone, dataset: DatasetSpec, byName: ReadonlyMap<string, DatasetSpec>, audit: Json, storageTreatmentFor: LineageSources['storageTreatmentFor']): Json {
+function derivedColumnLineage(names: LineageNames, task: PipelineTask, output: ZoneDataset, to: string, derivations: readonly ColumnDerivation[]): Json[] {
+  return derivations
+    .filter((derivation) => derivation.step === task.step && derivation.output === output.dataset)
+    .flatMap((derivation): Json[] => {
+      // An upstream is an input of the task, or another of its outputs (customer_tags is computed from customer_features
+      // in the one consumption task); any other is left out: the definition, not the SQL, says what a task reads.
+      const upstreams = derivation.upstreams.flatMap((upstream) => {
+        const input = [...task.inputs, ...task.outputs].find((candidate) => candidate.dataset === upstream.dataset);
+        return input === undefined || input.zone === 'serving-store' ? [] : [schemaFieldUrn(datasetUrn(names, input.zone, input.dataset), upstream.column)];
+      });
+      if (upstreams.length === 0) return [];
+      return [{ upstreamType: 'FIELD_SET', upstreams, downstreamType: 'FIELD', downstreams: [schemaFieldUrn(to, derivation.column)], transformOperation: derivation.operation, confidenceScore: 1 }];
+    });
+}
+
+function upstreamLineage(names: LineageNames, writers: readonly PipelineTask[], zone: Zone, dataset: DatasetSpec, byName: ReadonlyMap<string, DatasetSpec>, audit: Json, sources: LineageSources): Json {
   const inputs = new Map<string, ZoneDataset>();
   for (const task of writers) for (const input of task.inputs) inputs.set(`${input.zone}.${input.dataset}`, input);
   return {
     upstreams: [...inputs.values()].map((input) => ({ dataset: datasetUrn(names, input.zone, input.dataset), type: 'TRANSFORMED', auditStamp: audit })),
-    fineGrainedLineages: writers.flatMap((task) => columnLineage(names, task, { zone, dataset: dataset.name }, byName, storageTreatmentFor)),
+    fineGrainedLineages: writers.flatMap((task) => columnLineage(names, task, { zone, dataset: dataset.name }, byName, sources)),
   };
 }

@@ -11,3 +11,8 @@ export type { MetadataChangeProposal, JsonValue } from './types/metadata-change-
 export { renderAirflowDag, airflowDagGraph, AIRFLOW_DAG_COMMAND } from './airflow-dag';
 export type { AirflowDagOptions, AirflowDagGraph, QualityGate } from './airflow-dag';
 export type { LineageEmitter, EmitResult } from './ports/lineage-emitter';
+export { deriveSqlColumnLineage } from './sql-column-lineage';
+export type { SqlParseTree, SqlLineagePlan, LineageRelation, LineageQuery, SourceColumn, DerivedColumn } from './sql-column-lineage';
+export type { ColumnDerivation } from './types/column-derivation';
+export type { SqlParser } from './ports/sql-parser';
+export { LineageError, LineageDerivationError, LINEAGE_ERROR_CODES } from './errors';

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DuckDbSqlParser } from '@cur/adapters-local';
 import { ALL_DATASETS } from '@cur/contracts';
 import { ManifestStore } from '@cur/lake';
 import { DqEvaluationSchema } from '@cur/dq-alerts';
@@ -10,6 +11,7 @@ import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
+import { pipelineColumnDerivations } from '../lineage/pipeline-column-derivations';
 import { renderTable } from '../output/render-table';
 import { DAG_OPTIONS, pipelineTaskGraph } from '../pipeline-task-graph';
 
@@ -78,8 +80,10 @@ export const DAG_FILE = 'cur_pipeline.py';
 async function currentLineage(ctx: CliContext): Promise<{ mcps: MetadataChangeProposal[]; runs: number; manifests: number }> {
   const { runs, manifests, dqResults } = await ctx.withRuntime(readWhatRan);
   const policy = createMaskingPolicy();
+  const parser = await DuckDbSqlParser.open();
+  const columnDerivations = await pipelineColumnDerivations(parser, { policy }).finally(() => parser.close());
   const mcps = buildLineage(
-    { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), runs, manifests, dqResults },
+    { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), columnDerivations, runs, manifests, dqResults },
     { stage: ctx.config.stage },
   );
   return { mcps, runs: runs.length, manifests: manifests.length };
