@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tarfile
 from datetime import date
 from pathlib import Path
 
@@ -160,3 +161,55 @@ def test_reads_a_lake_partition_file_that_also_holds_its_partition_column(
 
     # Assess: the same rows as from the bare features
     assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
+
+
+def test_scores_as_the_processing_job_does_from_a_features_folder_and_the_training_jobs_model_archive(
+    tmp_path: Path, channel: Channel, model_dir: Path
+) -> None:
+    # Prepare: the folders the DAG's score task gives the script (tests/test_scoring_task.py of libs/pipeline-dag):
+    # the partition's files copied into one folder, and SM_MODEL_DIR as SageMaker packs it, model.tar.gz
+    features = tmp_path / "processing" / "input"
+    features.mkdir(parents=True)
+    table = pq.read_table(_features_file(channel))
+    half = table.num_rows // 2
+    pq.write_table(table.slice(0, half), features / "part-a.parquet")
+    pq.write_table(table.slice(half), features / "part-b.parquet")
+    archive_dir = tmp_path / "processing" / "model"
+    archive_dir.mkdir()
+    with tarfile.open(archive_dir / "model.tar.gz", "w:gz") as packed:
+        for name in ("model.joblib", "model.json"):
+            packed.add(model_dir / name, arcname=name)
+    args = ["--version-id", "v1", "--threshold", "0.5"]
+    local = [*args, "--features", str(_features_file(channel)), "--output", str(tmp_path / "local.parquet")]
+    job = [*args, "--features", str(features), "--output", str(tmp_path / "job.parquet")]
+
+    # Act
+    assert main(["--model-dir", str(model_dir), *local]) == 0
+    assert main(["--model-dir", str(archive_dir), *job]) == 0
+
+    # Assess: the same rows as the local step's
+    assert pq.read_table(tmp_path / "job.parquet").equals(pq.read_table(tmp_path / "local.parquet"))
+
+
+def test_refuses_a_model_archive_whose_model_file_is_a_link(
+    tmp_path: Path, model_dir: Path, channel: Channel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Prepare
+    archive_dir = tmp_path / "model"
+    archive_dir.mkdir()
+    with tarfile.open(archive_dir / "model.tar.gz", "w:gz") as packed:
+        packed.add(model_dir / "model.json", arcname="model.json")
+        link = tarfile.TarInfo("model.joblib")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        packed.addfile(link)
+    output = tmp_path / "out.parquet"
+
+    # Act
+    args = ["--version-id", "v1", "--features", str(_features_file(channel)), "--output", str(output)]
+    code = main(["--model-dir", str(archive_dir), *args])
+
+    # Assess
+    assert code == 1
+    assert "not a plain file" in capsys.readouterr().err
+    assert not output.exists()

@@ -12,9 +12,10 @@ customer and writes one row per customer at or above the threshold: ``cust_id`` 
 same rows. The output stays in the pipeline's zones; on stdout goes one JSON line of counts, the tag, the threshold
 and the version, never a token or a score of a customer. Exit 1 with ``error: ... [CODE]`` on stderr when it cannot.
 
-In AWS the same module is the entry of a SageMaker Processing job (the scikit-learn image the training job uses,
-the consumption partition as its ``ProcessingInput``, the output prefix as its ``ProcessingOutput``); verified on
-paper only.
+In AWS the same module is the entry of the MWAA DAG's ``score`` task, a SageMaker Processing job on the scikit-learn
+image the training job uses: the consumption partition is copied into a folder (``--features`` takes a folder for its
+Parquet files), and the model folder holds what the training job left, ``model.tar.gz`` (unpacked here, into a
+temporary folder, refusing any member that is not a plain file at its top). Verified on paper only beyond that.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+import tarfile
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +57,9 @@ OUTPUT_SCHEMA = pa.schema(
     ]
 )
 """The rows the step writes: ``consumption.model_tags`` without its partition column."""
+
+SAGEMAKER_MODEL_ARCHIVE = "model.tar.gz"
+"""What a SageMaker training job leaves of ``SM_MODEL_DIR`` under its output path: the folder's files, gzipped."""
 
 _VERSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
@@ -85,6 +92,11 @@ def score(model_dir: Path, version_id: str, features: Sequence[Path], output: Pa
         raise ScoringError("the version id is not a model version id")
     if not 0 < threshold < 1:
         raise ScoringError("the threshold must lie strictly between 0 and 1")
+    with _unpacked(model_dir) as model_files:
+        return _score(model_files, version_id, _feature_files(features), output, threshold)
+
+
+def _score(model_dir: Path, version_id: str, features: Sequence[Path], output: Path, threshold: float) -> ScoringResult:
     summary = _read_summary(model_dir)
     numeric = tuple(str(name) for name in summary["features"]["numeric"])
     categorical = tuple(str(name) for name in summary["features"]["categorical"])
@@ -138,6 +150,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     return 0
+
+
+@contextmanager
+def _unpacked(model_dir: Path) -> Iterator[Path]:
+    """The model folder as the training job wrote it: ``model_dir`` itself, or its ``model.tar.gz`` unpacked."""
+    archive = model_dir / SAGEMAKER_MODEL_ARCHIVE
+    if (model_dir / MODEL_FILE).is_file() or not archive.is_file():
+        yield model_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="cur-model-") as folder, tarfile.open(archive, "r:gz") as packed:
+        wanted = {MODEL_FILE, DESCRIPTION_FILE}
+        members = [m for m in packed.getmembers() if m.name.removeprefix("./") in wanted]
+        if any(not m.isfile() for m in members):
+            raise ScoringError(f"{SAGEMAKER_MODEL_ARCHIVE} holds a model file that is not a plain file")
+        for member in members:
+            source = packed.extractfile(member)
+            if source is None:
+                raise ScoringError(f"{SAGEMAKER_MODEL_ARCHIVE} holds a model file that is not a plain file")
+            # Written by name, never by the member's path or mode: nothing lands outside the folder.
+            (Path(folder) / member.name.removeprefix("./")).write_bytes(source.read())
+        yield Path(folder)
+
+
+def _feature_files(paths: Sequence[Path]) -> list[Path]:
+    """Each path, a folder standing for its Parquet files (a Processing job's input folder), in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.parquet"))
+            if not found:
+                raise ScoringError(f"the features folder {path.name} holds no Parquet file")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def _read_summary(model_dir: Path) -> dict[str, Any]:
