@@ -1,3 +1,4 @@
+import { renderScoringHelpers, renderScoringTask, SCORING_IMPORTS } from './airflow-scoring-task';
 import { pipelineTasks } from './task-graph';
 import type { LineageStep, PipelineTask } from './types/lineage-step';
 
@@ -33,6 +34,8 @@ interface DagNode {
   readonly upstream: readonly string[];
   readonly task?: PipelineTask;
   readonly gate?: QualityGate;
+  /** Reads the output of a model task, which is skipped while no model is promoted: runs unless an upstream failed. */
+  readonly optionalUpstream?: boolean;
 }
 
 /** The graph the DAG must have, for the DAG's own tests: each task with its step, dataset and upstream tasks. */
@@ -47,8 +50,9 @@ export const AIRFLOW_DAG_COMMAND = 'npx cur lineage dag --out libs/pipeline-dag/
 
 /**
  * The pipeline's task graph as an MWAA DAG (Airflow 3, `apache-airflow-providers-amazon`), generated from the
- * definition: one task per step and dataset ({@link pipelineTasks}), a Glue job per data step (deferrable), a Lambda
- * invocation for the serving load, retries and a timeout on every task, and a failure callback that publishes to the
+ * definition: one task per step and dataset ({@link pipelineTasks}), a Glue job per data step (deferrable), a
+ * SageMaker Processing job for a step that applies the promoted model (skipped while none is promoted, and what reads
+ * its output runs unless something failed), a Lambda invocation for the serving load, retries and a timeout on every task, and a failure callback that publishes to the
  * `pipeline-failures` topic with the task and the business date only. One DAG run per business date: the date (and
  * the batch) come in the run's conf.
  *
@@ -59,6 +63,7 @@ export const AIRFLOW_DAG_COMMAND = 'npx cur lineage dag --out libs/pipeline-dag/
 export function renderAirflowDag(steps: readonly LineageStep[], options: AirflowDagOptions = {}): string {
   const dagId = options.dagId ?? 'cur_pipeline';
   const nodes = dagNodes(steps, options);
+  const scoring = nodes.some((node) => node.task?.model !== undefined);
   const lines = [
     `"""The CUR pipeline as an MWAA DAG: one run per business date, whose conf carries it ({"businessDate": "2026-11-25"}).`,
     '',
@@ -69,15 +74,17 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
     '',
     'from __future__ import annotations',
     '',
-    'import json',
-    'import os',
-    'from datetime import timedelta',
-    '',
-    'import pendulum',
-    'from airflow.providers.amazon.aws.notifications.sns import SnsNotifier',
-    'from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator',
-    'from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator',
-    'from airflow.sdk import DAG',
+    ...pythonImports(
+      ['import json', 'import os', 'from datetime import timedelta', ...(scoring ? SCORING_IMPORTS.standard : [])],
+      [
+        'import pendulum',
+        'from airflow.providers.amazon.aws.notifications.sns import SnsNotifier',
+        'from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator',
+        'from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator',
+        scoring ? 'from airflow.sdk import DAG, Variable' : 'from airflow.sdk import DAG',
+        ...(scoring ? SCORING_IMPORTS.thirdParty : []),
+      ],
+    ),
     '',
     '#: The stage and region, from the MWAA environment (its environment variables).',
     'STAGE = os.environ.get("CUR_STAGE", "dev")',
@@ -95,6 +102,7 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
     '    region_name=REGION,',
     ')',
     '',
+    ...(scoring ? ['', ...renderScoringHelpers()] : []),
     'with DAG(',
     `    dag_id="${dagId}",`,
     `    description="mask -> transform -> consumption -> mart -> serving, generated from the pipeline definition",`,
@@ -133,13 +141,15 @@ function dagNodes(steps: readonly LineageStep[], options: AirflowDagOptions): Da
   const nodes: DagNode[] = [];
   for (const task of tasks) {
     const upstream = new Set<string>();
+    let optionalUpstream = false;
     for (const input of task.inputs) {
       const writers = tasks.filter((writer) => task.upstreamTaskIds.includes(writer.id) && writes(writer, input.zone, input.dataset));
+      if (writers.some((writer) => writer.model !== undefined)) optionalUpstream = true;
       const gate = gateOf(input.zone, input.dataset);
       if (gate && writers.length > 0) upstream.add(gateId(gate));
       else for (const writer of writers) upstream.add(writer.id);
     }
-    nodes.push({ id: task.id, step: task.step, dataset: task.dataset ?? null, upstream: nodes.filter((node) => upstream.has(node.id)).map((node) => node.id), task });
+    nodes.push({ id: task.id, step: task.step, dataset: task.dataset ?? null, upstream: nodes.filter((node) => upstream.has(node.id)).map((node) => node.id), task, ...(optionalUpstream ? { optionalUpstream } : {}) });
     for (const output of task.outputs) {
       const gate = gateOf(output.zone, output.dataset);
       if (gate) nodes.push({ id: gateId(gate), step: 'dq', dataset: gate.dataset, upstream: [task.id], gate });
@@ -148,13 +158,27 @@ function dagNodes(steps: readonly LineageStep[], options: AirflowDagOptions): Da
   return nodes;
 }
 
+/** Two import sections as ruff's isort orders them: plain imports first, then from-imports, each by module. */
+function pythonImports(standard: readonly string[], thirdParty: readonly string[]): string[] {
+  const order = (lines: readonly string[]): string[] => {
+    const module = (line: string): string => line.split(' ')[1] ?? '';
+    const sorted = (kind: string): string[] => lines.filter((line) => line.startsWith(kind)).sort((a, b) => (module(a) < module(b) ? -1 : 1));
+    return [...sorted('import '), ...sorted('from ')];
+  };
+  return [...order(standard), '', ...order(thirdParty)];
+}
+
 /** One `upstream >> task` line per edge: plain to read, and typed for mypy whatever the operators' classes. */
 function dependencyLines(node: DagNode): string[] {
   return node.upstream.map((id) => `    ${id} >> ${node.id}`);
 }
 
 function renderNode(node: DagNode): string[] {
-  if (node.task) return renderTask(node.task);
+  if (node.task) {
+    const lines = node.task.model === undefined ? renderTask(node.task) : renderScoringTask(node.task);
+    // A skipped model task skips its gate too; what reads its output still runs, unless something failed.
+    return node.optionalUpstream ? [...lines.slice(0, -1), '        trigger_rule="none_failed",', ...lines.slice(-1)] : lines;
+  }
   const gate = node.gate;
   if (!gate) return [];
   return [

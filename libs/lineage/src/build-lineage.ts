@@ -157,9 +157,10 @@ export function buildLineage(sources: LineageSources, options: LineageOptions): 
     emit('dataJob', job, 'dataJobInfo', {
       name: task.id,
       description: task.description,
-      type: { string: 'GLUE' },
+      // A task applying a model is a SageMaker Processing job in the DAG; the model is the promoted version at run time.
+      type: { string: task.model === undefined ? 'GLUE' : 'SAGEMAKER_PROCESSING' },
       flowUrn: flow,
-      customProperties: { step: task.step, runsAs: task.runsAs, ...(task.dataset === undefined ? {} : { dataset: task.dataset }), upstreamTasks: task.upstreamTaskIds.join(',') },
+      customProperties: { step: task.step, runsAs: task.runsAs, ...(task.dataset === undefined ? {} : { dataset: task.dataset }), ...(task.model === undefined ? {} : { model: task.model }), upstreamTasks: task.upstreamTaskIds.join(',') },
     });
     emit('dataJob', job, 'dataJobInputOutput', {
       inputDatasets: task.inputs.map((ref) => datasetUrn(names, ref.zone, ref.dataset)),

@@ -38,6 +38,7 @@ export function pipelineTasks(steps: readonly LineageStep[]): PipelineTask[] {
         ...(task.dataset === undefined ? {} : { dataset: task.dataset }),
         description: step.description,
         runsAs: step.runsAs,
+        ...(step.model === undefined ? {} : { model: step.model }),
         inputs: task.inputs,
         outputs: task.outputs.map((dataset) => ({ zone: step.to, dataset })),
         upstreamTaskIds: tasks.filter((existing) => upstream.has(existing.id)).map((existing) => existing.id),

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pendulum
+from airflow.providers.amazon.aws.hooks.dynamodb import DynamoDBHook
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
-from airflow.sdk import DAG
+from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessingOperator
+from airflow.sdk import DAG, Variable
+from airflow.sdk.exceptions import AirflowSkipException
 
 #: The stage and region, from the MWAA environment (its environment variables).
 STAGE = os.environ.get("CUR_STAGE", "dev")
@@ -32,6 +37,57 @@ NOTIFY_FAILURE = SnsNotifier(
     message="Task {{ ti.task_id }} of run {{ run_id }} failed for business date {{ dag_run.conf['businessDate'] }}.",
     region_name=REGION,
 )
+
+
+#: Where the score task's Processing job is configured from (an Airflow variable the CDK writes, JSON).
+SCORING_JOB_VARIABLE = "cur_scoring_job"
+#: Stands for the promoted model version in the Processing job until the task starts.
+PROMOTED_MODEL_VERSION = "@promoted-model-version@"
+#: The Processing job's folders: the scoring code (cur_model), the model, the features in, the model tags out.
+PROCESSING = "/opt/ml/processing"
+#: The run's partition of a dataset, under its folder.
+PARTITION = "business_date={{ dag_run.conf['businessDate'] }}/"
+
+
+def promoted_model_version() -> str | None:
+    """The model history's scoring pointer (`cur model promote`), or None while no version is promoted."""
+    table_name = Variable.get(SCORING_JOB_VARIABLE, deserialize_json=True)["modelHistoryTable"]
+    table = DynamoDBHook(region_name=REGION).conn.Table(table_name)
+    item = table.get_item(Key={"pk": "scoring", "sk": "current"}, ConsistentRead=True).get("Item")
+    return None if item is None else str(item["versionId"])
+
+
+def with_model_version(value: object, version: str) -> object:
+    """`value` with every PROMOTED_MODEL_VERSION replaced by `version`."""
+    if isinstance(value, str):
+        return value.replace(PROMOTED_MODEL_VERSION, version)
+    if isinstance(value, list):
+        return [with_model_version(item, version) for item in value]
+    if isinstance(value, dict):
+        return {key: with_model_version(item, version) for key, item in value.items()}
+    return value
+
+
+def s3_folder(bucket: str, prefix: str) -> str:
+    """A prefix in a bucket the scoring job variable names (`consumptionBucket`, `systemBucket`)."""
+    return "s3://{{ var.json." + SCORING_JOB_VARIABLE + "." + bucket + "Bucket }}/" + prefix
+
+
+def processing_input(name: str, s3_prefix: str, local_path: str) -> dict[str, object]:
+    """A folder the Processing job reads: everything under the prefix, copied in before the script starts."""
+    s3_input = {"S3Uri": s3_prefix, "LocalPath": local_path, "S3DataType": "S3Prefix", "S3InputMode": "File"}
+    return {"InputName": name, "S3Input": s3_input}
+
+
+def apply_promoted_model(context: Mapping[str, Any]) -> None:
+    """pre_execute of a model task: its Processing job gets the promoted version, or the task is skipped (and with
+    it the gate of its output; the tasks after it read that output as optional)."""
+    version = promoted_model_version()
+    if version is None:
+        raise AirflowSkipException("no model version is promoted for scoring (cur model promote VERSION)")
+    task = context["task"]
+    task.config = with_model_version(task.config, version)
+
 
 with DAG(
     dag_id="cur_pipeline",
@@ -218,6 +274,80 @@ with DAG(
         region_name=REGION,
         deferrable=True,
     )
+    score = SageMakerProcessingOperator(
+        task_id="score",
+        doc_md="""model tags: the promoted model version tags each customer it scores at or above its threshold""",
+        config={
+            "ProcessingJobName": f"cur-{STAGE}-score-" + "{{ dag_run.conf['businessDate'] | replace('-', '') }}",
+            "RoleArn": "{{ var.json.cur_scoring_job.roleArn }}",
+            "AppSpecification": {
+                "ImageUri": "{{ var.json.cur_scoring_job.imageUri }}",
+                "ContainerEntrypoint": ["python3", "-m", "cur_model.score"],
+                "ContainerArguments": [
+                    "--model-dir",
+                    f"{PROCESSING}/model",
+                    "--version-id",
+                    PROMOTED_MODEL_VERSION,
+                    "--features",
+                    f"{PROCESSING}/input",
+                    "--output",
+                    f"{PROCESSING}/output/part-{PROMOTED_MODEL_VERSION}.parquet",
+                ],
+            },
+            "Environment": {"PYTHONPATH": f"{PROCESSING}/code"},
+            "ProcessingInputs": [
+                processing_input("code", s3_folder("system", "model-history/code/"), f"{PROCESSING}/code"),
+                processing_input(
+                    "model",
+                    s3_folder("system", f"model-history/artefacts/{PROMOTED_MODEL_VERSION}/output/"),
+                    f"{PROCESSING}/model",
+                ),
+                processing_input(
+                    "customer_features",
+                    s3_folder("consumption", "customer_features/" + PARTITION),
+                    f"{PROCESSING}/input",
+                ),
+            ],
+            "ProcessingOutputConfig": {
+                "Outputs": [
+                    {
+                        "OutputName": "model_tags",
+                        "S3Output": {
+                            "S3Uri": s3_folder("consumption", "model_tags/" + PARTITION),
+                            "LocalPath": f"{PROCESSING}/output",
+                            "S3UploadMode": "EndOfJob",
+                        },
+                    }
+                ],
+                "KmsKeyId": "{{ var.json.cur_scoring_job.kmsKeyArn }}",
+            },
+            "ProcessingResources": {
+                "ClusterConfig": {
+                    "InstanceCount": 1,
+                    "InstanceType": "ml.m5.large",
+                    "VolumeSizeInGB": 30,
+                    "VolumeKmsKeyId": "{{ var.json.cur_scoring_job.kmsKeyArn }}",
+                }
+            },
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+            "NetworkConfig": {"EnableNetworkIsolation": True},
+        },
+        pre_execute=apply_promoted_model,
+        wait_for_completion=True,
+        deferrable=True,
+        region_name=REGION,
+    )
+    dq_consumption_model_tags = GlueDataQualityRuleSetEvaluationRunOperator(
+        task_id="dq_consumption_model_tags",
+        doc_md="DQ gate: ruleset model_tags_consumption; a failed rule stops what reads the dataset",
+        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "model_tags"}},
+        role="{{ var.value.cur_glue_dq_role_arn }}",
+        rule_set_names=["model_tags_consumption"],
+        verify_result_status=True,
+        retries=0,  # a failed rule is not transient: the local runner never retries it either
+        region_name=REGION,
+        deferrable=True,
+    )
     mart = GlueJobOperator(
         task_id="mart",
         doc_md="""tag and segment metrics by branch and month, month-over-month change (runs as PIPELINE)""",
@@ -226,6 +356,7 @@ with DAG(
         region_name=REGION,
         wait_for_completion=True,
         deferrable=True,
+        trigger_rule="none_failed",
     )
     serving = LambdaInvokeFunctionOperator(
         task_id="serving",
@@ -233,6 +364,7 @@ with DAG(
         function_name=f"cur-{STAGE}-serving-load",
         payload=json.dumps({"step": "serving", "businessDate": BUSINESS_DATE}),
         region_name=REGION,
+        trigger_rule="none_failed",
     )
 
     mask_customer_profile >> dq_raw_customer_profile
@@ -251,8 +383,12 @@ with DAG(
     dq_transformed_digital_activity >> consumption
     consumption >> dq_consumption_customer_features
     consumption >> dq_consumption_customer_tags
+    dq_consumption_customer_features >> score
+    score >> dq_consumption_model_tags
     dq_consumption_customer_features >> mart
     dq_consumption_customer_tags >> mart
+    dq_consumption_model_tags >> mart
     dq_consumption_customer_features >> serving
     dq_consumption_customer_tags >> serving
+    dq_consumption_model_tags >> serving
     mart >> serving

@@ -10,6 +10,7 @@ from airflow.dag_processing.dagbag import DagBag
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
+from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessingOperator
 
 
 def test_the_dag_folder_loads_with_no_import_errors(dagbag: DagBag) -> None:
@@ -24,7 +25,7 @@ def test_the_task_graph_equals_the_pipeline_definition(dagbag: DagBag, graph: di
     expected = {task["id"]: sorted(task["upstream"]) for task in graph["tasks"]}
 
     assert actual == expected
-    assert len(expected) == 19  # 4 mask, 4 transform, consumption, mart, serving, 8 DQ gates
+    assert len(expected) == 21  # 4 mask, 4 transform, consumption, score, mart, serving, 9 DQ gates
 
 
 def test_data_steps_are_deferrable_glue_jobs_gated_by_glue_dq_and_serving_is_a_lambda(
@@ -36,6 +37,9 @@ def test_data_steps_are_deferrable_glue_jobs_gated_by_glue_dq_and_serving_is_a_l
         task = dag.get_task(spec["id"])
         if spec["step"] == "serving":
             assert isinstance(task, LambdaInvokeFunctionOperator)
+            continue
+        if spec["step"] == "score":
+            assert isinstance(task, SageMakerProcessingOperator)  # tests/test_scoring_task.py tests it
             continue
         if spec["step"] == "dq":
             assert isinstance(task, GlueDataQualityRuleSetEvaluationRunOperator)

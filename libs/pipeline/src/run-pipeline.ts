@@ -174,6 +174,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     transforms: plan?.transforms ?? DATASET_NAMES,
     consumptionAfter: plan?.consumptionAfter ?? DATASET_NAMES,
     consumption: plan?.consumption ?? true,
+    score: plan?.score ?? true,
     mart: plan?.mart ?? true,
     serving: plan?.serving ?? true,
   };
@@ -264,8 +265,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   /** Runs the DQ gate of an output; false when a blocking rule failed (downstream steps must not run). */
   const gate = async (zone: 'raw' | 'transformed' | 'consumption', dataset: string, businessDate: string): Promise<boolean> => {
     if (stopping()) return false;
-    // model_tags' gate is not in the graph, as the scoring step is not (yet): it runs whenever that step has run.
-    if (!graph.gates(zone, dataset) && dataset !== MODEL_TAGS_DATASET) return true;
+    if (!graph.gates(zone, dataset)) return true;
     const started = Date.now();
     let result: QualityGateResult | undefined;
     try {
@@ -300,16 +300,26 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     return Boolean(done) && (await gate('transformed', dataset, businessDate));
   };
 
-  /** Scores the date's customers with the promoted version and gates the model tags; skipped while none is promoted. */
-  const scoreAndGate = async (scoring: ModelScoringPort, businessDate: string): Promise<void> => {
+  /**
+   * Scores the date's customers with the promoted version and gates the model tags. While none is promoted the step
+   * and its gate are skipped, as Airflow skips the DAG's score task and its gate; false when either failed, which
+   * stops the mart as the DAG's failed upstream would.
+   */
+  const scoreAndGate = async (scoring: ModelScoringPort, businessDate: string): Promise<boolean> => {
     const work = async (): Promise<Manifest | undefined> => {
       const version = await scoring.scoringVersion();
       return version ? runScoringStep({ consumption: deps.buckets.consumption, manifests, scoring, locate: deps.locate, runId, scratchDir }, version, businessDate) : undefined;
     };
-    const unscored: Partial<StepRun> = { status: 'skipped', attempts: 0, error: 'no model version is promoted for scoring (cur model promote VERSION)' };
-    const scored = await run('score', businessDate, work, (m) => (m ? { rowCount: m.rowCount, counts: m.counts } : unscored));
-    if (!scored || !(await gate('consumption', MODEL_TAGS_DATASET, businessDate))) return;
+    const unpromoted = 'no model version is promoted for scoring (cur model promote VERSION)';
+    const scored = await run('score', businessDate, work, (m) => (m ? { rowCount: m.rowCount, counts: m.counts } : { status: 'skipped', attempts: 0, error: unpromoted }));
+    if (scored === undefined) {
+      const skipped = steps.at(-1)?.step === 'score' && steps.at(-1)?.status === 'skipped';
+      if (skipped && graph.gates('consumption', MODEL_TAGS_DATASET)) skip('dq', `consumption/${MODEL_TAGS_DATASET}/${businessDate}`, 'the score step was skipped: no model version is promoted');
+      return skipped;
+    }
+    if (!(await gate('consumption', MODEL_TAGS_DATASET, businessDate))) return false;
     await deps.events.publish('Layer Published', { step: 'score', zone: 'consumption', datasets: [MODEL_TAGS_DATASET], businessDate, manifestKey: manifestKey('consumption', MODEL_TAGS_DATASET, businessDate), rowCount: scored.rowCount });
+    return true;
   };
 
   // 1. mask every accepted batch (landing -> raw), a few side by side, each in its own engine session: while
@@ -396,7 +406,10 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       await deps.events.publish('Layer Published', { step: 'consumption', zone: 'consumption', datasets: [manifest.dataset], businessDate, manifestKey: manifestKey('consumption', manifest.dataset, businessDate), rowCount: manifest.rowCount });
     }
     // Model tags beside the rule-based ones; the mart and the serving load read them only if this run wrote them.
-    if (deps.scoring) await scoreAndGate(deps.scoring, businessDate);
+    if (deps.scoring && graph.score && !(await scoreAndGate(deps.scoring, businessDate))) {
+      if (!stopping()) skip('mart', businessDate, 'the score step or its blocking DQ rule failed');
+      continue;
+    }
     if (!graph.mart) continue;
     const mart = await run('mart', businessDate, () => runMartStep({ mart: deps.buckets.mart, manifests, plans, locate: deps.locate, runId, scratchDir }, businessDate), (m: Manifest[]) => ({ rowCount: m[0]?.rowCount ?? 0, counts: Object.fromEntries(m.map((x) => [x.dataset, x.rowCount])) }));
     // The mart is replicated to Oracle as the consumption layer is: the oracle-replicator listens for both.

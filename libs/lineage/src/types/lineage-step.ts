@@ -11,6 +11,8 @@ export interface LineageStep {
   readonly to: Zone | 'serving-store';
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** A model the step applies besides its inputs (`promoted`: the model history's scoring version). @default none */
+  readonly model?: string;
   readonly runsAs: string;
 }
 
@@ -29,6 +31,8 @@ export interface PipelineTask {
   readonly dataset?: string;
   readonly description: string;
   readonly runsAs: string;
+  /** The model the task applies besides its inputs, as its step declares it; while there is none the task is skipped. */
+  readonly model?: string;
   readonly inputs: readonly ZoneDataset[];
   readonly outputs: readonly ZoneDataset[];
   /** Ids of the tasks whose outputs this task reads, in task order. */

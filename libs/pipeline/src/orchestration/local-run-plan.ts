@@ -25,6 +25,8 @@ export interface LocalRunPlan {
   /** The transforms (datasets) the consumption task waits for, through their gates; empty without a consumption task. */
   readonly consumptionAfter: readonly string[];
   readonly consumption: boolean;
+  /** Whether the scoring step (model tags) runs, after the consumption gates and before the mart. */
+  readonly score: boolean;
   readonly mart: boolean;
   readonly serving: boolean;
 }
@@ -37,9 +39,9 @@ export const TASK_GRAPH_UNSUPPORTED = 'TASK_GRAPH_UNSUPPORTED';
  * checks). `runPipeline` runs the stages in this order, so a graph with any other edge is refused rather than run in
  * an order it does not declare.
  */
-const STAGES: Record<string, number> = { mask: 0, 'dq:raw': 1, transform: 2, 'dq:transformed': 3, consumption: 4, 'dq:consumption': 5, mart: 6, serving: 7 };
+const STAGES: Record<string, number> = { mask: 0, 'dq:raw': 1, transform: 2, 'dq:transformed': 3, consumption: 4, 'dq:consumption': 5, score: 6, 'dq:score': 7, mart: 8, serving: 9 };
 const GATED_ZONES = ['raw', 'transformed', 'consumption'] as const;
-const ONE_TASK_STEPS = ['consumption', 'mart', 'serving'] as const;
+const ONE_TASK_STEPS = ['consumption', 'score', 'mart', 'serving'] as const;
 
 /**
  * Reads the task graph into what the local runner runs, or refuses it (`TASK_GRAPH_UNSUPPORTED`, naming the task):
@@ -53,6 +55,8 @@ export function localRunPlan(graph: PipelineTaskGraph): LocalRunPlan {
   };
   const ids = new Set<string>();
   const stageOf = new Map<string, string>();
+  const gateZones = new Map<string, string>();
+  const scoreIds = new Set(graph.tasks.filter((t) => t.step === 'score').map((t) => t.id));
   for (const task of graph.tasks) {
     if (ids.has(task.id)) refuse(`task ${task.id} is declared twice`);
     ids.add(task.id);
@@ -60,7 +64,9 @@ export function localRunPlan(graph: PipelineTaskGraph): LocalRunPlan {
     if (task.step === 'dq') {
       const zone = GATED_ZONES.find((z) => task.id === `dq_${z}_${task.dataset ?? ''}`);
       if (!zone) refuse(`gate ${task.id} is not dq_<raw|transformed|consumption>_<dataset>`);
-      stage = `dq:${zone}`;
+      gateZones.set(task.id, zone as string);
+      // The gate of the scoring step's output runs after that step, later than the consumption step's gates.
+      stage = task.upstream.some((id) => scoreIds.has(id)) ? 'dq:score' : `dq:${zone}`;
     }
     if (!(stage in STAGES)) refuse(`task ${task.id} has step ${task.step}, which the local runner has no step for`);
     if ((task.step === 'mask' || task.step === 'transform') && !(DATASET_NAMES as readonly string[]).includes(task.dataset ?? '')) refuse(`task ${task.id} names dataset ${String(task.dataset)}, which is not a source dataset`);
@@ -71,7 +77,7 @@ export function localRunPlan(graph: PipelineTaskGraph): LocalRunPlan {
   for (const task of graph.tasks) {
     for (const upstream of task.upstream) {
       if (!ids.has(upstream)) refuse(`task ${task.id} depends on ${upstream}, which the graph does not have`);
-      if ((STAGES[stageOf.get(upstream) ?? ''] ?? 0) >= (STAGES[stageOf.get(task.id) ?? ''] ?? 0)) refuse(`task ${task.id} depends on ${upstream}, against the local runner's order (mask, raw gates, transform, transformed gates, consumption, its gates, mart, serving)`);
+      if ((STAGES[stageOf.get(upstream) ?? ''] ?? 0) >= (STAGES[stageOf.get(task.id) ?? ''] ?? 0)) refuse(`task ${task.id} depends on ${upstream}, against the local runner's order (mask, raw gates, transform, transformed gates, consumption, its gates, score, its gate, mart, serving)`);
     }
   }
   // Stages strictly increase along every edge, so the graph has no cycle; what a task needs is its ancestors.
@@ -89,19 +95,22 @@ export function localRunPlan(graph: PipelineTaskGraph): LocalRunPlan {
   }
   const single = (step: string): { id: string } | undefined => graph.tasks.find((t) => t.step === step);
   const consumption = single('consumption');
+  const score = single('score');
   const mart = single('mart');
   const serving = single('serving');
   const consumptionAfter = consumption ? transformTasks.filter((t) => ancestors(consumption.id).has(t.id)).map((t) => t.dataset as string) : [];
   if (consumption && consumptionAfter.length === 0) refuse(`task ${consumption.id} depends on no transform`);
+  if (score && !(consumption && ancestors(score.id).has(consumption.id))) refuse(`task ${score.id} does not depend on the consumption task`);
   if (mart && !(consumption && ancestors(mart.id).has(consumption.id))) refuse(`task ${mart.id} does not depend on the consumption task`);
   if (serving && !(mart && ancestors(serving.id).has(mart.id))) refuse(`task ${serving.id} does not depend on the mart task`);
   return {
     masks: new Set(graph.tasks.filter((t) => t.step === 'mask').map((t) => t.dataset as string)),
     transforms: transformTasks.map((t) => t.dataset as string),
-    gates: new Set(graph.tasks.filter((t) => t.step === 'dq').map((t) => `${(stageOf.get(t.id) ?? '').slice(3)}/${t.dataset ?? ''}`)),
+    gates: new Set(graph.tasks.filter((t) => t.step === 'dq').map((t) => `${gateZones.get(t.id) ?? ''}/${t.dataset ?? ''}`)),
     datasets: new Set(graph.tasks.flatMap((t) => (t.dataset === null ? [] : [t.dataset]))),
     consumptionAfter,
     consumption: Boolean(consumption),
+    score: Boolean(score),
     mart: Boolean(mart),
     serving: Boolean(serving),
   };

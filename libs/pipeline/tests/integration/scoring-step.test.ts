@@ -81,6 +81,8 @@ describe('the scoring step in runPipeline', () => {
     expect(unpromoted.status).toBe('succeeded');
     const score = unpromoted.steps.filter((s) => s.step === 'score');
     expect(score).toMatchObject([{ status: 'skipped', attempts: 0, error: expect.stringContaining('no model version is promoted') }]);
+    // As Airflow skips the DAG's score task and its gate, and still runs the mart (trigger rule none_failed).
+    expect(unpromoted.steps.filter((s) => s.step === 'dq' && s.target.startsWith('consumption/model_tags/'))).toMatchObject([{ status: 'skipped', attempts: 0 }]);
     expect(unpromoted.steps.some((s) => s.step === 'mart' && s.status === 'succeeded')).toBe(true);
   });
 

@@ -26,7 +26,7 @@ function refusal(graph: PipelineTaskGraph): string {
 }
 
 describe('localRunPlan', () => {
-  it('reads the DAG committed graph: every source dataset, the eight gates, consumption after every transform, mart and serving', () => {
+  it('reads the DAG committed graph: every source dataset, the nine gates, consumption after every transform, score, mart and serving', () => {
     // Act
     const plan = localRunPlan(COMMITTED);
 
@@ -36,6 +36,7 @@ describe('localRunPlan', () => {
     expect([...plan.gates].sort()).toEqual([
       'consumption/customer_features',
       'consumption/customer_tags',
+      'consumption/model_tags',
       'raw/card_transaction',
       'raw/customer_profile',
       'transformed/account_balance',
@@ -44,7 +45,21 @@ describe('localRunPlan', () => {
       'transformed/digital_activity',
     ]);
     expect([...plan.consumptionAfter].sort()).toEqual([...plan.transforms].sort());
-    expect([plan.consumption, plan.mart, plan.serving]).toEqual([true, true, true]);
+    expect([plan.consumption, plan.score, plan.mart, plan.serving]).toEqual([true, true, true, true]);
+  });
+
+  it('places the gate of the scoring step\'s output after that step, and runs no scoring step the graph lacks', () => {
+    // Prepare: the graph without the score task and its gate; the mart then reads the consumption gates only
+    const withoutScore = altered((tasks) => tasks.filter((t) => t.id !== 'score' && t.id !== 'dq_consumption_model_tags').map((t) => ({ ...t, upstream: t.upstream.filter((u) => u !== 'dq_consumption_model_tags') })));
+
+    // Act
+    const plan = localRunPlan(withoutScore);
+
+    // Assess
+    expect(plan.score).toBe(false);
+    expect(plan.gates.has('consumption/model_tags')).toBe(false);
+    expect(plan.mart).toBe(true);
+    expect(COMMITTED.tasks.find((t) => t.id === 'dq_consumption_model_tags')?.upstream).toEqual(['score']);
   });
 
   it('follows a change of the graph: a gate removed, transforms reordered, consumption no longer waiting for one, no serving', () => {
@@ -72,7 +87,10 @@ describe('localRunPlan', () => {
   });
 
   it.each<[string, (tasks: Task[]) => Task[], string]>([
-    ['a step it has no step for', (tasks) => [...tasks, { id: 'score', step: 'score', dataset: null, upstream: ['mart'] }], 'has step score'],
+    ['a step it has no step for', (tasks) => [...tasks, { id: 'export', step: 'export', dataset: null, upstream: ['mart'] }], 'has step export'],
+    ['a second scoring step', (tasks) => [...tasks, { id: 'score_2', step: 'score', dataset: null, upstream: ['consumption'] }], 'more than one score task'],
+    ['scoring not after consumption', (tasks) => tasks.map((t) => (t.id === 'score' ? { ...t, upstream: [] } : t)), 'task score does not depend on the consumption task'],
+    ['the mart before the scoring step', (tasks) => tasks.map((t) => (t.id === 'score' ? { ...t, upstream: [...t.upstream, 'mart'] } : t)), 'task score depends on mart, against the local runner'],
     ['an upstream task the graph lacks', (tasks) => tasks.filter((t) => t.id !== 'mask_account_balance'), 'depends on mask_account_balance, which the graph does not have'],
     ['an edge against its order', (tasks) => tasks.map((t) => (t.id === 'mask_customer_profile' ? { ...t, upstream: ['consumption'] } : t)), 'against the local runner'],
     ['a transform after another dataset', (tasks) => tasks.map((t) => (t.id === 'transform_account_balance' ? { ...t, upstream: ['mask_account_balance', 'mask_card_transaction'] } : t)), "another dataset's"],

@@ -1,0 +1,68 @@
+"""moto's AWS API server (`moto[server]`, pinned in the workspace's uv lock) on loopback, standing in for DynamoDB
+where the DAG reads the model history's scoring pointer: the score task's `pre_execute` runs its real boto3 calls
+against it through Airflow's DynamoDBHook."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+WORKSPACE_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
+
+#: The model history's table as the CDK names it for the stage `dev` (`cur-<stage>-model-history`, keys pk and sk).
+MODEL_HISTORY_TABLE = "cur-dev-model-history"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def moto_server(timeout_s: float = 30.0) -> Iterator[str]:
+    """Runs moto's server until the block ends; yields its endpoint."""
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(  # noqa: S603 - the workspace's own Python and moto
+        [str(WORKSPACE_PYTHON), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=2):  # noqa: S310 - loopback
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto's server did not answer on {endpoint}") from None
+                time.sleep(0.2)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def create_model_history_table(endpoint: str) -> None:
+    """The model history's table (pk, sk strings), empty: no version promoted."""
+    import boto3  # type: ignore[import-untyped]  # boto3 ships no type information
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="ap-northeast-1")
+    client.create_table(
+        TableName=MODEL_HISTORY_TABLE,
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
