@@ -10,21 +10,43 @@ export const MODEL_CHANNEL_PREFIX = 'model-history/channels/';
 /** Where SageMaker writes each job's `model.tar.gz` and `output.tar.gz` (the job's `OutputDataConfig`). */
 export const MODEL_ARTEFACT_PREFIX = 'model-history/artefacts/';
 
-/** Where the training code (`cur_model`'s source archive, the job's `sagemaker_submit_directory`) is uploaded. */
-export const MODEL_CODE_PREFIX = 'model-history/code/';
-
 /** The scikit-learn framework image the job runs: 1.4-2, whose scikit-learn 1.4.2 libs/model-training pins. */
 export const SKLEARN_IMAGE_TAG = '1.4-2-cpu-py3';
 
 /**
- * The ECR registry account of SageMaker's scikit-learn images, by region (SageMaker's documented registry paths;
- * verified on paper). A region not listed is refused at synth rather than guessed.
+ * The ECR registry account of SageMaker's scikit-learn framework images, by region of the `aws` partition, as the
+ * SageMaker Python SDK publishes it (`src/sagemaker/image_uri_config/sklearn.json`, `training`: one account per
+ * region for every version). The China, GovCloud and ISO partitions use other registry domains and are not listed;
+ * a region not listed is refused at synth rather than guessed. That 1.4-2 is served in each is verified on paper.
  */
 export const SKLEARN_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = {
+  'af-south-1': '510948584623',
+  'ap-east-1': '651117190479',
   'ap-northeast-1': '354813040037',
-  'us-east-1': '683313688378',
-  'us-west-2': '246618743249',
+  'ap-northeast-2': '366743142698',
+  'ap-northeast-3': '867004704886',
+  'ap-south-1': '720646828776',
+  'ap-south-2': '628508329040',
+  'ap-southeast-1': '121021644041',
+  'ap-southeast-2': '783357654285',
+  'ap-southeast-3': '951798379941',
+  'ap-southeast-4': '106583098589',
+  'ca-central-1': '341280168497',
+  'eu-central-1': '492215442770',
+  'eu-central-2': '680994064768',
+  'eu-north-1': '662702820516',
+  'eu-south-1': '978288397137',
+  'eu-south-2': '104374241257',
   'eu-west-1': '141502667606',
+  'eu-west-2': '764974769150',
+  'eu-west-3': '659782779980',
+  'me-central-1': '272398656194',
+  'me-south-1': '801668240914',
+  'sa-east-1': '737474898029',
+  'us-east-1': '683313688378',
+  'us-east-2': '257758044811',
+  'us-west-1': '746614075791',
+  'us-west-2': '246618743249',
 };
 
 /** The scikit-learn training image URI of a region. @throws Error naming the region when it has none listed */
@@ -70,11 +92,11 @@ export class SageMakerTraining extends Construct {
         sid: 'ListStagedPrefixes',
         actions: ['s3:ListBucket'],
         resources: [system],
-        conditions: { StringLike: { 's3:prefix': [`${MODEL_CHANNEL_PREFIX}*`, `${MODEL_CODE_PREFIX}*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${MODEL_CHANNEL_PREFIX}*`] } },
       }),
     );
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadChannelsAndCode', actions: ['s3:GetObject'], resources: [`${system}/${MODEL_CHANNEL_PREFIX}*`, `${system}/${MODEL_CODE_PREFIX}*`] }),
+      new iam.PolicyStatement({ sid: 'ReadChannels', actions: ['s3:GetObject'], resources: [`${system}/${MODEL_CHANNEL_PREFIX}*`] }),
     );
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteArtefacts', actions: ['s3:PutObject'], resources: [`${system}/${MODEL_ARTEFACT_PREFIX}*`] }));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'UseLakeKey', actions: [...KEY_USE_ACTIONS], resources: [props.lakeKeyArn] }));
@@ -98,14 +120,13 @@ export class SageMakerTraining extends Construct {
       this.role,
       [
         `AwsSolutions-IAM5[Resource::${system}/${MODEL_CHANNEL_PREFIX}*]`,
-        `AwsSolutions-IAM5[Resource::${system}/${MODEL_CODE_PREFIX}*]`,
         `AwsSolutions-IAM5[Resource::${system}/${MODEL_ARTEFACT_PREFIX}*]`,
         `AwsSolutions-IAM5[Resource::${logGroup}:log-stream:*]`,
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       ],
-      'Each job has its own channel, code and artefact keys and log stream under these fixed prefixes; PutMetricData has no resource and is held to SageMaker\'s namespace by condition; the KMS variants are needed for SSE-KMS objects, on the lake key only.',
+      'Each job has its own channel and artefact keys and log stream under these fixed prefixes; PutMetricData has no resource and is held to SageMaker\'s namespace by condition; the KMS variants are needed for SSE-KMS objects, on the lake key only.',
     );
   }
 }

@@ -18,7 +18,7 @@ function build(): { stack: Stack; training: SageMakerTraining; template: Templat
 type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
 
 describe('Construct: SageMakerTraining', () => {
-  it('lets SageMaker read only the staged channel and code, and write only the artefacts', () => {
+  it('lets SageMaker read only the staged channel, and write only the artefacts (the code archive is granted by the workflow)', () => {
     // Prepare
     const { template } = build();
 
@@ -34,7 +34,7 @@ describe('Construct: SageMakerTraining', () => {
     });
     const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
     expect(s3.flatMap((s) => [s.Resource].flat()).sort()).toEqual(
-      [system, `${system}/${MODEL_CHANNEL_PREFIX}*`, `${system}/model-history/code/*`, `${system}/${MODEL_ARTEFACT_PREFIX}*`].sort(),
+      [system, `${system}/${MODEL_CHANNEL_PREFIX}*`, `${system}/${MODEL_ARTEFACT_PREFIX}*`].sort(),
     );
     expect(statements.find((s) => s.Sid === 'WriteArtefacts')?.Action).toBe('s3:PutObject');
     // No zone bucket, no catalog, no Lake Formation: the job sees only what the DS view staged for it.
@@ -45,7 +45,10 @@ describe('Construct: SageMakerTraining', () => {
 
   it('runs the scikit-learn 1.4-2 image of the stage\'s region, and refuses a region it does not know', () => {
     expect(build().training.trainingImage).toBe('354813040037.dkr.ecr.ap-northeast-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3');
+    expect(sklearnTrainingImage('eu-central-1')).toBe('492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3');
     expect(() => sklearnTrainingImage('xx-nowhere-1')).toThrow('no SageMaker scikit-learn image account is known for region xx-nowhere-1');
+    // Another partition's registry domain is not amazonaws.com: refused, not guessed.
+    expect(() => sklearnTrainingImage('cn-north-1')).toThrow('cn-north-1');
   });
 
   it('has no unacknowledged AwsSolutions finding, and every acknowledgement is needed', () => {
@@ -58,7 +61,7 @@ describe('Construct: SageMakerTraining', () => {
 });
 
 describe('Stack: ModelTrainingStack, in the stage', () => {
-  it('holds the training role and tells launchers its ARN and image through SSM, with no AwsSolutions finding', async () => {
+  it('holds the training role and the workflow, lets DS start, follow and stop it, names them in SSM, with no AwsSolutions finding', async () => {
     const { synthStage } = await import('../helpers/synth-stage');
     const synth = synthStage();
     try {
@@ -67,6 +70,23 @@ describe('Stack: ModelTrainingStack, in the stage', () => {
       template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'cur-dev-sagemaker-training' });
       template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/model-training/image-uri', Value: sklearnTrainingImage(names.region) });
       template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/model-training/role-arn' });
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/model-training/state-machine-arn' });
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'cur-dev-model-training' });
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles?: unknown[]; PolicyDocument: { Statement: Statement[] } } }[];
+      const ds = policies.filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify(['cur-dev-ds']));
+      const dsActions = ds.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s) => [s.Action].flat()));
+      expect(dsActions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution']));
+      // The DS human role gets the workflow, never the data: no S3, Athena or SageMaker action of its own here.
+      expect(dsActions.filter((a) => /^(s3|athena|sagemaker|glue|lakeformation):/.test(a))).toEqual([]);
+      // The launcher's Lake Formation grant on consumption is the DS role's own, with the zone narrowed to consumption.
+      const tableGrants = (t: Template): { principal: string; expression: { TagKey: string; TagValues: string[] }[] }[] =>
+        (Object.values(t.findResources('AWS::LakeFormation::PrincipalPermissions')) as { Properties: { Principal: { DataLakePrincipalIdentifier: unknown }; Resource: { LFTagPolicy?: { ResourceType: string; Expression: { TagKey: string; TagValues: string[] }[] } } } }[])
+          .filter((g) => g.Properties.Resource.LFTagPolicy?.ResourceType === 'TABLE')
+          .map((g) => ({ principal: JSON.stringify(g.Properties.Principal.DataLakePrincipalIdentifier), expression: g.Properties.Resource.LFTagPolicy?.Expression ?? [] }));
+      const dsGrant = tableGrants(synth.template('platform')).find((g) => g.principal.includes('RolesDS'));
+      const launcherGrant = tableGrants(template)[0];
+      expect(dsGrant?.expression.find((e) => e.TagKey === 'zone')?.TagValues).toContain('consumption');
+      expect(launcherGrant?.expression).toEqual(dsGrant?.expression.map((e) => (e.TagKey === 'zone' ? { ...e, TagValues: ['consumption'] } : e)));
       expect(stack.stackName).toBe('cur-dev-model-training');
       expect(runAwsSolutions(stack).findings).toEqual([]);
     } finally {

@@ -1,0 +1,263 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMaskingPolicy } from '@cur/policy';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readChannelTemplate, readMetricDefinitions, MODEL_TRAINING_ROOT } from '../../src/config/model-training';
+import { WORKSPACE_ROOT } from '../../src/config/paths';
+import { PlatformNames } from '../../src/config/platform-names';
+import { loadStageConfig } from '../../src/config/stage-config';
+import { HUMAN_READABLE_SENSITIVITIES } from '../../src/constructs/lake-governance';
+import { ModelTrainingWorkflow, TRAINING_ENTRY_POINT } from '../../src/constructs/model-training-workflow';
+import { SageMakerTraining } from '../../src/constructs/sagemaker-training';
+import { acknowledgementsUnder, runAwsSolutions } from '../helpers/nag';
+import type { StatementJson } from '../helpers/template-queries';
+import { actionsOf, props, resourcesOfType } from '../helpers/template-queries';
+
+const names = new PlatformNames(loadStageConfig('dev'));
+const LAKE_KEY = `arn:aws:kms:${names.region}:${names.account}:key/00000000-0000-0000-0000-000000000000`;
+const JOB = 'cur-digital-native-20261207-050000';
+
+type State = Record<string, unknown> & { Type: string; Next?: string; End?: boolean; Parameters?: Record<string, unknown> };
+interface Asl {
+  readonly StartAt: string;
+  readonly States: Record<string, State>;
+}
+
+let outdir: string;
+let stack: Stack;
+let workflow: ModelTrainingWorkflow;
+let template: Template;
+let asl: Asl;
+
+/** The definition as deployed: Fn::Join's parts, each reference shown as `<Ref:LogicalId>` or `<GetAtt:LogicalId>`. */
+function deployedDefinition(): Asl {
+  const [machine] = Object.values(resourcesOfType(template, 'AWS::StepFunctions::StateMachine'));
+  if (!machine) throw new Error('no state machine in the template');
+  const body = props<{ DefinitionString: unknown }>(machine).DefinitionString;
+  const part = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const ref = value as { Ref?: string; 'Fn::GetAtt'?: string[] };
+    return ref.Ref !== undefined ? `<Ref:${ref.Ref}>` : `<GetAtt:${ref['Fn::GetAtt']?.[0]}>`;
+  };
+  const joined = typeof body === 'string' ? body : ((body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(part).join(''));
+  return JSON.parse(joined) as Asl;
+}
+
+/** `States.Format` as Step Functions evaluates it: `\'`, `\{`, `\}`, `\\` are literal, each `{}` takes the next argument. */
+function statesFormat(call: string, values: Readonly<Record<string, string>>): string {
+  const match = /^States\.Format\('((?:[^'\\]|\\.)*)'((?:, [^,)]+)*)\)$/.exec(call);
+  if (!match) throw new Error(`not a States.Format call: ${call}`);
+  const args = (match[2] ?? '').split(', ').slice(1).map((path) => {
+    const value = values[path];
+    if (value === undefined) throw new Error(`no value for ${path}`);
+    return value;
+  });
+  let out = '';
+  const text = match[1] ?? '';
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '\\') out += text[(i += 1)];
+    else if (c === '{' && text[i + 1] === '}') {
+      out += args.shift();
+      i += 1;
+    } else out += c;
+  }
+  if (args.length > 0) throw new Error('more arguments than placeholders');
+  return out;
+}
+
+const statementsOf = (roleLogicalPrefix: string): StatementJson[] =>
+  Object.entries(resourcesOfType(template, 'AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith(roleLogicalPrefix))
+    .flatMap(([, policy]) => props<{ PolicyDocument: { Statement: StatementJson[] } }>(policy).PolicyDocument.Statement);
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'cur-model-workflow-'));
+  stack = new Stack(new App({ outdir }), 'training', { env: { account: names.account, region: names.region } });
+  const training = new SageMakerTraining(stack, 'Training', { names, lakeKeyArn: LAKE_KEY });
+  workflow = new ModelTrainingWorkflow(stack, 'Workflow', { names, training, lakeKeyArn: LAKE_KEY });
+  template = Template.fromStack(stack);
+  asl = deployedDefinition();
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('Construct: ModelTrainingWorkflow', () => {
+  it('reads both manifests, unloads both tables, writes dataset.json, then trains, in that order', () => {
+    const order: string[] = [];
+    for (let name: string | undefined = asl.StartAt; name !== undefined; name = asl.States[name]?.Next) order.push(name);
+    expect(order).toEqual(['ReadManifest-features', 'ReadManifest-labels', 'Unload-features', 'Unload-labels', 'DescribeLineage', 'DescribeChannel', 'WriteDescription', 'LaunchDefaults', 'Hyperparameters', 'Train']);
+    expect(asl.States['Train']?.End).toBe(true);
+    expect(Object.keys(asl.States)).toHaveLength(order.length);
+  });
+
+  it('unloads exactly the DS view of each table for the manifest\'s own date into the job\'s channel folder', () => {
+    const policy = createMaskingPolicy();
+    const values = { '$.manifests.features.manifest.businessDate': '2026-11-25', '$.manifests.labels.manifest.businessDate': '2026-11-25', '$$.Execution.Name': JOB };
+    const system = names.bucketName('system');
+    for (const [folder, dataset] of [['features', 'customer_features'], ['labels', 'customer_tags']] as const) {
+      const state = asl.States[`Unload-${folder}`];
+      expect(state?.['Resource']).toBe('arn:aws:states:::athena:startQueryExecution.sync');
+      const sql = statesFormat(String(state?.Parameters?.['QueryString.$']), values);
+      const columns = policy.viewOf('DS', dataset).map((v) => `"${v.column.name}"`).join(', ');
+      expect(sql).toBe(
+        `UNLOAD (SELECT ${columns} FROM "cur_dev_consumption"."${dataset}" WHERE business_date = DATE '2026-11-25') ` +
+          `TO 's3://${system}/model-history/channels/${JOB}/${folder}/' WITH (format = 'PARQUET', compression = 'SNAPPY')`,
+      );
+      // The caller's input never reaches the SQL: the date is the SYSTEM-written manifest's.
+      expect(String(state?.Parameters?.['QueryString.$'])).not.toContain('$.businessDate');
+      expect(state?.Parameters?.['WorkGroup']).toBe('cur-dev-model-staging');
+    }
+    const read = asl.States['ReadManifest-features']?.Parameters ?? {};
+    expect(statesFormat(String(read['Key.$']), { '$.businessDate': '2026-11-25' })).toBe('manifests/consumption/customer_features/business_date=2026-11-25.json');
+  });
+
+  it('describes the channel from the committed template, with the manifests\' hashes as lineage', () => {
+    const describe = asl.States['DescribeChannel']?.Parameters ?? {};
+    const channel = readChannelTemplate();
+    expect(describe).toMatchObject({ format: 1, role: 'DS', features: channel.features, labels: channel.labels, tags: channel.tags });
+    expect(channel.features.columns.filter((c) => c.classification === 'secret')).toEqual([]);
+    expect(asl.States['DescribeLineage']?.Parameters?.['features']).toMatchObject({ 'content_sha256.$': '$.manifests.features.manifest.contentSha256' });
+    const write = asl.States['WriteDescription']?.Parameters ?? {};
+    expect(statesFormat(String(write['Key.$']), { '$$.Execution.Name': JOB })).toBe(`model-history/channels/${JOB}/dataset.json`);
+  });
+
+  it('trains on the scikit-learn image with the channel, the artefacts prefix, the lake key and the cur tags', () => {
+    interface TrainParameters {
+      readonly [field: string]: unknown;
+      readonly InputDataConfig: { ChannelName: string; DataSource: { S3DataSource: Record<string, string> } }[];
+      readonly Tags: Record<string, string>[];
+    }
+    const train = asl.States['Train']?.Parameters as TrainParameters;
+    expect(asl.States['Train']?.['Resource']).toBe('arn:aws:states:::sagemaker:createTrainingJob.sync');
+    expect(train['TrainingJobName.$']).toBe('$$.Execution.Name');
+    expect(train['AlgorithmSpecification']).toEqual({
+      TrainingImage: '354813040037.dkr.ecr.ap-northeast-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3',
+      TrainingInputMode: 'File',
+      MetricDefinitions: readMetricDefinitions(),
+    });
+    const channel = train.InputDataConfig[0];
+    expect(channel?.ChannelName).toBe('train');
+    expect(statesFormat(String(channel?.DataSource.S3DataSource['S3Uri.$']), { '$$.Execution.Name': JOB })).toBe(`s3://${names.bucketName('system')}/model-history/channels/${JOB}/`);
+    expect(train['OutputDataConfig']).toEqual({ S3OutputPath: `s3://${names.bucketName('system')}/model-history/artefacts/`, KmsKeyId: LAKE_KEY });
+    expect(train['ResourceConfig']).toMatchObject({ VolumeKmsKeyId: LAKE_KEY, InstanceCount: 1 });
+    const tags = Object.fromEntries(train.Tags.map((t) => [t['Key'], t['Value'] ?? t['Value.$']]));
+    expect(tags).toEqual({
+      'cur:role': 'DS',
+      'cur:started-by': '$.startedBy',
+      'cur:code-version': workflow.code.assetHash,
+      'cur:target-tag': '$.job.merged.target_tag',
+      'cur:data:1': "States.Format('consumption/customer_features/{}/{}', $.manifests.features.manifest.businessDate, $.manifests.features.manifest.contentSha256)",
+      'cur:data:2': "States.Format('consumption/customer_tags/{}/{}', $.manifests.labels.manifest.businessDate, $.manifests.labels.manifest.contentSha256)",
+    });
+    // The code's entries win over the caller's, so a caller cannot swap the script.
+    expect(asl.States['Hyperparameters']?.Parameters?.['merged.$']).toBe('States.JsonMerge(States.JsonMerge($.launch.defaults, $.hyperparameters, false), $.launch.code, false)');
+    expect(asl.States['LaunchDefaults']?.['Result']).toMatchObject({ code: { sagemaker_program: TRAINING_ENTRY_POINT } });
+  });
+
+  it('gives the launcher, on consumption only, the human roles\' LF-tag grant: no secret column', () => {
+    interface Grant {
+      readonly Permissions: string[];
+      readonly PermissionsWithGrantOption: string[];
+      readonly Resource: { LFTagPolicy: { ResourceType: string; Expression: unknown[] } };
+    }
+    const grants = Object.values(resourcesOfType(template, 'AWS::LakeFormation::PrincipalPermissions')).map((r) => props<Grant>(r));
+    expect(grants).toHaveLength(2);
+    const tables = grants.find((g) => g.Resource.LFTagPolicy.ResourceType === 'TABLE');
+    expect(tables?.Permissions).toEqual(['SELECT', 'DESCRIBE']);
+    expect(tables?.PermissionsWithGrantOption).toEqual([]);
+    expect(tables?.Resource.LFTagPolicy.Expression).toEqual([
+      { TagKey: 'zone', TagValues: ['consumption'] },
+      { TagKey: 'sensitivity', TagValues: [...HUMAN_READABLE_SENSITIVITIES] },
+    ]);
+    expect(HUMAN_READABLE_SENSITIVITIES).not.toContain('secret');
+  });
+
+  it('lets the launcher write only channels and staging results, and read only the two manifests; the job reads the code archive', () => {
+    const launcher = statementsOf('WorkflowLauncherRole');
+    const s3 = launcher.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const system = names.bucketArn('system');
+    expect(s3.flatMap((s) => [s.Resource].flat()).sort()).toEqual(
+      [system, `${system}/manifests/consumption/customer_features/*`, `${system}/manifests/consumption/customer_tags/*`, `${system}/model-history/channels/*`, `${system}/model-history/staging-results/*`].sort(),
+    );
+    const everything = JSON.stringify(launcher);
+    for (const zone of ['landing', 'raw', 'transformed', 'consumption', 'mart']) expect(everything).not.toContain(names.bucketArn(zone as 'raw'));
+    expect(everything).not.toMatch(/glue:(Create|Update|Delete|BatchCreate)/);
+    expect(launcher.find((s) => s.Sid === 'PassTrainingRole')?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    const training = statementsOf('TrainingRole');
+    expect(training.find((s) => s.Sid === 'ReadTrainingCode')?.Action).toBe('s3:GetObject');
+  });
+
+  it('enforces the staging workgroup\'s result location and its encryption with the lake key', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'cur-dev-model-staging',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        ResultConfiguration: { OutputLocation: `s3://${names.bucketName('system')}/model-history/staging-results/`, EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: LAKE_KEY } },
+      },
+    });
+  });
+
+  it('packages cur_model as SageMaker\'s sourcedir.tar.gz: the package as in the repository, the entry script, the pins', () => {
+    const archive = join(outdir, workflow.code.assetPath);
+    const listed = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter((line) => line.endsWith('.py') || line.endsWith('.txt'));
+    expect(listed).toContain(`./${TRAINING_ENTRY_POINT}`);
+    expect(listed).toContain('./requirements.txt');
+    expect(listed).toContain('./cur_model/train.py');
+    const train = execFileSync('tar', ['-xzOf', archive, './cur_model/train.py'], { encoding: 'utf8' });
+    expect(train).toBe(readFileSync(join(MODEL_TRAINING_ROOT, 'src', 'cur_model', 'train.py'), 'utf8'));
+    expect(execFileSync('tar', ['-xzOf', archive, './requirements.txt'], { encoding: 'utf8' })).toContain('scikit-learn==1.4.2');
+    expect(listed.filter((line) => line.includes('__pycache__'))).toEqual([]);
+  });
+
+  it('has no unacknowledged AwsSolutions finding, and every acknowledgement is needed', () => {
+    const run = runAwsSolutions(stack);
+    expect(run.findings).toEqual([]);
+    expect(acknowledgementsUnder(stack).map(({ path, id }) => `${path}|${id}`).filter((key) => !run.usedAcknowledgements.has(key))).toEqual([]);
+  });
+});
+
+describe('MetricDefinitions of the deployed job, against the script\'s real output', () => {
+  it('take from the lines the training script prints exactly the metrics it saves', () => {
+    // Prepare: the script itself on a synthetic channel (libs/model-training's test builder), in the workspace's Python.
+    const python = join(WORKSPACE_ROOT, '.venv', 'bin', 'python');
+    const work = mkdtempSync(join(tmpdir(), 'cur-model-metrics-'));
+    try {
+      const script = [
+        'import json, sys',
+        `sys.path.insert(0, ${JSON.stringify(join(MODEL_TRAINING_ROOT, 'tests'))})`,
+        'from pathlib import Path',
+        'from channel_builder import job_environment, write_channel',
+        'from cur_model.train import main',
+        'root = Path(sys.argv[1])',
+        'env = job_environment(root, write_channel(root / "train").path, {"seed": "3"})',
+        'code = main(env)',
+        'print("METRICS " + (Path(env["SM_OUTPUT_DATA_DIR"]) / "metrics.json").read_text().replace("\\n", " "))',
+        'sys.exit(code)',
+      ].join('\n');
+      // Act
+      const run = spawnSync(python, ['-c', script, work], { encoding: 'utf8', timeout: 120_000 });
+      expect(run.status, run.stderr).toBe(0);
+
+      // Assess: each definition, applied as SageMaker applies it to the log, gives the saved value once.
+      const lines = run.stdout.split('\n');
+      const saved = JSON.parse(lines.find((line) => line.startsWith('METRICS '))?.slice('METRICS '.length) ?? '{}') as Record<string, number>;
+      const train = asl.States['Train']?.Parameters as { AlgorithmSpecification: { MetricDefinitions: { Name: string; Regex: string }[] } };
+      const definitions = train.AlgorithmSpecification.MetricDefinitions;
+      expect(definitions.map((d) => d.Name).sort()).toEqual(Object.keys(saved).sort());
+      for (const { Name, Regex } of definitions) {
+        const found = lines.flatMap((line) => {
+          const match = new RegExp(Regex).exec(line);
+          return match ? [Number(match[1])] : [];
+        });
+        expect(found, Name).toHaveLength(1);
+        expect(found[0], Name).toBeCloseTo(saved[Name] ?? Number.NaN, 6);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
