@@ -2,6 +2,7 @@ import type { ApiGatewayV2Request, ApiGatewayV2Response } from '@cur/contracts';
 import { ApiGatewayV2RequestSchema } from '@cur/contracts';
 import type { Logger } from '@cur/platform';
 import { ValidationError, createLogger, isCurError, problemResponse, toProblemResponse } from '@cur/platform';
+import { ApiGatewayV2Router, type ApiRouteHandler, type HttpMethod } from '@cur/platform/http-router';
 import type { z } from 'zod';
 import { parseKeyGroupName } from '../keys/key-groups';
 import type { Caller, TokenService } from '../service/token-service';
@@ -19,72 +20,66 @@ const STATUS_BY_CODE = { RATE_LIMITED: 429, POLICY_DENIED: 403, TOKEN_INVALID: 4
 /**
  * Builds the Lambda entry behind API Gateway (HTTP API, JWT authorizer): SYSTEM's tokenize and detokenize, the
  * applications' one-at-a-time customer lookup, key listing and rotation, all authorized and audited by the token
- * service. The caller is who the authorizer says: `sub` and the `cur:role` claim. Request and response bodies
- * are never logged.
+ * service. Routing is Powertools' HTTP router on the raw path (so explicit routes and an `ANY /v1/{proxy+}` route
+ * behave the same); a path or method no route has is 404 `ROUTE_NOT_FOUND` before the token service is built. The
+ * caller is who the authorizer says: `sub` and the `cur:role` claim. Request and response bodies are never logged.
  */
 export function createMaskingKeyServiceHandler(service: () => Promise<TokenService>, options: MaskingKeyServiceHandlerOptions = {}) {
   const logger = options.logger ?? createLogger({ serviceName: 'masking-key-service' });
-  return async function handleMaskingKeyService(event: unknown): Promise<ApiGatewayV2Response> {
+  const router = new ApiGatewayV2Router<ApiGatewayV2Request>({
+    notFound: (request) => problemResponse(404, 'ROUTE_NOT_FOUND', 'No such route', `this service does not answer ${request.routeKey}`),
+    onError: (error, request) => {
+      logger.warn('request refused or failed', { routeKey: request.routeKey, role: callerOf(request).role, error });
+      const response = toProblemResponse(error, STATUS_BY_CODE);
+      const retryAfter = isCurError(error, 'RATE_LIMITED') ? error.details['retryAfterSeconds'] : undefined;
+      return retryAfter === undefined ? response : { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } };
+    },
+  });
+  const routes: Record<keyof typeof ROUTES, ApiRouteHandler<ApiGatewayV2Request>> = {
+    tokenize: async (request) => {
+      const tokens = await service();
+      const body = parseBody(request, TokenizeBodySchema);
+      return ok(await tokens.tokenize(callerOf(request), { dataset: body.dataset, column: body.column, values: body.values, ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }) }));
+    },
+    lookup: async (request) => {
+      const tokens = await service();
+      const body = parseBody(request, LookupBodySchema);
+      return ok(await tokens.lookupCustomerToken(callerOf(request), body.nationalId, body.keyVersion));
+    },
+    detokenize: async (request) => {
+      const tokens = await service();
+      const body = parseBody(request, DetokenizeBodySchema);
+      const caller = callerOf(request);
+      const values = await tokens.detokenize(caller, {
+        dataset: body.dataset,
+        column: body.column,
+        values: body.tokens,
+        ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }),
+      });
+      logger.info('detokenized', { role: caller.role, dataset: body.dataset, column: body.column, count: values.length });
+      return ok({ values });
+    },
+    listKeys: async (request) => ok({ keys: await (await service()).describe(callerOf(request)) }),
+    rotateKey: async (request, params) => {
+      const tokens = await service();
+      // The platform's one key group check (the CLI runs it too): a name the masking policy defines, or 404.
+      const keyGroup = parseKeyGroupName(decodePathSegment(params['keyGroup'] ?? ''));
+      return ok({ keyGroup, version: await tokens.rotate(callerOf(request), keyGroup) });
+    },
+  };
+  for (const [name, routeKey] of Object.entries(ROUTES) as [keyof typeof ROUTES, string][]) {
+    const [method, template] = routeKey.split(' ') as [HttpMethod, string];
+    router.route(method, template, routes[name]);
+  }
+
+  return async function handleMaskingKeyService(event: unknown, context?: unknown): Promise<ApiGatewayV2Response> {
     const parsed = ApiGatewayV2RequestSchema.safeParse(event);
     if (!parsed.success) {
       return problemResponse(400, 'INVALID_EVENT', 'Invalid event', 'expected an API Gateway HTTP API request, payload format 2.0');
     }
-    const request = parsed.data;
-    const caller = callerOf(request);
-    try {
-      const tokens = await service();
-      const route = routeOf(request);
-      switch (route.key) {
-        case ROUTES.tokenize: {
-          const body = parseBody(request, TokenizeBodySchema);
-          return ok(
-            await tokens.tokenize(caller, { dataset: body.dataset, column: body.column, values: body.values, ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }) }),
-          );
-        }
-        case ROUTES.lookup: {
-          const body = parseBody(request, LookupBodySchema);
-          return ok(await tokens.lookupCustomerToken(caller, body.nationalId, body.keyVersion));
-        }
-        case ROUTES.detokenize: {
-          const body = parseBody(request, DetokenizeBodySchema);
-          const values = await tokens.detokenize(caller, {
-            dataset: body.dataset,
-            column: body.column,
-            values: body.tokens,
-            ...(body.keyVersion === undefined ? {} : { keyVersion: body.keyVersion }),
-          });
-          logger.info('detokenized', { role: caller.role, dataset: body.dataset, column: body.column, count: values.length });
-          return ok({ values });
-        }
-        case ROUTES.listKeys:
-          return ok({ keys: await tokens.describe(caller) });
-        case ROUTES.rotateKey: {
-          // The platform's one key group check (the CLI runs it too): a name the masking policy defines, or 404.
-          const keyGroup = parseKeyGroupName(route.keyGroup);
-          return ok({ keyGroup, version: await tokens.rotate(caller, keyGroup) });
-        }
-        default:
-          return problemResponse(404, 'ROUTE_NOT_FOUND', 'No such route', `this service does not answer ${request.routeKey}`);
-      }
-    } catch (error) {
-      logger.warn('request refused or failed', { routeKey: request.routeKey, role: caller.role, error });
-      const response = toProblemResponse(error, STATUS_BY_CODE);
-      const retryAfter = isCurError(error, 'RATE_LIMITED') ? error.details['retryAfterSeconds'] : undefined;
-      return retryAfter === undefined ? response : { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } };
-    }
+    // The raw path, not decoded: only the key group segment is, by the route.
+    return router.resolve(parsed.data, parsed.data.rawPath, context);
   };
-}
-
-/**
- * The route from the method and path, so the handler answers the same behind explicit routes and behind a
- * `ANY /v1/{proxy+}` route (where API Gateway's routeKey says nothing about the path).
- */
-function routeOf(request: ApiGatewayV2Request): { key: string; keyGroup?: string } {
-  const method = request.requestContext.http.method.toUpperCase();
-  const path = request.rawPath.replace(/\/+$/, '');
-  const rotate = /^\/v1\/keys\/([^/]+)\/rotate$/.exec(path);
-  if (method === 'POST' && rotate) return { key: ROUTES.rotateKey, keyGroup: decodePathSegment(rotate[1] ?? '') };
-  return { key: `${method} ${path}` };
 }
 
 /** A path segment decoded, or as sent when it is not valid percent-encoding (the key group check refuses it then). */

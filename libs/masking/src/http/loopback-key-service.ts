@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiGatewayV2Response } from '@cur/contracts';
 import type { Logger } from '@cur/platform';
 import { problemResponse } from '@cur/platform';
+import { MAX_REQUEST_BYTES, readRequestBody, sendApiGatewayResponse as send, toApiGatewayEvent } from '@cur/platform/http-gateway';
 import type { TokenService } from '../service/token-service';
 import { createMaskingKeyServiceHandler } from './key-service-handler';
 
@@ -15,9 +15,6 @@ export const LOOPBACK_PRINCIPAL = 'system:spark-mask-job';
 
 /** The one route the loopback service answers: the mask job needs nothing else, so its credential opens nothing else. */
 const TOKENIZE_PATH = '/v1/tokenize';
-
-/** API Gateway's payload limit; a larger body is refused before the handler, as API Gateway would. */
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /** Options of {@link startLoopbackKeyService}. */
 export interface LoopbackKeyServiceOptions {
@@ -84,9 +81,10 @@ export async function startLoopbackKeyService(options: LoopbackKeyServiceOptions
       request.resume();
       return send(response, problemResponse(401, 'UNAUTHENTICATED', 'Unauthorized', 'the bearer credential is not this run’s'));
     }
-    const body = await readBody(request);
+    const body = await readRequestBody(request);
     if (body === undefined) return send(response, problemResponse(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `requests are limited to ${MAX_REQUEST_BYTES} bytes`));
-    send(response, await handler(tokenizeEvent(request, body, claims)));
+    // The event carries the job's claims, as a JWT authorizer's would, and not the credential itself.
+    send(response, await handler(toApiGatewayEvent(request, body, { claims, apiId: 'cur-loopback', keepHeaders: ['content-type', 'host', 'user-agent'] })));
   }
 
   server.keepAliveTimeout = 65_000;
@@ -105,58 +103,4 @@ export async function startLoopbackKeyService(options: LoopbackKeyServiceOptions
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
-}
-
-/** The API Gateway HTTP API event (payload 2.0) of an authenticated tokenize request. */
-function tokenizeEvent(request: IncomingMessage, body: Buffer, claims: Record<string, string>): Record<string, unknown> {
-  const now = new Date();
-  const host = request.headers.host ?? '127.0.0.1';
-  const userAgent = request.headers['user-agent'] ?? '';
-  return {
-    version: '2.0',
-    routeKey: `POST ${TOKENIZE_PATH}`,
-    rawPath: TOKENIZE_PATH,
-    rawQueryString: '',
-    headers: { 'content-type': request.headers['content-type'] ?? 'application/json', host, 'user-agent': userAgent },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'cur-loopback',
-      domainName: host,
-      domainPrefix: host.split('.')[0],
-      requestId: randomUUID(),
-      routeKey: `POST ${TOKENIZE_PATH}`,
-      stage: '$default',
-      time: apiGatewayTime(now),
-      timeEpoch: now.getTime(),
-      http: { method: 'POST', path: TOKENIZE_PATH, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', userAgent },
-      authorizer: { jwt: { claims, scopes: null } },
-    },
-    body: body.toString('utf8'),
-    isBase64Encoded: false,
-  };
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function send(response: ServerResponse, result: ApiGatewayV2Response): void {
-  const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
-  response.writeHead(result.statusCode, { ...(result.headers ?? {}), 'content-length': String(body.length) });
-  response.end(body);
-}
-
-function apiGatewayTime(date: Date): string {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }

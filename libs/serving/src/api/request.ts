@@ -12,16 +12,25 @@ import { ServingError, type ServingErrorCode } from '../serving-error';
  * @throws ServingError `ROUTE_NOT_FOUND` for a path that does not decode, or hides a `/` in a segment
  */
 export function requestPath(request: ApiGatewayV2Request): string {
-  const stage = request.requestContext.stage;
-  let raw = request.rawPath;
+  const path = routePath(request.rawPath, request.requestContext.stage);
+  if (path === undefined) throw new ServingError('ROUTE_NOT_FOUND', 'no route has this path');
+  return path;
+}
+
+/**
+ * {@link requestPath} of a raw path on a stage.
+ *
+ * @returns undefined for a path that does not decode, or hides a `/` in a segment
+ */
+export function routePath(rawPath: string, stage: string): string | undefined {
+  let raw = rawPath;
   if (stage !== '$default' && (raw === `/${stage}` || raw.startsWith(`/${stage}/`))) raw = raw.slice(stage.length + 1) || '/';
   const segments = raw.replace(/\/+$/, '').split('/');
   try {
     const decoded = segments.map((segment) => decodeURIComponent(segment));
-    if (decoded.some((segment) => segment.includes('/'))) throw new Error('encoded slash');
-    return decoded.join('/') || '/';
-  } catch (error) {
-    throw new ServingError('ROUTE_NOT_FOUND', 'no route has this path', { cause: error });
+    return decoded.some((segment) => segment.includes('/')) ? undefined : decoded.join('/') || '/';
+  } catch {
+    return undefined;
   }
 }
 

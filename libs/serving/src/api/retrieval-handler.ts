@@ -1,4 +1,4 @@
-import type { ApiGatewayV2Response } from '@cur/contracts';
+import type { ApiGatewayV2Request, ApiGatewayV2Response } from '@cur/contracts';
 import { ApiGatewayV2RequestSchema, isRole } from '@cur/contracts';
 import type { Logger } from '@cur/platform';
 import { AccessDeniedError, createLogger, isCurError, problemResponse, toProblemResponse } from '@cur/platform';
@@ -13,7 +13,8 @@ import type { CustomerRecord, ServingVersion } from '../types/serving-types';
 import { buildOpenApiDocument } from './openapi';
 import { identityOf, parseBody, queryOf, requestPath, validate, type Identity } from './request';
 import { ResponseShaper } from './response-shaper';
-import { matchRoute, type RouteSpec } from './routes';
+import { createRetrievalRouter } from './retrieval-router';
+import type { RouteSpec } from './routes';
 import {
   BatchGetBodySchema,
   CustomerPathSchema,
@@ -56,7 +57,7 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-
 /** One authenticated, routed call. */
 interface Call {
   readonly route: RouteSpec;
-  readonly params: Record<string, string>;
+  readonly params: Readonly<Record<string, string>>;
   readonly identity: Identity;
 }
 
@@ -64,9 +65,9 @@ interface Call {
  * Builds the retrieval API's Lambda logic behind API Gateway (HTTP API, payload 2.0, JWT authorizer), shared by the
  * `retrieval-api` Lambda and `cur serve`, which both call this function with real API Gateway v2 events.
  *
- * Routing is by method and path (so an `ANY /v1/{proxy+}` route works); the role comes from the authorizer's
- * `cur:role` claim (none: 401; a role the route does not admit: 403); input is validated with the zod schemas the
- * OpenAPI document is generated from; every column of every answer is shaped by the masking policy for the role;
+ * Routing is by method and path with Powertools' HTTP router (`createRetrievalRouter`), so explicit routes and an
+ * `ANY /v1/{proxy+}` route behave the same; the role comes from the authorizer's `cur:role` claim (none: 401; a role
+ * the route does not admit: 403); input is validated with the zod schemas the OpenAPI document is generated from; every column of every answer is shaped by the masking policy for the role;
  * errors are RFC 9457 problems with stable codes. Request bodies, national IDs and events are never logged.
  *
  * @param dependencies - built on the first call that needs them (not for `/openapi.json`), then reused by the caller
@@ -89,47 +90,50 @@ export function createRetrievalApiHandler(dependencies: () => Promise<RetrievalA
     return shaper;
   };
 
-  return async function handleRetrievalApi(event: unknown): Promise<ApiGatewayV2Response> {
+  /** A refusal or failure as problem+json, logged when it is a 500 or a 403 (never the request itself). */
+  const refuse = (error: unknown, request: ApiGatewayV2Request, routeKey: string): ApiGatewayV2Response => {
+    const response = toProblemResponse(error, STATUS_BY_CODE);
+    const role = request.requestContext.authorizer?.jwt.claims['cur:role'];
+    if (response.statusCode >= 500) logger.error('request failed', { routeKey, role, statusCode: response.statusCode, error });
+    else if (response.statusCode === 403) logger.warn('request refused', { routeKey, role, statusCode: 403, code: isCurError(error) ? error.code : 'FORBIDDEN' });
+    if (response.statusCode === 401) return { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } };
+    if (response.statusCode === 429 && isCurError(error)) return { ...response, headers: { ...response.headers, 'retry-after': String(error.details['retryAfterSeconds'] ?? 60) } };
+    return response;
+  };
+
+  /** One routed call: the public document, or an authenticated, authorized call of a route. */
+  const answer = async (route: RouteSpec, request: ApiGatewayV2Request, params: Readonly<Record<string, string>>): Promise<ApiGatewayV2Response> => {
+    if (route.access === 'public') {
+      validate(route.query, queryOf(request), 'query');
+      openApi ??= JSON.stringify(buildOpenApiDocument(options.serverUrl));
+      return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' }, body: openApi };
+    }
+    const identity = identityOf(request);
+    if (!isRole(identity.role) || !route.access.includes(identity.role)) {
+      throw new ServingError('ROLE_FORBIDDEN', `role ${isRole(identity.role) ? identity.role : '(unknown)'} may not use ${route.method} ${route.path}; allowed: ${route.access.join(', ')}`);
+    }
+    // Built once; a failed build is retried on the next call (the factory decides how).
+    const deps = ready ?? (ready = await dependencies());
+    const body = await execute({ route, params, identity }, request, deps, shaperOf(deps.policy ?? defaultPolicy));
+    return { statusCode: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+  };
+
+  const router = createRetrievalRouter(answer, refuse);
+
+  return async function handleRetrievalApi(event: unknown, context?: unknown): Promise<ApiGatewayV2Response> {
     const parsed = ApiGatewayV2RequestSchema.safeParse(event);
     if (!parsed.success) return problemResponse(400, 'INVALID_EVENT', 'Invalid event', 'expected an API Gateway HTTP API request, payload format 2.0');
     const request = parsed.data;
-    const method = request.requestContext.http.method.toUpperCase();
-    let routeKey = 'unmatched';
-    let role: string | undefined;
+    let path: string;
     try {
-      const match = matchRoute(method, requestPath(request));
-      if (!match) throw new ServingError('ROUTE_NOT_FOUND', `this API has no route ${method} for this path; see /openapi.json`);
-      if ('allowed' in match) {
-        const response = problemResponse(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `this path answers ${match.allowed.join(', ')}`);
-        return { ...response, headers: { ...response.headers, allow: match.allowed.join(', ') } };
-      }
-      const { route } = match;
-      routeKey = `${route.method} ${route.path}`;
-      if (route.access === 'public') {
-        validate(route.query, queryOf(request), 'query');
-        openApi ??= JSON.stringify(buildOpenApiDocument(options.serverUrl));
-        return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' }, body: openApi };
-      }
-      const identity = identityOf(request);
-      role = identity.role;
-      if (!isRole(identity.role) || !route.access.includes(identity.role)) {
-        throw new ServingError('ROLE_FORBIDDEN', `role ${isRole(identity.role) ? identity.role : '(unknown)'} may not use ${routeKey}; allowed: ${route.access.join(', ')}`);
-      }
-      // Built once; a failed build is retried on the next call (the factory decides how).
-      const deps = ready ?? (ready = await dependencies());
-      const body = await execute({ route, params: match.params, identity }, request, deps, shaperOf(deps.policy ?? defaultPolicy));
-      return { statusCode: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+      path = requestPath(request);
     } catch (error) {
-      const response = toProblemResponse(error, STATUS_BY_CODE);
-      if (response.statusCode >= 500) logger.error('request failed', { routeKey, role, statusCode: response.statusCode, error });
-      else if (response.statusCode === 403) logger.warn('request refused', { routeKey, role, statusCode: 403, code: isCurError(error) ? error.code : 'FORBIDDEN' });
-      if (response.statusCode === 401) return { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } };
-      if (response.statusCode === 429 && isCurError(error)) return { ...response, headers: { ...response.headers, 'retry-after': String(error.details['retryAfterSeconds'] ?? 60) } };
-      return response;
+      return refuse(error, request, 'unmatched');
     }
+    return router.resolve(request, path, context);
   };
 
-  async function execute(call: Call, request: Parameters<typeof queryOf>[0], deps: RetrievalApiDependencies, shaper: ResponseShaper): Promise<unknown> {
+  async function execute(call: Call, request: ApiGatewayV2Request, deps: RetrievalApiDependencies, shaper: ResponseShaper): Promise<unknown> {
     const role = call.identity.role;
     switch (call.route.id) {
       case 'getCustomerTags': {

@@ -222,6 +222,14 @@ describe('bad input', () => {
     expect((await handle(encoded)).statusCode).toBe(200);
   });
 
+  it('matches each path segment as sent: a dot segment or a parameter of spaces is not resolved or dropped by the router', async () => {
+    // A URL resolver would make /v1/customers/../tags the tag list; the API takes '..' for the token it is.
+    expect(await problem('GET', '/v1/customers/../tags')).toMatchObject({ status: 400, code: 'INVALID_TOKEN' });
+    expect(await problem('GET', '/v1/customers/%2E%2E/tags')).toMatchObject({ status: 400, code: 'INVALID_TOKEN' });
+    expect(await problem('GET', '/v1/tags/%20%20/customers', undefined, 'DS')).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    expect(await problem('GET', '/v1/x/../tags')).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+  });
+
   it('answers the real API Gateway event (GET /v1/customers/{token}/tags as AP)', async () => {
     const response = await handle(realEvent());
     expect(response.statusCode).toBe(404);

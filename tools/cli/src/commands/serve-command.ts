@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,20 +8,15 @@ import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { TokenService } from '@cur/masking';
 import { TAG_DEFINITIONS } from '@cur/pipeline';
 import { ConfigError, createLogger, isCurError, problemResponse } from '@cur/platform';
+import { MAX_REQUEST_BYTES, readRequestBody, sendApiGatewayResponse as send, toApiGatewayEvent } from '@cur/platform/http-gateway';
 import type { Runtime } from '@cur/runtime';
 import type { CustomerTokenizer, Detokenizer, KeyServiceCaller, RetrievalApiDependencies, ServingLoadResult, CustomerLookup } from '@cur/serving';
-import { CUSTOMER_TOKEN_COLUMN, ROUTES, ServingError, ServingStore, createRetrievalApiHandler, loadServingStore, matchRoute } from '@cur/serving';
+import { CUSTOMER_TOKEN_COLUMN, RETRIEVAL_API_PATHS, ROUTES, ServingError, ServingStore, createRetrievalApiHandler, loadServingStore } from '@cur/serving';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../process/usage-error';
 import { DOCS_PATH, docsResponse } from '../serve/api-docs';
 import { osUser } from '../cli-caller';
 import { DevTokenError, devJwtKey, importDevVerifyKey, verifyDevToken, type DevVerifyKey } from './token-command';
-
-/** API Gateway's payload limit; a larger body is refused before the handler, as API Gateway would. */
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-
-/** Content types passed to the handler as text; anything else is base64, as API Gateway does. */
-const TEXT_CONTENT = /^(?:text\/|application\/(?:json|problem\+json|xml|x-www-form-urlencoded|[\w.+-]+\+json))/i;
 
 /** The handler `cur serve` fronts: the Lambda's logic, taking API Gateway v2 events. */
 export type ApiHandler = (event: unknown) => Promise<ApiGatewayV2Response>;
@@ -41,10 +35,10 @@ export interface DevServerOptions {
   /** @default () => new Date() */
   readonly now?: () => Date;
   /**
-   * Whether a path is one the API has (any method): others are answered 404 before authentication, as API Gateway
-   * answers a path without a route. @default a route of the retrieval API (`matchRoute`)
+   * Whether a raw request path is one the API has (any method): others are answered 404 before authentication, as
+   * API Gateway answers a path without a route. @default the retrieval API's router (`RETRIEVAL_API_PATHS.hasPath`)
    */
-  readonly routeExists?: (path: string) => boolean;
+  readonly routeExists?: (rawPath: string) => boolean;
   /** Serve Swagger UI on the API's OpenAPI document at `/docs` (public, like `/openapi.json`). @default false */
   readonly docs?: boolean;
 }
@@ -68,7 +62,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const publicPaths = new Set(options.publicPaths ?? ROUTES.filter((route) => route.access === 'public').map((route) => route.path));
   const now = options.now ?? (() => new Date());
   const claimsCache = new VerifiedTokenCache(verifyKey, now);
-  const routeExists = options.routeExists ?? ((path: string) => matchRoute('GET', path) !== undefined);
+  const routeExists = options.routeExists ?? RETRIEVAL_API_PATHS.hasPath;
   const server = createServer((request, response) => {
     void serveOne(request, response, options.handler, claimsCache, publicPaths, now, routeExists, options.docs ?? false).catch(() => {
       if (!response.headersSent) send(response, problemResponse(500, 'INTERNAL', 'Internal error', 'the local server failed; see its log'));
@@ -102,11 +96,11 @@ async function serveOne(
   tokens: VerifiedTokenCache,
   publicPaths: ReadonlySet<string>,
   now: () => Date,
-  routeExists: (path: string) => boolean,
+  routeExists: (rawPath: string) => boolean,
   docs: boolean,
 ): Promise<void> {
   const receivedAt = now();
-  const body = await readBody(request);
+  const body = await readRequestBody(request);
   if (body === undefined) return send(response, problemResponse(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `requests are limited to ${MAX_REQUEST_BYTES} bytes`));
   const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
   const page = docs ? await docsResponse(request.method ?? 'GET', rawPath) : undefined;
@@ -116,12 +110,12 @@ async function serveOne(
     return;
   }
   // A path without a route is 404 before authentication (API Gateway's order): no token needed to learn it is wrong.
-  if (!publicPaths.has(rawPath) && !routeExists(decodedPath(rawPath))) {
+  if (!publicPaths.has(rawPath) && !routeExists(rawPath)) {
     return send(response, problemResponse(404, 'ROUTE_NOT_FOUND', 'Not found', `this API has no path ${rawPath.slice(0, 200)}; see /openapi.json${docs ? ' or /docs' : ''}`));
   }
   // An HTTP API carries only these methods to a Lambda; any other (TRACE, CONNECT, ...) is refused here, as there.
   if (!HTTP_API_METHODS.has(request.method ?? '')) {
-    const allowed = allowedMethodsOf(decodedPath(rawPath));
+    const allowed = RETRIEVAL_API_PATHS.allowedMethods(rawPath);
     const refused = problemResponse(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `this API does not answer ${String(request.method).slice(0, 20)}`);
     return send(response, { ...refused, headers: { ...refused.headers, ...(allowed.length > 0 ? { allow: allowed.join(', ') } : {}) } });
   }
@@ -135,73 +129,11 @@ async function serveOne(
       return send(response, { ...refused, headers: { ...refused.headers, 'www-authenticate': `Bearer error="${reason === 'missing' ? 'invalid_request' : 'invalid_token'}"` } });
     }
   }
-  send(response, await handler(toApiGatewayEvent(request, body, claims, receivedAt)));
+  send(response, await handler(toApiGatewayEvent(request, body, { ...(claims ? { claims } : {}), receivedAt })));
 }
 
 /** The methods API Gateway's HTTP API passes to an integration (Powertools' `APIGatewayHttpMethod`). */
 const HTTP_API_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-
-/** The methods the retrieval API answers on a path (empty for a path it does not have). */
-function allowedMethodsOf(path: string): readonly string[] {
-  const match = matchRoute('', path);
-  return match !== undefined && 'allowed' in match ? match.allowed : [];
-}
-
-function decodedPath(rawPath: string): string {
-  try {
-    return decodeURIComponent(rawPath);
-  } catch {
-    return rawPath;
-  }
-}
-
-/**
- * Turns an HTTP request into the API Gateway HTTP API event (payload 2.0) a `$default` route delivers: lower-case
- * headers (repeats joined with commas), cookies apart, the query string raw and parsed, text bodies as text and
- * others base64, and the authorizer's claims when a token was verified.
- */
-export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, claims: Record<string, string> | undefined, receivedAt: Date = new Date()): Record<string, unknown> {
-  const url = request.url ?? '/';
-  const queryStart = url.indexOf('?');
-  const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
-  const rawQueryString = queryStart === -1 ? '' : url.slice(queryStart + 1);
-  const headers: Record<string, string> = {};
-  let cookies: string[] | undefined;
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = (request.rawHeaders[i] ?? '').toLowerCase();
-    const value = request.rawHeaders[i + 1] ?? '';
-    if (name === 'cookie') cookies = [...(cookies ?? []), ...value.split(/;\s*/).filter(Boolean)];
-    else headers[name] = name in headers ? `${headers[name]},${value}` : value;
-  }
-  const query: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) query[name] = name in query ? `${query[name]},${value}` : value;
-  const text = TEXT_CONTENT.test(headers['content-type'] ?? 'application/json');
-  const method = request.method ?? 'GET';
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    ...(cookies ? { cookies } : {}),
-    headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'cur-local',
-      domainName: headers['host'] ?? 'localhost',
-      domainPrefix: (headers['host'] ?? 'localhost').split('.')[0],
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: apiGatewayTime(receivedAt),
-      timeEpoch: receivedAt.getTime(),
-      http: { method, path: rawPath, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
-    },
-    ...(body.length > 0 ? { body: text ? body.toString('utf8') : body.toString('base64') } : {}),
-    isBase64Encoded: body.length > 0 && !text,
-  };
-}
 
 /** Verified tokens and their claims until they expire: a token string that verified once verifies again. */
 class VerifiedTokenCache {
@@ -247,41 +179,6 @@ function authorizerClaims(payload: Record<string, unknown>): Record<string, stri
     claims[name] = Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
   }
   return claims;
-}
-
-/** The request body; `undefined` when it is over the limit. A request without one is not waited on. */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
-    request.resume();
-    return Promise.resolve(EMPTY);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-const EMPTY = Buffer.alloc(0);
-
-function send(response: ServerResponse, result: ApiGatewayV2Response): void {
-  const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) };
-  const cookies = (result as { cookies?: string[] }).cookies;
-  if (cookies && cookies.length > 0) headers['set-cookie'] = cookies;
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  response.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
-  response.end(body);
-}
-
-function apiGatewayTime(date: Date): string {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
 /**
