@@ -1,5 +1,5 @@
 export { readTrainingJobChange, isoTime, MODEL_TAGS, TERMINAL_STATUSES } from './training-job-change';
-export type { TrainingJobChange, TrainingJobStatus, TrainingDataRef } from './training-job-change';
+export type { TrainingJobChange, TrainingJobFacts, TrainingJobStatus, TrainingDataRef } from './training-job-change';
 export { ModelHistory, MODEL_OWNER_ROLES, MODEL_METRIC_READER_ROLES } from './model-history';
 export type { ModelCaller, ModelVersion, ModelVersionMetrics, ScoringPointer, ModelAuditEntry, RecordOutcome, StatusChange } from './model-history';
 export { createModelHistoryHandler, MODEL_EVENT_IDEMPOTENCY_PARTITION, MODEL_EVENT_DEDUPE_SECONDS, MODEL_HISTORY_SERVICE } from './model-history-handler';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyValueStore, Item } from '@cur/platform';
 import { AccessDeniedError, CurError, NotFoundError, isCurError, queryPartition } from '@cur/platform';
-import { TERMINAL_STATUSES, type TrainingDataRef, type TrainingJobChange, type TrainingJobStatus } from './training-job-change';
+import { TERMINAL_STATUSES, type TrainingDataRef, type TrainingJobChange, type TrainingJobFacts, type TrainingJobStatus } from './training-job-change';
 
 const TABLE = 'model-history';
 
@@ -26,23 +26,9 @@ export interface StatusChange {
 }
 
 /** A model version: one training job, as the history knows it. */
-export interface ModelVersion {
-  readonly versionId: string;
-  readonly trainingJobArn: string;
-  readonly status: TrainingJobStatus;
+export interface ModelVersion extends TrainingJobFacts {
   readonly createdAt: string;
   readonly timeline: readonly StatusChange[];
-  readonly hyperparameters: Readonly<Record<string, string>>;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly data: readonly TrainingDataRef[];
-  readonly startedBy?: string;
-  readonly role?: string;
-  readonly codeVersion?: string;
-  readonly targetTag?: string;
-  readonly trainingImage?: string;
-  readonly modelArtifact?: string;
-  readonly failureCode?: string;
-  readonly transitions: TrainingJobChange['transitions'];
 }
 
 /** What a metrics reader (DA) sees of a version. */

@@ -25,16 +25,11 @@ export interface TrainingDataRef {
   readonly contentSha256: string;
 }
 
-/** One state change of one training job, read from SageMaker's event: what the model history records. */
-export interface TrainingJobChange {
-  readonly eventId: string;
+/** What a training job is: what each of its state changes carries, and what the version it becomes keeps. */
+export interface TrainingJobFacts {
   readonly versionId: string;
   readonly trainingJobArn: string;
   readonly status: TrainingJobStatus;
-  readonly secondaryStatus?: string;
-  /** When the job reached this status (its `LastModifiedTime`, else the event's time), ISO 8601. */
-  readonly at: string;
-  readonly createdAt?: string;
   readonly hyperparameters: Readonly<Record<string, string>>;
   readonly metrics: Readonly<Record<string, number>>;
   readonly data: readonly TrainingDataRef[];
@@ -51,6 +46,15 @@ export interface TrainingJobChange {
   readonly failureCode?: string;
   /** SageMaker's own transitions (Starting, Downloading, Training, Uploading, Completed), when the event has them. */
   readonly transitions: readonly { readonly status: string; readonly startTime: string; readonly endTime?: string }[];
+}
+
+/** One state change of one training job, read from SageMaker's event: what the model history records. */
+export interface TrainingJobChange extends TrainingJobFacts {
+  readonly eventId: string;
+  readonly secondaryStatus?: string;
+  /** When the job reached this status (its `LastModifiedTime`, else the event's time), ISO 8601. */
+  readonly at: string;
+  readonly createdAt?: string;
 }
 
 const DATA_REF = /^([a-z_]+)\/([a-z_]+)\/(\d{4}-\d{2}-\d{2})\/([0-9a-f]{64})$/;
