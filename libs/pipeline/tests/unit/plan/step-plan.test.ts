@@ -1,43 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { StepPlanSchema } from '../../../src/plan/step-plan';
-
-const PLAN_SCHEMA = fileURLToPath(new URL('../../../../spark-runner/plan.schema.json', import.meta.url));
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/**
- * A JSON Schema reduced to what constrains a document: references resolved, annotations (titles, descriptions,
- * discriminator hints) dropped, `oneOf`/`anyOf` alike, the type a `const` implies dropped (pydantic says integer,
- * zod number), a date's pattern dropped beside its `format`, and array defaults dropped (pydantic writes no
- * `default_factory` into the schema; both sides fill an empty list).
- */
-function normalise(node: Json, defs: Record<string, Json>): Json {
-  if (Array.isArray(node)) return node.map((item) => normalise(item, defs));
-  if (node === null || typeof node !== 'object') return node;
-  const ref = node['$ref'];
-  if (typeof ref === 'string') return normalise(defs[ref.replace('#/$defs/', '')] ?? null, defs);
-  const out: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (['title', 'description', '$comment', '$schema', '$defs', 'discriminator'].includes(key)) continue;
-    if (key === 'type' && 'const' in node) continue;
-    if (key === 'pattern' && node['format'] === 'date') continue;
-    if (key === 'default' && Array.isArray(value)) continue;
-    out[key === 'anyOf' ? 'oneOf' : key] = normalise(value, defs);
-  }
-  return out;
-}
+import { comparableJsonSchemas } from '../../helpers/json-schema';
 
 describe('StepPlanSchema', () => {
   it('says exactly what the Spark runner’s plan.schema.json says', async () => {
     // Prepare
-    const committed = JSON.parse(await readFile(PLAN_SCHEMA, 'utf8')) as { $defs: Record<string, Json> } & Record<string, Json>;
-    const ours = z.toJSONSchema(StepPlanSchema, { io: 'input' }) as Json;
+    const { ours, committed } = await comparableJsonSchemas(StepPlanSchema, 'plan.schema.json');
 
     // Assess
-    expect(normalise(ours, {})).toEqual(normalise(committed, committed.$defs));
+    expect(ours).toEqual(committed);
   });
 
   it('refuses what the runner refuses: names repeated across inputs and statements, whatever their case', () => {
