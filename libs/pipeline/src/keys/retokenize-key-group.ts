@@ -9,6 +9,7 @@ import type { PipelineDependencies, PipelineRun, StepRun } from '../run-pipeline
 import { runPipeline } from '../run-pipeline';
 import { makeFallbackScratch } from '../scratch/scratch-folder';
 import { ROW_NUMBER_COLUMN } from '../steps/mask-step';
+import { buildTokenMap, joinTokenMaps } from '../steps/token-map';
 
 /** How many times the job looks again for partitions published under an older version while it ran. */
 const MAX_PASSES = 3;
@@ -147,32 +148,31 @@ async function retokenizePartition(
   const scope = `${dataset}_${businessDate.replaceAll('-', '')}`;
   const view = `retokenize_raw_${scope}`;
   const table = `retokenize_${scope}`;
-  const tableOf = (kind: 'distinct' | 'tokens', column: string): string => `retokenize_${kind}_${scope}_${column}`;
+  const retokenized = `retokenized_${scope}`;
+  const tokensTableOf = (column: string): string => `retokenize_tokens_${scope}_${column}`;
   const fromVersions: Record<string, number> = {};
   try {
     await engine.registerParquetView(view, manifest.files.map((key) => locate('raw', key)));
     await engine.execute(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${view}`);
+    const tokenMaps = new Map<string, string>();
     for (const column of columns) {
       const from = manifest.keyVersions[column] ?? toVersion;
       if (from === toVersion) continue;
       fromVersions[column] = from;
-      const [distinctTable, tokensTable] = [tableOf('distinct', column), tableOf('tokens', column)];
-      await engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL)`);
-      const tokens = await engine.readColumn(distinctTable, 'v', 'position');
       // Plaintext exists only inside the token service's call; the engine sees old and new tokens only.
-      const retokenized = await deps.tokens.retokenize(caller, { dataset, column, values: tokens, keyVersion: from }, toVersion);
-      await engine.loadColumn(tokensTable, retokenized);
-      const [present] = await engine.query(`SELECT count(${column}) AS n FROM ${table}`);
-      const replaced = await engine.update(
-        `UPDATE ${table} SET ${column} = m.t FROM (SELECT d.v, t.value AS t FROM ${distinctTable} d JOIN ${tokensTable} t USING (position)) m WHERE ${table}.${column} = m.v`,
-      );
-      if (replaced !== Number(present?.['n'])) {
-        throw new CurError('RETOKENIZE_INCOMPLETE', `raw.${dataset} for ${businessDate}: ${column} has ${String(present?.['n'])} tokens but ${replaced} were re-tokenised; nothing was published`);
+      await buildTokenMap(engine, table, column, tokensTableOf(column), (tokens) => deps.tokens.retokenize(caller, { dataset, column, values: tokens, keyVersion: from }, toVersion));
+      tokenMaps.set(column, tokensTableOf(column));
+    }
+    const names = getDataset(dataset).columns.map((column) => column.name);
+    const projection = [ROW_NUMBER_COLUMN, ...names].map((name) => [`s.${name}`, name] as const);
+    const counts = await joinTokenMaps(engine, { source: table, target: retokenized, select: projection, tokenMaps, orderBy: ROW_NUMBER_COLUMN });
+    for (const [column, { present, replaced }] of counts) {
+      if (present !== replaced) {
+        throw new CurError('RETOKENIZE_INCOMPLETE', `raw.${dataset} for ${businessDate}: ${column} has ${present} tokens but ${replaced} were re-tokenised; nothing was published`);
       }
     }
     // The mask step's own projection and types: the engine would read the partition folder's business_date as a DATE.
-    const names = getDataset(dataset).columns.map((column) => column.name);
-    const select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${names.join(', ')}, '${businessDate}' AS business_date FROM ${table}`;
+    const select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${names.join(', ')}, '${businessDate}' AS business_date FROM ${retokenized}`;
     const written = await writeZoneFile(engine, buckets.raw, select, partitionPrefix(dataset, businessDate), deps.scratchDir);
     if (written.rowCount !== manifest.rowCount) {
       throw new CurError('ACCOUNTING_BROKEN', `raw.${dataset} for ${businessDate}: ${manifest.rowCount} rows published but ${written.rowCount} rewritten; nothing was published`);
@@ -189,7 +189,7 @@ async function retokenizePartition(
     });
     return { dataset, businessDate, rowCount: written.rowCount, fromVersions };
   } finally {
-    const tables = [table, ...columns.flatMap((column) => (['distinct', 'tokens'] as const).map((kind) => tableOf(kind, column)))];
+    const tables = [table, retokenized, ...columns.map(tokensTableOf)];
     for (const name of tables) await engine.execute(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
   }
 }

@@ -13,6 +13,7 @@ import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import { makeStepScratch } from '../scratch/scratch-folder';
+import { buildTokenMap, joinTokenMaps } from './token-map';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -82,7 +83,7 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
   const scope = `${dataset.name}_${batch.businessDate.replaceAll('-', '')}`;
   const staged = `staged_${scope}`;
   const maskedTable = `masked_${scope}`;
-  const tableOf = (kind: 'distinct' | 'tokens', column: string): string => `${kind}_${scope}_${column}`;
+  const tokensTableOf = (column: string): string => `tokens_${scope}_${column}`;
   let written: WrittenFile;
   let loaded: number;
   try {
@@ -90,34 +91,24 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
     let select: string;
     if (fast) {
       // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked, a
-      // bounded chunk at a time, into one value -> token table per column.
-      const maskedColumns: string[] = [];
+      // bounded chunk at a time, into one value -> token table per column, joined back into a new table.
+      const tokenMaps = new Map<string, string>();
       for (const [index, column] of columns.entries()) {
         const masker = maskers[index];
         if (!masker || masker.method === 'plaintext') continue;
-        const keyVersion = await maskDistinctInChunks(deps.engine, masker, staged, column, tableOf('distinct', column), tableOf('tokens', column));
-        if (keyVersion !== undefined) keyVersions[column] = keyVersion;
-        maskedColumns.push(column);
+        await buildTokenMap(deps.engine, staged, column, tokensTableOf(column), async (values) => {
+          const masked = await masker.mask(values, { distinct: true });
+          if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
+          return masked.tokens;
+        });
+        tokenMaps.set(column, tokensTableOf(column));
       }
-      // One join per masked column into a new table, not an in-place UPDATE: DuckDB keeps an UPDATE's changes in
-      // memory (measured: 4M rows ran out at 256MiB), while joins and the sort spill. ORDER BY keeps the file's order
-      // (rowid is the position in the file: the staged table is created in file order and never loses a row).
-      const tokenOf = new Map(maskedColumns.map((column, i) => [column, `m${i}.t`]));
-      await deps.engine.execute(
-        `CREATE OR REPLACE TABLE ${maskedTable} AS SELECT CAST(s.rowid + 1 AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.map((column) => `${tokenOf.get(column) ?? `s.${column}`} AS ${column}`).join(', ')} FROM ${staged} s ${maskedColumns
-          .map((column, i) => `LEFT JOIN ${tableOf('tokens', column)} m${i} ON s.${column} = m${i}.v`)
-          .join(' ')} ORDER BY ${ROW_NUMBER_COLUMN}`,
-      );
+      // rowid is the position in the file: the staged table is created in file order and never loses a row.
+      const projection = [[`CAST(s.rowid + 1 AS BIGINT)`, ROW_NUMBER_COLUMN] as const, ...columns.map((column) => [`s.${column}`, column] as const)];
+      const counts = await joinTokenMaps(deps.engine, { source: staged, target: maskedTable, select: projection, tokenMaps, orderBy: ROW_NUMBER_COLUMN });
       // A value the join missed would be null instead of a token: refuse to write rather than trust it.
-      if (maskedColumns.length > 0) {
-        const countSql = maskedColumns.map((column) => `count(${column}) AS ${column}`).join(', ');
-        const [present] = await deps.engine.query(`SELECT ${countSql} FROM ${staged}`);
-        const [replaced] = await deps.engine.query(`SELECT ${countSql} FROM ${maskedTable}`);
-        for (const column of maskedColumns) {
-          if (Number(present?.[column]) !== Number(replaced?.[column])) {
-            throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${String(present?.[column])} values but ${String(replaced?.[column])} were masked; nothing was written`);
-          }
-        }
+      for (const [column, { present, replaced }] of counts) {
+        if (present !== replaced) throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${present} values but ${replaced} were masked; nothing was written`);
       }
       // The plaintext rows are no longer needed: freed before the write, which reads only the masked table.
       await deps.engine.execute(`DROP TABLE ${staged}`);
@@ -130,7 +121,7 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
     written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate), deps.scratchDir);
   } finally {
     // The staged rows and the distinct values hold plaintext: gone whether the step succeeded or not.
-    const tables = [staged, maskedTable, ...columns.flatMap((column) => (['distinct', 'tokens'] as const).map((kind) => tableOf(kind, column)))];
+    const tables = [staged, maskedTable, ...columns.map(tokensTableOf)];
     for (const table of tables) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
   return publishMaskedBatch(deps, { batch, control, written, rowsOut: loaded, keyVersions, startedAt });
@@ -183,41 +174,6 @@ export async function publishMaskedBatch(
 /** The key of the raw manifest a batch produces. */
 export const rawManifestKey = (batch: Pick<BatchAccepted, 'dataset' | 'businessDate'>): string => manifestKey('raw', batch.dataset, batch.businessDate);
 
-/**
- * Distinct values handed to JavaScript at a time: bounds what the mask step holds outside the engine, whatever the
- * batch's size (a million values are about 100 MB of strings with their tokens).
- */
-export const DISTINCT_CHUNK = 500_000;
-
-/**
- * Masks the distinct non-null values of `column` in `staged` into `tokens (v, t)`, {@link DISTINCT_CHUNK} values at a
- * time: the engine numbers the distinct values (spilling when it must), JavaScript masks one range of them, the
- * engine joins that range's tokens back by position. Returns the key version the tokens were made with.
- */
-async function maskDistinctInChunks(engine: SqlEngine, masker: ColumnMasker, staged: string, column: string, distinctTable: string, tokensTable: string): Promise<number | undefined> {
-  const [chunkView, chunkTokens] = [distinctTable.replace(/^distinct_/, 'chunk_'), distinctTable.replace(/^distinct_/, 'chunk_tokens_')];
-  await engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${staged} WHERE ${column} IS NOT NULL)`);
-  await engine.execute(`CREATE OR REPLACE TABLE ${tokensTable} (v VARCHAR, t VARCHAR)`);
-  const [row] = await engine.query(`SELECT count(*) AS n FROM ${distinctTable}`);
-  const total = Number(row?.['n'] ?? 0);
-  let keyVersion: number | undefined;
-  try {
-    for (let from = 0; from < total; from += DISTINCT_CHUNK) {
-      const range = `position > ${from} AND position <= ${from + DISTINCT_CHUNK}`;
-      await engine.execute(`CREATE OR REPLACE VIEW ${chunkView} AS SELECT v, position FROM ${distinctTable} WHERE ${range}`);
-      const values = (await engine.readColumn(chunkView, 'v', 'position')) as string[];
-      const masked = await masker.mask(values, { distinct: true });
-      keyVersion = masked.keyVersion ?? keyVersion;
-      // Positions 1..n of this chunk's tokens are positions from+1..from+n of the distinct values.
-      await engine.loadColumn(chunkTokens, masked.tokens);
-      await engine.execute(`INSERT INTO ${tokensTable} SELECT d.v, c.value FROM ${distinctTable} d JOIN ${chunkTokens} c ON d.position = c.position + ${from} WHERE d.position > ${from} AND d.position <= ${from + DISTINCT_CHUNK}`);
-    }
-  } finally {
-    await engine.execute(`DROP VIEW IF EXISTS ${chunkView}`).catch(() => undefined);
-    for (const table of [chunkTokens, distinctTable]) await engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-  }
-  return keyVersion;
-}
 
 /** Stages a batch in the engine from its landing file, through a transcoded copy when it is not UTF-8. */
 async function stageBatch(deps: MaskStepDependencies, landingPath: (key: string) => string, table: string, batch: BatchAccepted, control: ControlFile, columns: readonly string[]): Promise<boolean> {

@@ -1,0 +1,79 @@
+import type { SqlEngine } from '@cur/platform';
+
+/**
+ * Distinct values handed to JavaScript at a time: bounds what a step holds outside the engine, whatever the batch's
+ * size (half a million values are some 50 MB of strings with their tokens).
+ */
+export const DISTINCT_CHUNK = 500_000;
+
+/**
+ * Builds `tokensTable (v, t)`: each distinct non-null value of `column` in `source` with what `convert` makes of it,
+ * {@link DISTINCT_CHUNK} values at a time. The engine numbers the distinct values (spilling when it must), JavaScript
+ * converts one range of them, the engine joins that range's results back by position. Nothing else is kept between
+ * chunks, so JavaScript never holds a whole column.
+ *
+ * @param convert - one result per value, in order (a masker's tokens, a re-tokenisation)
+ * @param chunk - values per call of `convert`. @default {@link DISTINCT_CHUNK}
+ */
+export async function buildTokenMap(
+  engine: SqlEngine,
+  source: string,
+  column: string,
+  tokensTable: string,
+  convert: (values: string[]) => Promise<readonly (string | null)[]>,
+  chunk: number = DISTINCT_CHUNK,
+): Promise<void> {
+  const [distinctTable, chunkView, chunkTokens] = ['distinct', 'chunk', 'chunk_tokens'].map((kind) => `${tokensTable}_${kind}`) as [string, string, string];
+  try {
+    await engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${source} WHERE ${column} IS NOT NULL)`);
+    await engine.execute(`CREATE OR REPLACE TABLE ${tokensTable} (v VARCHAR, t VARCHAR)`);
+    const [row] = await engine.query(`SELECT count(*) AS n FROM ${distinctTable}`);
+    const total = Number(row?.['n'] ?? 0);
+    for (let from = 0; from < total; from += chunk) {
+      const to = from + chunk;
+      await engine.execute(`CREATE OR REPLACE VIEW ${chunkView} AS SELECT v, position FROM ${distinctTable} WHERE position > ${from} AND position <= ${to}`);
+      const values = (await engine.readColumn(chunkView, 'v', 'position')) as string[];
+      // Positions 1..n of this chunk's results are positions from+1..from+n of the distinct values.
+      await engine.loadColumn(chunkTokens, await convert(values));
+      await engine.execute(`INSERT INTO ${tokensTable} SELECT d.v, c.value FROM ${distinctTable} d JOIN ${chunkTokens} c ON d.position = c.position + ${from} WHERE d.position > ${from} AND d.position <= ${to}`);
+    }
+  } finally {
+    await engine.execute(`DROP VIEW IF EXISTS ${chunkView}`).catch(() => undefined);
+    for (const table of [chunkTokens, distinctTable]) await engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
+}
+
+/** What {@link joinTokenMaps} writes. */
+export interface TokenJoin {
+  /** The table with the values, aliased `s` in `select`. */
+  readonly source: string;
+  /** The table created with the values replaced. */
+  readonly target: string;
+  /** Every output column in order: an SQL expression over `s` and its name (`s.rowid + 1`, `source_row`). */
+  readonly select: readonly (readonly [expression: string, name: string])[];
+  /** The columns to replace, each with its `(v, t)` table from {@link buildTokenMap}. */
+  readonly tokenMaps: ReadonlyMap<string, string>;
+  /** The output column giving the rows' order (the position in the file). */
+  readonly orderBy: string;
+}
+
+/**
+ * Creates `target` from `source` with each mapped column replaced by its token, one join per column, in `orderBy`
+ * order; returns, per mapped column, the non-null values before and after (equal unless a value had no token: the
+ * caller refuses to publish then). A join and a sort, not an in-place UPDATE: DuckDB keeps an UPDATE's changes in
+ * memory (measured: 4M rows ran out at 256MiB) while joins and sorts spill.
+ */
+export async function joinTokenMaps(engine: SqlEngine, join: TokenJoin): Promise<Map<string, { present: number; replaced: number }>> {
+  const columns = [...join.tokenMaps.keys()];
+  const alias = new Map(columns.map((column, i) => [column, `m${i}`]));
+  const select = join.select.map(([expression, name]) => `${alias.has(name) ? `${alias.get(name) ?? ''}.t` : expression} AS ${name}`).join(', ');
+  const joins = columns.map((column) => `LEFT JOIN ${join.tokenMaps.get(column) ?? ''} ${alias.get(column) ?? ''} ON s.${column} = ${alias.get(column) ?? ''}.v`).join(' ');
+  await engine.execute(`CREATE OR REPLACE TABLE ${join.target} AS SELECT ${select} FROM ${join.source} s ${joins} ORDER BY ${join.orderBy}`);
+  const counts = new Map<string, { present: number; replaced: number }>();
+  if (columns.length === 0) return counts;
+  const countSql = columns.map((column) => `count(${column}) AS ${column}`).join(', ');
+  const [before] = await engine.query(`SELECT ${countSql} FROM ${join.source}`);
+  const [after] = await engine.query(`SELECT ${countSql} FROM ${join.target}`);
+  for (const column of columns) counts.set(column, { present: Number(before?.[column]), replaced: Number(after?.[column]) });
+  return counts;
+}
