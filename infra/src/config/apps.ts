@@ -15,6 +15,7 @@ export const APP_NAMES = [
   'retrieval-api',
   'oracle-replicator',
   'pipeline-trigger',
+  'lineage-emitter',
 ] as const;
 
 /** One deployable app. */
@@ -100,6 +101,14 @@ export interface AppSpec {
    * @default false
    */
   readonly startsDagRuns?: boolean;
+  /**
+   * The app sends lineage to DataHub: it gets `CUR_DATAHUB_ENDPOINT_PARAMETER` (the platform stack's
+   * `/cur-<stage>/datahub/endpoint`) and `CUR_DATAHUB_TOKEN_SECRET_ID` (`cur-<stage>/datahub/token`, created by hand
+   * with DataHub's access token), the Parameters and Secrets extension to read both at run time, and may read that
+   * one parameter and that one secret.
+   * @default false
+   */
+  readonly emitsLineage?: boolean;
 }
 
 /** One HTTP API an app calls, and the environment variable its handler reads the URL from. */
@@ -221,6 +230,26 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     startsDagRuns: true,
     timeoutSeconds: 30,
     // One event at a time: the date's last batch is then always seen by one delivery (the run id guards the rest).
+    reservedConcurrency: 1,
+  },
+  'lineage-emitter': {
+    description: 'Sends the platform lineage to DataHub after each pipeline run; a DataHub failure is logged and counted, never fails the run',
+    principalClass: 'service',
+    // MWAA sends no DAG-run events; the pipeline's Glue jobs do, on the default bus. The rule cannot tell the stage's
+    // jobs by name (their prefix is the stage's), so the handler ignores other jobs, and steps that succeed mid-run.
+    triggers: [{ kind: 'event-rule', bus: 'default', source: 'aws.glue', detailType: 'Glue Job State Change', detail: { state: ['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED'] } }],
+    access: {
+      // What ran: the published manifests, the DQ gates' evaluations and (locally only) run logs.
+      readBuckets: [
+        { bucket: 'system', prefix: 'manifests/' },
+        { bucket: 'system', prefix: 'dq/results/' },
+        { bucket: 'system', prefix: 'runs/' },
+      ],
+    },
+    emitsLineage: true,
+    // One emission is a few hundred proposals; a DataHub that stops answering is given up on after a few (the emitter's breaker).
+    timeoutSeconds: 300,
+    // Emissions one at a time: a later one carries all an earlier one did.
     reservedConcurrency: 1,
   },
 };

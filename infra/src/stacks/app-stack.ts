@@ -8,6 +8,8 @@ import type { AppName, AppSpec } from '../config/apps';
 import { DEFAULT_FUNCTION_MEMORY_MB, DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../config/apps';
 import type { KeyPurpose, PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
+import { DataHubNames } from '../config/datahub';
+import { DataHubEmitterAccess } from '../constructs/datahub-emitter-access';
 import { EventRuleTrigger } from '../constructs/event-rule-trigger';
 import { FunctionAlarms } from '../constructs/function-alarms';
 import { IngestionSchedule } from '../constructs/ingestion-schedule';
@@ -47,6 +49,8 @@ export class AppStack extends Stack {
   public readonly httpApi: ServiceHttpApi | undefined;
   /** The app's permission to start DAG runs, when its spec says `startsDagRuns`. */
   public readonly mwaaInvokeAccess: MwaaInvokeAccess | undefined;
+  /** The app's permission to read DataHub's endpoint and token, when its spec says `emitsLineage`. */
+  public readonly dataHubEmitterAccess: DataHubEmitterAccess | undefined;
   /** The app's permissions on the Oracle replica, when its spec says `oracleReplica`. */
   public readonly oracleReplicaAccess: OracleReplicaAccess | undefined;
 
@@ -56,6 +60,7 @@ export class AppStack extends Stack {
     const overrides = config.functions[app] ?? {};
     const replica = spec.oracleReplica === true ? this.#oracleReplicaWiring(config, names) : undefined;
     const orchestration = spec.startsDagRuns === true ? new OrchestrationNames(names) : undefined;
+    const dataHub = spec.emitsLineage === true ? new DataHubNames(names) : undefined;
 
     this.service = new ServiceFunction(this, 'Service', {
       names,
@@ -75,9 +80,11 @@ export class AppStack extends Stack {
         ...Object.fromEntries((spec.callsApis ?? []).map((call) => [call.environmentVariable, ssm.StringParameter.valueForStringParameter(this, names.apiUrlParameterName(call.app))])),
         ...replica?.environment,
         ...(orchestration === undefined ? {} : { CUR_MWAA_ENVIRONMENT: orchestration.environmentName }),
+        ...(dataHub === undefined ? {} : { CUR_DATAHUB_ENDPOINT_PARAMETER: dataHub.endpointParameterName, CUR_DATAHUB_TOKEN_SECRET_ID: dataHub.tokenSecretName }),
       },
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
       ...(replica === undefined ? {} : { network: replica.network, paramsAndSecrets: replica.paramsAndSecrets }),
+      ...(dataHub === undefined ? {} : { paramsAndSecrets: parametersAndSecretsExtension() }),
     });
     const fn = this.service.function;
     this.oracleReplicaAccess =
@@ -88,6 +95,11 @@ export class AppStack extends Stack {
             dmsTaskArn: names.dmsTaskArn,
             secretArnPattern: names.secretArnPattern(names.oracleReplicaOwnerSecretName),
           });
+
+    this.dataHubEmitterAccess =
+      dataHub === undefined
+        ? undefined
+        : new DataHubEmitterAccess(this, 'DataHubEmitterAccess', { role: this.service.role, endpointParameterArn: dataHub.endpointParameterArn, tokenSecretArn: dataHub.tokenSecretArnPattern });
 
     this.mwaaInvokeAccess =
       orchestration === undefined ? undefined : new MwaaInvokeAccess(this, 'MwaaInvokeAccess', { role: this.service.role, airflowRoleArn: orchestration.airflowRoleArn('User') });
@@ -206,6 +218,16 @@ interface OracleReplicaWiring {
   readonly environment: Readonly<Record<string, string>>;
   readonly network: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroups: readonly ec2.ISecurityGroup[] };
   readonly paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion;
+}
+
+/** The Parameters and Secrets extension of an app that reads DataHub's endpoint (SSM) and token (Secrets Manager). */
+function parametersAndSecretsExtension(): lambda.ParamsAndSecretsLayerVersion {
+  return lambda.ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION, {
+    cacheEnabled: true,
+    parameterStoreTtl: Duration.seconds(SECRETS_EXTENSION_TTL_SECONDS),
+    secretsManagerTtl: Duration.seconds(SECRETS_EXTENSION_TTL_SECONDS),
+    logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+  });
 }
 
 /** RDS's CA certificates as the Lambda runtime ships them (`/var/runtime/ca-cert.pem`). */

@@ -204,6 +204,8 @@ describe('Stack: AppStack', () => {
     ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }, 'ENABLED'],
     // Live since the oracle stack gives it a database, a DMS task and its settings (issue 16, point 6).
     ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption', 'mart'] } }, 'ENABLED'],
+    // Live with lineage past transform (issue 14, point 4): every pipeline Glue job that ends, the handler picks the run's end.
+    ['lineage-emitter', { source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { state: ['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED'] } }, 'ENABLED'],
   ] as const)('routes the %s events to the function, with retries and a dead-letter queue (rule %s)', (app, pattern, state) => {
     synth.template(app).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: pattern,
@@ -222,6 +224,28 @@ describe('Stack: AppStack', () => {
     synth.template('oracle-replicator').hasResourceProperties('AWS::Events::Rule', { EventBusName: 'cur-dev' });
     synth.template('dq-notifier').hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.absent() });
     synth.template('model-history').hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.absent() });
+  });
+
+  it('lets lineage-emitter read DataHub\'s endpoint parameter and token secret, each the one resource, through the extension', () => {
+    const template = synth.template('lineage-emitter');
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CUR_DATAHUB_ENDPOINT_PARAMETER: '/cur-dev/datahub/endpoint', CUR_DATAHUB_TOKEN_SECRET_ID: 'cur-dev/datahub/token', PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true' }) },
+      Layers: [Match.stringLikeRegexp('AWS-Parameters-and-Secrets-Lambda-Extension')],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'ReadDataHubEndpoint', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:ap-northeast-1:${synth.config.account}:parameter/cur-dev/datahub/endpoint` },
+          { Sid: 'ReadDataHubToken', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:ap-northeast-1:${synth.config.account}:secret:cur-dev/datahub/token-??????` },
+        ],
+        Version: '2012-10-17',
+      },
+    });
+    // The parameter it reads is the one the platform stack writes.
+    synth.template('platform').hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/datahub/endpoint' });
+    // No other app may read DataHub's settings.
+    for (const app of APP_NAMES.filter((name) => name !== 'lineage-emitter')) expect(JSON.stringify(synth.template(app).toJSON()), app).not.toContain('datahub');
   });
 
   it('lets ingestion-controller put cur.platform events on the platform bus only', () => {

@@ -16,3 +16,7 @@ export type { SqlParseTree, SqlLineagePlan, LineageRelation, LineageQuery, Sourc
 export type { ColumnDerivation } from './types/column-derivation';
 export type { SqlParser } from './ports/sql-parser';
 export { LineageError, LineageDerivationError, LINEAGE_ERROR_CODES } from './errors';
+export { readLineageRecords } from './read-lineage-records';
+export type { LineageRecords } from './read-lineage-records';
+export { LineageDefinitionSchema } from './lineage-definition';
+export type { LineageDefinition } from './lineage-definition';

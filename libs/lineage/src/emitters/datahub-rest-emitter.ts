@@ -1,6 +1,9 @@
 import type { EmitResult, LineageEmitter } from '../ports/lineage-emitter';
 import type { MetadataChangeProposal } from '../types/metadata-change-proposal';
 
+/** The codes of a proposal that failed for a reason on DataHub's side or the network's, not the proposal's. */
+const TRANSIENT_CODE = /^(HTTP_429|HTTP_5\d\d|NETWORK_ERROR|TIMEOUT)$/;
+
 /** Options of {@link DataHubRestEmitter}. */
 export interface DataHubRestEmitterOptions {
   /** DataHub's metadata service (GMS), e.g. `https://datahub.internal:8080`; in AWS, read from SSM by the caller. */
@@ -13,6 +16,12 @@ export interface DataHubRestEmitterOptions {
   readonly backoffMs?: number;
   /** Per-request timeout. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Proposals in a row still failing with a transient error (429, 5xx, network, timeout) after which DataHub is taken
+   * to be down and the rest are reported `NOT_SENT` without trying: a DataHub outage then costs seconds, not one
+   * timeout per proposal. @default 5
+   */
+  readonly maxConsecutiveFailures?: number;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
@@ -20,7 +29,8 @@ export interface DataHubRestEmitterOptions {
 /**
  * Emits proposals to DataHub's REST API, one `POST /aspects?action=ingestProposal` per proposal (Rest.li 2.0, the
  * aspect serialised as a JSON string, as DataHub's Python emitter sends it). Retries 429, 5xx and network errors with
- * backoff; a proposal still refused is counted in the result, never thrown, so a DataHub outage cannot fail a run.
+ * backoff; a proposal still refused is counted in the result, never thrown, so a DataHub outage cannot fail a run, and
+ * after `maxConsecutiveFailures` proposals in a row failed that way the rest are reported unsent without trying.
  *
  * @example
  * const emitter = new DataHubRestEmitter({ endpoint: gmsUrl, token });
@@ -30,14 +40,20 @@ export class DataHubRestEmitter implements LineageEmitter {
   readonly #options: Required<Omit<DataHubRestEmitterOptions, 'token'>> & { token?: string };
 
   constructor(options: DataHubRestEmitterOptions) {
-    this.#options = { attempts: 3, backoffMs: 500, timeoutMs: 10_000, fetch: globalThis.fetch, ...options, endpoint: options.endpoint.replace(/\/+$/, '') };
+    this.#options = { attempts: 3, backoffMs: 500, timeoutMs: 10_000, maxConsecutiveFailures: 5, fetch: globalThis.fetch, ...options, endpoint: options.endpoint.replace(/\/+$/, '') };
   }
 
   async emit(proposals: readonly MetadataChangeProposal[]): Promise<EmitResult> {
     const failures: EmitResult['failures'][number][] = [];
+    let unavailableInARow = 0;
     for (const proposal of proposals) {
+      if (unavailableInARow >= this.#options.maxConsecutiveFailures) {
+        failures.push({ entityUrn: proposal.entityUrn, aspectName: proposal.aspectName, code: 'NOT_SENT' });
+        continue;
+      }
       const failure = await this.#send(proposal);
       if (failure) failures.push(failure);
+      unavailableInARow = failure !== undefined && TRANSIENT_CODE.test(failure.code) ? unavailableInARow + 1 : 0;
     }
     return { sent: proposals.length - failures.length, failed: failures.length, failures };
   }

@@ -95,4 +95,19 @@ describe('Class: DataHubRestEmitter', () => {
     // Assess
     expect(result.failures).toEqual([{ entityUrn: STATUS.entityUrn, aspectName: 'status', code: 'NETWORK_ERROR' }]);
   });
+
+  it('stops trying once DataHub failed several proposals in a row, and reports the rest unsent', async () => {
+    // Prepare: every request answered 503.
+    const fake = await gms(Array.from({ length: 100 }, () => 503));
+    server = fake.server;
+    const proposals = Array.from({ length: 10 }, () => STATUS);
+
+    // Act
+    const result = await new DataHubRestEmitter({ endpoint: fake.endpoint, attempts: 2, backoffMs: 1, maxConsecutiveFailures: 3 }).emit(proposals);
+
+    // Assess: 3 proposals tried twice each, 7 never sent
+    expect(fake.received).toHaveLength(6);
+    expect(result.failed).toBe(10);
+    expect(result.failures.map((failure) => failure.code)).toEqual([...Array.from({ length: 3 }, () => 'HTTP_503'), ...Array.from({ length: 7 }, () => 'NOT_SENT')]);
+  });
 });

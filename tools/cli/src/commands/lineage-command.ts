@@ -3,13 +3,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DuckDbSqlParser } from '@cur/adapters-local';
 import { ALL_DATASETS } from '@cur/contracts';
-import { ManifestStore } from '@cur/lake';
-import { DqEvaluationSchema } from '@cur/dq-alerts';
-import { buildLineage, renderAirflowDag, renderLineageMermaid, type LineageDqEvaluation, type LineageManifest, type LineageRun, type MetadataChangeProposal } from '@cur/lineage';
+import { buildLineage, readLineageRecords, renderAirflowDag, renderLineageMermaid, type LineageDefinition, type MetadataChangeProposal } from '@cur/lineage';
 import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
-import { PIPELINE_STEPS, type PipelineRun } from '@cur/pipeline';
+import { PIPELINE_STEPS } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
-import type { Runtime } from '@cur/runtime';
 import type { CliContext } from '../cli-context';
 import { pipelineColumnDerivations } from '../lineage/pipeline-column-derivations';
 import { renderTable } from '../output/render-table';
@@ -44,6 +41,19 @@ export function registerLineageCommands(program: Command, context: () => CliCont
       if (result.failed > 0) ctx.report('failed');
     });
   lineage
+    .command('definition')
+    .description('the pipeline definition and its plans\' column derivations as JSON: what the lineage-emitter Lambda builds lineage from')
+    .option('-o, --out <file>', `write it to a file (the repository's: ${LINEAGE_DEFINITION_FILE})`)
+    .action(async (options: { out?: string }) => {
+      const { output } = context();
+      const text = `${JSON.stringify(await lineageDefinition(), null, 2)}\n`;
+      if (options.out === undefined) output.line(text.trimEnd());
+      else {
+        await writeFile(resolve(options.out), text);
+        output.info(`wrote ${resolve(options.out)}`);
+      }
+    });
+  lineage
     .command('show')
     .description('print the lineage graph as Mermaid: zones left to right, one node per dataset, each hop labelled with its step')
     .action(() => {
@@ -76,39 +86,30 @@ export { DAG_OPTIONS } from '../pipeline-task-graph';
 /** The generated DAG's file name in the DAG folder. */
 export const DAG_FILE = 'cur_pipeline.py';
 
+/** Where the lineage-emitter Lambda's copy of {@link lineageDefinition} is committed (a test keeps it up to date). */
+export const LINEAGE_DEFINITION_FILE = 'apps/lineage-emitter/src/lineage-definition.json';
+
+/** The pipeline definition and the column derivations of its plans, which lineage is built from. */
+export async function lineageDefinition(): Promise<LineageDefinition> {
+  const parser = await DuckDbSqlParser.open();
+  try {
+    const columnDerivations = await pipelineColumnDerivations(parser, { policy: createMaskingPolicy() });
+    return { steps: PIPELINE_STEPS.map((step) => ({ ...step, inputs: [...step.inputs], outputs: [...step.outputs] })), columnDerivations: columnDerivations.map((d) => ({ ...d, upstreams: [...d.upstreams] })) };
+  } finally {
+    parser.close();
+  }
+}
+
 /** The lineage of the definition, the contracts and what ran in this state folder. */
 async function currentLineage(ctx: CliContext): Promise<{ mcps: MetadataChangeProposal[]; runs: number; manifests: number }> {
-  const { runs, manifests, dqResults } = await ctx.withRuntime(readWhatRan);
+  const { runs, manifests, dqResults } = await ctx.withRuntime((runtime) => readLineageRecords(runtime.blobStore('system')));
   const policy = createMaskingPolicy();
-  const parser = await DuckDbSqlParser.open();
-  const columnDerivations = await pipelineColumnDerivations(parser, { policy }).finally(() => parser.close());
+  const { columnDerivations } = await lineageDefinition();
   const mcps = buildLineage(
     { steps: PIPELINE_STEPS, datasets: Object.values(ALL_DATASETS), storageTreatmentFor: (dataset, column) => policy.storageTreatmentFor(dataset, column), columnDerivations, runs, manifests, dqResults },
     { stage: ctx.config.stage },
   );
   return { mcps, runs: runs.length, manifests: manifests.length };
-}
-
-/** The run logs (`runs/<runId>.json`), every published manifest and the DQ gates' results in the system bucket. */
-async function readWhatRan(runtime: Runtime): Promise<{ runs: LineageRun[]; manifests: LineageManifest[]; dqResults: LineageDqEvaluation[] }> {
-  const system = runtime.blobStore('system');
-  const runs: LineageRun[] = [];
-  for await (const info of system.list('runs/')) {
-    if (!info.key.endsWith('.json')) continue;
-    const run = JSON.parse(Buffer.from(await system.get(info.key)).toString('utf8')) as PipelineRun;
-    runs.push(run);
-  }
-  runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const store = new ManifestStore(system);
-  const manifests: LineageManifest[] = [];
-  for (const dataset of Object.values(ALL_DATASETS)) {
-    for (const zone of dataset.zones) manifests.push(...(await store.list(zone, dataset.name)));
-  }
-  const dqResults: LineageDqEvaluation[] = [];
-  for await (const info of system.list('dq/results/')) {
-    dqResults.push(DqEvaluationSchema.parse(JSON.parse(Buffer.from(await system.get(info.key)).toString('utf8'))));
-  }
-  return { runs, manifests, dqResults };
 }
 
 function summarise(mcps: readonly MetadataChangeProposal[]): string[][] {

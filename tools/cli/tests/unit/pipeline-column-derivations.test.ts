@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DATASETS } from '@cur/contracts';
 import { DuckDbSqlParser } from '@cur/adapters-local';
-import { buildLineage, datasetUrn, deriveSqlColumnLineage, LineageDerivationError, schemaFieldUrn, TOKENISED_TAG, type ColumnDerivation, type MetadataChangeProposal } from '@cur/lineage';
+import { buildLineage, datasetUrn, deriveSqlColumnLineage, LineageDefinitionSchema, LineageDerivationError, schemaFieldUrn, TOKENISED_TAG, type ColumnDerivation, type MetadataChangeProposal } from '@cur/lineage';
 import { PIPELINE_STEPS, renderCustomerFeaturesPlan, TAG_DEFINITIONS } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
+import { LINEAGE_DEFINITION_FILE, lineageDefinition } from '../../src/commands/lineage-command';
 import { pipelineColumnDerivations } from '../../src/lineage/pipeline-column-derivations';
 
 const policy = createMaskingPolicy();
@@ -101,6 +103,20 @@ describe('pipelineColumnDerivations', () => {
     expect(loan(after)).toEqual([{ dataset: 'card_transaction', column: 'amount' }]);
     expect(after.find((d) => d.operation === 'TAG:tokenless_probe')?.upstreams).toEqual([{ dataset: 'customer_features', column: 'card_spend_3m' }, { dataset: 'customer_features', column: 'gender' }]);
     expect(before.some((d) => d.operation === 'TAG:tokenless_probe')).toBe(false);
+  });
+});
+
+describe('lineageDefinition', () => {
+  it('is what the lineage-emitter Lambda has committed (regenerate: npx cur lineage definition --out ' + LINEAGE_DEFINITION_FILE + ')', async () => {
+    // Prepare
+    const committed = JSON.parse(await readFile(new URL(`../../../../${LINEAGE_DEFINITION_FILE}`, import.meta.url), 'utf8')) as unknown;
+
+    // Act
+    const definition = await lineageDefinition();
+
+    // Assess
+    expect(LineageDefinitionSchema.parse(definition)).toEqual(definition);
+    expect(committed).toEqual(definition);
   });
 });
 
