@@ -1,5 +1,6 @@
 export { FsBlobStore, writeFileAtomic } from './fs-blob-store';
 export { OutboxNotifier } from './outbox-notifier';
+export { OutboxMetricsSink } from './outbox-metrics-sink';
 export type { OutboxEntry } from './outbox-notifier';
 export { LOCAL_DYNAMODB_ERROR_CODES, LOCAL_DYNAMODB_TOKEN_HEADER, StateFolderBusyError, localDynamoDbLockFile, startLocalDynamoDb } from './local-dynamodb';
 export type { LocalDynamoDb, LocalDynamoDbOptions } from './local-dynamodb';

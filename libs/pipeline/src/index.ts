@@ -1,6 +1,8 @@
 export { PIPELINE_STEPS } from './pipeline-definition';
 export type { PipelineStep } from './pipeline-definition';
 export { runPipeline } from './run-pipeline';
+export { StepMetrics } from './metrics/step-metrics';
+export type { FinishedStep, StepMetricsOptions } from './metrics/step-metrics';
 export { runScoringStep, MODEL_TAGS_DATASET } from './steps/scoring-step';
 export type { ModelScoringPort, ScoringOutcome, ScoringStepDependencies, ScoringVersion } from './steps/scoring-step';
 export { localRunPlan, TASK_GRAPH_UNSUPPORTED, type LocalRunPlan, type PipelineTaskGraph } from './orchestration/local-run-plan';

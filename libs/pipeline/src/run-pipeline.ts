@@ -24,6 +24,7 @@ import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folde
 import type { StepProgress } from './progress/step-progress';
 import { attemptWithRetries } from './orchestration/attempt-with-retries';
 import { localRunPlan, type LocalRunPlan, type PipelineTaskGraph } from './orchestration/local-run-plan';
+import type { StepMetrics } from './metrics/step-metrics';
 
 /** Everything the pipeline runs with. */
 export interface PipelineDependencies {
@@ -50,6 +51,8 @@ export interface PipelineDependencies {
   readonly tags: readonly TagDefinition[];
   readonly notifier: Notifier;
   readonly events: EventPublisher;
+  /** Rows per step as a CloudWatch metric (`RowsWritten`, EMF), published as each step succeeds. @default none */
+  readonly stepMetrics?: StepMetrics;
   /** Receives each DQ evaluation event (what Glue Data Quality emits); locally the dq-notifier's handler. */
   readonly onDqEvaluated?: QualityGateDependencies['onEvaluated'];
   /** @default the DQDL ruleset files of libs/dq */
@@ -222,6 +225,8 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
       steps.push(entry);
       progress.finish(entry);
       options.onStep?.(entry);
+      // A metric that cannot be published never fails the step it counts: the run log has the rows too.
+      if (deps.stepMetrics) await deps.stepMetrics.record(entry, runId).catch(() => undefined);
       return outcome.result;
     }
     if (outcome.kind === 'cancelled') {

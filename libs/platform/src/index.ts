@@ -32,6 +32,7 @@ export { assertSafeBlobKey } from './ports/blob-keys';
 export type { BlobStore, BlobInfo, BlobBody, PutBlobOptions, PutBlobResult } from './ports/blob-store';
 export type { KeyValueStore, Item, ItemKey, PutCondition, QueryOptions, QueryPage } from './ports/key-value-store';
 export type { Notifier, Notification, PublishResult } from './ports/notifier';
+export type { EmfDocument, MetricsSink } from './ports/metrics-sink';
 export { problemResponse, toProblemResponse, STATUS_BY_CODE } from './http/problem-response';
 export type { Problem } from './http/problem-response';
 export type { KeyVault, KeyContext, GeneratedDataKey } from './ports/key-vault';

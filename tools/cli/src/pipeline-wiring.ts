@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { DuckDbSqlEngine, claimPidLockUntilExit, engineMemoryLimitFromEnv, releasePidLockSync } from '@cur/adapters-local';
+import { DuckDbSqlEngine, OutboxMetricsSink, claimPidLockUntilExit, engineMemoryLimitFromEnv, releasePidLockSync } from '@cur/adapters-local';
 import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
-import { DUCKDB_DIALECT, TAG_DEFINITIONS, sweepScratchFolder, type PipelineDependencies } from '@cur/pipeline';
+import { DUCKDB_DIALECT, StepMetrics, TAG_DEFINITIONS, sweepScratchFolder, type PipelineDependencies } from '@cur/pipeline';
 import { ConfigError, CurError, createLogger } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import type { Runtime } from '@cur/runtime';
@@ -100,6 +100,8 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     tags: TAG_DEFINITIONS,
     notifier: runtime.notifier(),
     events: runtime.events(),
+    // Rows per step as EMF documents in <home>/outbox/metrics.jsonl, where CloudWatch would read them from stdout.
+    stepMetrics: new StepMetrics({ sink: new OutboxMetricsSink(join(runtime.config.home, 'outbox')) }),
     servingStore: runtime.keyValueStore,
     // Locally the dq-notifier's handler receives the evaluation event directly, as the Lambda would from EventBridge.
     onDqEvaluated: createDqNotifierHandler(() => dqNotifier),
