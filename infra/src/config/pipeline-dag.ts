@@ -13,8 +13,11 @@ export const PIPELINE_DAG_FOLDER = join(PIPELINE_DAG_ROOT, 'dags');
 /** What MWAA installs beside its Airflow: the pins the DAG's tests run with. */
 export const PIPELINE_DAG_REQUIREMENTS = join(PIPELINE_DAG_ROOT, 'requirements.txt');
 
-/** The graph step of the DQ gates (Glue Data Quality, no job) and of the serving load (a Lambda, not a Glue job). */
-const NON_GLUE_STEPS: ReadonlySet<string> = new Set(['dq', 'serving']);
+/**
+ * The graph steps that are no Glue job: the DQ gates (Glue Data Quality), the serving load (a Lambda) and the scoring
+ * step (a SageMaker Processing job, the model-scoring stack's).
+ */
+const NON_GLUE_STEPS: ReadonlySet<string> = new Set(['dq', 'serving', 'score']);
 
 const GraphSchema = z.object({ dagId: z.string().min(1), tasks: z.array(z.looseObject({ id: z.string(), step: z.string() })).nonempty() });
 

@@ -7,6 +7,7 @@ import { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
 import { OrchestrationNames } from '../config/pipeline-dag';
 import { AppStack } from '../stacks/app-stack';
+import { ModelScoringStack } from '../stacks/model-scoring-stack';
 import { ModelTrainingStack } from '../stacks/model-training-stack';
 import { OrchestrationStack } from '../stacks/orchestration-stack';
 import { OracleReplicaStack } from '../stacks/oracle-replica-stack';
@@ -27,7 +28,7 @@ export interface CurStageProps extends StageProps {
  * One deployment of the platform (dev, uat, prod): the platform stack, the Oracle replica's stack, the orchestration
  * stack (MWAA), the pipeline's Glue jobs, the SageMaker training role and one stack per app, all in the account and
  * region of the stage config. Stack names are `cur-<stage>-platform`, `cur-<stage>-oracle`, `cur-<stage>-orchestration`,
- * `cur-<stage>-pipeline`, `cur-<stage>-model-training` and `cur-<stage>-<app>`.
+ * `cur-<stage>-pipeline`, `cur-<stage>-model-training`, `cur-<stage>-model-scoring` and `cur-<stage>-<app>`.
  */
 export class CurStage extends Stage {
   public readonly names: PlatformNames;
@@ -36,6 +37,7 @@ export class CurStage extends Stage {
   public readonly orchestration: OrchestrationStack;
   public readonly pipeline: PipelineStack;
   public readonly modelTraining: ModelTrainingStack;
+  public readonly modelScoring: ModelScoringStack;
   public readonly apps: Readonly<Record<AppName, AppStack>>;
 
   constructor(scope: Construct, id: string, props: CurStageProps) {
@@ -51,6 +53,9 @@ export class CurStage extends Stage {
     this.pipeline.addStackDependency(this.platform, 'the Glue jobs use the SYSTEM role, buckets and catalog tables of the platform stack and read the lake key ARN from SSM');
     this.modelTraining = new ModelTrainingStack(this, 'model-training', { stackName: `${this.names.resourcePrefix}-model-training`, config, names: this.names });
     this.modelTraining.addStackDependency(this.platform, 'the SageMaker training role reads the lake key ARN from SSM and uses the system bucket');
+    this.modelScoring = new ModelScoringStack(this, 'model-scoring', { stackName: `${this.names.resourcePrefix}-model-scoring`, config, names: this.names });
+    this.modelScoring.addStackDependency(this.platform, 'the scoring role reads the lake key ARN from SSM and uses the buckets, tables and catalog of the platform stack');
+    this.modelScoring.addStackDependency(this.orchestration, "the scoring launch policy attaches to the MWAA execution role of the orchestration stack");
     const apps = {} as Record<AppName, AppStack>;
     for (const app of APP_NAMES) {
       const stack = new AppStack(this, app, {

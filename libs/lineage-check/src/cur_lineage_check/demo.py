@@ -23,12 +23,26 @@ class Demo:
     datasets: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class ModelRun:
+    """The demo's state folder after a training, a promotion and a scored run, and what those commands printed or
+    drew, by command."""
+
+    home: Path
+    printed: dict[str, str]
+
+
 class CurCommandError(RuntimeError):
     """A `cur` command exited non-zero."""
 
 
 def run_cur(*args: str, home: Path) -> str:
     """Runs `cur ARGS` (its TypeScript sources, as `npx cur` does) with state folder `home`; returns its stdout."""
+    return run_cur_streams(*args, home=home)[0]
+
+
+def run_cur_streams(*args: str, home: Path) -> tuple[str, str]:
+    """Runs `cur ARGS` as :func:`run_cur` does; returns its stdout and stderr (a training's log is both)."""
     node = shutil.which("node")
     if node is None:
         raise CurCommandError("node is needed to run the cur command")
@@ -38,4 +52,4 @@ def run_cur(*args: str, home: Path) -> str:
     )
     if done.returncode != 0:
         raise CurCommandError(f"cur {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}")
-    return done.stdout
+    return done.stdout, done.stderr
