@@ -220,6 +220,76 @@ describe('Construct: ModelTrainingWorkflow', () => {
   });
 });
 
+/** A state's Parameters as the service receives them: each `.$` field evaluated on a sample execution. */
+function materialize(value: unknown, paths: Readonly<Record<string, unknown>>): unknown {
+  if (Array.isArray(value)) return value.map((item) => materialize(item, paths));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (!key.endsWith('.$')) {
+      out[key] = materialize(field, paths);
+      continue;
+    }
+    const expression = String(field);
+    const strings = Object.fromEntries(Object.entries(paths).map(([path, v]) => [path, String(v)]));
+    if (expression.startsWith('States.Format(')) out[key.slice(0, -2)] = statesFormat(expression, strings);
+    else if (expression.startsWith('States.JsonToString(')) out[key.slice(0, -2)] = JSON.stringify(paths[expression.slice(20, -1)]);
+    else if (expression in paths) out[key.slice(0, -2)] = paths[expression];
+    else throw new Error(`no sample value for ${expression}`);
+  }
+  return out;
+}
+
+describe('The requests the workflow sends, against the services\' own API models (botocore)', () => {
+  it('are valid CreateTrainingJob, StartQueryExecution, GetObject and PutObject requests', () => {
+    // Prepare: a sample execution's values for every path the states read.
+    const paths = {
+      '$$.Execution.Name': JOB,
+      '$.businessDate': '2026-11-25',
+      '$.startedBy': 'ds-analyst',
+      '$.manifests.features.manifest.businessDate': '2026-11-25',
+      '$.manifests.labels.manifest.businessDate': '2026-11-25',
+      '$.manifests.features.manifest.contentSha256': 'a'.repeat(64),
+      '$.manifests.labels.manifest.contentSha256': 'b'.repeat(64),
+      '$.job.merged': { target_tag: 'digital_native', seed: '7', sagemaker_program: TRAINING_ENTRY_POINT, sagemaker_submit_directory: 's3://assets/code.tar.gz' },
+      '$.job.merged.target_tag': 'digital_native',
+      '$.description': { format: 1 },
+    };
+    const requests = [
+      ['s3', 'GetObject', 'ReadManifest-features'],
+      ['s3', 'GetObject', 'ReadManifest-labels'],
+      ['athena', 'StartQueryExecution', 'Unload-features'],
+      ['athena', 'StartQueryExecution', 'Unload-labels'],
+      ['s3', 'PutObject', 'WriteDescription'],
+      ['sagemaker', 'CreateTrainingJob', 'Train'],
+    ].map(([service, operation, state]) => ({ service, operation, state, params: materialize(asl.States[state ?? '']?.Parameters, paths) }));
+    const script = [
+      'import json, sys',
+      'import botocore.session',
+      'from botocore.validate import ParamValidator',
+      'session = botocore.session.get_session()',
+      'problems = []',
+      'for request in json.load(sys.stdin):',
+      '    model = session.get_service_model(request["service"]).operation_model(request["operation"])',
+      '    report = ParamValidator().validate(request["params"], model.input_shape)',
+      '    if report.has_errors():',
+      '        problems.append(request["state"] + ": " + report.generate_report())',
+      'print(json.dumps(problems))',
+    ].join('\n');
+
+    // Act
+    const run = spawnSync(join(WORKSPACE_ROOT, '.venv', 'bin', 'python'), ['-c', script], { input: JSON.stringify(requests), encoding: 'utf8' });
+
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([]);
+    // The check can fail: a misspelt field is reported.
+    const broken = [{ ...requests[5], params: { ...(requests[5]?.params as object), TrainingJobNam: JOB } }];
+    const refused = spawnSync(join(WORKSPACE_ROOT, '.venv', 'bin', 'python'), ['-c', script], { input: JSON.stringify(broken), encoding: 'utf8' });
+    expect(JSON.parse(refused.stdout)).toEqual([expect.stringContaining('Train: Unknown parameter in input: "TrainingJobNam"')]);
+  });
+});
+
 describe('MetricDefinitions of the deployed job, against the script\'s real output', () => {
   it('take from the lines the training script prints exactly the metrics it saves', () => {
     // Prepare: the script itself on a synthetic channel (libs/model-training's test builder), in the workspace's Python.
