@@ -12,6 +12,7 @@ import { DataHubNames } from '../config/datahub';
 import { DataHubEmitterAccess } from '../constructs/datahub-emitter-access';
 import { EventRuleTrigger } from '../constructs/event-rule-trigger';
 import { FunctionAlarms } from '../constructs/function-alarms';
+import { LineageEmissionAlarm } from '../constructs/lineage-emission-alarm';
 import { IngestionSchedule } from '../constructs/ingestion-schedule';
 import { OracleReplicaAccess } from '../constructs/oracle-replica-access';
 import { LandingControlFileTrigger } from '../constructs/landing-control-file-trigger';
@@ -176,6 +177,10 @@ export class AppStack extends Stack {
       ...(this.service.deadLetterQueue === undefined ? {} : { deadLetterQueue: this.service.deadLetterQueue }),
       topicArn: names.topicArn('pipeline-failures'),
     });
+    if (dataHub !== undefined) {
+      // Lineage that did not reach DataHub never fails the function, so its error alarm cannot see it.
+      new LineageEmissionAlarm(this, 'LineageAlarm', { serviceName: app, namespace: 'CUR', topicArn: names.topicArn('pipeline-failures') });
+    }
   }
 
   /**

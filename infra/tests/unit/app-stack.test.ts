@@ -11,6 +11,7 @@ import { WORKSPACE_ROOT } from '../../src/config/paths';
 import { PlatformNames } from '../../src/config/platform-names';
 import { loadStageConfig, parseStageConfig } from '../../src/config/stage-config';
 import { CONTROL_FILE_SUFFIX } from '../../src/constructs/landing-control-file-trigger';
+import { LINEAGE_NOT_DELIVERED_METRICS } from '../../src/constructs/lineage-emission-alarm';
 import { ServiceDataAccess } from '../../src/constructs/service-data-access';
 import { SERVICE_HANDLER, appBundleDir } from '../../src/constructs/service-function';
 import type { SynthesizedStage } from '../helpers/synth-stage';
@@ -126,8 +127,9 @@ describe('Stack: AppStack', () => {
       const alarms = Object.values(resourcesOfType(synth.template(app), 'AWS::CloudWatch::Alarm')).map((alarm) => props(alarm));
       const topicArn = synth.stage.names.topicArn('pipeline-failures');
 
-      expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual(
-        (ASYNC_APPS.includes(app) ? ['ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles'] : ['Errors', 'Throttles']).sort(),
+      // A metric-math alarm (the lineage-emitter's lineage not delivered) has no MetricName of its own.
+      expect(alarms.map((alarm) => alarm['MetricName'] ?? 'expression').sort()).toEqual(
+        [...(ASYNC_APPS.includes(app) ? ['ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles'] : ['Errors', 'Throttles']), ...(APP_SPECS[app].emitsLineage === true ? ['expression'] : [])].sort(),
       );
       for (const alarm of alarms) {
         expect(alarm['AlarmActions']).toEqual([topicArn]);
@@ -244,6 +246,18 @@ describe('Stack: AppStack', () => {
     });
     // The parameter it reads is the one the platform stack writes.
     synth.template('platform').hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/datahub/endpoint' });
+    // Lineage that did not reach DataHub alarms, on the metrics the app publishes.
+    const published = [...readFileSync(join(WORKSPACE_ROOT, 'apps/lineage-emitter/src/constants.ts'), 'utf8').matchAll(/: '(Lineage[A-Za-z]+)'/g)].map((match) => match[1]);
+    expect(published).toEqual(expect.arrayContaining([...LINEAGE_NOT_DELIVERED_METRICS]));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(m0, 0) + FILL(m1, 0)' }),
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: 'CUR', MetricName: 'LineageProposalsFailed', Dimensions: [{ Name: 'service', Value: 'lineage-emitter' }] } }) }),
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: 'CUR', MetricName: 'LineageEmissionsNotSent', Dimensions: [{ Name: 'service', Value: 'lineage-emitter' }] } }) }),
+      ]),
+      AlarmActions: [`arn:aws:sns:ap-northeast-1:${synth.config.account}:cur-dev-pipeline-failures`],
+    });
     // No other app may read DataHub's settings.
     for (const app of APP_NAMES.filter((name) => name !== 'lineage-emitter')) expect(JSON.stringify(synth.template(app).toJSON()), app).not.toContain('datahub');
   });
