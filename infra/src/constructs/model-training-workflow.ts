@@ -71,6 +71,7 @@ export interface ModelTrainingWorkflowProps {
  *    the channel as `train`, the artefacts under `system/model-history/artefacts/`, the metric definitions the
  *    script's lines match, and the `cur:*` tags the model history reads (data lineage and code version set here,
  *    not by the caller). The job's state changes reach the model-history app's rule.
+ * 4. It deletes the channel, whatever the job's end (and after a failed staging), then succeeds or fails as the job did.
  */
 export class ModelTrainingWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -137,10 +138,16 @@ export class ModelTrainingWorkflow extends Construct {
       }),
       // Lake Formation vends the data; its grants below, not IAM, decide which columns.
       new iam.PolicyStatement({ sid: 'LakeFormationData', actions: ['lakeformation:GetDataAccess'], resources: ['*'] }),
-      new iam.PolicyStatement({ sid: 'LocateSystemBucket', actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [system] }),
+      new iam.PolicyStatement({ sid: 'LocateSystemBucket', actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [system] }),
+      new iam.PolicyStatement({
+        sid: 'ListChannelsAndResults',
+        actions: ['s3:ListBucket'],
+        resources: [system],
+        conditions: { StringLike: { 's3:prefix': [`${MODEL_CHANNEL_PREFIX}*`, `${STAGING_RESULTS_PREFIX}*`] } },
+      }),
       new iam.PolicyStatement({
         sid: 'WriteChannelsAndResults',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [`${system}/${MODEL_CHANNEL_PREFIX}*`, `${system}/${STAGING_RESULTS_PREFIX}*`],
       }),
       new iam.PolicyStatement({ sid: 'UseLakeKey', actions: [...KEY_USE_ACTIONS], resources: [lakeKeyArn] }),
@@ -372,8 +379,47 @@ export function trainingDefinition(input: TrainingDefinitionInput): Record<strin
       ],
     },
     ResultSelector: { 'TrainingJobStatus.$': '$.TrainingJobStatus', 'ModelArtifacts.$': '$.ModelArtifacts' },
-    End: true,
+    ResultPath: '$.training',
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ListChannel' }],
+    Next: 'ListChannel',
   };
+  // The channel (the DS view, customer tokens included) is needed only while the job downloads it: removed after
+  // the job whatever its end, and after a failed staging.
+  for (const name of ['Unload-features', 'Unload-labels', 'WriteDescription']) {
+    (states[name] as Record<string, unknown>)['Catch'] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ListChannel' }];
+  }
+  states['ListChannel'] = {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::aws-sdk:s3:listObjectsV2',
+    Parameters: { Bucket: systemBucket, 'Prefix.$': channelOf('') },
+    ResultPath: '$.channel',
+    Next: 'ChannelLeft',
+  };
+  states['ChannelLeft'] = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.channel.KeyCount', NumericGreaterThan: 0, Next: 'DeleteChannel' }],
+    Default: 'Outcome',
+  };
+  states['DeleteChannel'] = {
+    Type: 'Map',
+    ItemsPath: '$.channel.Contents',
+    MaxConcurrency: 10,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: 'DeleteObject',
+      States: { DeleteObject: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:deleteObject', Parameters: { Bucket: systemBucket, 'Key.$': '$.Key' }, End: true } },
+    },
+    ResultPath: null,
+    // Listed again: a listing holds at most 1,000 keys.
+    Next: 'ListChannel',
+  };
+  states['Outcome'] = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.failure', IsPresent: true, Next: 'Failed' }],
+    Default: 'Trained',
+  };
+  states['Failed'] = { Type: 'Fail', Error: 'TrainingFailed', CausePath: '$.failure.Error' };
+  states['Trained'] = { Type: 'Succeed' };
   return { Comment: 'Stage the DS view of consumption and train a propensity model on it (issue 15)', StartAt: 'ReadManifest-features', States: states };
 }
 

@@ -86,12 +86,26 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('Construct: ModelTrainingWorkflow', () => {
-  it('reads both manifests, unloads both tables, writes dataset.json, then trains, in that order', () => {
+  it('reads both manifests, unloads both tables, writes dataset.json, trains, then deletes the channel, in that order', () => {
     const order: string[] = [];
-    for (let name: string | undefined = asl.StartAt; name !== undefined; name = asl.States[name]?.Next) order.push(name);
-    expect(order).toEqual(['ReadManifest-features', 'ReadManifest-labels', 'Unload-features', 'Unload-labels', 'DescribeLineage', 'DescribeChannel', 'WriteDescription', 'LaunchDefaults', 'Hyperparameters', 'Train']);
-    expect(asl.States['Train']?.End).toBe(true);
-    expect(Object.keys(asl.States)).toHaveLength(order.length);
+    for (let name: string | undefined = asl.StartAt; name !== undefined && !order.includes(name); name = asl.States[name]?.Next) order.push(name);
+    expect(order).toEqual(['ReadManifest-features', 'ReadManifest-labels', 'Unload-features', 'Unload-labels', 'DescribeLineage', 'DescribeChannel', 'WriteDescription', 'LaunchDefaults', 'Hyperparameters', 'Train', 'ListChannel', 'ChannelLeft']);
+    const choice = (name: string): { Choices: { Next: string }[]; Default: string } => asl.States[name] as unknown as { Choices: { Next: string }[]; Default: string };
+    expect(choice('ChannelLeft')).toMatchObject({ Choices: [{ Variable: '$.channel.KeyCount', NumericGreaterThan: 0, Next: 'DeleteChannel' }], Default: 'Outcome' });
+    expect(asl.States['DeleteChannel']).toMatchObject({ Type: 'Map', ItemsPath: '$.channel.Contents', Next: 'ListChannel' });
+    expect(choice('Outcome')).toMatchObject({ Choices: [{ Variable: '$.failure', IsPresent: true, Next: 'Failed' }], Default: 'Trained' });
+    expect([asl.States['Failed']?.Type, asl.States['Trained']?.Type]).toEqual(['Fail', 'Succeed']);
+    expect(Object.keys(asl.States)).toHaveLength(order.length + 4);
+  });
+
+  it('deletes the job\'s channel after the job whatever its end, and after a failed staging, never before training', () => {
+    for (const name of ['Unload-features', 'Unload-labels', 'WriteDescription', 'Train']) {
+      expect(asl.States[name]?.['Catch'], name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ListChannel' }]);
+    }
+    // Before the first UNLOAD there is nothing to delete, and a failed manifest read just fails.
+    expect(asl.States['ReadManifest-features']?.['Catch']).toBeUndefined();
+    const list = asl.States['ListChannel']?.Parameters ?? {};
+    expect(statesFormat(String(list['Prefix.$']), { '$$.Execution.Name': JOB })).toBe(`model-history/channels/${JOB}/`);
   });
 
   it('unloads exactly the DS view of each table for the manifest\'s own date into the job\'s channel folder', () => {
@@ -180,9 +194,11 @@ describe('Construct: ModelTrainingWorkflow', () => {
     const launcher = statementsOf('WorkflowLauncherRole');
     const s3 = launcher.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     const system = names.bucketArn('system');
-    expect(s3.flatMap((s) => [s.Resource].flat()).sort()).toEqual(
+    expect([...new Set(s3.flatMap((s) => [s.Resource].flat()))].sort()).toEqual(
       [system, `${system}/manifests/consumption/customer_features/*`, `${system}/manifests/consumption/customer_tags/*`, `${system}/model-history/channels/*`, `${system}/model-history/staging-results/*`].sort(),
     );
+    // Listing the system bucket is held to the launcher's own prefixes.
+    expect(launcher.find((s) => actionsOf(s).includes('s3:ListBucket'))?.Condition).toEqual({ StringLike: { 's3:prefix': ['model-history/channels/*', 'model-history/staging-results/*'] } });
     const everything = JSON.stringify(launcher);
     for (const zone of ['landing', 'raw', 'transformed', 'consumption', 'mart']) expect(everything).not.toContain(names.bucketArn(zone as 'raw'));
     expect(everything).not.toMatch(/glue:(Create|Update|Delete|BatchCreate)/);
@@ -254,8 +270,13 @@ describe('The requests the workflow sends, against the services\' own API models
       '$.job.merged': { target_tag: 'digital_native', seed: '7', sagemaker_program: TRAINING_ENTRY_POINT, sagemaker_submit_directory: 's3://assets/code.tar.gz' },
       '$.job.merged.target_tag': 'digital_native',
       '$.description': { format: 1 },
+      '$.Key': `model-history/channels/${JOB}/dataset.json`,
     };
+    const deleteObject = (asl.States['DeleteChannel'] as unknown as { ItemProcessor: { States: { DeleteObject: { Parameters: unknown } } } }).ItemProcessor.States.DeleteObject;
+    asl.States['DeleteObject'] = { Type: 'Task', Parameters: deleteObject.Parameters as Record<string, unknown> };
     const requests = [
+      ['s3', 'ListObjectsV2', 'ListChannel'],
+      ['s3', 'DeleteObject', 'DeleteObject'],
       ['s3', 'GetObject', 'ReadManifest-features'],
       ['s3', 'GetObject', 'ReadManifest-labels'],
       ['athena', 'StartQueryExecution', 'Unload-features'],
@@ -284,7 +305,8 @@ describe('The requests the workflow sends, against the services\' own API models
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual([]);
     // The check can fail: a misspelt field is reported.
-    const broken = [{ ...requests[5], params: { ...(requests[5]?.params as object), TrainingJobNam: JOB } }];
+    const train = requests.find((r) => r.state === 'Train');
+    const broken = [{ ...train, params: { ...(train?.params as object), TrainingJobNam: JOB } }];
     const refused = spawnSync(join(WORKSPACE_ROOT, '.venv', 'bin', 'python'), ['-c', script], { input: JSON.stringify(broken), encoding: 'utf8' });
     expect(JSON.parse(refused.stdout)).toEqual([expect.stringContaining('Train: Unknown parameter in input: "TrainingJobNam"')]);
   });
