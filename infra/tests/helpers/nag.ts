@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { MIN_NAG_REASON_LENGTH } from '../../src/core/nag-acknowledgement';
 
 /** One acknowledgement as recorded in construct metadata by `Validations.of(scope).acknowledge`. */
 export interface Acknowledgement {
@@ -65,4 +66,37 @@ export function runAwsSolutions(scope: IConstruct): NagRun {
     violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath ?? '?'} (${violation.severity ?? '?'})`),
   );
   return { findings, usedAcknowledgements: used };
+}
+
+/** A stack's AwsSolutions run judged as every nag test judges it: each list must be empty. */
+export interface NagAudit {
+  /** Unacknowledged findings ({@link NagRun.findings}). */
+  readonly findings: readonly string[];
+  /** The acknowledgements judged. */
+  readonly acknowledgements: readonly Acknowledgement[];
+  /** Acknowledgements whose reason is shorter than `MIN_NAG_REASON_LENGTH`, as `<path> <id>`. */
+  readonly vagueReasons: readonly string[];
+  /** Acknowledgements that suppressed no finding, as `<path>|<id>`. */
+  readonly stale: readonly string[];
+}
+
+/** Options of {@link auditAwsSolutions}. */
+export interface NagAuditOptions {
+  /**
+   * Judge only `AwsSolutions-*` acknowledgements: CDK's own constructs acknowledge CloudFormation-Validate rules (a
+   * flow log's), which are not ours. @default false
+   */
+  readonly awsSolutionsOnly?: boolean;
+}
+
+/** Runs the AwsSolutions pack over a synthesized stack ({@link runAwsSolutions}) and judges its acknowledgements. */
+export function auditAwsSolutions(scope: IConstruct, options: NagAuditOptions = {}): NagAudit {
+  const run = runAwsSolutions(scope);
+  const acknowledgements = acknowledgementsUnder(scope).filter(({ id }) => !options.awsSolutionsOnly || id.startsWith('AwsSolutions-'));
+  return {
+    findings: run.findings,
+    acknowledgements,
+    vagueReasons: acknowledgements.filter(({ reason }) => reason.length < MIN_NAG_REASON_LENGTH).map(({ path, id }) => `${path} ${id}`),
+    stale: acknowledgements.map(({ path, id }) => `${path}|${id}`).filter((key) => !run.usedAcknowledgements.has(key)),
+  };
 }
