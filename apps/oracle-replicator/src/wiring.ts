@@ -3,8 +3,10 @@ import { ManifestStore, createContentVerifier } from '@cur/lake';
 import { loadPlatformConfig } from '@cur/platform';
 import { PublishedPartitionReader, type ReplicaTarget, type ReplicationTaskRunner, type ReplicatorDependencies } from '@cur/replication';
 import { createBlobStores } from '@cur/runtime/blob-store';
+import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import { createNotifier } from '@cur/runtime/notifier';
 import { loadOracleReplicatorConfig } from './config';
+import { modelHistoryPointer } from './model-history-pointer';
 import { captureSdkClients } from '@cur/platform/tracing';
 import { logger, tracer } from './observability';
 
@@ -24,7 +26,7 @@ export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv 
   const platform = loadPlatformConfig(env);
   // The lake (S3) and notifications (SNS) are the platform ports this service uses; DMS and Oracle are its own.
   const capture = captureSdkClients(tracer);
-  const [blobs, notifications] = await Promise.all([createBlobStores(platform, capture), createNotifier(platform, capture)]);
+  const [blobs, notifications, keyValue] = await Promise.all([createBlobStores(platform, capture), createNotifier(platform, capture), createKeyValuePorts(platform, capture)]);
   const system = blobs.get('system');
   const buckets = (zone: 'consumption' | 'mart') => blobs.get(zone);
   const lake = new PublishedPartitionReader(new ManifestStore(system, { verify: createContentVerifier((zone) => blobs.get(zone)) }), buckets);
@@ -55,10 +57,12 @@ export async function createOracleReplicatorDependencies(env: NodeJS.ProcessEnv 
     target,
     notifier: notifications.notifier,
     system,
+    // Model tags of any version but the promoted one are not replicated.
+    models: modelHistoryPointer(keyValue.keyValueStore),
     logger,
     close: async () => {
       await target.close();
-      await Promise.all([blobs.close(), notifications.close()]);
+      await Promise.all([blobs.close(), notifications.close(), keyValue.close()]);
     },
   };
 }

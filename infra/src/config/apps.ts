@@ -211,6 +211,8 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
       readBuckets: [{ bucket: 'consumption' }, { bucket: 'mart' }, { bucket: 'system', prefix: 'manifests/' }],
       // DMS's staging folder (replication/dms-source/) and the run reports (replication/runs/).
       writeBuckets: [{ bucket: 'system', prefix: 'replication/' }],
+      // The model history's scoring pointer: model tags of a version no longer promoted are not replicated.
+      readTables: ['model-history'],
       publishTopics: ['pipeline-failures'],
     },
     oracleReplica: true,

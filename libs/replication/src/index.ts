@@ -32,5 +32,7 @@ export { PublishedPartitionReader } from './lake/published-partition-reader';
 export type { ManifestSource, PublishedManifest } from './lake/published-manifest';
 export type { ReplicaTarget, ReplicaRow } from './ports/replica-target';
 export type { ReplicationTaskRunner, ReplicationTask, ReplicationTaskResult } from './ports/replication-task-runner';
+export type { PromotedModelSource } from './ports/promoted-model-source';
+export { MODEL_TAGS_DATASET, modelTagsNotCurrent } from './model-tags-currency';
 export { replicateBusinessDate } from './replicate-business-date';
 export type { ReplicatorDependencies, ReplicateOptions, TableReconciliation, ReplicationReport } from './replicate-business-date';

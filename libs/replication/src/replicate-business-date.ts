@@ -3,6 +3,8 @@ import type { BlobStore, Logger, Notifier } from '@cur/platform';
 import { assertBusinessDate } from './business-date';
 import type { PublishedManifest } from './lake/published-manifest';
 import type { PublishedPartitionReader } from './lake/published-partition-reader';
+import { MODEL_TAGS_DATASET, modelTagsNotCurrent, SCORED_FROM_DATASET } from './model-tags-currency';
+import type { PromotedModelSource } from './ports/promoted-model-source';
 import type { ReplicaTarget } from './ports/replica-target';
 import type { ReplicationTaskResult, ReplicationTaskRunner } from './ports/replication-task-runner';
 import { digestRows, type PartitionDigest } from './reconcile/partition-digest';
@@ -19,6 +21,8 @@ export interface ReplicatorDependencies {
   readonly notifier: Notifier;
   /** The system bucket: each run's report goes to `replication/runs/<runId>.json`. */
   readonly system: BlobStore;
+  /** The promoted model version: model tags of any other (or of stale features) are not replicated. */
+  readonly models: PromotedModelSource;
   readonly logger?: Logger;
 }
 
@@ -45,7 +49,10 @@ export interface TableReconciliation {
   readonly zone: string;
   /** The Oracle table, `CUSTOMER_TAGS`. */
   readonly table: string;
-  readonly status: 'matched' | 'mismatch' | 'not-published';
+  /** `not-current`: published model tags that are stale (see `reason`); the replica's date is emptied of them. */
+  readonly status: 'matched' | 'mismatch' | 'not-published' | 'not-current';
+  /** Why a partition is `not-current`. */
+  readonly reason?: string;
   readonly lake?: PartitionDigest;
   readonly target?: PartitionDigest;
   /** The manifest's row count, beside the rows read from its files. */
@@ -63,7 +70,7 @@ export interface ReplicationReport {
   readonly finishedAt: string;
   readonly task?: Pick<ReplicationTaskResult, 'taskId' | 'durationMs'>;
   readonly tables: readonly TableReconciliation[];
-  /** `matched` when every loaded table matched; `mismatch` when one did not; `nothing-published` when none was loaded. */
+  /** `matched` when every loaded (or emptied) table matched; `mismatch` when one did not; `nothing-published` when none was there. */
   readonly status: 'matched' | 'mismatch' | 'nothing-published';
 }
 
@@ -85,27 +92,39 @@ export async function replicateBusinessDate(deps: ReplicatorDependencies, option
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   const startedAt = new Date().toISOString();
   const asked = options.datasets?.map(replicaTable);
+  // New features make the date's model tags stale unless scored from them: their currency is checked with them.
+  const dependent = asked?.some((t) => t.dataset.name === SCORED_FROM_DATASET) && !asked.some((t) => t.dataset.name === MODEL_TAGS_DATASET) ? [replicaTable(MODEL_TAGS_DATASET)] : [];
   const published: { table: ReplicaTable; manifest: PublishedManifest }[] = [];
   const unpublished: TableReconciliation[] = [];
-  for (const table of asked ?? REPLICA_TABLES) {
+  const stale: { table: ReplicaTable; reason: string }[] = [];
+  for (const table of asked ? [...asked, ...dependent] : REPLICA_TABLES) {
     const manifest = await deps.lake.manifest(table, businessDate);
-    if (manifest) published.push({ table, manifest });
-    else if (asked) throw new ReplicationError(REPLICATION_ERROR_CODES.INPUT_MISSING, `${table.zone}/${table.dataset.name} is not published for ${businessDate}`);
+    const reason = manifest && table.dataset.name === MODEL_TAGS_DATASET ? await modelTagsNotCurrent(deps.lake, deps.models, manifest, businessDate) : undefined;
+    if (manifest && reason === undefined) published.push({ table, manifest });
+    else if (manifest && reason !== undefined) stale.push({ table, reason });
+    else if (asked?.includes(table)) throw new ReplicationError(REPLICATION_ERROR_CODES.INPUT_MISSING, `${table.zone}/${table.dataset.name} is not published for ${businessDate}`);
     else unpublished.push({ dataset: table.dataset.name, zone: table.zone, table: table.name, status: 'not-published' });
   }
 
   let task: ReplicationTaskResult | undefined;
   const tables: TableReconciliation[] = [];
-  if (published.length > 0) {
-    await deps.target.prepare(published.map(({ table }) => table));
+  if (published.length > 0 || stale.length > 0) {
+    await deps.target.prepare([...published, ...stale].map(({ table }) => table));
     if (!options.checkOnly) {
-      for (const { table } of published) await deps.target.clearPartition(table, businessDate);
+      // A stale partition is emptied and not loaded: the replica holds no model tags for the date rather than old ones.
+      for (const { table } of [...published, ...stale]) await deps.target.clearPartition(table, businessDate);
+    }
+    if (!options.checkOnly && published.length > 0) {
       task = await deps.runner.run({ businessDate, tables: published }, options.signal ? { signal: options.signal } : {});
     }
     for (const { table, manifest } of published) {
       const [lake, target] = await Promise.all([digestRows(table, deps.lake.rows(table, manifest)), digestRows(table, deps.target.readRows(table, businessDate))]);
       const matched = lake.rows === target.rows && lake.sha256Sum === target.sha256Sum && lake.rows === manifest.rowCount;
       tables.push({ dataset: table.dataset.name, zone: table.zone, table: table.name, status: matched ? 'matched' : 'mismatch', lake, target, manifestRows: manifest.rowCount, ...(task ? { loadedRows: task.loadedRows[table.dataset.name] ?? 0 } : {}) });
+    }
+    for (const { table, reason } of stale) {
+      const target = await digestRows(table, deps.target.readRows(table, businessDate));
+      tables.push({ dataset: table.dataset.name, zone: table.zone, table: table.name, status: target.rows === 0 ? 'not-current' : 'mismatch', target, reason });
     }
   }
   tables.push(...unpublished);
@@ -119,7 +138,7 @@ export async function replicateBusinessDate(deps: ReplicatorDependencies, option
     finishedAt: new Date().toISOString(),
     ...(task ? { task: { taskId: task.taskId, durationMs: task.durationMs } } : {}),
     tables,
-    status: published.length === 0 ? 'nothing-published' : mismatched.length > 0 ? 'mismatch' : 'matched',
+    status: mismatched.length > 0 ? 'mismatch' : published.length === 0 && stale.length === 0 ? 'nothing-published' : 'matched',
   };
   await deps.system.put(`replication/runs/${runId}.json`, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
   if (mismatched.length > 0) {

@@ -6,6 +6,8 @@ export interface PublishedManifest {
   readonly dataset: string;
   readonly zone: string;
   readonly businessDate: string;
+  /** The pipeline run that published it: model tags are current only when scored in the features' run. */
+  readonly runId: string;
   readonly files: readonly string[];
   readonly rowCount: number;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LOCAL_REPLICA_FILE, LakeCopyTaskRunner, SqliteReplicaTarget } from '@cur/adapters-local/replication';
 import { ManifestStore, createContentVerifier } from '@cur/lake';
+import { ModelHistory } from '@cur/model-registry';
 import { createMaskingPolicy } from '@cur/policy';
 import {
   REPLICATED_DATASET_NAMES,
@@ -82,7 +83,9 @@ export function registerReplicateCommand(program: Command, context: () => CliCon
         const lake = new PublishedPartitionReader(new ManifestStore(system, { verify: createContentVerifier((zone) => runtime.blobStore(zone)) }), buckets);
         const target = await SqliteReplicaTarget.open(join(runtime.config.home, LOCAL_REPLICA_FILE));
         try {
-          return await replicateBusinessDate({ lake, runner: new LakeCopyTaskRunner(lake, target), target, notifier: runtime.notifier(), system }, { businessDate: date, checkOnly: options.check === true, ...(options.dataset ? { datasets: options.dataset } : {}) });
+          const history = new ModelHistory(runtime.keyValueStore);
+          const models = { promotedVersion: async () => (await history.scoring())?.versionId };
+          return await replicateBusinessDate({ lake, runner: new LakeCopyTaskRunner(lake, target), target, notifier: runtime.notifier(), system, models }, { businessDate: date, checkOnly: options.check === true, ...(options.dataset ? { datasets: options.dataset } : {}) });
         } finally {
           await target.close();
         }
