@@ -70,6 +70,28 @@ describe('Function: buildLineage', () => {
     }
   });
 
+  it('places derived column lineage in the zones the step reads from, and leaves out a dataset the step does not read', () => {
+    // Prepare
+    const columnDerivations = [
+      { step: 'mart', output: 'segment_metrics_monthly', column: 'avg_aum', upstreams: [{ dataset: 'customer_features', column: 'aum_total' }, { dataset: 'account_balance', column: 'balance' }], operation: 'SQL' },
+      { step: 'consumption', output: 'customer_tags', column: 'tag', upstreams: [{ dataset: 'customer_features', column: 'aum_total' }], operation: 'TAG:high_value' },
+      { step: 'mart', output: 'segment_metrics_monthly', column: 'segment', upstreams: [{ dataset: 'account_balance', column: 'balance' }], operation: 'SQL' },
+    ];
+
+    // Act
+    const mcps = buildLineage(sources({ columnDerivations }), OPTIONS);
+
+    // Assess
+    const hops = (zone: 'mart' | 'consumption', dataset: string) => aspect(mcps, datasetUrn(NAMES, zone, dataset), 'upstreamLineage')?.['fineGrainedLineages'] as { upstreams: string[]; downstreams: string[]; transformOperation: string }[];
+    const features = datasetUrn(NAMES, 'consumption', 'customer_features');
+    // account_balance is not an input of the mart: that upstream is dropped, and a hop left with none is not drawn.
+    expect(hops('mart', 'segment_metrics_monthly')).toEqual([
+      { upstreamType: 'FIELD_SET', upstreams: [schemaFieldUrn(features, 'aum_total')], downstreamType: 'FIELD', downstreams: [schemaFieldUrn(datasetUrn(NAMES, 'mart', 'segment_metrics_monthly'), 'avg_aum')], transformOperation: 'SQL', confidenceScore: 1 },
+    ]);
+    // customer_features is written by the same consumption task that writes the tags: read from consumption.
+    expect(hops('consumption', 'customer_tags')).toContainEqual(expect.objectContaining({ upstreams: [schemaFieldUrn(features, 'aum_total')], transformOperation: 'TAG:high_value' }));
+  });
+
   it('refuses a definition whose task writes a dataset the contracts do not declare in that zone', () => {
     // Prepare
     const steps = [...STEPS, { name: 'leak', description: 'x', from: 'raw' as const, to: 'mart' as const, inputs: ['customer_profile'], outputs: ['customer_profile_copy'], runsAs: 'PIPELINE' }];
