@@ -69,7 +69,9 @@ const TemplateSchema = z.looseObject({
   step: z.enum(GLUE_PLAN_STEPS),
   dataset: z.string(),
   sources: z.array(z.looseObject({ bucket: z.string(), dataset: z.string() })),
-  partitions: z.array(z.object({ output: z.string(), zone: z.string(), table: z.string() })),
+  partitions: z.array(z.looseObject({ output: z.string(), zone: z.string(), table: z.string() })),
+  manifests: z.array(z.looseObject({ dataset: z.string(), zone: z.string(), inputs: z.array(z.looseObject({ zone: z.string(), dataset: z.string() })) })),
+  accounting: z.looseObject({ raw: z.string() }).nullable(),
   plan: z.looseObject({ outputs: z.array(z.looseObject({ path: z.string() })) }),
 });
 
@@ -88,11 +90,17 @@ export interface GluePlanStepAccess {
   readonly writes: readonly ZonePrefix[];
   /** The catalog tables whose partitions it registers. */
   readonly partitions: readonly { readonly zone: Zone; readonly table: string }[];
+  /**
+   * The manifest folders of the system bucket (`manifests/<zone>/<dataset>/`) it reads (its outputs' inputs, the
+   * transform's raw manifest) and publishes to (its outputs').
+   */
+  readonly manifests: { readonly reads: readonly string[]; readonly writes: readonly string[] };
 }
 
 /**
  * Reads the committed templates of each step and derives what its job touches: the dataset folders of every source
- * (`<bucket>/<dataset>/`), the folder of every output (its path up to `/business_date=`) and the tables it registers.
+ * (`<bucket>/<dataset>/`), the folder of every output (its path up to `/business_date=`), the tables it registers, and
+ * the manifest folders it reads and publishes to.
  *
  * @throws Error when a template does not parse or an output is not `${bucket:<zone>}/<folder>/business_date=...`
  */
@@ -102,17 +110,29 @@ export function readGluePlanStepAccess(dir: string = GLUE_PLANS_DIR): Readonly<R
     const reads = new Map<string, ZonePrefix>();
     const writes = new Map<string, ZonePrefix>();
     const partitions = new Map<string, { zone: Zone; table: string }>();
+    const manifestReads = new Set<string>();
+    const manifestWrites = new Set<string>();
     for (const file of readdirSync(join(dir, step)).filter((name) => name.endsWith('.json')).sort()) {
       const template = TemplateSchema.parse(JSON.parse(readFileSync(join(dir, step, file), 'utf8')));
       for (const source of template.sources) reads.set(`${source.bucket}/${source.dataset}/`, { zone: source.bucket as Zone, prefix: `${source.dataset}/` });
       for (const output of template.plan.outputs) {
-        const match = /^\$\{bucket:([a-z]+)\}\/([a-z0-9_/]+)\/business_date=/.exec(output.path);
+        const match = /^\$\{bucket:([a-z]+)\}\/([a-z0-9_/=]+)\/business_date=/.exec(output.path);
         if (!match?.[1] || !match[2]) throw new Error(`${step}/${file}: output ${output.path} is not a partition folder of a bucket`);
         writes.set(`${match[1]}/${match[2]}/`, { zone: match[1] as Zone, prefix: `${match[2]}/` });
       }
       for (const partition of template.partitions) partitions.set(`${partition.zone}.${partition.table}`, { zone: partition.zone as Zone, table: partition.table });
+      for (const manifest of template.manifests) {
+        manifestWrites.add(`manifests/${manifest.zone}/${manifest.dataset}/`);
+        for (const input of manifest.inputs) manifestReads.add(`manifests/${input.zone}/${input.dataset}/`);
+      }
+      if (template.accounting) manifestReads.add(`manifests/raw/${template.accounting.raw}/`);
     }
-    access[step] = { reads: [...reads.values()], writes: [...writes.values()], partitions: [...partitions.values()] };
+    access[step] = {
+      reads: [...reads.values()],
+      writes: [...writes.values()],
+      partitions: [...partitions.values()],
+      manifests: { reads: [...manifestReads].sort(), writes: [...manifestWrites].sort() },
+    };
   }
   return access;
 }

@@ -37,7 +37,7 @@ export {
   SENSITIVE_COLUMN_NAMES,
 } from './datasets/catalog';
 export type { DatasetName, SourceDatasetName } from './datasets/catalog';
-export { BUSINESS_DATE_PARTITION } from './datasets/partitions';
+export { BUSINESS_DATE_PARTITION, SOURCE_DATASET_PARTITION } from './datasets/partitions';
 export {
   LANDING_ENCODINGS,
   MAX_CONTROL_FILE_BYTES,

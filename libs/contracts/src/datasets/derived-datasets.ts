@@ -1,5 +1,5 @@
 import { defineDataset } from '../dataset-spec';
-import { BUSINESS_DATE_PARTITION } from './partitions';
+import { BUSINESS_DATE_PARTITION, SOURCE_DATASET_PARTITION } from './partitions';
 
 /**
  * Datasets the pipeline derives. Their identifier columns hold the tokens the mask step wrote; they are classified
@@ -22,7 +22,7 @@ export const transformRejects = defineDataset({
     { name: 'column_name', type: 'string', nullable: true, classification: 'public', description: 'the column at fault, if one' },
   ],
   primaryKey: ['batch_id', 'row_number', 'reason_code'],
-  partitionColumns: [BUSINESS_DATE_PARTITION],
+  partitionColumns: [SOURCE_DATASET_PARTITION, BUSINESS_DATE_PARTITION],
 });
 
 /** One row per customer: the features segments and tags are computed from (a DRV table). */

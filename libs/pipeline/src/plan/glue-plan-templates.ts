@@ -7,8 +7,10 @@ import { FEATURE_LOOKBACK_DAYS, FEATURE_SOURCES, renderCustomerFeaturesPlan, ren
 import { datasetSource } from './dataset-input';
 import { MART_DATASETS, renderMartPlan } from './mart-plans';
 import { PlanIdentifierSchema, type StepPlanInput } from './step-plan';
-import { renderTransformPlan } from './transform-plan';
+import { renderTransformPlan, transformPlanTables } from './transform-plan';
 import { renderMaskRequestTemplate, type MaskRequestTemplate } from './mask-request-template';
+import { schemaSha256 } from '../lake/lake-writer';
+import { rejectsDatasetOf } from '../steps/transform-step';
 
 /**
  * Plan templates for the Glue jobs: every plan a Glue job runs, rendered at build time by the same functions the local
@@ -80,11 +82,41 @@ export const GluePlanSourceSchema = z
   .refine((source) => source.required || source.emptySql !== null, { message: 'an optional source needs emptySql' });
 
 /**
- * An output that is one partition of a catalog table, `<bucket>/<table>/business_date=<d>`: the job registers it in
- * the zone's Glue database after writing (`ADD IF NOT EXISTS PARTITION`), so Athena, Redshift Spectrum and Glue Data
- * Quality see it. The rejects, one folder per source dataset under `transform_rejects/`, are not one partition.
+ * An output that is one partition of a catalog table, `<bucket>/<table>/[<key>=<value>/...]business_date=<d>`: the job
+ * registers it in the zone's Glue database after writing (`ADD IF NOT EXISTS PARTITION`), so Athena, Redshift Spectrum
+ * and Glue Data Quality see it. `keys` are the partition keys before the date, with their fixed values (the rejects'
+ * `source_dataset`), in the table's order.
  */
-export const GluePlanPartitionSchema = z.object({ output: PlanIdentifierSchema, zone: z.enum(GLUE_BUCKETS), table: PlanIdentifierSchema }).strict();
+export const GluePlanPartitionSchema = z
+  .object({ output: PlanIdentifierSchema, zone: z.enum(GLUE_BUCKETS), table: PlanIdentifierSchema, keys: z.record(PlanIdentifierSchema, z.string().regex(/^[a-z][a-z0-9_]*$/)) })
+  .strict();
+
+/**
+ * A dataset whose published manifests are an output's inputs: those of the business dates in `window` (what the local
+ * step lists), and with `sameRunAs`, only when that output's manifest of the date has the same run id (the mart reads
+ * model tags only when scored from the same run's features).
+ */
+export const GluePlanManifestInputSchema = z
+  .object({ zone: z.enum(GLUE_BUCKETS), dataset: z.string().regex(/^[a-z][a-z0-9_]*$/), window: SourceWindowSchema, sameRunAs: z.string().regex(/^[a-z][a-z0-9_]*$/).nullable() })
+  .strict();
+
+/**
+ * The manifest the job publishes for an output, as the local step publishes it (libs/lake `Manifest`): the dataset
+ * name and zone, the contract's schema hash (rendered here, at build time), and the datasets whose manifests are its
+ * inputs. The job adds the files, rows, content hash, run id and times.
+ */
+export const GluePlanManifestSchema = z
+  .object({ output: PlanIdentifierSchema, dataset: z.string().regex(/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?$/), zone: z.enum(GLUE_BUCKETS), schemaSha256: z.string().regex(/^[0-9a-f]{64}$/), inputs: z.array(GluePlanManifestInputSchema) })
+  .strict();
+
+/**
+ * The transform's accounting, as the local step does it: the raw partition's manifest gives the rows in and the key
+ * versions; the table `checked` must count as many rows, and the accepted and rejected outputs add up to them. The
+ * counts (`rowsIn`, `rowsOut`, `rowsRejected`, `rejected.<reason>`) go into both outputs' manifests.
+ */
+export const GluePlanAccountingSchema = z
+  .object({ raw: PlanIdentifierSchema, checked: PlanIdentifierSchema, accepted: PlanIdentifierSchema, rejects: PlanIdentifierSchema })
+  .strict();
 
 /** A plan template: sources to resolve, and a plan whose strings hold the parameters and whose inputs are empty. */
 export const GluePlanTemplateSchema = z
@@ -94,6 +126,8 @@ export const GluePlanTemplateSchema = z
     dataset: PlanIdentifierSchema,
     sources: z.array(GluePlanSourceSchema).min(1),
     partitions: z.array(GluePlanPartitionSchema),
+    manifests: z.array(GluePlanManifestSchema).min(1),
+    accounting: GluePlanAccountingSchema.nullable(),
     // Checked as a plan once filled (StepPlanSchema; the runner's pydantic model in the job).
     plan: z.record(z.string(), z.unknown()),
   })
@@ -103,6 +137,10 @@ export const GluePlanTemplateSchema = z
 export type GluePlanTemplate = z.infer<typeof GluePlanTemplateSchema>;
 /** One source of a template. */
 export type GluePlanSource = z.infer<typeof GluePlanSourceSchema>;
+/** One output's manifest, as a template declares it. */
+export type GluePlanManifest = z.infer<typeof GluePlanManifestSchema>;
+/** One dataset whose manifests are an output's inputs. */
+export type GluePlanManifestInput = z.infer<typeof GluePlanManifestInputSchema>;
 
 /** The templates a step's job runs when no `--dataset` is given, in run order (customer_tags reads customer_features). */
 export type GluePlanIndex = Readonly<Record<GluePlanStep, readonly string[]>>;
@@ -148,9 +186,20 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
       policy: options.policy,
       dialect,
       acceptedPath: partitionPath('transformed', name),
-      rejectsPath: partitionPath('transformed', `transform_rejects/${name}`),
+      rejectsPath: partitionPath('transformed', `transform_rejects/source_dataset=${name}`),
     });
-    templates.push(toTemplate('transform', name, plan, [{ name: `raw_${name}`, bucket: 'raw', dataset: name, window: { kind: 'date' }, required: true, emptySql: null }]));
+    const rawInput = [{ zone: 'raw', dataset: name, window: { kind: 'date' }, sameRunAs: null }] as const;
+    templates.push(
+      toTemplate(
+        'transform',
+        name,
+        plan,
+        [{ name: `raw_${name}`, bucket: 'raw', dataset: name, window: { kind: 'date' }, required: true, emptySql: null }],
+        // The rejects first: the accepted rows' manifest, published last, makes the batch's transform visible.
+        [manifestOf('transform_rejects', 'transformed', rejectsDatasetOf(name), rawInput, 'transform_rejects'), manifestOf(name, 'transformed', name, rawInput)],
+        { raw: name, checked: transformPlanTables(name).checked, accepted: name, rejects: 'transform_rejects' },
+      ),
+    );
   }
 
   const storedAsText = storedAsTextOf(options.policy);
@@ -161,6 +210,8 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
     outputPath: partitionPath('consumption', 'customer_features'),
     dialect,
   });
+  // Both consumption outputs list the features' inputs, as the local step publishes them.
+  const featureInputs = FEATURE_SOURCES.map((name) => ({ zone: 'transformed', dataset: name, window: featureWindow(name), sameRunAs: null }) as const);
   templates.push(
     toTemplate(
       'consumption',
@@ -170,11 +221,12 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
         name: `t_${name}`,
         bucket: 'transformed',
         dataset: name,
-        window: FEATURE_LOOKBACK_DAYS[name] === 0 ? { kind: 'date' } : { kind: 'days', days: FEATURE_LOOKBACK_DAYS[name] },
+        window: featureWindow(name),
         // Features need the customer list; the other sources may be absent (no batch that day).
         required: name === 'customer_profile',
         emptySql: name === 'customer_profile' ? null : emptyViewSql(`t_${name}`, name, storedAsText[name]),
       })),
+      [manifestOf('customer_features', 'consumption', 'customer_features', featureInputs)],
     ),
   );
   const featuresSource = { name: 'f_customer_features', bucket: 'consumption', dataset: 'customer_features', window: { kind: 'date' }, required: true, emptySql: null } as const;
@@ -182,7 +234,13 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
   // The scoring step's output: absent while no model version is promoted.
   const modelTagsSource = { name: 'f_model_tags', bucket: 'consumption', dataset: 'model_tags', window: { kind: 'date' }, required: false, emptySql: emptyViewSql('f_model_tags', 'model_tags') } as const;
   templates.push(
-    toTemplate('consumption', 'customer_tags', renderCustomerTagsPlan({ businessDate, tags: options.tags, features: [sourcePath(featuresSource.name)], outputPath: partitionPath('consumption', 'customer_tags') }), [featuresSource]),
+    toTemplate(
+      'consumption',
+      'customer_tags',
+      renderCustomerTagsPlan({ businessDate, tags: options.tags, features: [sourcePath(featuresSource.name)], outputPath: partitionPath('consumption', 'customer_tags') }),
+      [featuresSource],
+      [manifestOf('customer_tags', 'consumption', 'customer_tags', featureInputs)],
+    ),
   );
 
   for (const name of MART_DATASETS) {
@@ -203,6 +261,13 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
         featuresSource,
         ...(tagMetrics ? [tagsSource, modelTagsSource] : []),
         { name: previousName, bucket: 'mart', dataset: name, window: { kind: 'previous-month-latest' }, required: false, emptySql: emptyViewSql(previousName, name) },
+      ], [
+        manifestOf(name, 'mart', name, [
+          { zone: 'consumption', dataset: 'customer_features', window: { kind: 'date' }, sameRunAs: null },
+          { zone: 'consumption', dataset: 'customer_tags', window: { kind: 'date' }, sameRunAs: null },
+          // Model tags count only when scored from these features (the same run), as the local mart step reads them.
+          ...(tagMetrics ? [{ zone: 'consumption', dataset: 'model_tags', window: { kind: 'date' }, sameRunAs: 'customer_features' } as const] : []),
+        ]),
       ]),
     );
   }
@@ -210,6 +275,16 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
   const index = Object.fromEntries(GLUE_PLAN_STEPS.map((step) => [step, templates.filter((t) => t.step === step).map((t) => t.dataset)])) as Record<GluePlanStep, string[]>;
   const maskRequests = DATASET_NAMES.map((name) => renderMaskRequestTemplate(getDataset(name), options.policy));
   return { index, templates: templates.map((template) => GluePlanTemplateSchema.parse(template)), maskRequests };
+}
+
+/** A feature source's look-back window, as the local consumption step lists its manifests (`featureWindowStart`). */
+function featureWindow(name: (typeof FEATURE_SOURCES)[number]): z.infer<typeof SourceWindowSchema> {
+  return FEATURE_LOOKBACK_DAYS[name] === 0 ? { kind: 'date' } : { kind: 'days', days: FEATURE_LOOKBACK_DAYS[name] };
+}
+
+/** The manifest of an output: `dataset` in `zone`, the schema hash of the contract's `contract` dataset. */
+function manifestOf(output: string, zone: GlueBucket, dataset: string, inputs: readonly GluePlanManifestInput[], contract: string = dataset): GluePlanManifest {
+  return { output, dataset, zone, schemaSha256: schemaSha256(getDataset(contract).columns), inputs: [...inputs] };
 }
 
 /** The empty view of a dataset with no partition in the window, as the local step renders it. */
@@ -223,7 +298,14 @@ function emptyViewSql(name: string, dataset: string, storedAsText?: ReadonlySet<
  * The template of a rendered plan: its Parquet inputs, each standing for a source (`${source:<name>}`), are taken
  * out, since the job resolves them; everything else is kept as rendered.
  */
-function toTemplate(step: GluePlanStep, dataset: string, plan: StepPlanInput, sources: readonly GluePlanSource[]): GluePlanTemplate {
+function toTemplate(
+  step: GluePlanStep,
+  dataset: string,
+  plan: StepPlanInput,
+  sources: readonly GluePlanSource[],
+  manifests: readonly GluePlanManifest[],
+  accounting: z.infer<typeof GluePlanAccountingSchema> | null = null,
+): GluePlanTemplate {
   const inputs = plan.inputs ?? [];
   const names = new Set(sources.map((source) => source.name));
   for (const input of inputs) {
@@ -236,10 +318,30 @@ function toTemplate(step: GluePlanStep, dataset: string, plan: StepPlanInput, so
   const parameterised = text.replaceAll(RENDER_DATE, BUSINESS_DATE_PARAMETER).replaceAll(RENDER_MONTH, BUSINESS_MONTH_PARAMETER);
   if (parameterised.includes(RENDER_DATE.slice(0, 4))) throw new Error(`${step}/${dataset}: a value derived from the business date is left in the plan`);
   const partitions = (plan.outputs ?? []).flatMap((output) => {
-    const zone = GLUE_BUCKETS.find((bucket) => output.path === partitionPath(bucket, output.name));
-    return zone === undefined ? [] : [{ output: output.name, zone, table: output.name }];
+    for (const zone of GLUE_BUCKETS) {
+      const prefix = `${bucketParameter(zone)}/${output.name}/`;
+      const suffix = `business_date=${RENDER_DATE}`;
+      if (!output.path.startsWith(prefix) || !output.path.endsWith(suffix)) continue;
+      const between = output.path.slice(prefix.length, -suffix.length).split('/').filter((part) => part !== '');
+      const keys = between.map((part) => /^([a-z][a-z0-9_]*)=([a-z][a-z0-9_]*)$/.exec(part));
+      if (keys.some((key) => key === null)) return [];
+      return [{ output: output.name, zone, table: output.name, keys: Object.fromEntries(keys.map((key) => [key?.[1] ?? '', key?.[2] ?? ''])) }];
+    }
+    return [];
   });
-  return { templateVersion: GLUE_PLAN_TEMPLATE_VERSION, step, dataset, sources: [...sources], partitions, plan: JSON.parse(parameterised) as Record<string, unknown> };
+  const outputs = new Set((plan.outputs ?? []).map((output) => output.name));
+  const unmatched = manifests.filter((manifest) => !outputs.has(manifest.output));
+  if (unmatched.length > 0 || manifests.length !== outputs.size) throw new Error(`${step}/${dataset}: one manifest per output is needed`);
+  return {
+    templateVersion: GLUE_PLAN_TEMPLATE_VERSION,
+    step,
+    dataset,
+    sources: [...sources],
+    partitions,
+    manifests: [...manifests],
+    accounting,
+    plan: JSON.parse(parameterised) as Record<string, unknown>,
+  };
 }
 
 /**

@@ -147,6 +147,6 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
       `SELECT ${['source_row', 'business_date', ...dataset.columns.map((column) => column.name)].map((column) => `c.${column}`).join(', ')}, CASE WHEN d.source_row IS NULL THEN c.problem ELSE 'DUPLICATE|' END AS problem FROM ${from} c LEFT JOIN ${duplicates} d ON c.source_row = d.source_row`,
     accepted: (from) => `SELECT ${columns}, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NULL ORDER BY source_row`,
     rejects: (from, batchId) =>
-      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, NULLIF(split_part(problem, '|', 2), '') AS column_name, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL ORDER BY source_row`,
+      `SELECT ${quote(batchId)} AS batch_id, ${quote(dataset.name)} AS dataset, source_row AS row_number, split_part(problem, '|', 1) AS reason_code, NULLIF(split_part(problem, '|', 2), '') AS column_name, ${quote(dataset.name)} AS source_dataset, CAST(business_date AS DATE) AS business_date FROM ${from} WHERE problem IS NOT NULL ORDER BY source_row`,
   };
 }

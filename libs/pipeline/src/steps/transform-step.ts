@@ -33,6 +33,12 @@ const REJECTS_OUTPUT = 'transform_rejects';
 export const rejectsDatasetOf = (dataset: string): string => `transform_rejects/${dataset}`;
 
 /**
+ * The key prefix of a source dataset's rejects in the transformed bucket: the `transform_rejects` table's partition
+ * `source_dataset=<dataset>/business_date=<date>/` (its catalog partition keys), as the Glue job writes it.
+ */
+export const rejectsPartitionPrefix = (dataset: string, businessDate: string): string => `transform_rejects/source_dataset=${dataset}/business_date=${businessDate}/`;
+
+/**
  * raw -> transformed for one source dataset and business date: typed, trimmed, full-width to half-width, ROC dates
  * to ISO, null sentinels, allowed values and token shapes checked, de-duplicated. Rejected rows go to the rejects
  * table with a coded reason and no values. The accounting identity rows in = rows out + rows rejected is checked
@@ -58,7 +64,7 @@ export async function runTransformStep(deps: TransformStepDependencies, datasetN
         acceptedPath: outputPath(datasetName),
         rejectsPath: outputPath(REJECTS_OUTPUT),
       }),
-    { [datasetName]: partitionPrefix(datasetName, businessDate), [REJECTS_OUTPUT]: partitionPrefix(rejectsDatasetOf(datasetName), businessDate) },
+    { [datasetName]: partitionPrefix(datasetName, businessDate), [REJECTS_OUTPUT]: rejectsPartitionPrefix(datasetName, businessDate) },
     deps.scratchDir,
   );
   const [accepted, rejects] = [files[datasetName], files[REJECTS_OUTPUT]];

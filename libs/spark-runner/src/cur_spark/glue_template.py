@@ -92,12 +92,48 @@ class Source(_TemplateModel):
         return self
 
 
+_PartitionValue = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
 class Partition(_TemplateModel):
-    """An output that is the business date's partition of a catalog table in a zone's database."""
+    """An output that is the business date's partition of a catalog table in a zone's database; ``keys`` are the
+    table's partition keys before the date with their fixed values (the rejects' ``source_dataset``), in order."""
 
     output: Identifier
     zone: Zone
     table: Identifier
+    keys: dict[Identifier, _PartitionValue]
+
+
+class ManifestInput(_TemplateModel):
+    """A dataset whose published manifests in the window are an output's inputs; with ``same_run_as``, only when that
+    output's manifest of the date has the same run id."""
+
+    zone: Zone
+    dataset: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    window: Window
+    same_run_as: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")] | None
+
+
+class ManifestSpec(_TemplateModel):
+    """What the template says of an output's manifest: its dataset name and zone, the contract's schema hash (rendered
+    at build time) and its inputs; the job adds the files, rows, content hash, counts, run id and times."""
+
+    output: Identifier
+    dataset: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)?$")]
+    zone: Zone
+    schema_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    inputs: list[ManifestInput]
+
+
+class Accounting(_TemplateModel):
+    """The transform's accounting: the raw manifest's rows (and key versions), the ``checked`` table's count, and the
+    accepted and rejected outputs, which must add up."""
+
+    raw: Identifier
+    checked: Identifier
+    accepted: Identifier
+    rejects: Identifier
 
 
 class PlanTemplate(_TemplateModel):
@@ -108,6 +144,8 @@ class PlanTemplate(_TemplateModel):
     dataset: Identifier
     sources: list[Source] = Field(min_length=1)
     partitions: list[Partition]
+    manifests: list[ManifestSpec] = Field(min_length=1)
+    accounting: Accounting | None
     plan: dict[str, Any]
 
 

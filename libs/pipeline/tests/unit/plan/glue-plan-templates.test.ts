@@ -10,6 +10,7 @@ import { renderMartPlan } from '../../../src/plan/mart-plans';
 import { StepPlanSchema } from '../../../src/plan/step-plan';
 import { renderTransformPlan } from '../../../src/plan/transform-plan';
 import { SPARK_DIALECT } from '../../../src/sql/sql-dialect';
+import { schemaSha256 } from '../../../src/lake/lake-writer';
 import { TAG_DEFINITIONS } from '../../../src/tags/tag-definitions';
 
 const COMMITTED = fileURLToPath(new URL('../../../../spark-runner/glue-plans/', import.meta.url));
@@ -56,7 +57,7 @@ describe('renderGluePlanTemplates', () => {
       // Assess
       expect(JSON.stringify(plan), `${t.step}/${t.dataset}`).not.toMatch(/\$\{/);
       expect(plan.businessDate).toBe(DATE);
-      for (const output of plan.outputs) expect(output.path).toMatch(new RegExp(`^s3://cur-dev-[a-z]+/[a-z_/]+/business_date=${DATE}$`));
+      for (const output of plan.outputs) expect(output.path).toMatch(new RegExp(`^s3://cur-dev-[a-z]+/[a-z_]+/(source_dataset=[a-z_]+/)?business_date=${DATE}$`));
     }
   });
 
@@ -77,7 +78,7 @@ describe('renderGluePlanTemplates', () => {
         policy,
         dialect: SPARK_DIALECT,
         acceptedPath: `s3://cur-dev-transformed/card_transaction/business_date=${DATE}`,
-        rejectsPath: `s3://cur-dev-transformed/transform_rejects/card_transaction/business_date=${DATE}`,
+        rejectsPath: `s3://cur-dev-transformed/transform_rejects/source_dataset=card_transaction/business_date=${DATE}`,
       }),
     );
     const storedAsText = Object.fromEntries(FEATURE_SOURCES.map((n) => [n, new Set(getDataset(n).columns.filter((c) => policy.storageTreatmentFor(n, c.name).method !== 'plaintext').map((c) => c.name))]));
@@ -106,15 +107,47 @@ describe('renderGluePlanTemplates', () => {
     expect(() => fillGluePlanTemplate(features, DATE, BUCKETS, rest)).toThrow(/required source t_customer_profile has no partition/);
   });
 
-  it('registers every output that is a catalog table’s partition, and not the rejects', () => {
+  it('registers every output as its catalog table’s partition, the rejects under their source dataset', () => {
     // Assess
     expect(rendered.templates.map((t) => [t.dataset, t.partitions.map((p) => `${p.zone}.${p.table}`)])).toEqual([
-      ...DATASET_NAMES.map((name) => [name, [`transformed.${name}`]]),
+      ...DATASET_NAMES.map((name) => [name, [`transformed.${name}`, 'transformed.transform_rejects']]),
       ['customer_features', ['consumption.customer_features']],
       ['customer_tags', ['consumption.customer_tags']],
       ['tag_metrics_monthly', ['mart.tag_metrics_monthly']],
       ['segment_metrics_monthly', ['mart.segment_metrics_monthly']],
     ]);
+  });
+
+  it('keys the rejects’ partition by source dataset, as the catalog’s partition keys say', () => {
+    for (const name of DATASET_NAMES) {
+      // Act
+      const rejects = template('transform', name).partitions.find((p) => p.table === 'transform_rejects');
+
+      // Assess
+      expect(rejects?.keys).toEqual({ source_dataset: name });
+      expect(Object.keys(rejects?.keys ?? {}).concat('business_date')).toEqual(getDataset('transform_rejects').partitionColumns.map((c) => c.name));
+    }
+    expect(template('consumption', 'customer_tags').partitions.map((p) => p.keys)).toEqual([{}]);
+  });
+
+  it('declares each output’s manifest as the local step publishes it: dataset, schema hash of the contract, inputs', () => {
+    // Assess: one manifest per output; a transform's rejects first, under the local step's dataset name
+    expect(template('transform', 'customer_profile').manifests.map((m) => [m.output, m.dataset, m.zone, m.schemaSha256])).toEqual([
+      ['transform_rejects', 'transform_rejects/customer_profile', 'transformed', schemaSha256(getDataset('transform_rejects').columns)],
+      ['customer_profile', 'customer_profile', 'transformed', schemaSha256(getDataset('customer_profile').columns)],
+    ]);
+    expect(template('transform', 'customer_profile').accounting).toEqual({ raw: 'customer_profile', checked: 'checked_customer_profile', accepted: 'customer_profile', rejects: 'transform_rejects' });
+    // customer_tags lists the features' inputs, as the local consumption step does; the mart reads model tags of the same run only
+    const featureInputs = template('consumption', 'customer_features').manifests[0]?.inputs;
+    expect(featureInputs?.map((i) => `${i.zone}/${i.dataset}`)).toEqual(FEATURE_SOURCES.map((name) => `transformed/${name}`));
+    expect(template('consumption', 'customer_tags').manifests[0]?.inputs).toEqual(featureInputs);
+    expect(template('mart', 'tag_metrics_monthly').manifests[0]?.inputs.map((i) => [i.dataset, i.sameRunAs])).toEqual([
+      ['customer_features', null],
+      ['customer_tags', null],
+      ['model_tags', 'customer_features'],
+    ]);
+    expect(template('mart', 'segment_metrics_monthly').manifests[0]?.inputs.map((i) => i.dataset)).toEqual(['customer_features', 'customer_tags']);
+    for (const t of rendered.templates.filter((t) => t.step !== 'transform')) expect(t.accounting, t.dataset).toBeNull();
   });
 
   it('reads the features’ look-back windows and the mart’s previous month as windows, not as dates', () => {

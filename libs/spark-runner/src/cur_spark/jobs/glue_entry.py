@@ -1,15 +1,17 @@
 """The Glue job script of the transform, consumption and mart jobs: one step kind, one business date, from templates.
 
-Glue starts it with the job's default arguments (set by the CDK: ``--step``, ``--bucket_<zone>``,
+Glue starts it with the job's default arguments (set by the CDK: ``--step``, ``--bucket_<zone>``, ``--bucket_system``,
 ``--database_prefix``; the templates come packaged in the runner's archive as ``cur_spark/glue_plans/``, or from
 ``--plan_templates``) and the run's (``--business-date``, and ``--dataset`` for transform), plus its own
-(``--JOB_NAME``, ``--job-bookmark-option``...), which are ignored. Names are read as ``getResolvedOptions`` reads
+(``--JOB_NAME``, ``--JOB_RUN_ID``: the manifests' run id unless ``--run_id`` is given; ``--job-bookmark-option``...),
+which are otherwise ignored. Names are read as ``getResolvedOptions`` reads
 them, and ``-`` and ``_`` in a name are the same (the MWAA DAG passes ``--business-date``), so awsglue is not
 needed. For each template of the step (``--dataset``: that one; otherwise every one of ``index.json`` in order), it
-fills the date and buckets, finds the sources' partitions, runs the plan (``run_plan``), then registers each output
-that is a catalog table's partition (``ALTER TABLE ... ADD IF NOT EXISTS PARTITION``) when ``--database_prefix`` is
-given. One JSON line per plan on stdout, as ``run_plan.py`` prints, with the partitions registered; exit 1 at the
-first failure (a later plan may read an earlier one's output).
+fills the date and buckets, finds the sources' partitions, runs the plan (``run_plan``), publishes each output's
+manifest in the system bucket when ``--bucket_system`` is given (``cur_spark.glue_manifests``: the documents the local
+steps publish), then registers each output that is a catalog table's partition (``ALTER TABLE ... ADD IF NOT EXISTS
+PARTITION``) when ``--database_prefix`` is given. One JSON line per plan on stdout, as ``run_plan.py`` prints, with the
+manifests and partitions; exit 1 at the first failure (a later plan may read an earlier one's output).
 
 Locally, with folders for the buckets::
 
@@ -21,9 +23,11 @@ Locally, with folders for the buckets::
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -32,16 +36,19 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from cur_spark.errors import SPARK_ERRORS, PlanError, describe_spark_error
+from cur_spark.glue_manifests import ManifestContext, publish_manifests
 from cur_spark.glue_template import (
     ZONES,
     ListFolders,
     PlanTemplate,
     TemplateError,
+    check_bucket_uri,
     parse_business_date,
     parse_index,
     parse_template,
     resolve,
 )
+from cur_spark.hadoop_files import HadoopFiles
 from cur_spark.plan import Plan
 from cur_spark.result import PlanResult
 from cur_spark.runner import run_plan
@@ -61,6 +68,10 @@ class GlueJobArguments:
     plan_templates: str | None
     buckets: dict[str, str]
     database_prefix: str | None
+    system_bucket: str | None = None
+    """Where manifests are published (``--bucket_system``); none are without it."""
+    run_id: str | None = None
+    """The manifests' run id: ``--run_id``, else Glue's ``--JOB_RUN_ID``, else a fresh one."""
 
 
 def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
@@ -72,6 +83,9 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
     parser.add_argument("--dataset")
     parser.add_argument("--plan_templates")
     parser.add_argument("--database_prefix")
+    parser.add_argument("--bucket_system")
+    parser.add_argument("--run_id")
+    parser.add_argument("--JOB_RUN_ID")
     for zone in ZONES:
         parser.add_argument(f"--bucket_{zone}")
     try:
@@ -85,6 +99,9 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
     if known.database_prefix is not None and not _is_identifier(known.database_prefix):
         raise TemplateError("INVALID_ARGUMENT", "--database_prefix must be letters, digits and underscores")
     buckets = {zone: getattr(known, f"bucket_{zone}") for zone in ZONES if getattr(known, f"bucket_{zone}")}
+    run_id = known.run_id or known.JOB_RUN_ID
+    if run_id is not None and not _is_run_id(run_id):
+        raise TemplateError("INVALID_ARGUMENT", "--run_id must be letters, digits, '_', '-', ':' and '.'")
     return GlueJobArguments(
         step=known.step,
         business_date=known.business_date,
@@ -92,6 +109,8 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
         plan_templates=known.plan_templates.rstrip("/") if known.plan_templates else None,
         buckets=buckets,
         database_prefix=known.database_prefix,
+        system_bucket=check_bucket_uri("system", known.bucket_system) if known.bucket_system else None,
+        run_id=run_id,
     )
 
 
@@ -178,17 +197,17 @@ def register_partitions(spark: SparkSession, template: PlanTemplate, plan: Plan,
     """Adds the business date's partition of each catalogued output to its zone's database (``<prefix>_<zone>``).
 
     ``IF NOT EXISTS``: a rerun rewrites the same folder, so the partition already points at it. Returns
-    ``database.table`` of each. The date and location come from the validated arguments and the template.
+    ``database.table`` of each. The date and location come from the validated arguments, the other keys' values
+    (the rejects' ``source_dataset``) and the location from the template, each checked by its pattern.
     """
     paths = {output.name: output.path for output in plan.outputs}
     registered: list[str] = []
     for partition in template.partitions:
         table = f"`{database_prefix}_{partition.zone}`.`{partition.table}`"
         location = paths[partition.output]
-        statement = (
-            f"ALTER TABLE {table} ADD IF NOT EXISTS PARTITION (business_date = '{plan.business_date.isoformat()}') "
-            f"LOCATION '{location}'"
-        )
+        values = [f"{key} = '{value}'" for key, value in partition.keys.items()]
+        values.append(f"business_date = '{plan.business_date.isoformat()}'")
+        statement = f"ALTER TABLE {table} ADD IF NOT EXISTS PARTITION ({', '.join(values)}) LOCATION '{location}'"
         try:
             spark.sql(statement)
         except SPARK_ERRORS as error:
@@ -197,18 +216,35 @@ def register_partitions(spark: SparkSession, template: PlanTemplate, plan: Plan,
     return registered
 
 
-def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[tuple[PlanResult, list[str]]]:
-    """Every template of the step in order: resolve, run, register; yields each plan's result and partitions as it
-    finishes. Stops at the first error (raised): a later plan may read an earlier one's output."""
+@dataclass(frozen=True)
+class StepOutcome:
+    """One plan's run: its result, the manifests published (keys in the system bucket), the partitions registered."""
+
+    result: PlanResult
+    manifests: list[str]
+    partitions: list[str]
+
+
+def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[StepOutcome]:
+    """Every template of the step in order: resolve, run, publish the manifests, register; yields each plan's outcome
+    as it finishes. Stops at the first error (raised): a later plan may read an earlier one's output."""
     business_date = parse_business_date(arguments.business_date)
     list_folders = hadoop_folder_lister(spark)
+    files = HadoopFiles(spark)
+    run_id = arguments.run_id or f"glue-{uuid.uuid4()}"
+    buckets = {zone: check_bucket_uri(zone, uri) for zone, uri in arguments.buckets.items()}
     for template in templates_of(spark, arguments):
+        started_at = dt.datetime.now(dt.UTC)
         plan = resolve(template, business_date, arguments.buckets, list_folders)
         result = run_plan(spark, plan)
+        manifests: list[str] = []
+        if arguments.system_bucket is not None:
+            context = ManifestContext(arguments.system_bucket, buckets, run_id, started_at)
+            manifests = publish_manifests(spark, files, context, template, result)
         registered = (
             register_partitions(spark, template, plan, arguments.database_prefix) if arguments.database_prefix else []
         )
-        yield result, registered
+        yield StepOutcome(result, manifests, registered)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,14 +257,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parse_glue_arguments(sys.argv[1:] if argv is None else argv)
         spark = get_or_create_session(Path(tempfile.gettempdir()) / "cur-spark")
         spark.sparkContext.setLogLevel("FATAL")
-        for result, registered in run_glue_step(spark, arguments):
-            line = {"status": "succeeded", "result": result.model_dump(mode="json"), "partitions": registered}
+        for outcome in run_glue_step(spark, arguments):
+            line = {
+                "status": "succeeded",
+                "result": outcome.result.model_dump(mode="json"),
+                "manifests": outcome.manifests,
+                "partitions": outcome.partitions,
+            }
             print(json.dumps(line, ensure_ascii=False), flush=True)
     except (PlanError, OSError) as error:
         failure = {"status": "failed", "error": {"type": type(error).__name__, "message": str(error)}}
         print(json.dumps(failure, ensure_ascii=False), flush=True)
         return 1
     return 0
+
+
+def _is_run_id(text: str) -> bool:
+    return 0 < len(text) <= 256 and text.isascii() and all(c.isalnum() or c in "_-:." for c in text)
 
 
 def _is_identifier(text: str) -> bool:
