@@ -1,8 +1,10 @@
 import { Validations } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CfnResource } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { MIN_NAG_REASON_LENGTH } from '../../src/core/nag-acknowledgement';
+import { synthStage, type SynthesizedStage } from './synth-stage';
 
 /** One acknowledgement as recorded in construct metadata by `Validations.of(scope).acknowledge`. */
 export interface Acknowledgement {
@@ -99,4 +101,35 @@ export function auditAwsSolutions(scope: IConstruct, options: NagAuditOptions = 
     vagueReasons: acknowledgements.filter(({ reason }) => reason.length < MIN_NAG_REASON_LENGTH).map(({ path, id }) => `${path} ${id}`),
     stale: acknowledgements.map(({ path, id }) => `${path}|${id}`).filter((key) => !run.usedAcknowledgements.has(key)),
   };
+}
+
+/**
+ * The AwsSolutions checks of one stack as a `describe` of three tests (no unacknowledged finding; every
+ * acknowledgement has a specific reason, and there is one; none is stale), on a stage synthesized once for them.
+ *
+ * @param stackOf - synthesizes what the stack needs (`synth.template(name)`, or the whole app) and returns it
+ */
+export function describeAwsSolutionsAudit(title: string, stackOf: (synth: SynthesizedStage) => IConstruct, timeoutMs = 60_000): void {
+  describe(`Stack: ${title}, AwsSolutions pack`, () => {
+    let synth: SynthesizedStage;
+    let audit: NagAudit;
+    beforeAll(() => {
+      synth = synthStage();
+      audit = auditAwsSolutions(stackOf(synth));
+    }, timeoutMs);
+    afterAll(() => synth.dispose());
+
+    it('has no unacknowledged finding, error or warning', () => {
+      expect(audit.findings).toEqual([]);
+    });
+
+    it('gives every acknowledgement a specific reason', () => {
+      expect(audit.acknowledgements.length).toBeGreaterThan(0);
+      expect(audit.vagueReasons).toEqual([]);
+    });
+
+    it('has no stale acknowledgement: each one suppresses a finding', () => {
+      expect(audit.stale).toEqual([]);
+    });
+  });
 }

@@ -1,30 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NagAudit } from '../helpers/nag';
-import { auditAwsSolutions } from '../helpers/nag';
-import type { SynthesizedStage } from '../helpers/synth-stage';
-import { synthStage } from '../helpers/synth-stage';
+import { describeAwsSolutionsAudit } from '../helpers/nag';
 
-describe('Stack: PipelineStack, AwsSolutions pack', () => {
-  let synth: SynthesizedStage;
-  let audit: NagAudit;
-  beforeAll(() => {
-    synth = synthStage();
+// The whole stage synthesizes (every asset staged): slow on a busy machine, as app-stacks' whole-stage test.
+describeAwsSolutionsAudit(
+  'PipelineStack',
+  (synth) => {
     synth.app.synth();
-    audit = auditAwsSolutions(synth.stage.pipeline);
-    // The whole stage synthesizes (every asset staged): slow on a busy machine, as app-stacks' whole-stage test.
-  }, 180_000);
-  afterAll(() => synth.dispose());
-
-  it('has no unacknowledged finding, error or warning', () => {
-    expect(audit.findings).toEqual([]);
-  });
-
-  it('gives every acknowledgement a specific reason', () => {
-    expect(audit.acknowledgements.length).toBeGreaterThan(0);
-    expect(audit.vagueReasons).toEqual([]);
-  });
-
-  it('has no stale acknowledgement: each one suppresses a finding', () => {
-    expect(audit.stale).toEqual([]);
-  });
-});
+    return synth.stage.pipeline;
+  },
+  180_000,
+);
