@@ -19,13 +19,39 @@ export const DEFAULT_MAX_WORKERS = 5;
 /** The period of the failed-run alarm. @default */
 export const DAG_RUN_ALARM_PERIOD = Duration.minutes(5);
 
-/** Airflow configuration MWAA applies: variables and connections from SSM Parameter Store, no example DAGs. */
+/** The Airflow connection DataHub's Airflow plugin sends through (its default id), under the connections prefix. */
+export const DATAHUB_CONNECTION_ID = 'datahub_rest_default';
+/** The connection type of DataHub's REST hook (`DatahubRestHook.conn_type`). */
+export const DATAHUB_CONNECTION_TYPE = 'datahub-rest';
+/**
+ * The plugin's cluster, the last part of its data flow URN: libs/lineage names the DAG `(airflow,cur_pipeline,PROD)`,
+ * so the plugin's runs land on the same flow (the plugin's default is `prod`).
+ */
+export const DATAHUB_FLOW_CLUSTER = 'PROD';
+
+/**
+ * Airflow configuration MWAA applies: variables and connections from SSM Parameter Store, no example DAGs, and
+ * DataHub's Airflow plugin (installed by requirements.txt) on, sending every DAG's lineage and runs through the
+ * connection {@link DATAHUB_CONNECTION_ID}.
+ */
 export function airflowConfigurationOptions(variablesPrefix: string, connectionsPrefix: string): Record<string, string> {
   return {
     'secrets.backend': 'airflow.providers.amazon.aws.secrets.systems_manager.SystemsManagerParameterStoreBackend',
     'secrets.backend_kwargs': JSON.stringify({ variables_prefix: variablesPrefix, connections_prefix: connectionsPrefix }),
     'core.load_examples': 'False',
+    'datahub.enabled': 'True',
+    'datahub.conn_id': DATAHUB_CONNECTION_ID,
+    'datahub.cluster': DATAHUB_FLOW_CLUSTER,
   };
+}
+
+/**
+ * The DataHub connection as Airflow's secrets backends read a JSON value: DataHub's REST hook takes the GMS endpoint
+ * as the host. No token: CloudFormation cannot write a SecureString, and the endpoint is reached inside the bank's
+ * network (a token-protected DataHub needs the token as the connection's `password`, written out of band).
+ */
+export function dataHubConnection(endpoint: string): { readonly conn_type: string; readonly host: string } {
+  return { conn_type: DATAHUB_CONNECTION_TYPE, host: endpoint };
 }
 
 /** Properties of {@link PipelineEnvironment}. */
@@ -57,6 +83,8 @@ export interface PipelineEnvironmentProps {
   readonly connectionsPrefix: string;
   /** The role Glue Data Quality evaluations run as, which the DAG's DQ gates pass (`cur_glue_dq_role_arn`). */
   readonly dataQualityRoleName: string;
+  /** The DataHub GMS endpoint (a token resolved from SSM at deploy time) the plugin's connection points at. */
+  readonly dataHubEndpoint: string;
   readonly partition: string;
   readonly region: string;
   readonly account: string;
@@ -77,6 +105,8 @@ export class PipelineEnvironment extends Construct {
   public readonly failedRunAlarm: cloudwatch.Alarm;
   /** The Airflow variable `cur_pipeline_failures_topic_arn` the DAG's failure callback reads. */
   public readonly failureTopicVariable: ssm.StringParameter;
+  /** The Airflow connection {@link DATAHUB_CONNECTION_ID} DataHub's plugin sends lineage through. */
+  public readonly dataHubConnection: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: PipelineEnvironmentProps) {
     super(scope, id);
@@ -184,6 +214,12 @@ export class PipelineEnvironment extends Construct {
       parameterName: `${props.variablesPrefix}/cur_pipeline_failures_topic_arn`,
       description: "Airflow variable cur_pipeline_failures_topic_arn: where the DAG's failure callback publishes",
       stringValue: props.failureTopicArn,
+    });
+
+    this.dataHubConnection = new ssm.StringParameter(this, 'DataHubConnection', {
+      parameterName: `${props.connectionsPrefix}/${DATAHUB_CONNECTION_ID}`,
+      description: "Airflow connection datahub_rest_default: where DataHub's Airflow plugin sends every DAG's lineage",
+      stringValue: Stack.of(this).toJsonString(dataHubConnection(props.dataHubEndpoint)),
     });
 
     this.environment = new mwaa.CfnEnvironment(this, 'Environment', {

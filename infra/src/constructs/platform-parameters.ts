@@ -9,6 +9,11 @@ export interface PlatformParametersProps {
   readonly dataHub: StageConfig['dataHub'];
 }
 
+/** The SSM parameter holding the stage's DataHub GMS endpoint: `/cur-<stage>/datahub/endpoint`. */
+export function dataHubEndpointParameterName(names: PlatformNames): string {
+  return `${names.parameterPrefix}/datahub/endpoint`;
+}
+
 /**
  * The stage's non-secret settings in SSM Parameter Store, for the jobs and DAGs that a later issue adds (DataHub
  * lineage emitters): `/cur-<stage>/datahub/endpoint`. The Oracle connection is written by the oracle stack, which
@@ -19,9 +24,8 @@ export class PlatformParameters extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformParametersProps) {
     super(scope, id);
-    const prefix = props.names.parameterPrefix;
     this.dataHubEndpoint = new ssm.StringParameter(this, 'DataHubEndpoint', {
-      parameterName: `${prefix}/datahub/endpoint`,
+      parameterName: dataHubEndpointParameterName(props.names),
       description: 'DataHub GMS endpoint that lineage and schema metadata are sent to',
       stringValue: props.dataHub.endpoint,
     });

@@ -7,6 +7,7 @@ import type { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
 import { DagBucket } from '../constructs/dag-bucket';
 import { OrchestrationNetwork } from '../constructs/orchestration-network';
+import { dataHubEndpointParameterName } from '../constructs/platform-parameters';
 import { PipelineEnvironment } from '../constructs/pipeline-environment';
 
 /** Properties of {@link OrchestrationStack}. */
@@ -70,6 +71,7 @@ export class OrchestrationStack extends Stack {
       variablesPrefix: orchestration.variablesPrefix,
       connectionsPrefix: orchestration.connectionsPrefix,
       dataQualityRoleName: orchestration.dataQualityRoleName,
+      dataHubEndpoint: ssm.StringParameter.valueForStringParameter(this, dataHubEndpointParameterName(names)),
       partition: names.partition,
       region: names.region,
       account: names.account,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_NAMES, APP_SPECS } from '../../src/config/apps';
+import { WORKSPACE_ROOT } from '../../src/config/paths';
 import { PIPELINE_DAG_FOLDER, PIPELINE_DAG_ROOT, readPipelineDagFacts } from '../../src/config/pipeline-dag';
 import { ORCHESTRATION_INTERFACE_ENDPOINTS } from '../../src/constructs/orchestration-network';
 import type { SynthesizedStage } from '../helpers/synth-stage';
@@ -36,6 +37,9 @@ describe('Stack: OrchestrationStack', () => {
         'secrets.backend': 'airflow.providers.amazon.aws.secrets.systems_manager.SystemsManagerParameterStoreBackend',
         'secrets.backend_kwargs': JSON.stringify({ variables_prefix: '/cur-dev/airflow/variables', connections_prefix: '/cur-dev/airflow/connections' }),
         'core.load_examples': 'False',
+        'datahub.enabled': 'True',
+        'datahub.conn_id': 'datahub_rest_default',
+        'datahub.cluster': 'PROD',
       },
       LoggingConfiguration: {
         DagProcessingLogs: { Enabled: true },
@@ -125,6 +129,31 @@ describe('Stack: OrchestrationStack', () => {
       Value: 'arn:aws:sns:ap-northeast-1:123456789012:cur-dev-pipeline-failures',
     });
     expect(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_pipeline.py'), 'utf8')).toContain('var.value.cur_pipeline_failures_topic_arn');
+  });
+
+  it("configures DataHub's Airflow plugin and its connection, the endpoint read from SSM, as libs/pipeline-dag tests them", () => {
+    const template = synth.template('orchestration');
+    // libs/pipeline-dag's test hands exactly these to Airflow 3.3.1 and the plugin (tests/test_datahub_plugin.py).
+    const tested = JSON.parse(readFileSync(join(PIPELINE_DAG_ROOT, 'tests', 'fixtures', 'mwaa-datahub.json'), 'utf8')) as {
+      airflowConfigurationOptions: Record<string, string>;
+      connectionId: string;
+      connection: { conn_type: string; host: string };
+    };
+    const [environment] = Object.values(resourcesOfType(template, 'AWS::MWAA::Environment'));
+    const options = environment ? props<{ AirflowConfigurationOptions: Record<string, string> }>(environment).AirflowConfigurationOptions : {};
+    expect(Object.fromEntries(Object.entries(options).filter(([key]) => key.startsWith('datahub.')))).toEqual(tested.airflowConfigurationOptions);
+
+    // The connection is a parameter under the secrets backend's connections prefix, its host the platform's endpoint
+    // parameter resolved at deploy time (a CloudFormation SSM parameter type), never a literal.
+    const parameters = Object.values(resourcesOfType(template, 'AWS::SSM::Parameter')).map((resource) => props<{ Name: string; Value: unknown }>(resource));
+    const connection = parameters.find((parameter) => parameter.Name === `/cur-dev/airflow/connections/${tested.connectionId}`);
+    expect(connection).toBeDefined();
+    const endpointParameter = Object.entries(template.toJSON()['Parameters'] as Record<string, { Type: string; Default: string }>).find(([, parameter]) => parameter.Default === '/cur-dev/datahub/endpoint');
+    expect(endpointParameter?.[1].Type).toBe('AWS::SSM::Parameter::Value<String>');
+    const joined = (connection?.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const resolved = joined[1].map((part) => (typeof part === 'string' ? part : JSON.stringify(part) === JSON.stringify({ Ref: endpointParameter?.[0] }) ? tested.connection.host : '<unresolved>')).join(joined[0]);
+    expect(JSON.parse(resolved)).toEqual(tested.connection);
+    expect(JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'infra', 'config', 'dev.json'), 'utf8')).dataHub.endpoint).toBe(tested.connection.host);
   });
 
   it('deploys the committed DAG, the tested requirements.txt and a startup script exporting CUR_STAGE', () => {
