@@ -1,8 +1,8 @@
-import { createMaskingKeyServiceHandler } from '@cur/masking';
+import { asKeyServiceCaller, createMaskingKeyServiceHandler } from '@cur/masking';
 import type { TokenService } from '@cur/masking';
 import { createLogger, instrumentHandler } from '@cur/platform';
 import { SERVICE_NAME } from './constants';
-import { createTokenService } from './wiring';
+import { createTokenService, iamSystemRoleArns } from './wiring';
 
 const logger = createLogger({ serviceName: SERVICE_NAME });
 
@@ -14,20 +14,23 @@ export { createMaskingKeyServiceHandler };
 
 let tokenService: Promise<TokenService> | undefined;
 
-/**
- * The name Lambda invokes (`handler.handler`); the token service is built on the first call and reused. Each
- * invocation adds the Lambda context to the logger.
- */
-export const handler = instrumentHandler(
-  createMaskingKeyServiceHandler(
-    () => {
-      tokenService ??= createTokenService().catch((error: unknown) => {
-        tokenService = undefined;
-        throw error;
-      });
-      return tokenService;
-    },
-    { logger },
-  ),
+const handleRequest = createMaskingKeyServiceHandler(
+  () => {
+    tokenService ??= createTokenService().catch((error: unknown) => {
+      tokenService = undefined;
+      throw error;
+    });
+    return tokenService;
+  },
   { logger },
 );
+
+/** Read once per container: the Glue mask job's role, whose calls through the function URL act as SYSTEM. */
+const systemRoles = iamSystemRoleArns();
+
+/**
+ * The name Lambda invokes (`handler.handler`), behind API Gateway's JWT route and the IAM-authorised function URL (a
+ * signed caller becomes the handler's caller by `asKeyServiceCaller`); the token service is built on the first call
+ * and reused. Each invocation adds the Lambda context to the logger.
+ */
+export const handler = instrumentHandler((event: unknown) => handleRequest(asKeyServiceCaller(event, systemRoles)), { logger });

@@ -15,6 +15,27 @@ const ServiceConfigSchema = z.object({
   CUR_LOOKUP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LOOKUP_LIMIT),
 });
 
+/** The variable naming the IAM roles whose calls through the function URL act as SYSTEM (comma-separated role ARNs). */
+export const IAM_SYSTEM_ROLES_ENV = 'CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS';
+
+const RoleArnsSchema = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((arn) => arn.trim()).filter((arn) => arn !== ''))
+  .pipe(z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]{1,64}$/)));
+
+/**
+ * The roles whose SigV4-signed calls through the IAM-authorised function URL act as SYSTEM: the Glue mask job's (the
+ * CDK sets it). Unset, no IAM caller acts as SYSTEM.
+ *
+ * @throws ConfigError naming the variable when an entry is not an IAM role ARN
+ */
+export function iamSystemRoleArns(env: NodeJS.ProcessEnv = process.env): ReadonlySet<string> {
+  const parsed = RoleArnsSchema.safeParse(env[IAM_SYSTEM_ROLES_ENV]);
+  if (!parsed.success) throw new ConfigError(`${IAM_SYSTEM_ROLES_ENV} must list IAM role ARNs (arn:aws:iam::<account>:role/<name>), comma-separated`);
+  return new Set(parsed.data);
+}
+
 /**
  * The composition root: configuration from the environment, the runtime's adapters, and the token service on top.
  * Built once per Lambda container, on the first invocation.

@@ -109,6 +109,14 @@ export interface AppSpec {
    * @default false
    */
   readonly emitsLineage?: boolean;
+  /**
+   * An IAM-authorised function URL (SigV4, service `lambda`), for callers that are IAM roles rather than bearers of
+   * the identity provider's tokens: its URL is published in SSM (`PlatformNames.functionUrlParameterName`), and the
+   * pipeline's SYSTEM role (`cur-<stage>-system-pipeline`, the Glue mask job's) is named in the environment variable
+   * given, the one IAM caller the app takes as SYSTEM. No resource policy: only identity policies of this account (the
+   * mask job's) grant `lambda:InvokeFunctionUrl`.
+   */
+  readonly iamFunctionUrl?: { readonly systemCallerEnvironmentVariable: string };
 }
 
 /** One HTTP API an app calls, and the environment variable its handler reads the URL from. */
@@ -158,6 +166,8 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     principalClass: 'system',
     triggers: [{ kind: 'http-api', routes: ['ANY /v1/{proxy+}'] }],
     access: { readTables: ['masking-keys', 'audit-log'], writeTables: ['masking-keys', 'audit-log'], useKeysServiceKey: true },
+    // The Glue mask job tokenises through it, signing as the pipeline's SYSTEM role.
+    iamFunctionUrl: { systemCallerEnvironmentVariable: 'CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS' },
     timeoutSeconds: 10,
     reservedConcurrency: 10,
   },

@@ -165,6 +165,11 @@ export class PlatformNames {
     return `/${this.resourcePrefix}/apis/${app}/url`;
   }
 
+  /** The SSM parameter holding an app's IAM-authorised function URL (see `AppSpec.iamFunctionUrl`). */
+  functionUrlParameterName(app: AppName): string {
+    return `/${this.resourcePrefix}/function-urls/${app}/url`;
+  }
+
   get parameterPrefix(): string {
     return `/${this.resourcePrefix}`;
   }

@@ -55,6 +55,11 @@ export interface GluePipelineJobsProps {
    * @default read from the committed templates in libs/spark-runner/glue-plans
    */
   readonly planStepAccess?: Readonly<Record<GluePlanStep, GluePlanStepAccess>>;
+  /**
+   * The masking-key-service's IAM-authorised function URL, the mask job's `--key_service_url` (its calls are signed
+   * with SigV4 as SYSTEM's role, `--key_service_region` the stage's region).
+   */
+  readonly keyServiceUrl: string;
 }
 
 /**
@@ -154,12 +159,12 @@ export class GluePipelineJobs extends Construct {
       roles: [systemRole],
       statements: [
         ...glueJobStatements('mask'),
-        new iam.PolicyStatement({ sid: 'InvokeKeyService', actions: ['lambda:InvokeFunction'], resources: [keyServiceArn, `${keyServiceArn}:*`] }),
-        // The mask job signs its tokenize calls with SigV4 (service `lambda`): through an IAM-authorised function URL.
+        // The mask job signs its tokenize calls with SigV4 (service `lambda`) through the function's IAM-authorised
+        // URL, its only way in: no lambda:InvokeFunction, which would let it pass any event (any claimed role).
         new iam.PolicyStatement({
           sid: 'CallKeyServiceUrl',
           actions: ['lambda:InvokeFunctionUrl'],
-          resources: [keyServiceArn, `${keyServiceArn}:*`],
+          resources: [keyServiceArn],
           conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
         }),
       ],
@@ -168,11 +173,6 @@ export class GluePipelineJobs extends Construct {
       this.maskPolicy,
       [`AwsSolutions-IAM5[Resource::${glueLogGroupsArn(names)}]`],
       'Glue names a job run’s log groups and streams under /aws-glue/ at run time; the grant covers that prefix of this account and region only.',
-    );
-    acknowledgeNagFindings(
-      this.maskPolicy,
-      [`AwsSolutions-IAM5[Resource::${keyServiceArn}:*]`],
-      'The masking-key-service is invoked through its alias or version; the grant covers that one function only.',
     );
 
     const jobs = {} as Record<GlueJobStep, glue.CfnJob>;
@@ -206,8 +206,16 @@ export class GluePipelineJobs extends Construct {
                 '--enable-glue-datacatalog': 'true',
                 '--database_prefix': databasePrefix,
                 ...Object.fromEntries(PLAN_ZONES.map((zone) => [`--bucket_${zone}`, `s3://${names.bucketName(zone)}`])),
+                // Where the job publishes each output's manifest, as the local steps do (readers follow manifests only).
+                '--bucket_system': `s3://${names.bucketName('system')}`,
               }
-            : {}),
+            : {
+                // The mask job builds its request from the DAG's --dataset and --business-date (cur_spark.jobs.mask).
+                '--bucket_landing': `s3://${names.bucketName('landing')}`,
+                '--bucket_raw': `s3://${names.bucketName('raw')}`,
+                '--key_service_url': props.keyServiceUrl,
+                '--key_service_region': names.region,
+              }),
         },
       });
       job.addResourceDependency(security.configuration);
@@ -233,6 +241,15 @@ export class GluePipelineJobs extends Construct {
       new iam.PolicyStatement({ sid: 'ReadSourceFolders', actions: ['s3:GetObject'], resources: objects(access.reads) }),
       new iam.PolicyStatement({ sid: 'WriteOutputFolders', actions: [...WRITE_OBJECT_ACTIONS], resources: objects(access.writes) }),
       new iam.PolicyStatement({ sid: 'UseLakeKey', actions: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], resources: [props.lakeKeyArn] }),
+      // The system bucket (under the lake key too): only the manifest folders of its inputs and outputs.
+      new iam.PolicyStatement({
+        sid: 'ListManifestFolders',
+        actions: ['s3:ListBucket'],
+        resources: [names.bucketArn('system')],
+        conditions: { StringLike: { 's3:prefix': [...new Set([...access.manifests.reads, ...access.manifests.writes])].map((prefix) => `${prefix}*`) } },
+      }),
+      new iam.PolicyStatement({ sid: 'ReadInputManifests', actions: ['s3:GetObject'], resources: access.manifests.reads.map((prefix) => `${names.bucketArn('system')}/${prefix}*`) }),
+      new iam.PolicyStatement({ sid: 'PublishManifests', actions: ['s3:GetObject', 's3:PutObject'], resources: access.manifests.writes.map((prefix) => `${names.bucketArn('system')}/${prefix}*`) }),
     ];
     if (access.partitions.length > 0) {
       const zones = [...new Set(access.partitions.map(({ zone }) => zone))];
@@ -256,6 +273,8 @@ export class GluePipelineJobs extends Construct {
     const { names } = props;
     const folders = [...access.reads, ...access.writes].map(({ zone, prefix }) => `AwsSolutions-IAM5[Resource::${names.bucketArn(zone)}/${prefix}*]`);
     acknowledgeNagFindings(role, folders, `The ${step} job reads and writes partitions (business_date=...) of the dataset folders its plan templates name, and nothing else.`);
+    const manifestFolders = [...new Set([...access.manifests.reads, ...access.manifests.writes])].map((prefix) => `AwsSolutions-IAM5[Resource::${names.bucketArn('system')}/${prefix}*]`);
+    acknowledgeNagFindings(role, manifestFolders, `The ${step} job reads its inputs' manifests and publishes its outputs' (one file per business date) in the manifest folders its plan templates name, and nothing else of the system bucket.`);
     acknowledgeNagFindings(
       role,
       [`AwsSolutions-IAM5[Resource::${glueLogGroupsArn(names)}]`],

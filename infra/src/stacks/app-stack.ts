@@ -48,6 +48,8 @@ export class AppStack extends Stack {
   public readonly dataAccess: ServiceDataAccess;
   public readonly alarms: FunctionAlarms;
   public readonly httpApi: ServiceHttpApi | undefined;
+  /** The IAM-authorised function URL, when the spec asks for one (`iamFunctionUrl`). */
+  public readonly functionUrl: lambda.FunctionUrl | undefined;
   /** The app's permission to start DAG runs, when its spec says `startsDagRuns`. */
   public readonly mwaaInvokeAccess: MwaaInvokeAccess | undefined;
   /** The app's permission to read DataHub's endpoint and token, when its spec says `emitsLineage`. */
@@ -82,6 +84,7 @@ export class AppStack extends Stack {
         ...replica?.environment,
         ...(orchestration === undefined ? {} : { CUR_MWAA_ENVIRONMENT: orchestration.environmentName }),
         ...(dataHub === undefined ? {} : { CUR_DATAHUB_ENDPOINT_PARAMETER: dataHub.endpointParameterName, CUR_DATAHUB_TOKEN_SECRET_ID: dataHub.tokenSecretName }),
+        ...(spec.iamFunctionUrl === undefined ? {} : { [spec.iamFunctionUrl.systemCallerEnvironmentVariable]: names.roleArn(names.systemRoleName) }),
       },
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
       ...(replica === undefined ? {} : { network: replica.network, paramsAndSecrets: replica.paramsAndSecrets }),
@@ -163,6 +166,15 @@ export class AppStack extends Stack {
       }
     }
     this.httpApi = httpApi;
+    this.functionUrl = spec.iamFunctionUrl === undefined ? undefined : fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    if (this.functionUrl !== undefined) {
+      // For the Glue mask job's default arguments (the pipeline stack reads it at deploy time).
+      new ssm.StringParameter(this, 'FunctionUrlParameter', {
+        parameterName: names.functionUrlParameterName(app),
+        description: `IAM-authorised function URL of ${app}`,
+        stringValue: this.functionUrl.url,
+      });
+    }
     if (httpApi) {
       // For the apps that call this one (their stacks read it at deploy time).
       new ssm.StringParameter(this, 'ApiUrl', {

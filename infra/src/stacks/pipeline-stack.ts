@@ -21,7 +21,8 @@ export interface PipelineStackProps extends StackProps {
 /**
  * The pipeline on Glue (issue 13): the Glue 5.1 jobs `cur-<stage>-<step>` the MWAA DAG starts, their security
  * configuration and roles, and the Glue Data Quality rulesets its gates evaluate. Deployed after the platform stack,
- * whose buckets, catalog tables and SYSTEM role it names, and whose lake key ARN it reads from SSM.
+ * whose buckets, catalog tables and SYSTEM role it names, and whose lake key ARN it reads from SSM; and after the
+ * masking-key-service's stack, whose IAM-authorised function URL the mask job calls (read from SSM).
  */
 export class PipelineStack extends Stack {
   public readonly security: GlueJobSecurity;
@@ -34,7 +35,9 @@ export class PipelineStack extends Stack {
     const { config, names } = props;
     const lakeKeyArn = ssm.StringParameter.valueForStringParameter(this, names.keyArnParameterName('lake'));
     this.security = new GlueJobSecurity(this, 'Security', { names, lakeKeyArn });
-    this.jobs = new GluePipelineJobs(this, 'Jobs', { names, config, security: this.security, lakeKeyArn });
+    // Resolved when this stack deploys, from the masking-key-service's stack (no CloudFormation reference between them).
+    const keyServiceUrl = ssm.StringParameter.valueForStringParameter(this, names.functionUrlParameterName('masking-key-service'));
+    this.jobs = new GluePipelineJobs(this, 'Jobs', { names, config, security: this.security, lakeKeyArn, keyServiceUrl });
     this.dataQuality = new DataQualityRulesets(this, 'DataQuality', { names, lakeKeyArn, logsKeyArn: this.security.logsKey.keyArn });
     // The DAG's DQ gates pass this role to Glue; MWAA reads Airflow variables from SSM (its secrets backend).
     this.dataQualityRoleVariable = new ssm.StringParameter(this, 'DataQualityRoleVariable', {

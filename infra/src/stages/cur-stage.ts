@@ -82,6 +82,7 @@ export class CurStage extends Stage {
         apps[app].addStackDependency(apps[call.app], `${app} reads the URL of the ${call.app} API from SSM when it deploys`);
       }
     }
+    this.pipeline.addStackDependency(apps['masking-key-service'], 'the Glue mask job reads the masking-key-service function URL from SSM when it deploys');
     this.apps = apps;
   }
 }

@@ -316,6 +316,20 @@ describe('Stack: AppStack', () => {
     expect(used.get('ingestion-controller')).toEqual(['/cur-dev/kms/landing-key-arn']);
     expect(used.get('masking-key-service')).toEqual(['/cur-dev/kms/keys-key-arn']);
   });
+
+  it('gives the masking-key-service alone an IAM-authorised function URL, published in SSM, no resource policy, and names the mask job’s role as its one IAM SYSTEM caller', () => {
+    const template = synth.template('masking-key-service');
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', TargetFunctionArn: Match.anyValue() });
+    // Only the mask job's identity policy grants the call: no permission for any principal on the function
+    expect(JSON.stringify(template.findResources('AWS::Lambda::Permission'))).not.toContain('InvokeFunctionUrl');
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cur-dev/function-urls/masking-key-service/url', Value: { 'Fn::GetAtt': [Match.anyValue(), 'FunctionUrl'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'cur-dev-masking-key-service',
+      Environment: { Variables: Match.objectLike({ CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS: 'arn:aws:iam::123456789012:role/cur-dev-system-pipeline' }) },
+    });
+    for (const app of APP_NAMES.filter((name) => name !== 'masking-key-service')) synth.template(app).resourceCountIs('AWS::Lambda::Url', 0);
+  });
 });
 
 describe('Stack: AppStack with stage overrides', () => {

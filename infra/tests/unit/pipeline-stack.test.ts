@@ -71,12 +71,24 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
         '--bucket_transformed': 's3://cur-dev-transformed',
         '--bucket_consumption': 's3://cur-dev-consumption',
         '--bucket_mart': 's3://cur-dev-mart',
+        '--bucket_system': 's3://cur-dev-system',
         '--database_prefix': 'cur_dev',
         '--enable-glue-datacatalog': 'true',
       });
       expect(Object.keys(jobs[`cur-dev-${step}`]?.DefaultArguments ?? {})).not.toContain('--business-date');
     }
     expect(Object.keys(jobs['cur-dev-mask']?.DefaultArguments ?? {})).not.toContain('--step');
+  });
+
+  it('passes the mask job what it builds its request from: landing and raw buckets, the key service’s function URL and the region it signs for', () => {
+    const args = jobs['cur-dev-mask']?.DefaultArguments ?? {};
+    expect(args).toMatchObject({ '--bucket_landing': 's3://cur-dev-landing', '--bucket_raw': 's3://cur-dev-raw', '--key_service_region': 'ap-northeast-1' });
+    // The URL the masking-key-service's stack publishes, read from SSM when this stack deploys
+    const parameter = Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === '/cur-dev/function-urls/masking-key-service/url');
+    expect(parameter).toBeDefined();
+    expect(args['--key_service_url']).toEqual({ Ref: parameter?.[0] });
+    expect(Object.keys(args)).not.toContain('--key_service_token_env');
+    expect(synth.stage.pipeline.dependencies).toContain(synth.stage.apps['masking-key-service']);
   });
 
   it('logs continuously with Glue’s filter, keeps bookmarks and the Spark UI off, and ships the runner and its exact pins', () => {
@@ -141,14 +153,15 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
     }
     const mask = props<{ Roles: unknown[]; PolicyDocument: { Statement: StatementJson[] } }>(template.toJSON().Resources[synth.stage.pipeline.getLogicalId(maskPolicy.node.defaultChild as never)] as CfnResourceJson);
     expect(mask.Roles).toEqual(['cur-dev-system-pipeline']);
-    expect(mask.PolicyDocument.Statement.find((s) => s.Sid === 'InvokeKeyService')).toMatchObject({
-      Action: 'lambda:InvokeFunction',
-      Resource: ['arn:aws:lambda:ap-northeast-1:123456789012:function:cur-dev-masking-key-service', 'arn:aws:lambda:ap-northeast-1:123456789012:function:cur-dev-masking-key-service:*'],
-    });
-    expect(mask.PolicyDocument.Statement.find((s) => s.Sid === 'CallKeyServiceUrl')).toMatchObject({
+    // The key service only through its IAM-authorised URL, on that one function: no InvokeFunction (an event of its own making)
+    expect(mask.PolicyDocument.Statement.find((s) => s.Sid === 'CallKeyServiceUrl')).toEqual({
+      Sid: 'CallKeyServiceUrl',
+      Effect: 'Allow',
       Action: 'lambda:InvokeFunctionUrl',
+      Resource: 'arn:aws:lambda:ap-northeast-1:123456789012:function:cur-dev-masking-key-service',
       Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
     });
+    expect(mask.PolicyDocument.Statement.flatMap(actionsOf).filter((action) => action.startsWith('lambda:'))).toEqual(['lambda:InvokeFunctionUrl']);
     const lambdaActions = policies.filter((p) => JSON.stringify(p.Roles) !== JSON.stringify(['cur-dev-system-pipeline'])).flatMap((p) => p.PolicyDocument.Statement.flatMap(actionsOf)).filter((action) => action.startsWith('lambda:'));
     expect(lambdaActions).toEqual([]);
     expect(Object.keys(glueJobs)).toHaveLength(4);
@@ -162,14 +175,31 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
 
     // Assess
     expect(statements.flatMap(actionsOf).filter((action) => action.endsWith(':*') || action === '*' || action.startsWith('lambda:'))).toEqual([]);
-    expect(JSON.stringify(statements)).not.toMatch(/cur-dev-(landing|quarantine|system)\b/);
+    const manifestSids = ['ListManifestFolders', 'ReadInputManifests', 'PublishManifests'];
+    expect(JSON.stringify(statements.filter((s) => !manifestSids.includes(String(s.Sid))))).not.toMatch(/cur-dev-(landing|quarantine|system)\b/);
+    // The system bucket: only the manifest folders of its inputs (read) and outputs (published)
+    expect(resourcesOf(bySid('ReadInputManifests') as StatementJson).sort()).toEqual(access.manifests.reads.map((prefix) => `arn:aws:s3:::cur-dev-system/${prefix}*`).sort());
+    expect(resourcesOf(bySid('PublishManifests') as StatementJson).sort()).toEqual(access.manifests.writes.map((prefix) => `arn:aws:s3:::cur-dev-system/${prefix}*`).sort());
+    expect(actionsOf(bySid('PublishManifests') as StatementJson).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect([...access.manifests.reads, ...access.manifests.writes].every((prefix) => /^manifests\/[a-z]+\/[a-z_]+(\/[a-z_]+)?\/$/.test(prefix))).toBe(true);
     expect(resourcesOf(bySid('ReadSourceFolders') as StatementJson).sort()).toEqual(access.reads.map(({ zone, prefix }) => `arn:aws:s3:::cur-dev-${zone}/${prefix}*`).sort());
     expect(resourcesOf(bySid('WriteOutputFolders') as StatementJson).sort()).toEqual(access.writes.map(({ zone, prefix }) => `arn:aws:s3:::cur-dev-${zone}/${prefix}*`).sort());
     expect(access.writes.map(({ zone }) => zone).every((zone) => zone === { transform: 'transformed', consumption: 'consumption', mart: 'mart' }[step])).toBe(true);
     expect(JSON.stringify(bySid('UseLakeKey')?.Resource)).toMatch(/^\{"Ref":"SsmParameterValuecurdevkmslakekeyarn/);
-    expect(resourcesOf(bySid('RegisterPartitions') as StatementJson).filter((arn) => String(arn).includes(':table/'))).toEqual(
-      access.partitions.map(({ zone, table }) => `arn:aws:glue:ap-northeast-1:123456789012:table/cur_dev_${zone}/${table}`),
+    expect(resourcesOf(bySid('RegisterPartitions') as StatementJson).filter((arn) => String(arn).includes(':table/')).sort()).toEqual(
+      access.partitions.map(({ zone, table }) => `arn:aws:glue:ap-northeast-1:123456789012:table/cur_dev_${zone}/${table}`).sort(),
     );
+  });
+
+  it('derives the transform’s folders from its templates: the rejects’ source-dataset partitions, the raw manifests it accounts from, the manifests it publishes', () => {
+    const transform = readGluePlanStepAccess().transform;
+    const sources = ['account_balance', 'card_transaction', 'customer_profile', 'digital_activity'];
+    expect(transform.writes.map(({ zone, prefix }) => `${zone}/${prefix}`).sort()).toEqual([...sources.map((d) => `transformed/${d}/`), ...sources.map((d) => `transformed/transform_rejects/source_dataset=${d}/`)].sort());
+    expect(transform.partitions.filter(({ table }) => table === 'transform_rejects')).toEqual([{ zone: 'transformed', table: 'transform_rejects' }]);
+    expect(transform.manifests).toEqual({
+      reads: sources.map((d) => `manifests/raw/${d}/`),
+      writes: [...sources.map((d) => `manifests/transformed/${d}/`), ...sources.map((d) => `manifests/transformed/transform_rejects/${d}/`)].sort(),
+    });
   });
 
   it('grants each job role ALTER, INSERT and DESCRIBE on exactly the tables it registers partitions of, and nothing on landing', () => {

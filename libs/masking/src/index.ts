@@ -27,6 +27,7 @@ export type { LookupRateLimitOptions, RateDecision } from './service/lookup-rate
 export type { Caller, ColumnBatch, RotateOptions } from './service/token-service';
 export { createMaskingKeyServiceHandler } from './http/key-service-handler';
 export type { MaskingKeyServiceHandlerOptions } from './http/key-service-handler';
+export { asKeyServiceCaller, roleArnOfAssumedRole, IAM_PRINCIPAL_PREFIX } from './http/iam-function-url-caller';
 export { TokenizeBodySchema, LookupBodySchema, DetokenizeBodySchema, ROUTES as KEY_SERVICE_ROUTES } from './http/key-service-routes';
 export { startLoopbackKeyService, KEY_SERVICE_TOKEN_ENV, LOOPBACK_PRINCIPAL } from './http/loopback-key-service';
 export type { LoopbackKeyService, LoopbackKeyServiceOptions } from './http/loopback-key-service';

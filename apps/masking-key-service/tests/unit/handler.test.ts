@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayV2Response } from '@cur/contracts';
-import { AuditLog, KeyRing, LookupRateLimit, TokenService } from '@cur/masking';
+import { AuditLog, KeyRing, LookupRateLimit, TokenService, asKeyServiceCaller } from '@cur/masking';
 import { loadPlatformConfig } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime, type Runtime } from '@cur/runtime';
 import { createMaskingKeyServiceHandler } from '../../src/handler';
+import { iamSystemRoleArns } from '../../src/wiring';
 
 type Event = Record<string, unknown> & { requestContext: Record<string, unknown> };
 const fixture = (name: string): Event => JSON.parse(readFileSync(new URL(`../events/${name}`, import.meta.url), 'utf8')) as Event;
@@ -51,6 +52,41 @@ describe('masking-key-service handler', () => {
     expect(body.tokens[0]).toMatch(/^[A-Z][1289]\d{8}$/);
     expect(body.tokens[0]).not.toBe('A123456789');
     expect(body.keyVersion).toBe(1);
+  });
+
+  it('tokenizes for the Glue mask job’s role through the IAM-authorised function URL (the real event), audited as that role', async () => {
+    // Prepare: what Lambda delivers once it has checked the SigV4 signature
+    const event = asKeyServiceCaller(fixture('function-url-tokenize.json'), iamSystemRoleArns({ CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS: 'arn:aws:iam::123456789012:role/cur-dev-system-pipeline' }));
+
+    // Act
+    const response = await handle(event);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const viaApi = json(await handle(fixture('apigw-v2-tokenize.json'))) as { tokens: string[] };
+    expect((json(response) as { tokens: string[] }).tokens).toEqual(viaApi.tokens);
+    const entries = await audit.day(new Date().toISOString().slice(0, 10));
+    expect(entries.find((entry) => entry.principal === 'iam:arn:aws:iam::123456789012:role/cur-dev-system-pipeline')).toMatchObject({ role: 'SYSTEM', operation: 'tokenize', outcome: 'allowed' });
+  });
+
+  it('refuses, and audits, a function URL call signed by a role that is not the mask job’s', async () => {
+    // Prepare: the same signed request from another role of the account; no role configured at all
+    const other = fixture('function-url-tokenize.json');
+    const context = other.requestContext as { authorizer: { iam: Record<string, unknown> } };
+    context.authorizer.iam['userArn'] = 'arn:aws:sts::123456789012:assumed-role/cur-dev-de/alice';
+
+    // Act
+    const responses = [await handle(asKeyServiceCaller(other, iamSystemRoleArns({ CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS: 'arn:aws:iam::123456789012:role/cur-dev-system-pipeline' }))), await handle(asKeyServiceCaller(fixture('function-url-tokenize.json'), iamSystemRoleArns({})))];
+
+    // Assess
+    expect(responses.map((r) => r.statusCode)).toEqual([403, 403]);
+    const entries = await audit.day(new Date().toISOString().slice(0, 10));
+    expect(entries.find((entry) => entry.principal === 'iam:arn:aws:iam::123456789012:role/cur-dev-de')).toMatchObject({ operation: 'tokenize', outcome: 'refused' });
+    expect(JSON.stringify(entries)).not.toContain('A123456789');
+  });
+
+  it('refuses a role list that is not IAM role ARNs, naming the variable', () => {
+    expect(() => iamSystemRoleArns({ CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS: 'cur-dev-system-pipeline' })).toThrow(/CUR_KEY_SERVICE_SYSTEM_ROLE_ARNS must list IAM role ARNs/);
   });
 
   it.each(['AP', 'DE', 'DA', 'DS', 'DM', undefined])('answers 403 to a tokenize by role %s, secret columns included, and audits it without the values', async (role) => {
