@@ -40,7 +40,8 @@ export interface ModelScoringProps {
  * `cur-<stage>-model-scoring`, which reads only the features' partitions, the model artefacts and the scoring code,
  * and writes only model_tags' partitions (with Lake Formation grants on the two tables as the Glue jobs have); the
  * MWAA execution role's right to start exactly those jobs (network-isolated, on the lake key, passing only this role)
- * and to read the model history's scoring pointer; and the Airflow variable `cur_scoring_job` the task reads.
+ * and to read the model history's scoring pointer and empty model_tags' partition of the run before the job writes it;
+ * and the Airflow variable `cur_scoring_job` the task reads.
  */
 export class ModelScoring extends Construct {
   public readonly role: iam.Role;
@@ -108,12 +109,19 @@ export class ModelScoring extends Construct {
           },
         }),
         new iam.PolicyStatement({ sid: 'FollowScoringJobs', actions: ['sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:ListProcessingJobs'], resources: [processingJobs] }),
+        // The task empties the partition before the job writes it: a job only adds files, and old versions' tags would stay.
+        new iam.PolicyStatement({ sid: 'ListModelTagsPartitions', actions: ['s3:ListBucket'], resources: [consumption], conditions: { StringLike: { 's3:prefix': [`${SCORING_OUTPUT.table}/*`] } } }),
+        new iam.PolicyStatement({ sid: 'EmptyModelTagsPartitions', actions: ['s3:DeleteObject'], resources: [modelTags] }),
         new iam.PolicyStatement({ sid: 'PassScoringRole', actions: ['iam:PassRole'], resources: [this.role.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } }),
         new iam.PolicyStatement({ sid: 'ReadScoringPointer', actions: ['dynamodb:GetItem'], resources: [names.tableArn('model-history')], conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['scoring'] } } }),
         new iam.PolicyStatement({ sid: 'DecryptScoringPointer', actions: ['kms:Decrypt'], resources: [lakeKeyArn], conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${names.region}.amazonaws.com` } } }),
       ],
     });
-    acknowledgeNagFindings(this.launchPolicy, [`AwsSolutions-IAM5[Resource::${processingJobs}]`], "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun); only those, network-isolated, on the lake key, on the DAG's instance type.");
+    acknowledgeNagFindings(
+      this.launchPolicy,
+      [`AwsSolutions-IAM5[Resource::${processingJobs}]`, `AwsSolutions-IAM5[Resource::${modelTags}]`],
+      "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun) and may start only those, network-isolated, on the lake key, on the DAG's instance type; it deletes only model_tags' partition files, before the job rewrites the partition.",
+    );
 
     this.variable = new ssm.StringParameter(this, 'ScoringJobVariable', {
       parameterName: `${props.variablesPrefix}/${SCORING_JOB_VARIABLE}`,

@@ -81,6 +81,8 @@ describe('Construct: ModelScoring', { timeout: 120_000 }, () => {
       Condition: { Bool: { 'sagemaker:NetworkIsolation': 'true' }, StringEquals: { 'sagemaker:VolumeKmsKey': LAKE_KEY }, 'ForAllValues:StringEquals': { 'sagemaker:InstanceTypes': ['ml.m5.large'] } },
     });
     expect(statement('PassScoringRole')).toMatchObject({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
+    expect(statement('EmptyModelTagsPartitions')).toMatchObject({ Action: 's3:DeleteObject', Resource: `${names.bucketArn('consumption')}/model_tags/*` });
+    expect(launch?.Properties.PolicyDocument.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')) && s.Sid !== 'ListModelTagsPartitions').map((s) => s.Sid)).toEqual(['EmptyModelTagsPartitions']);
     expect(statement('ReadScoringPointer')).toMatchObject({ Action: 'dynamodb:GetItem', Resource: names.tableArn('model-history'), Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['scoring'] } } });
   });
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pendulum
 from airflow.providers.amazon.aws.hooks.dynamodb import DynamoDBHook
+from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
@@ -79,9 +80,21 @@ def processing_input(name: str, s3_prefix: str, local_path: str) -> dict[str, ob
     return {"InputName": name, "S3Input": s3_input}
 
 
+def empty_output_partition(task: SageMakerProcessingOperator) -> None:
+    """Deletes what earlier runs left in the partition the Processing job writes: a job only adds files, so the
+    partition would otherwise keep tags of a version since rolled back or replaced."""
+    [output] = task.config["ProcessingOutputConfig"]["Outputs"]
+    bucket, _, prefix = output["S3Output"]["S3Uri"].removeprefix("s3://").partition("/")
+    hook = S3Hook(region_name=REGION)
+    keys = hook.list_keys(bucket_name=bucket, prefix=prefix)
+    if keys:
+        hook.delete_objects(bucket=bucket, keys=keys)
+
+
 def apply_promoted_model(context: Mapping[str, Any]) -> None:
-    """pre_execute of a model task: its Processing job gets the promoted version, or the task is skipped (and with
-    it the gate of its output; the tasks after it read that output as optional)."""
+    """pre_execute of a model task: its output partition emptied, then its Processing job given the promoted
+    version, or the task skipped (and with it the gate of its output; what reads that output reads it as optional)."""
+    empty_output_partition(context["task"])
     version = promoted_model_version()
     if version is None:
         raise AirflowSkipException("no model version is promoted for scoring (cur model promote VERSION)")

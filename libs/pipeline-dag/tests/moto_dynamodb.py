@@ -1,6 +1,6 @@
 """moto's AWS API server (`moto[server]`, pinned in the workspace's uv lock) on loopback, standing in for DynamoDB
-where the DAG reads the model history's scoring pointer: the score task's `pre_execute` runs its real boto3 calls
-against it through Airflow's DynamoDBHook."""
+where the DAG reads the model history's scoring pointer and for S3 where it empties model_tags' partition: the score
+task's `pre_execute` runs its real boto3 calls against it through Airflow's DynamoDBHook and S3Hook."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ WORKSPACE_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 
 #: The model history's table as the CDK names it for the stage `dev` (`cur-<stage>-model-history`, keys pk and sk).
 MODEL_HISTORY_TABLE = "cur-dev-model-history"
+
+#: The Airflow variable `cur_scoring_job` as the CDK writes it for the stage `dev` (infra's ModelScoring).
+SCORING_JOB = {
+    "roleArn": "arn:aws:iam::000000000000:role/cur-dev-model-scoring",
+    "imageUri": "354813040037.dkr.ecr.ap-northeast-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3",
+    "kmsKeyArn": "arn:aws:kms:ap-northeast-1:000000000000:key/lake",
+    "consumptionBucket": "cur-dev-consumption",
+    "systemBucket": "cur-dev-system",
+    "modelHistoryTable": MODEL_HISTORY_TABLE,
+}
 
 
 def _free_port() -> int:
@@ -65,4 +75,14 @@ def create_model_history_table(endpoint: str) -> None:
         ],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def create_consumption_bucket(endpoint: str) -> None:
+    """The consumption bucket, where the score task empties model_tags' partition before its job writes it."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1")
+    client.create_bucket(
+        Bucket=SCORING_JOB["consumptionBucket"], CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}
     )

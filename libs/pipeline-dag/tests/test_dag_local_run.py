@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from local_glue import REPO_ROOT, WORKSPACE_PYTHON, LocalGlue, LocalGlueWorker, point_glue_tasks_at_local_spark
-from moto_dynamodb import MODEL_HISTORY_TABLE, create_model_history_table, moto_server
+from moto_dynamodb import SCORING_JOB, create_consumption_bucket, create_model_history_table, moto_server
 
 BUSINESS_DATE = "2026-11-25"
 CUSTOMERS = "40"
@@ -82,12 +82,15 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalGlueWorker
 
 @pytest.fixture(scope="module")
 def model_history() -> Iterator[None]:
-    """The model history's table on moto's DynamoDB, with no version promoted, where the score task reads it."""
+    """The model history's table on moto's DynamoDB, with no version promoted, where the score task reads it, and the
+    consumption bucket on moto's S3, where it empties model_tags' partition."""
     with moto_server() as endpoint, pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+        patch.setenv("AWS_ENDPOINT_URL_S3", endpoint)
         patch.setenv("AWS_ACCESS_KEY_ID", "testing")
         patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         create_model_history_table(endpoint)
+        create_consumption_bucket(endpoint)
         yield
 
 
@@ -121,7 +124,7 @@ def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
             {
                 "cur_glue_dq_role_arn": "arn:aws:iam::000000000000:role/cur-dev-glue-dq",
                 "cur_pipeline_failures_topic_arn": "arn:aws:sns:ap-northeast-1:000000000000:cur-dev-pipeline-failures",
-                "cur_scoring_job": json.dumps({"modelHistoryTable": MODEL_HISTORY_TABLE}),
+                "cur_scoring_job": json.dumps(SCORING_JOB),
             }
         ),
         encoding="utf-8",

@@ -36,6 +36,7 @@ describe('Function: renderAirflowDag, with a model step', () => {
     expect(dag).toContain('"S3Uri": s3_folder("consumption", "model_tags/" + PARTITION),');
     expect(dag).toContain('item = table.get_item(Key={"pk": "scoring", "sk": "current"}, ConsistentRead=True).get("Item")');
     expect(dag).toContain('raise AirflowSkipException("no model version is promoted for scoring (cur model promote VERSION)")');
+    expect(dag).toContain("    empty_output_partition(context[\"task\"])\n    version = promoted_model_version()");
     expect(dag).toContain('from airflow.sdk import DAG, Variable\n');
     expect(dag.split('\n').filter((line) => line.length > 120)).toEqual([]);
   });
