@@ -164,6 +164,8 @@ describe('Stack: OrchestrationStack', () => {
       return readFileSync(join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`, file), 'utf8');
     };
     expect(deployed('dags/', 'cur_pipeline.py')).toBe(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_pipeline.py'), 'utf8'));
+    // The DAG's DQ gates import their operator from the DAG folder.
+    expect(deployed('dags/', 'cur_dq_gate.py')).toBe(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_dq_gate.py'), 'utf8'));
     expect(deployed('requirements/', 'requirements.txt')).toBe(readFileSync(join(PIPELINE_DAG_ROOT, 'requirements.txt'), 'utf8'));
     expect(deployed('startup/', 'startup.sh')).toContain("export CUR_STAGE='dev'");
   });

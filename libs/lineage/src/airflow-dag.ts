@@ -16,7 +16,22 @@ export interface AirflowDagOptions {
    * @default none
    */
   readonly qualityGates?: readonly QualityGate[];
+  /**
+   * How the gates read a failed rule's severity (libs/dq's `SEVERITY_LABEL` and its severities that only warn): a
+   * failed rule whose label is a warning severity lets the run go on, any other (or none) fails the gate.
+   * @default {@link DEFAULT_DQ_SEVERITY}
+   */
+  readonly dqSeverity?: DqSeverityOptions;
 }
+
+/** The label a DQDL rule's severity is in, and the severities whose failures only warn. */
+export interface DqSeverityOptions {
+  readonly label: string;
+  readonly warningSeverities: readonly string[];
+}
+
+/** libs/dq's today: `labels=["severity"="warning"]` warns, anything else blocks. */
+export const DEFAULT_DQ_SEVERITY: DqSeverityOptions = { label: 'severity', warningSeverities: ['warning'] };
 
 /** A DQ ruleset over a dataset in a zone. */
 export interface QualityGate {
@@ -63,6 +78,7 @@ export const AIRFLOW_DAG_COMMAND = 'npx cur lineage dag --out libs/pipeline-dag/
 export function renderAirflowDag(steps: readonly LineageStep[], options: AirflowDagOptions = {}): string {
   const dagId = options.dagId ?? 'cur_pipeline';
   const nodes = dagNodes(steps, options);
+  const severity = options.dqSeverity ?? DEFAULT_DQ_SEVERITY;
   const scoring = nodes.some((node) => node.task?.model !== undefined);
   const lines = [
     `"""The CUR pipeline as an MWAA DAG: one run per business date, whose conf carries it ({"businessDate": "2026-11-25"}).`,
@@ -79,10 +95,11 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
       [
         'import pendulum',
         'from airflow.providers.amazon.aws.notifications.sns import SnsNotifier',
-        'from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator',
+        'from airflow.providers.amazon.aws.operators.glue import GlueJobOperator',
         'from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator',
         scoring ? 'from airflow.sdk import DAG, Variable' : 'from airflow.sdk import DAG',
         ...(scoring ? SCORING_IMPORTS.thirdParty : []),
+        ...(nodes.some((node) => node.gate) ? ['from cur_dq_gate import DqGateOperator'] : []),
       ],
     ),
     '',
@@ -93,6 +110,11 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
     'DATABASE_PREFIX = "cur_" + STAGE.replace("-", "_")',
     '#: The business date of the run, from its conf.',
     `BUSINESS_DATE = "{{ dag_run.conf['businessDate'] }}"`,
+    '#: The DQ gates evaluate the partition of the run\'s business date only.',
+    `BUSINESS_DATE_PARTITION = "business_date = '{{ dag_run.conf['businessDate'] }}'"`,
+    '#: A failed DQ rule labelled with one of these severities only warns; any other, or none, stops what reads the dataset.',
+    `DQ_SEVERITY_LABEL = "${severity.label}"`,
+    `DQ_WARNING_SEVERITIES = (${severity.warningSeverities.map((name) => `"${name}"`).join(', ')}${severity.warningSeverities.length === 1 ? ',' : ''})`,
     '',
     '#: A failed task publishes its id and the business date to `pipeline-failures`: never a value, never an error text.',
     'NOTIFY_FAILURE = SnsNotifier(',
@@ -182,13 +204,20 @@ function renderNode(node: DagNode): string[] {
   const gate = node.gate;
   if (!gate) return [];
   return [
-    `    ${node.id} = GlueDataQualityRuleSetEvaluationRunOperator(`,
+    `    ${node.id} = DqGateOperator(`,
     `        task_id="${node.id}",`,
-    `        doc_md="DQ gate: ruleset ${gate.ruleset}; a failed rule stops what reads the dataset",`,
-    `        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_${gate.zone}", "TableName": "${gate.dataset}"}},`,
+    `        doc_md="DQ gate: ruleset ${gate.ruleset}; a failed blocking rule stops what reads the dataset",`,
+    '        datasource={',
+    `            "GlueTable": {`,
+    `                "DatabaseName": f"{DATABASE_PREFIX}_${gate.zone}",`,
+    `                "TableName": "${gate.dataset}",`,
+    '                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},',
+    '            },',
+    '        },',
     '        role="{{ var.value.cur_glue_dq_role_arn }}",',
     `        rule_set_names=["${gate.ruleset}"],`,
-    '        verify_result_status=True,',
+    '        severity_label=DQ_SEVERITY_LABEL,',
+    '        warning_severities=DQ_WARNING_SEVERITIES,',
     '        retries=0,  # a failed rule is not transient: the local runner never retries it either',
     '        region_name=REGION,',
     '        deferrable=True,',

@@ -17,11 +17,12 @@ import pendulum
 from airflow.providers.amazon.aws.hooks.dynamodb import DynamoDBHook
 from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
-from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
+from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessingOperator
 from airflow.sdk import DAG, Variable
 from airflow.sdk.exceptions import AirflowSkipException
+from cur_dq_gate import DqGateOperator
 
 #: The stage and region, from the MWAA environment (its environment variables).
 STAGE = os.environ.get("CUR_STAGE", "dev")
@@ -30,6 +31,11 @@ REGION = os.environ.get("AWS_REGION", "ap-northeast-1")
 DATABASE_PREFIX = "cur_" + STAGE.replace("-", "_")
 #: The business date of the run, from its conf.
 BUSINESS_DATE = "{{ dag_run.conf['businessDate'] }}"
+#: The DQ gates evaluate the partition of the run's business date only.
+BUSINESS_DATE_PARTITION = "business_date = '{{ dag_run.conf['businessDate'] }}'"
+#: A failed DQ rule labelled with one of these severities only warns; any other, or none, stops what reads the dataset.
+DQ_SEVERITY_LABEL = "severity"
+DQ_WARNING_SEVERITIES = ("warning",)
 
 #: A failed task publishes its id and the business date to `pipeline-failures`: never a value, never an error text.
 NOTIFY_FAILURE = SnsNotifier(
@@ -127,13 +133,20 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_raw_customer_profile = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_raw_customer_profile = DqGateOperator(
         task_id="dq_raw_customer_profile",
-        doc_md="DQ gate: ruleset customer_profile_raw; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_raw", "TableName": "customer_profile"}},
+        doc_md="DQ gate: ruleset customer_profile_raw; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_raw",
+                "TableName": "customer_profile",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["customer_profile_raw"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -156,13 +169,20 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_raw_card_transaction = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_raw_card_transaction = DqGateOperator(
         task_id="dq_raw_card_transaction",
-        doc_md="DQ gate: ruleset card_transaction_raw; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_raw", "TableName": "card_transaction"}},
+        doc_md="DQ gate: ruleset card_transaction_raw; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_raw",
+                "TableName": "card_transaction",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["card_transaction_raw"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -185,13 +205,20 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_transformed_customer_profile = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_transformed_customer_profile = DqGateOperator(
         task_id="dq_transformed_customer_profile",
-        doc_md="DQ gate: ruleset customer_profile_transformed; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "customer_profile"}},
+        doc_md="DQ gate: ruleset customer_profile_transformed; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_transformed",
+                "TableName": "customer_profile",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["customer_profile_transformed"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -205,13 +232,20 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_transformed_account_balance = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_transformed_account_balance = DqGateOperator(
         task_id="dq_transformed_account_balance",
-        doc_md="DQ gate: ruleset account_balance_transformed; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "account_balance"}},
+        doc_md="DQ gate: ruleset account_balance_transformed; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_transformed",
+                "TableName": "account_balance",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["account_balance_transformed"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -225,13 +259,20 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_transformed_card_transaction = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_transformed_card_transaction = DqGateOperator(
         task_id="dq_transformed_card_transaction",
-        doc_md="DQ gate: ruleset card_transaction_transformed; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "card_transaction"}},
+        doc_md="DQ gate: ruleset card_transaction_transformed; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_transformed",
+                "TableName": "card_transaction",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["card_transaction_transformed"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -245,13 +286,20 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_transformed_digital_activity = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_transformed_digital_activity = DqGateOperator(
         task_id="dq_transformed_digital_activity",
-        doc_md="DQ gate: ruleset digital_activity_transformed; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_transformed", "TableName": "digital_activity"}},
+        doc_md="DQ gate: ruleset digital_activity_transformed; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_transformed",
+                "TableName": "digital_activity",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["digital_activity_transformed"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -265,24 +313,38 @@ with DAG(
         wait_for_completion=True,
         deferrable=True,
     )
-    dq_consumption_customer_features = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_consumption_customer_features = DqGateOperator(
         task_id="dq_consumption_customer_features",
-        doc_md="DQ gate: ruleset customer_features_consumption; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "customer_features"}},
+        doc_md="DQ gate: ruleset customer_features_consumption; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_consumption",
+                "TableName": "customer_features",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["customer_features_consumption"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
     )
-    dq_consumption_customer_tags = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_consumption_customer_tags = DqGateOperator(
         task_id="dq_consumption_customer_tags",
-        doc_md="DQ gate: ruleset customer_tags_consumption; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "customer_tags"}},
+        doc_md="DQ gate: ruleset customer_tags_consumption; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_consumption",
+                "TableName": "customer_tags",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["customer_tags_consumption"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,
@@ -350,13 +412,20 @@ with DAG(
         deferrable=True,
         region_name=REGION,
     )
-    dq_consumption_model_tags = GlueDataQualityRuleSetEvaluationRunOperator(
+    dq_consumption_model_tags = DqGateOperator(
         task_id="dq_consumption_model_tags",
-        doc_md="DQ gate: ruleset model_tags_consumption; a failed rule stops what reads the dataset",
-        datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "model_tags"}},
+        doc_md="DQ gate: ruleset model_tags_consumption; a failed blocking rule stops what reads the dataset",
+        datasource={
+            "GlueTable": {
+                "DatabaseName": f"{DATABASE_PREFIX}_consumption",
+                "TableName": "model_tags",
+                "AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},
+            },
+        },
         role="{{ var.value.cur_glue_dq_role_arn }}",
         rule_set_names=["model_tags_consumption"],
-        verify_result_status=True,
+        severity_label=DQ_SEVERITY_LABEL,
+        warning_severities=DQ_WARNING_SEVERITIES,
         retries=0,  # a failed rule is not transient: the local runner never retries it either
         region_name=REGION,
         deferrable=True,

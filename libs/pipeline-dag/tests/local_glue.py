@@ -8,9 +8,13 @@ two operators that call Glue's API are swapped, by class, for subclasses that ru
   (``cur_spark.jobs.glue_entry``) on local pyspark over folders standing in for the buckets, through one worker
   process (``local_glue_worker.py``) so the run pays for one JVM, not one per task. A job the configuration does not
   define fails the task, as Glue's ``EntityNotFoundException`` would.
-- ``GlueDataQualityRuleSetEvaluationRunOperator`` -> ``LocalPartitionGate``: the DQDL rulesets run in Glue Data
-  Quality, which has no local engine here; locally the gate requires the business date's partition of the table it
-  names (database ``cur_<stage>_<zone>`` -> the zone's folder) to exist and hold rows, and fails the task otherwise.
+- ``DqGateOperator`` (the DAG folder's ``cur_dq_gate``) -> ``LocalDqGate``: Glue Data Quality evaluates the gate's
+  ruleset over the catalog table's partition of the run (its rendered ``pushDownPredicate``); locally the same
+  ruleset (libs/dq's ``<dataset>.<zone>.dqdl``, which the CDK deploys as ``<dataset>_<zone>``) is evaluated by the
+  local evaluator, ``cur dq check --tables --json`` (libs/dq on DuckDB, the local pipeline's gates' code path), over
+  that partition's Parquet files in the zone's folder, its reference aliases read from the same date's partitions.
+  Its rule results, Glue's ``RuleResults`` shape with each rule's labels, go through the gate's own judgement
+  (``DqGateOperator.judge``): a failed blocking rule fails the task, failed warning rules are recorded.
 
 Everything else is the DAG's own: its tasks, dependencies, templates, retries, timeouts and failure callback.
 """
@@ -18,19 +22,27 @@ Everything else is the DAG's own: its tasks, dependencies, templates, retries, t
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
+from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.sdk import DAG, Context
 from airflow.sdk.exceptions import AirflowException
+from cur_dq_gate import DqGateOperator
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKSPACE_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 WORKER = Path(__file__).resolve().parent / "local_glue_worker.py"
+CUR = REPO_ROOT / "tools" / "cli" / "bin" / "cur.js"
 MARK = "@cur-local-glue@ "
+#: The gates' rendered partition predicate (the DAG's ``BUSINESS_DATE_PARTITION``).
+PARTITION_PREDICATE = re.compile(r"^business_date = '(\d{4}-\d{2}-\d{2})'$")
 
 
 class LocalGlueWorker:
@@ -74,6 +86,7 @@ class LocalGlue:
     worker: ClassVar[LocalGlueWorker | None] = None
     jobs: ClassVar[dict[str, dict[str, str]]] = {}
     buckets: ClassVar[dict[str, Path]] = {}
+    tables_root: ClassVar[Path | None] = None
     database_prefix: ClassVar[str] = ""
 
     @classmethod
@@ -81,12 +94,40 @@ class LocalGlue:
         """The transform, consumption and mart jobs of ``stage`` as the CDK defines them, over ``buckets``."""
         cls.worker = worker
         cls.buckets = dict(buckets)
+        roots = {path.parent for path in buckets.values()}
+        if len(roots) != 1 or any(path.name != zone for zone, path in buckets.items()):
+            raise AirflowException("the zones' folders must be <root>/<zone>, as cur dq check --tables reads them")
+        cls.tables_root = roots.pop()
         cls.database_prefix = "cur_" + stage.replace("-", "_")
         defaults = {f"--bucket_{zone}": str(path) for zone, path in buckets.items()}
         cls.jobs = {
             f"cur-{stage}-{step}": {"--step": step, "--plan_templates": str(templates), **defaults}
             for step in ("transform", "consumption", "mart")
         }
+
+    @classmethod
+    def evaluate_ruleset(cls, dataset: str, zone: str, business_date: str) -> list[dict[str, Any]]:
+        """libs/dq's ruleset of ``dataset`` in ``zone`` over the date's partition: Glue's ``RuleResults`` in order."""
+        node = shutil.which("node")
+        if node is None or cls.tables_root is None:
+            raise AirflowException("LocalGlue is not configured, or node is missing")
+        with tempfile.TemporaryDirectory(prefix="cur-dq-home-") as home:
+            env = {**os.environ, "CUR_HOME": home, "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED": "true"}
+            done = subprocess.run(  # noqa: S603 - node and this repository's own script
+                [
+                    *(node, str(CUR), "dq", "check", "-d", dataset, "-z", zone, "--date", business_date),
+                    *("--tables", str(cls.tables_root), "--json"),
+                ],
+                cwd=REPO_ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        if done.returncode != 0:
+            raise AirflowException(f"cur dq check {dataset}/{zone} exited {done.returncode}: {done.stderr[-500:]}")
+        results: list[dict[str, Any]] = json.loads(done.stdout)
+        return results
 
     @classmethod
     def ask(cls, request: Mapping[str, Any]) -> dict[str, Any]:
@@ -113,22 +154,21 @@ class LocalGlueJobOperator(GlueJobOperator):
         return f"local-{self.task_id}"
 
 
-class LocalPartitionGate(GlueDataQualityRuleSetEvaluationRunOperator):
-    """Requires the gated table's partition of the run's business date to exist and hold rows."""
+class LocalDqGate(DqGateOperator):
+    """Evaluates the gate's ruleset locally instead of in Glue Data Quality, then judges it as the DAG's gate does."""
 
     def execute(self, context: Context) -> str:
         table = self.datasource["GlueTable"]
         database, name = str(table["DatabaseName"]), str(table["TableName"])
         zone = database.removeprefix(LocalGlue.database_prefix + "_")
-        if zone not in LocalGlue.buckets:
-            raise AirflowException(f"no zone for database {database} [EntityNotFoundException]")
-        business_date = (context["dag_run"].conf or {})["businessDate"]
-        partition = LocalGlue.buckets[zone] / name / f"business_date={business_date}"
-        rows = LocalGlue.ask({"kind": "rows", "path": str(partition)})["rows"]
-        if not rows:
-            raise AirflowException(f"{database}.{name}: no rows on {business_date} (rulesets {self.rule_set_names})")
-        self.log.info("%s.%s: %d rows on %s", database, name, rows, business_date)
-        return f"local-{self.task_id}"
+        if zone not in LocalGlue.buckets or self.rule_set_names != [f"{name}_{zone}"]:
+            raise AirflowException(f"no ruleset {self.rule_set_names} for {database}.{name} [EntityNotFoundException]")
+        predicate = PARTITION_PREDICATE.match(str(table.get("AdditionalOptions", {}).get("pushDownPredicate", "")))
+        if predicate is None:
+            raise AirflowException(f"{self.task_id}: the gate names no business_date partition to evaluate")
+        results = LocalGlue.evaluate_ruleset(name, zone, predicate.group(1))
+        run_id = f"local-{self.task_id}"
+        return self.judge(context, run_id, [{"RulesetName": self.rule_set_names[0], "RuleResults": results}])
 
 
 def point_glue_tasks_at_local_spark(dag: DAG) -> dict[str, str]:
@@ -137,8 +177,8 @@ def point_glue_tasks_at_local_spark(dag: DAG) -> dict[str, str]:
     for task in dag.tasks:
         if type(task) is GlueJobOperator:
             task.__class__ = LocalGlueJobOperator
-        elif type(task) is GlueDataQualityRuleSetEvaluationRunOperator:
-            task.__class__ = LocalPartitionGate
+        elif type(task) is DqGateOperator:
+            task.__class__ = LocalDqGate
         else:
             continue
         swapped[task.task_id] = type(task).__name__

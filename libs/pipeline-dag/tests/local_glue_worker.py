@@ -7,6 +7,9 @@ It reads one JSON request a line on stdin and answers one JSON line on stdout, a
   arguments Glue would pass (the job's defaults, the run's, Glue's own); answers its exit code and the JSON lines it
   printed (plans, counts, partitions, coded errors: never a value).
 - ``{"kind": "rows", "path": "..."}``: the row count of a Parquet partition folder (``rows`` null when absent).
+- ``{"kind": "copy", "source": "...", "target": "...", "businessDate": "...", "keep": 0.5, "copies": 1}``: a test
+  fixture's partition for another date: the source folder's rows with ``business_date`` set to the date, the first
+  ``keep`` share of them, written ``copies`` times (a second copy repeats every row); answers the rows written.
 
 Spark logs on stderr. It is started by ``tests/local_glue.py`` with the workspace's ``.venv/bin/python``; the modules
 are imported by name so this file type-checks in the DAG's environment, which has no pyspark.
@@ -44,6 +47,21 @@ def rows(path: str) -> dict[str, Any]:
     return {"rows": int(spark.read.parquet(path).count())}
 
 
+def copy(source: str, target: str, business_date: str, keep: float, copies: int) -> dict[str, Any]:
+    pa = importlib.import_module("pyarrow")
+    pq = importlib.import_module("pyarrow.parquet")
+    tables = [pq.ParquetFile(path).read() for path in sorted(Path(source).glob("*.parquet"))]
+    table = pa.concat_tables(tables)
+    if "business_date" in table.column_names:
+        index = table.column_names.index("business_date")
+        table = table.set_column(index, "business_date", pa.array([business_date] * table.num_rows, pa.string()))
+    table = table.slice(0, max(1, int(table.num_rows * keep)))
+    Path(target).mkdir(parents=True, exist_ok=True)
+    for number in range(copies):
+        pq.write_table(table, str(Path(target) / f"part-{number:05d}.parquet"))
+    return {"rows": table.num_rows * copies}
+
+
 def main() -> int:
     for line in sys.stdin:
         request = json.loads(line)
@@ -52,6 +70,14 @@ def main() -> int:
                 answer = glue([str(arg) for arg in request["argv"]])
             elif request["kind"] == "rows":
                 answer = rows(str(request["path"]))
+            elif request["kind"] == "copy":
+                answer = copy(
+                    str(request["source"]),
+                    str(request["target"]),
+                    str(request["businessDate"]),
+                    float(request.get("keep", 1.0)),
+                    int(request.get("copies", 1)),
+                )
             else:
                 answer = {"error": f"unknown request kind {request['kind']!r}"}
         except Exception as error:  # noqa: BLE001 - answered, never a value: the type only

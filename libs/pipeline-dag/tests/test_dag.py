@@ -11,6 +11,7 @@ from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessingOperator
+from cur_dq_gate import DqGateOperator
 
 
 def test_the_dag_folder_loads_with_no_import_errors(dagbag: DagBag) -> None:
@@ -42,11 +43,21 @@ def test_data_steps_are_deferrable_glue_jobs_gated_by_glue_dq_and_serving_is_a_l
             assert isinstance(task, SageMakerProcessingOperator)  # tests/test_scoring_task.py tests it
             continue
         if spec["step"] == "dq":
+            assert isinstance(task, DqGateOperator)
             assert isinstance(task, GlueDataQualityRuleSetEvaluationRunOperator)
             zone = spec["id"].removeprefix("dq_").removesuffix(f"_{spec['dataset']}")
             assert task.rule_set_names == [f"{spec['dataset']}_{zone}"]
-            assert task.datasource == {"GlueTable": {"DatabaseName": f"cur_dev_{zone}", "TableName": spec["dataset"]}}
-            assert task.verify_result_status is True
+            assert task.datasource == {
+                "GlueTable": {
+                    "DatabaseName": f"cur_dev_{zone}",
+                    "TableName": spec["dataset"],
+                    "AdditionalOptions": {"pushDownPredicate": "business_date = '{{ dag_run.conf['businessDate'] }}'"},
+                }
+            }
+            # The gate judges each failed rule by its severity label: the provider's all-or-nothing check is off.
+            assert task.verify_result_status is False
+            assert task.show_results is False
+            assert (task.severity_label, task.warning_severities) == ("severity", ("warning",))
             assert task.deferrable is True
             continue
         assert isinstance(task, GlueJobOperator)

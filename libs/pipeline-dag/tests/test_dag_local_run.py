@@ -7,7 +7,11 @@ DAG does not pass yet (its mask job takes `--dataset` and `--business-date`, the
 fixture step runs `cur demo` (the TypeScript CLI: generate, ingest, mask through the loopback key service) on a small
 population and copies its raw zone, masked Parquet only, into the folder standing in for the raw bucket. `dag.test()`
 then marks the mask tasks, and the serving load (its Lambda does not exist yet), successful without running them;
-every other task runs.
+every other task runs, the DQ gates evaluating their real DQDL rulesets (tests/local_glue.py).
+
+A second run, on a date whose raw partitions are made faulty from the first's, holds the gates to the rules'
+severities: a failed blocking rule stops every task downstream of its gate, failed warning rules let the run go on and
+are recorded in the gate's verdict.
 """
 
 from __future__ import annotations
@@ -18,12 +22,22 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from local_glue import REPO_ROOT, WORKSPACE_PYTHON, LocalGlue, LocalGlueWorker, point_glue_tasks_at_local_spark
 from moto_dynamodb import SCORING_JOB, create_consumption_bucket, create_model_history_table, moto_server
 
 BUSINESS_DATE = "2026-11-25"
+#: The faulty date: card_transaction's raw rows twice (its blocking IsPrimaryKey fails), half the customers in
+#: customer_profile (the transformed datasets' ReferentialIntegrity warnings fail), the rest as on BUSINESS_DATE.
+FAULTY_DATE = "2026-11-26"
+FAULTS: dict[str, dict[str, Any]] = {
+    "card_transaction": {"copies": 2},
+    "customer_profile": {"keep": 0.5},
+    "account_balance": {},
+    "digital_activity": {},
+}
 CUSTOMERS = "40"
 TEMPLATES = REPO_ROOT / "libs" / "spark-runner" / "glue-plans"
 ZONES = ("raw", "transformed", "consumption", "mart")
@@ -38,6 +52,10 @@ NOT_RUN_HERE = r"mask_.*|serving"
 #: No model version is promoted in the demo: the score task reads the model history's pointer (moto's DynamoDB) and is
 #: skipped, and with it the gate of its output; the mart and the serving load still run.
 SKIPPED = ("score", "dq_consumption_model_tags")
+
+if TYPE_CHECKING:
+    from airflow.models.dagrun import DagRun
+    from airflow.sdk import DAG
 
 
 def run_cur(*args: str, home: Path) -> None:
@@ -102,16 +120,11 @@ def airflow_db() -> None:
     resetdb()
 
 
-def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
-    buckets: dict[str, Path],
-    worker: LocalGlueWorker,
-    model_history: None,
-    airflow_db: None,
-    tmp_path: Path,
-) -> None:
-    # Prepare
+def run_locally(
+    business_date: str, buckets: dict[str, Path], worker: LocalGlueWorker, tmp_path: Path
+) -> tuple[DAG, DagRun, dict[str, str]]:
+    """The committed DAG, loaded by its own DagBag, run by `dag.test()` for one business date on local Spark."""
     from airflow.dag_processing.dagbag import DagBag
-    from airflow.utils.state import DagRunState, TaskInstanceState
 
     # Its own DagBag: the swap below must not reach the session's, which other tests read.
     dag = DagBag(dag_folder=str(Path(__file__).resolve().parents[1] / "dags")).get_dag("cur_pipeline")
@@ -129,13 +142,35 @@ def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
         ),
         encoding="utf-8",
     )
-
-    # Act
     run = dag.test(
-        run_conf={"businessDate": BUSINESS_DATE},
+        run_conf={"businessDate": business_date},
         variable_file_path=str(variables),
         mark_success_pattern=NOT_RUN_HERE,
     )
+    return dag, run, swapped
+
+
+def verdicts(run: DagRun) -> dict[str, Any]:
+    """Each DQ gate's recorded verdict (``DqGateOperator``'s XCom ``dq_verdict``), by task id."""
+    return {
+        ti.task_id: ti.xcom_pull(task_ids=ti.task_id, key="dq_verdict")
+        for ti in run.get_task_instances()
+        if ti.task_id.startswith("dq_")
+    }
+
+
+def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
+    buckets: dict[str, Path],
+    worker: LocalGlueWorker,
+    model_history: None,
+    airflow_db: None,
+    tmp_path: Path,
+) -> None:
+    # Prepare
+    from airflow.utils.state import DagRunState, TaskInstanceState
+
+    # Act
+    dag, run, swapped = run_locally(BUSINESS_DATE, buckets, worker, tmp_path)
 
     # Assess: every task succeeded; the Glue tasks ran on local Spark, in the DAG's order
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
@@ -147,8 +182,19 @@ def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
     starts = {ti.task_id: ti.start_date for ti in run.get_task_instances()}
     for task in dag.tasks:
         for upstream in task.upstream_task_ids:
-            if task.task_id not in SKIPPED and upstream not in SKIPPED:
-                assert ends[upstream] <= starts[task.task_id], (upstream, task.task_id)
+            if task.task_id in SKIPPED or upstream in SKIPPED:
+                continue
+            end, start = ends[upstream], starts[task.task_id]
+            assert end is not None, upstream
+            assert start is not None, task.task_id
+            assert end <= start, (upstream, task.task_id)
+    # Assess: every gate that ran evaluated its whole ruleset, and no blocking rule failed
+    for gate, verdict in verdicts(run).items():
+        if gate in SKIPPED:
+            continue
+        assert verdict is not None, gate
+        assert verdict["blocking"] == [], (gate, verdict)
+        assert verdict["passed"] + len(verdict["warnings"]) >= 5, (gate, verdict)
     # Assess: the four layers hold the date, each written by its task
     for zone, datasets in LAYERS.items():
         written = sorted(
@@ -159,3 +205,55 @@ def test_the_whole_dag_runs_locally_and_writes_the_four_layers(
         for dataset in LAYERS[zone]:
             rows = worker.ask({"kind": "rows", "path": str(buckets[zone] / dataset / f"business_date={BUSINESS_DATE}")})
             assert rows["rows"] > 0, (zone, dataset)
+
+
+def test_a_failed_blocking_rule_stops_what_follows_its_gate_and_failed_warnings_do_not(
+    buckets: dict[str, Path],
+    worker: LocalGlueWorker,
+    model_history: None,
+    airflow_db: None,
+    tmp_path: Path,
+) -> None:
+    # Prepare: the faulty date's raw partitions, from the first date's
+    from airflow.utils.state import DagRunState, TaskInstanceState
+
+    for dataset, fault in FAULTS.items():
+        worker.ask(
+            {
+                "kind": "copy",
+                "source": str(buckets["raw"] / dataset / f"business_date={BUSINESS_DATE}"),
+                "target": str(buckets["raw"] / dataset / f"business_date={FAULTY_DATE}"),
+                "businessDate": FAULTY_DATE,
+                **fault,
+            }
+        )
+
+    # Act
+    dag, run, _ = run_locally(FAULTY_DATE, buckets, worker, tmp_path)
+
+    # Assess: the blocking gate failed and everything downstream of it never ran; every other task succeeded
+    stopped = dag.get_task("dq_raw_card_transaction").get_flat_relative_ids(upstream=False)
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    expected = {
+        task_id: TaskInstanceState.UPSTREAM_FAILED if task_id in stopped else TaskInstanceState.SUCCESS
+        for task_id in dag.task_ids
+    }
+    expected["dq_raw_card_transaction"] = TaskInstanceState.FAILED
+    assert states == expected, states
+    assert {"transform_card_transaction", "consumption", "mart", "serving"} <= stopped
+    assert run.state == DagRunState.FAILED
+    assert not (buckets["transformed"] / "card_transaction" / f"business_date={FAULTY_DATE}").exists()
+    # Assess: the verdicts name the failed rules by their DQDL text and severity
+    found = verdicts(run)
+    assert [(r["rule"], r["severity"]) for r in found["dq_raw_card_transaction"]["blocking"]] == [
+        ('IsPrimaryKey "source_row"', "blocking")
+    ]
+    for gate in ("dq_transformed_account_balance", "dq_transformed_digital_activity"):
+        assert found[gate]["blocking"] == [], gate
+        assert [(r["rule"], r["severity"]) for r in found[gate]["warnings"]] == [
+            ('ReferentialIntegrity "cust_id" "customer_profile.{cust_id}" = 1.0', "warning")
+        ], gate
+    # Assess: a gate's warnings let what reads its dataset run
+    assert states["transform_customer_profile"] == TaskInstanceState.SUCCESS
+    transformed = buckets["transformed"] / "account_balance" / f"business_date={FAULTY_DATE}"
+    assert worker.ask({"kind": "rows", "path": str(transformed)})["rows"] > 0

@@ -50,6 +50,26 @@ describe('Function: renderAirflowDag', () => {
     expect(upstream['mart']).toEqual(['consumption', 'dq_consumption_customer_tags']);
     expect(graph.tasks.map((task) => task.id).indexOf('dq_raw_customer_profile')).toBe(1);
     expect(dag).toContain('rule_set_names=["customer_tags_consumption"],');
-    expect(dag).toContain('datasource={"GlueTable": {"DatabaseName": f"{DATABASE_PREFIX}_consumption", "TableName": "customer_tags"}},');
+    expect(dag).toContain('"DatabaseName": f"{DATABASE_PREFIX}_consumption",\n                "TableName": "customer_tags",');
+    // Only the run's partition, as the local gate evaluates only the date's.
+    expect(dag).toContain('"AdditionalOptions": {"pushDownPredicate": BUSINESS_DATE_PARTITION},');
+    expect(dag).toContain(`BUSINESS_DATE_PARTITION = "business_date = '{{ dag_run.conf['businessDate'] }}'"`);
+  });
+
+  it("renders the gates' severity reading from the options: a failed warning rule warns, any other blocks", () => {
+    // Prepare
+    const qualityGates = [{ dataset: 'customer_profile', zone: 'raw', ruleset: 'customer_profile_raw' }];
+
+    // Act
+    const byDefault = renderAirflowDag(STEPS, { qualityGates });
+    const other = renderAirflowDag(STEPS, { qualityGates, dqSeverity: { label: 'level', warningSeverities: ['info', 'warning'] } });
+
+    // Assess
+    expect(byDefault).toContain('from cur_dq_gate import DqGateOperator\n');
+    expect(byDefault).toContain('    dq_raw_customer_profile = DqGateOperator(\n');
+    expect(byDefault).toContain('DQ_SEVERITY_LABEL = "severity"\nDQ_WARNING_SEVERITIES = ("warning",)\n');
+    expect(byDefault).toContain('        severity_label=DQ_SEVERITY_LABEL,\n        warning_severities=DQ_WARNING_SEVERITIES,\n');
+    expect(other).toContain('DQ_SEVERITY_LABEL = "level"\nDQ_WARNING_SEVERITIES = ("info", "warning")\n');
+    expect(renderAirflowDag(STEPS)).not.toContain('cur_dq_gate');
   });
 });

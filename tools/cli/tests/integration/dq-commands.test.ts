@@ -30,6 +30,27 @@ describe('cur dq', () => {
     ]);
   });
 
+  it('checks the date partition of Parquet files laid out as the Glue tables, without manifests (--tables), as the published one', async () => {
+    // Prepare: the lake folder is <zone>/<dataset>/business_date=<date>/, the Glue tables' layout
+    const lake = join(env['CUR_HOME'] ?? '', 'lake');
+    const rules = (stdout: string): [string, string, unknown][] => (JSON.parse(stdout) as { rule: string; Result: string; EvaluatedMetrics: unknown }[]).map((r) => [r.rule, r.Result, r.EvaluatedMetrics]);
+
+    // Act: a ruleset with a reference alias (customer_profile, read from the same date's transformed folder)
+    const published = await runCli(['dq', 'check', '-d', 'account_balance', '-z', 'transformed', '--json'], env);
+    const tables = await runCli(['dq', 'check', '-d', 'account_balance', '-z', 'transformed', '--date', '2026-11-25', '--tables', lake, '--json'], env);
+    const missing = await runCli(['dq', 'check', '-d', 'account_balance', '-z', 'transformed', '--date', '2026-11-24', '--tables', lake], env);
+    const undated = await runCli(['dq', 'check', '-d', 'account_balance', '-z', 'transformed', '--tables', lake], env);
+
+    // Assess
+    expect(tables.code, tables.stderr).toBe(0);
+    expect(rules(tables.stdout)).toEqual(rules(published.stdout));
+    expect(rules(tables.stdout).some(([rule]) => rule.startsWith('ReferentialIntegrity'))).toBe(true);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no Parquet file of account_balance in transformed for 2026-11-24');
+    expect(undated.code).toBe(2);
+    expect(undated.stderr).toContain('--tables needs --date');
+  });
+
   it('shows that the generated dirty rows fired at least one warning rule, and notified it without row values', async () => {
     const results = await runCli(['dq', 'results'], env);
     expect(results.stdout).toMatch(/FAIL\s+warning/);
