@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestStore } from '@cur/lake';
+import { loadPlatformConfig } from '@cur/platform';
 import { replicaTable } from '@cur/replication';
+import { createKeyValuePorts } from '@cur/runtime/key-value-store';
 import { handleOracleReplicator, type OracleReplicatorOutcome } from '../../src/handler';
 import { createOracleReplicatorDependencies, type OracleReplicatorDependencies } from '../../src/wiring';
 
@@ -48,8 +50,6 @@ const replicaRows = async (): Promise<number> => {
 };
 /** The model history's scoring pointer, as `cur model promote` and `rollback` leave it in its table. */
 const promote = async (versionId: string | undefined): Promise<void> => {
-  const { createKeyValuePorts } = await import('@cur/runtime/key-value-store');
-  const { loadPlatformConfig } = await import('@cur/platform');
   const ports = await createKeyValuePorts(loadPlatformConfig({ CUR_HOME: home }));
   try {
     if (versionId === undefined) await ports.keyValueStore.delete('model-history', { pk: 'scoring', sk: 'current' });
