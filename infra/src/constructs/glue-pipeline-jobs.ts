@@ -213,6 +213,8 @@ export class GluePipelineJobs extends Construct {
                 // The mask job builds its request from the DAG's --dataset and --business-date (cur_spark.jobs.mask).
                 '--bucket_landing': `s3://${names.bucketName('landing')}`,
                 '--bucket_raw': `s3://${names.bucketName('raw')}`,
+                // Where it publishes the raw partition's manifest, which the transform job accounts from.
+                '--bucket_system': `s3://${names.bucketName('system')}`,
                 '--key_service_url': props.keyServiceUrl,
                 '--key_service_region': names.region,
               }),

@@ -82,7 +82,7 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
 
   it('passes the mask job what it builds its request from: landing and raw buckets, the key service’s function URL and the region it signs for', () => {
     const args = jobs['cur-dev-mask']?.DefaultArguments ?? {};
-    expect(args).toMatchObject({ '--bucket_landing': 's3://cur-dev-landing', '--bucket_raw': 's3://cur-dev-raw', '--key_service_region': 'ap-northeast-1' });
+    expect(args).toMatchObject({ '--bucket_landing': 's3://cur-dev-landing', '--bucket_raw': 's3://cur-dev-raw', '--bucket_system': 's3://cur-dev-system', '--key_service_region': 'ap-northeast-1' });
     // The URL the masking-key-service's stack publishes, read from SSM when this stack deploys
     const parameter = Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === '/cur-dev/function-urls/masking-key-service/url');
     expect(parameter).toBeDefined();

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from pyspark.sql import SparkSession
 from pyspark.sql.types import LongType, StringType, StructField, StructType
 
@@ -549,6 +550,42 @@ class TestJobFromTheDagsArguments:
                 expected = stand_in_token("customer_profile", column, value) if column in masked else value
                 assert (column, row[column]) == (column, expected)
         assert line["result"]["rowsOut"] == 2
+
+    def test_publishes_the_raw_manifest_the_local_mask_step_publishes_with_bucket_system(
+        self, spark: SparkSession, key_service: StandInKeyService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # Prepare
+        template = json.loads((GLUE_PLANS / "mask" / "customer_profile.json").read_text(encoding="utf-8"))
+        rows = [[f"{column}-{n}" for column in template["columns"]] for n in (1, 2, 3)]
+        landing = land_batch(tmp_path / "landing", "customer_profile", rows)
+        system = tmp_path / "system"
+        extra = ["--bucket_system", str(system), "--JOB_RUN_ID", "jr_mask_1"]
+
+        # Act
+        code = main([*dag_arguments(landing, tmp_path / "raw", key_service), *extra])
+
+        # Assess: libs/lake's document, valid against manifest.schema.json, with the local step's inputs and counts
+        line = json.loads(capsys.readouterr().out)
+        assert code == 0, line
+        key = "manifests/raw/customer_profile/business_date=2026-11-25.json"
+        assert line["manifest"] == key
+        manifest = json.loads((system / key).read_text(encoding="utf-8"))
+        schema = json.loads((Path(__file__).resolve().parents[1] / "manifest.schema.json").read_text(encoding="utf-8"))
+        assert list(Draft202012Validator(schema).iter_errors(manifest)) == []
+        assert {k: manifest[k] for k in ("dataset", "zone", "businessDate", "step", "runId", "rowCount")} == {
+            "dataset": "customer_profile", "zone": "raw", "businessDate": "2026-11-25", "step": "mask",
+            "runId": "jr_mask_1", "rowCount": 3,
+        }  # fmt: skip
+        assert manifest["inputs"] == [
+            "incoming/customer_profile/customer_profile_20261125.ctl",
+            "incoming/customer_profile/customer_profile_20261125.csv",
+        ]
+        assert manifest["counts"] == {"rowsIn": 3, "rowsOut": 3}
+        assert manifest["keyVersions"] == line["result"]["keyVersions"] != {}
+        assert manifest["schemaSha256"] == template["schemaSha256"]
+        files = [tmp_path / "raw" / file for file in manifest["files"]]
+        assert all(f.startswith("customer_profile/business_date=2026-11-25/part-") for f in manifest["files"])
+        assert manifest["contentSha256"] == hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
 
     def test_takes_a_big5_gzip_batch_as_its_control_file_describes_it(self, tmp_path: Path) -> None:
         # Prepare

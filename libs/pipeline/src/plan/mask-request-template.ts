@@ -3,6 +3,7 @@ import type { DatasetSpec } from '@cur/contracts';
 import type { MaskingPolicy } from '@cur/policy';
 import { PlanIdentifierSchema } from './step-plan';
 import { MaskColumnSchema, MASK_REQUEST_VERSION } from './mask-request';
+import { schemaSha256 } from '../lake/lake-writer';
 
 /**
  * What the Glue mask job of a dataset knows before any batch arrives: the landing file's columns and which of them to
@@ -20,6 +21,8 @@ export const MaskRequestTemplateSchema = z
     dataset: PlanIdentifierSchema,
     columns: z.array(PlanIdentifierSchema).min(1),
     maskColumns: z.array(MaskColumnSchema),
+    /** The raw manifest's schema hash (the contract's columns), for the manifest the job publishes with `--bucket_system`. */
+    schemaSha256: z.string().regex(/^[0-9a-f]{64}$/),
   })
   .strict();
 
@@ -43,5 +46,5 @@ export function maskColumnsOf(dataset: DatasetSpec, policy: MaskingPolicy): Mask
  * renderMaskRequestTemplate(getDataset('customer_profile'), createMaskingPolicy()).maskColumns; // cust_id, name, ...
  */
 export function renderMaskRequestTemplate(dataset: DatasetSpec, policy: MaskingPolicy): MaskRequestTemplate {
-  return MaskRequestTemplateSchema.parse({ version: MASK_REQUEST_VERSION, step: 'mask', dataset: dataset.name, columns: dataset.columns.map((column) => column.name), maskColumns: maskColumnsOf(dataset, policy) });
+  return MaskRequestTemplateSchema.parse({ version: MASK_REQUEST_VERSION, step: 'mask', dataset: dataset.name, columns: dataset.columns.map((column) => column.name), maskColumns: maskColumnsOf(dataset, policy), schemaSha256: schemaSha256(dataset.columns) });
 }

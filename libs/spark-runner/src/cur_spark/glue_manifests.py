@@ -29,6 +29,7 @@ from cur_spark.glue_template import (
 )
 from cur_spark.hadoop_files import HadoopFiles
 from cur_spark.manifest import Manifest, manifest_key
+from cur_spark.mask_request import LANDING_INCOMING_PREFIX, MaskResult
 from cur_spark.result import OutputResult, PlanResult
 
 
@@ -148,6 +149,42 @@ def publish_manifests(
         files.write_text(f"{context.system_bucket}/{key}", manifest_json(manifest))
         published.append(key)
     return published
+
+
+def publish_mask_manifest(
+    files: HadoopFiles,
+    context: ManifestContext,
+    result: MaskResult,
+    *,
+    schema_sha256: str,
+    control_file: str,
+    data_file: str,
+    rows_in: int,
+) -> str:
+    """Writes the raw partition's manifest of a masked batch, as the local mask step publishes it: its inputs are the
+    batch's landing keys (control file, then data file), its counts the control file's rows and the rows written, its
+    key versions the tokenize API's; returns its key."""
+    output = OutputResult(name=result.dataset, path=result.output_path, rows=result.rows_out, files=result.files)
+    landing = f"{LANDING_INCOMING_PREFIX}/{result.dataset}"
+    manifest = Manifest(
+        dataset=result.dataset,
+        zone="raw",
+        business_date=result.business_date,
+        step="mask",
+        run_id=context.run_id,
+        files=_zone_keys(context.buckets["raw"], output),
+        row_count=result.rows_out,
+        content_sha256=files.sha256(result.files),
+        schema_sha256=schema_sha256,
+        inputs=[f"{landing}/{control_file}", f"{landing}/{data_file}"],
+        counts={"rowsIn": rows_in, "rowsOut": result.rows_out},
+        key_versions=dict(result.key_versions),
+        started_at=_iso_millis(context.started_at),
+        duration_ms=round((dt.datetime.now(dt.UTC) - context.started_at).total_seconds() * 1000),
+    )
+    key = manifest_key("raw", result.dataset, result.business_date)
+    files.write_text(f"{context.system_bucket}/{key}", manifest_json(manifest))
+    return key
 
 
 def manifest_json(manifest: Manifest) -> str:

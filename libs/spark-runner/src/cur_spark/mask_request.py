@@ -202,6 +202,8 @@ class MaskRequestTemplate(_MaskModel):
     dataset: Identifier
     columns: list[Identifier] = Field(min_length=1)
     mask_columns: list[MaskColumn]
+    schema_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    """The raw manifest's schema hash (the contract's columns)."""
 
 
 class ControlFile(BaseModel):
@@ -222,9 +224,16 @@ LANDING_INCOMING_PREFIX = "incoming"
 """Where pushed files wait in the landing bucket (libs/ingestion ``INCOMING_PREFIX``): ``incoming/<dataset>/<file>``."""
 
 
+def control_file_name(dataset: str, business_date: dt.date) -> str:
+    """A batch's control file name: ``<dataset>_<YYYYMMDD>.ctl``."""
+    return f"{dataset}_{business_date:%Y%m%d}.ctl"
+
+
 def control_file_location(landing_bucket: str, dataset: str, business_date: dt.date) -> str:
     """The landing location of a batch's control file: ``<bucket>/incoming/<dataset>/<dataset>_<YYYYMMDD>.ctl``."""
-    return f"{landing_bucket.rstrip('/')}/{LANDING_INCOMING_PREFIX}/{dataset}/{dataset}_{business_date:%Y%m%d}.ctl"
+    return (
+        f"{landing_bucket.rstrip('/')}/{LANDING_INCOMING_PREFIX}/{dataset}/{control_file_name(dataset, business_date)}"
+    )
 
 
 def request_from_template(

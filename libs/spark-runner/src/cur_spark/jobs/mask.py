@@ -5,7 +5,9 @@ On Glue the DAG passes only the dataset and the business date, so the job can al
 (--key_service_region R | --key_service_token_env NAME)``: the dataset's template (``glue-plans/mask/<dataset>.json``,
 packaged with the runner as ``cur_spark/glue_plans/``, or from ``--plan_templates``), the batch's control file
 (``incoming/<dataset>/<dataset>_<YYYYMMDD>.ctl`` in the landing bucket) for the data file, its encoding and row count,
-and the raw partition folder ``<bucket_raw>/<dataset>/business_date=<date>`` as the output. ``-`` and ``_`` in a name
+and the raw partition folder ``<bucket_raw>/<dataset>/business_date=<date>`` as the output. With ``--bucket_system``
+it then publishes the raw partition's manifest there, as the local mask step does (``publish_mask_manifest``; run id
+``--run_id``, else Glue's ``--JOB_RUN_ID``). ``-`` and ``_`` in a name
 are alike (Glue's ``getResolvedOptions`` reading). With a region the calls are signed with SigV4 as the job's role
 (service ``lambda``); with a variable's name the bearer credential is read from it (locally).
 
@@ -22,10 +24,12 @@ Locally::
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 import tempfile
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +41,12 @@ from cur_spark.errors import SPARK_ERRORS, MaskError, PlanError
 from cur_spark.glue_template import TemplateError, parse_business_date
 from cur_spark.mask import run_mask
 from cur_spark.mask_request import (
+    ControlFile,
     MaskRequest,
     MaskRequestTemplate,
+    MaskResult,
     control_file_location,
+    control_file_name,
     parse_mask_request,
     request_from_template,
 )
@@ -56,6 +63,9 @@ class DagArguments:
     bucket_raw: str
     plan_templates: str | None
     tokenize: dict[str, Any]
+    bucket_system: str | None = None
+    """Where the raw manifest is published; none is without it."""
+    run_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,9 @@ def parse_job_arguments(argv: Sequence[str]) -> MaskJobArguments:
     parser = argparse.ArgumentParser(prog="mask", description="Masks one landing batch on Spark.", add_help=False)
     parser.add_argument("--request", help="the mask request's JSON: a local path or a URI (s3://)")
     parser.add_argument("--result", help="a local file to write the result line to as well")
-    for name in (*_DAG_NAMES, "plan_templates", "key_service_region", "key_service_token_env"):
+    for name in (*_DAG_NAMES, "plan_templates", "key_service_region", "key_service_token_env", "bucket_system"):
+        parser.add_argument(f"--{name}")
+    for name in ("run_id", "JOB_RUN_ID"):
         parser.add_argument(f"--{name}")
     known, _glue_arguments = parser.parse_known_args(normalised)
     result = None if known.result is None else str(known.result)
@@ -103,6 +115,8 @@ def parse_job_arguments(argv: Sequence[str]) -> MaskJobArguments:
         bucket_raw=known.bucket_raw,
         plan_templates=known.plan_templates.rstrip("/") if known.plan_templates else None,
         tokenize={"url": known.key_service_url, "auth": auth},
+        bucket_system=known.bucket_system,
+        run_id=known.run_id or known.JOB_RUN_ID,
     )
     return MaskJobArguments(request=None, result=result, dag=dag)
 
@@ -117,6 +131,11 @@ def _normalise(arg: str) -> str:
 
 def request_of_dag(spark: SparkSession, dag: DagArguments) -> MaskRequest:
     """The batch's mask request from the dataset's template, its control file and the job's arguments."""
+    return batch_of_dag(spark, dag)[0]
+
+
+def batch_of_dag(spark: SparkSession, dag: DagArguments) -> tuple[MaskRequest, MaskRequestTemplate, ControlFile]:
+    """The batch's mask request, with the template and the control file it was made from."""
     # Imported here: glue_entry imports the plan runner, which the --request path does not need.
     from cur_spark.jobs.glue_entry import read_packaged, read_text
 
@@ -138,13 +157,38 @@ def request_of_dag(spark: SparkSession, dag: DagArguments) -> MaskRequest:
     except TemplateError:
         message = f"no control file of {dag.dataset} for {business_date}: {location}"
         raise MaskError("MASK_INPUT_MISSING", message) from None
-    return request_from_template(
+    request = request_from_template(
         template,
         control,
         business_date=business_date,
         landing_bucket=dag.bucket_landing,
         raw_bucket=dag.bucket_raw,
         tokenize=dag.tokenize,
+    )
+    # Parsed once more for its fields: request_from_template has validated it already.
+    return request, template, ControlFile.model_validate_json(control)
+
+
+def publish_raw_manifest(
+    spark: SparkSession, dag: DagArguments, template: MaskRequestTemplate, control: ControlFile, result: MaskResult
+) -> str:
+    """The raw manifest of the masked batch, in ``--bucket_system`` (see ``publish_mask_manifest``)."""
+    from cur_spark.glue_manifests import ManifestContext, publish_mask_manifest
+    from cur_spark.glue_template import check_bucket_uri
+    from cur_spark.hadoop_files import HadoopFiles
+
+    system = check_bucket_uri("system", str(dag.bucket_system))
+    raw = check_bucket_uri("raw", dag.bucket_raw)
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(milliseconds=result.duration_ms)
+    context = ManifestContext(system, {"raw": raw}, dag.run_id or f"glue-{uuid.uuid4()}", started)
+    return publish_mask_manifest(
+        HadoopFiles(spark),
+        context,
+        result,
+        schema_sha256=template.schema_sha256,
+        control_file=control_file_name(template.dataset, result.business_date),
+        data_file=control.file,
+        rows_in=control.row_count,
     )
 
 
@@ -175,12 +219,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = parse_job_arguments(sys.argv[1:] if argv is None else argv)
         spark = get_or_create_session(work_dir)
-        if arguments.dag is not None:
-            request = request_of_dag(spark, arguments.dag)
-        else:
-            request = read_request(spark, str(arguments.request))
+        batch = batch_of_dag(spark, arguments.dag) if arguments.dag is not None else None
+        request = batch[0] if batch is not None else read_request(spark, str(arguments.request))
         result = run_mask(spark, request)
         line = {"status": "succeeded", "result": result.model_dump(mode="json")}
+        if batch is not None and arguments.dag is not None and arguments.dag.bucket_system is not None:
+            line["manifest"] = publish_raw_manifest(spark, arguments.dag, batch[1], batch[2], result)
     except PlanError as error:
         code = error.code if isinstance(error, MaskError) else "MASK_SPARK_FAILED"
         line = {"status": "failed", "error": {"type": type(error).__name__, "code": code, "message": str(error)}}
