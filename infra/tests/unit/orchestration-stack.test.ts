@@ -56,7 +56,7 @@ describe('Stack: OrchestrationStack', () => {
   it('synthesizes offline: no context lookup (the zones come from the config)', () => {
     synth.template('orchestration');
     expect(synth.app.synth().manifest.missing ?? []).toEqual([]);
-  });
+  }, 180_000);
 
   it('waits for the DAG, requirements and startup script to be in the bucket before creating the environment', () => {
     const template = synth.template('orchestration');
