@@ -21,6 +21,7 @@ import { mkdtemp, readFile, readdir, rm, stat, statfs, writeFile } from 'node:fs
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, ENGINE_MEMORY_LIMIT_ENV, SparkProcess, engineMemoryLimitFromEnv } from '@cur/adapters-local';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KEY_SERVICE_TOKEN_ENV, KeyRing, TokenService, startLoopbackKeyService } from '@cur/masking';
@@ -31,15 +32,58 @@ import { createRuntime } from '@cur/runtime';
 import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
 import { estimateBenchDisk, gigabytes } from './disk-estimate';
 import { sampleProcessTreeRss } from './process-tree-rss';
+import { sampleEvery } from './sample-every';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]?.replace(/^--/, '') ?? '', process.argv[i + 1] ?? '');
-const customers = Number(args.get('customers') ?? 100_000);
-const days = Number(args.get('days') ?? 1);
-const cardActivity = Number(args.get('card-activity') ?? 1);
-const engineArg = args.get('engine') ?? 'duckdb';
-if (!(PLAN_ENGINES as readonly string[]).includes(engineArg)) throw new Error(`--engine ${engineArg}: expected one of ${PLAN_ENGINES.join(', ')}`);
-const compareSpark = (engineArg as PlanEngine) === 'spark';
+const USAGE = `usage: npm run bench:pipeline -- [--customers N] [--days N] [--card-activity N] [--engine duckdb|spark]
+
+  --customers N       customers to generate (default 100000)
+  --days N            business days of extracts (default 1)
+  --card-activity N   about N card transactions per customer (default 1)
+  --engine E          duckdb (default), or spark to run the same input on both engines and compare them
+  -h, --help          this text
+
+Appends its results to docs/benchmarks.md. CUR_MEMORY_LIMIT bounds DuckDB's memory (default 4GiB).`;
+
+/** The command line, checked before anything is generated: a typo must not cost a long run with the wrong size. */
+function parseBenchArgs(argv: readonly string[]): { customers: number; days: number; cardActivity: number; engine: PlanEngine } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      customers: { type: 'string', default: '100000' },
+      days: { type: 'string', default: '1' },
+      'card-activity': { type: 'string', default: '1' },
+      engine: { type: 'string', default: 'duckdb' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const positive = (flag: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${flag} ${text}: expected a whole number of at least 1`);
+    return value;
+  };
+  if (!(PLAN_ENGINES as readonly string[]).includes(values.engine)) throw new Error(`--engine ${values.engine}: expected one of ${PLAN_ENGINES.join(', ')}`);
+  return {
+    customers: positive('customers', values.customers),
+    days: positive('days', values.days),
+    cardActivity: positive('card-activity', values['card-activity']),
+    engine: values.engine as PlanEngine,
+  };
+}
+
+let parsed: ReturnType<typeof parseBenchArgs>;
+try {
+  parsed = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench:pipeline: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const { customers, days, cardActivity } = parsed;
+const compareSpark = parsed.engine === 'spark';
 // As `cur run` bounds it: CUR_MEMORY_LIMIT, else the default; the baseline and the floor get the same limit, so the
 // whole run's peak RSS is bounded and the ratios compare engines with the same memory.
 const memoryLimit = engineMemoryLimitFromEnv();
@@ -101,13 +145,10 @@ function sampleFolderPeak(dir: string, everyMs: number): { stop(): Promise<numbe
     const sizes = await Promise.all(names.map((name) => stat(join(dir, name)).then((info) => info.size, () => 0)));
     peak = Math.max(peak, sizes.reduce((sum, size) => sum + size, 0));
   };
-  let pending = sample();
-  const timer = setInterval(() => (pending = pending.then(sample)), everyMs);
+  const sampler = sampleEvery(everyMs, sample);
   return {
     async stop() {
-      clearInterval(timer);
-      await pending;
-      await sample();
+      await sampler.stop();
       return peak;
     },
     peakRss: () => rss,

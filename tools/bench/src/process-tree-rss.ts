@@ -1,4 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { sampleEvery } from './sample-every';
 
 /** The pids of `pid`'s children, from every thread's `children` file (Linux /proc); none when /proc has no such pid. */
 async function childrenOf(pid: number): Promise<number[]> {
@@ -50,13 +51,10 @@ export function sampleProcessTreeRss(everyMs: number, active: () => Iterable<str
     peakBytes = Math.max(peakBytes, rss);
     for (const label of active()) byLabel.set(label, Math.max(byLabel.get(label) ?? 0, rss));
   };
-  let pending = sample();
-  const timer = setInterval(() => (pending = pending.then(sample)), everyMs);
+  const sampler = sampleEvery(everyMs, sample);
   return {
     async stop() {
-      clearInterval(timer);
-      await pending;
-      await sample();
+      await sampler.stop();
       return { peakBytes, byLabel };
     },
     peak: () => peakBytes,
