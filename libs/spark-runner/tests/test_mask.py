@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -31,6 +31,9 @@ from cur_spark.errors import MaskError
 from cur_spark.jobs.mask import main, parse_job_arguments
 from cur_spark.mask import run_mask
 from cur_spark.mask_request import MaskRequest, MaskRequestTemplate, parse_mask_request, request_from_template
+
+if TYPE_CHECKING:
+    from conftest import MotoAws
 
 TOKEN_ENV = "CUR_TEST_KEY_SERVICE_TOKEN"  # noqa: S105 - a variable's name
 SECRET = "per-run-secret-0123456789"  # noqa: S105 - the stand-in's credential
@@ -626,3 +629,90 @@ class TestJobFromTheDagsArguments:
         assert "--business-date" in error["message"]
         assert not (tmp_path / "raw").exists()
         assert key_service.calls == []
+
+
+def profile_rows(count: int) -> list[list[str]]:
+    """``count`` rows of customer_profile, every field a distinct text."""
+    columns = json.loads((GLUE_PLANS / "mask" / "customer_profile.json").read_text(encoding="utf-8"))["columns"]
+    return [[f"{column}-{n}" for column in columns] for n in range(count)]
+
+
+class TestJobEndsAsTheLocalStep:
+    """With ``--ledger_table`` the job ends as ``publishMaskedBatch``: manifest, landing deleted, ledger MASKED."""
+
+    LEDGER = ("--ledger_table", "cur-dev-batch-ledger")
+
+    def test_publishes_the_manifest_then_deletes_landing_then_marks_the_batch_masked(
+        self, key_service: StandInKeyService, aws: MotoAws, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # Prepare: the batch landed and ACCEPTED in the ledger; another dataset's batch waits beside it
+        land_batch(tmp_path / "landing", "customer_profile", profile_rows(3))
+        land_batch(tmp_path / "landing", "account_balance", [])
+        aws.create_ledger_table()
+        aws.put_batch("customer_profile", "2026-11-25")
+        aws.put_batch("account_balance", "2026-11-25")
+
+        # Act
+        code = main([*dag_arguments(tmp_path / "landing", tmp_path / "raw", key_service), *self.system(tmp_path)])
+
+        # Assess
+        line = json.loads(capsys.readouterr().out)
+        assert (code, line.get("ledger")) == (0, "MASKED"), line
+        assert (tmp_path / "system" / line["manifest"]).is_file()
+        assert sorted(p.name for p in (tmp_path / "landing").rglob("*") if p.is_file()) == [
+            "account_balance_20261125.csv", "account_balance_20261125.ctl",
+        ]  # fmt: skip
+        assert (aws.batch("customer_profile", "2026-11-25") or {})["status"] == "MASKED"
+        assert (aws.batch("account_balance", "2026-11-25") or {})["status"] == "ACCEPTED"
+
+    def test_a_rerun_after_a_crash_between_the_deletions_finishes_without_masking_again(
+        self, key_service: StandInKeyService, aws: MotoAws, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # Prepare: masked and published, then stopped after the data file's deletion (the control file left)
+        land_batch(tmp_path / "landing", "customer_profile", profile_rows(3))
+        aws.create_ledger_table()
+        aws.put_batch("customer_profile", "2026-11-25")
+        argv = dag_arguments(tmp_path / "landing", tmp_path / "raw", key_service)
+        assert main([*argv, "--bucket_system", str(tmp_path / "system")]) == 0
+        capsys.readouterr()
+        (tmp_path / "landing/incoming/customer_profile/customer_profile_20261125.csv").unlink()
+        calls = len(key_service.calls)
+
+        # Act
+        code = main([*argv, *self.system(tmp_path)])
+
+        # Assess: the manifest's landing files gone, MASKED, no token asked for
+        line = json.loads(capsys.readouterr().out)
+        assert (code, line["finished"]["ledger"]) == (0, "MASKED"), line
+        assert [p for p in (tmp_path / "landing").rglob("*") if p.is_file()] == []
+        assert (aws.batch("customer_profile", "2026-11-25") or {})["status"] == "MASKED"
+        assert len(key_service.calls) == calls
+
+    def test_a_ledger_without_the_batch_fails_after_landing_is_gone_and_a_rerun_then_finishes(
+        self, key_service: StandInKeyService, aws: MotoAws, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # Prepare: the ledger's table exists, the batch's item does not (yet)
+        land_batch(tmp_path / "landing", "customer_profile", profile_rows(3))
+        aws.create_ledger_table()
+        argv = [*dag_arguments(tmp_path / "landing", tmp_path / "raw", key_service), *self.system(tmp_path)]
+
+        # Act / Assess: a coded failure, the plaintext already gone (never MASKED with it in landing)
+        assert main(argv) == 1
+        assert json.loads(capsys.readouterr().out)["error"]["code"] == "MASK_LEDGER_NOT_UPDATED"
+        assert [p for p in (tmp_path / "landing").rglob("*") if p.is_file()] == []
+        # Once the ledger holds the batch, a rerun finishes it; once more, it says MASKED and changes nothing
+        aws.put_batch("customer_profile", "2026-11-25")
+        for _ in range(2):
+            assert main(argv) == 0
+            assert json.loads(capsys.readouterr().out)["finished"]["ledger"] == "MASKED"
+        assert (aws.batch("customer_profile", "2026-11-25") or {})["status"] == "MASKED"
+
+    def test_refuses_a_ledger_table_without_the_system_bucket(self, key_service: StandInKeyService) -> None:
+        argv = [*dag_arguments(Path("landing"), Path("raw"), key_service), *self.LEDGER]
+        with pytest.raises(MaskError) as raised:
+            parse_job_arguments(argv)
+        assert raised.value.code == "MASK_REQUEST_INVALID"
+        assert "--bucket-system" in str(raised.value)
+
+    def system(self, tmp_path: Path) -> list[str]:
+        return ["--bucket_system", str(tmp_path / "system"), *self.LEDGER]

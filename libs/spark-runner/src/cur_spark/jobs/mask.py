@@ -7,7 +7,10 @@ packaged with the runner as ``cur_spark/glue_plans/``, or from ``--plan_template
 (``incoming/<dataset>/<dataset>_<YYYYMMDD>.ctl`` in the landing bucket) for the data file, its encoding and row count,
 and the raw partition folder ``<bucket_raw>/<dataset>/business_date=<date>`` as the output. With ``--bucket_system``
 it then publishes the raw partition's manifest there, as the local mask step does (``publish_mask_manifest``; run id
-``--run_id``, else Glue's ``--JOB_RUN_ID``). ``-`` and ``_`` in a name
+``--run_id``, else Glue's ``--JOB_RUN_ID``); with ``--ledger_table`` as well it then ends as the local step ends:
+the batch's landing files deleted, then the batch ``MASKED`` in the ingestion ledger (``cur_spark.mask_finish``). A
+rerun whose manifest is published and whose landing data file is gone (a crash after the deletion began) only
+finishes that ending. ``-`` and ``_`` in a name
 are alike (Glue's ``getResolvedOptions`` reading). With a region the calls are signed with SigV4 as the job's role
 (service ``lambda``); with a variable's name the bearer credential is read from it (locally).
 
@@ -39,8 +42,11 @@ from pyspark.sql import SparkSession
 
 from cur_spark.errors import SPARK_ERRORS, MaskError, PlanError
 from cur_spark.glue_template import TemplateError, parse_business_date
+from cur_spark.manifest import Manifest, manifest_key
 from cur_spark.mask import run_mask
+from cur_spark.mask_finish import finish_masked_batch
 from cur_spark.mask_request import (
+    LANDING_INCOMING_PREFIX,
     ControlFile,
     MaskRequest,
     MaskRequestTemplate,
@@ -51,6 +57,7 @@ from cur_spark.mask_request import (
     request_from_template,
 )
 from cur_spark.session import get_or_create_session
+from cur_spark.step_metrics import parse_metrics_region, publish_rows_written
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,8 @@ class DagArguments:
     bucket_system: str | None = None
     """Where the raw manifest is published; none is without it."""
     run_id: str | None = None
+    ledger_table: str | None = None
+    """The ingestion ledger's table; with it the job deletes the landing files and marks the batch MASKED."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,14 @@ def parse_job_arguments(argv: Sequence[str]) -> MaskJobArguments:
     parser = argparse.ArgumentParser(prog="mask", description="Masks one landing batch on Spark.", add_help=False)
     parser.add_argument("--request", help="the mask request's JSON: a local path or a URI (s3://)")
     parser.add_argument("--result", help="a local file to write the result line to as well")
-    for name in (*_DAG_NAMES, "plan_templates", "key_service_region", "key_service_token_env", "bucket_system"):
+    for name in (
+        *_DAG_NAMES,
+        "plan_templates",
+        "key_service_region",
+        "key_service_token_env",
+        "bucket_system",
+        "ledger_table",
+    ):
         parser.add_argument(f"--{name}")
     for name in ("run_id", "JOB_RUN_ID"):
         parser.add_argument(f"--{name}")
@@ -102,6 +118,9 @@ def parse_job_arguments(argv: Sequence[str]) -> MaskJobArguments:
         raise MaskError("MASK_REQUEST_INVALID", f"--request, or the DAG's arguments: missing {', '.join(missing)}")
     if (known.key_service_region is None) == (known.key_service_token_env is None):
         message = "one of --key-service-region (SigV4) and --key-service-token-env (bearer)"
+        raise MaskError("MASK_REQUEST_INVALID", message)
+    if known.ledger_table is not None and known.bucket_system is None:
+        message = "--ledger-table needs --bucket-system: landing is deleted only once the raw manifest is published"
         raise MaskError("MASK_REQUEST_INVALID", message)
     auth: dict[str, str] = (
         {"kind": "sigv4", "region": known.key_service_region, "service": "lambda"}
@@ -117,6 +136,7 @@ def parse_job_arguments(argv: Sequence[str]) -> MaskJobArguments:
         tokenize={"url": known.key_service_url, "auth": auth},
         bucket_system=known.bucket_system,
         run_id=known.run_id or known.JOB_RUN_ID,
+        ledger_table=known.ledger_table,
     )
     return MaskJobArguments(request=None, result=result, dag=dag)
 
@@ -192,6 +212,36 @@ def publish_raw_manifest(
     )
 
 
+def unfinished_manifest(spark: SparkSession, dag: DagArguments) -> Manifest | None:
+    """The raw manifest of a batch whose landing deletion began (its data file is gone), when the job finishes
+    batches (``--ledger_table``); None otherwise, and the batch is masked (again) from landing."""
+    from cur_spark.glue_manifests import read_manifest
+    from cur_spark.glue_template import check_bucket_uri
+    from cur_spark.hadoop_files import HadoopFiles
+
+    if dag.ledger_table is None or dag.bucket_system is None:
+        return None
+    try:
+        business_date = parse_business_date(dag.business_date)
+    except TemplateError as error:
+        raise MaskError("MASK_REQUEST_INVALID", str(error)) from None
+    files = HadoopFiles(spark)
+    system = check_bucket_uri("system", dag.bucket_system)
+    manifest = read_manifest(files, system, manifest_key("raw", dag.dataset, business_date))
+    if manifest is None or len(manifest.inputs) != 2:
+        return None
+    landing_folder = f"{dag.bucket_landing.rstrip('/')}/{LANDING_INCOMING_PREFIX}/{dag.dataset}"
+    data_file = manifest.inputs[1].rsplit("/", 1)[-1]
+    return None if data_file in files.list_files(landing_folder) else manifest
+
+
+def finish_batch(dag: DagArguments, inputs: Sequence[str]) -> str:
+    """Landing deleted, then the ledger's MASKED (``finish_masked_batch``); returns the ledger's status."""
+    return finish_masked_batch(
+        dag.bucket_landing, str(dag.ledger_table), dag.dataset, parse_business_date(dag.business_date), inputs
+    )
+
+
 def read_request(spark: SparkSession | None, location: str) -> MaskRequest:
     """Reads and validates a request from a local path, or from a URI through Spark's file systems (S3 in Glue)."""
     if "://" not in location:
@@ -219,12 +269,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = parse_job_arguments(sys.argv[1:] if argv is None else argv)
         spark = get_or_create_session(work_dir)
-        batch = batch_of_dag(spark, arguments.dag) if arguments.dag is not None else None
-        request = batch[0] if batch is not None else read_request(spark, str(arguments.request))
-        result = run_mask(spark, request)
-        line = {"status": "succeeded", "result": result.model_dump(mode="json")}
-        if batch is not None and arguments.dag is not None and arguments.dag.bucket_system is not None:
-            line["manifest"] = publish_raw_manifest(spark, arguments.dag, batch[1], batch[2], result)
+        dag = arguments.dag
+        unfinished = unfinished_manifest(spark, dag) if dag is not None else None
+        if dag is not None and unfinished is not None:
+            ledger = finish_batch(dag, unfinished.inputs)
+            line = {"status": "succeeded", "finished": {"inputs": unfinished.inputs, "ledger": ledger}}
+        else:
+            batch = batch_of_dag(spark, dag) if dag is not None else None
+            request = batch[0] if batch is not None else read_request(spark, str(arguments.request))
+            result = run_mask(spark, request)
+            line = {"status": "succeeded", "result": result.model_dump(mode="json")}
+            if batch is not None and dag is not None and dag.bucket_system is not None:
+                key = publish_raw_manifest(spark, dag, batch[1], batch[2], result)
+                line["manifest"] = key
+                if dag.ledger_table is not None:
+                    inputs = [f"{LANDING_INCOMING_PREFIX}/{dag.dataset}/{name}" for name in _landing_names(batch)]
+                    line["ledger"] = finish_batch(dag, inputs)
     except PlanError as error:
         code = error.code if isinstance(error, MaskError) else "MASK_SPARK_FAILED"
         line = {"status": "failed", "error": {"type": type(error).__name__, "code": code, "message": str(error)}}
@@ -232,7 +292,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text, flush=True)
     if arguments.result is not None:
         Path(arguments.result).write_text(text + "\n", encoding="utf-8")
+    region = parse_metrics_region(sys.argv[1:] if argv is None else argv)
+    if region is not None and line["status"] == "succeeded" and "result" in line:
+        publish_rows_written("mask", int(line["result"]["rowsOut"]), region)
     return 0 if line["status"] == "succeeded" else 1
+
+
+def _landing_names(batch: tuple[MaskRequest, MaskRequestTemplate, ControlFile]) -> list[str]:
+    """The batch's landing file names as its manifest lists them: control file, then data file."""
+    _request, template, control = batch
+    return [control_file_name(template.dataset, control.business_date), control.file]
 
 
 if __name__ == "__main__":
