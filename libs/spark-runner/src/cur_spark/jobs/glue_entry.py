@@ -11,7 +11,9 @@ fills the date and buckets, finds the sources' partitions, runs the plan (``run_
 manifest in the system bucket when ``--bucket_system`` is given (``cur_spark.glue_manifests``: the documents the local
 steps publish), then registers each output that is a catalog table's partition (``ALTER TABLE ... ADD IF NOT EXISTS
 PARTITION``) when ``--database_prefix`` is given. One JSON line per plan on stdout, as ``run_plan.py`` prints, with the
-manifests and partitions; exit 1 at the first failure (a later plan may read an earlier one's output).
+manifests and partitions; exit 1 at the first failure (a later plan may read an earlier one's output). With
+``--metrics_region`` (the CDK sets it), a job whose plans all succeeded then puts the step's ``RowsWritten`` in
+CloudWatch (``cur_spark.step_metrics``), best effort.
 
 Locally, with folders for the buckets::
 
@@ -53,6 +55,7 @@ from cur_spark.plan import Plan
 from cur_spark.result import PlanResult
 from cur_spark.runner import run_plan
 from cur_spark.session import get_or_create_session
+from cur_spark.step_metrics import publish_rows_written
 
 STEPS = ("transform", "consumption", "mart")
 """The step kinds run from templates; the mask job has its own script (``cur_spark.jobs.mask``)."""
@@ -72,6 +75,8 @@ class GlueJobArguments:
     """Where manifests are published (``--bucket_system``); none are without it."""
     run_id: str | None = None
     """The manifests' run id: ``--run_id``, else Glue's ``--JOB_RUN_ID``, else a fresh one."""
+    metrics_region: str | None = None
+    """Where the step's ``RowsWritten`` goes (``--metrics_region``, set by the CDK); none is published without it."""
 
 
 def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
@@ -86,6 +91,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
     parser.add_argument("--bucket_system")
     parser.add_argument("--run_id")
     parser.add_argument("--JOB_RUN_ID")
+    parser.add_argument("--metrics_region")
     for zone in ZONES:
         parser.add_argument(f"--bucket_{zone}")
     try:
@@ -111,6 +117,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
         database_prefix=known.database_prefix,
         system_bucket=check_bucket_uri("system", known.bucket_system) if known.bucket_system else None,
         run_id=run_id,
+        metrics_region=known.metrics_region,
     )
 
 
@@ -223,6 +230,8 @@ class StepOutcome:
     result: PlanResult
     manifests: list[str]
     partitions: list[str]
+    rows: int
+    """The rows of the template's own dataset (a transform's accepted rows, not its rejects)."""
 
 
 def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[StepOutcome]:
@@ -244,7 +253,13 @@ def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[
         registered = (
             register_partitions(spark, template, plan, arguments.database_prefix) if arguments.database_prefix else []
         )
-        yield StepOutcome(result, manifests, registered)
+        yield StepOutcome(result, manifests, registered, rows_of_dataset(template, result))
+
+
+def rows_of_dataset(template: PlanTemplate, result: PlanResult) -> int:
+    """The rows of the output whose manifest is the template's dataset's."""
+    output = next(spec.output for spec in template.manifests if spec.dataset == template.dataset)
+    return next(o.rows for o in result.outputs if o.name == output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -257,7 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parse_glue_arguments(sys.argv[1:] if argv is None else argv)
         spark = get_or_create_session(Path(tempfile.gettempdir()) / "cur-spark")
         spark.sparkContext.setLogLevel("FATAL")
+        outcomes: list[StepOutcome] = []
         for outcome in run_glue_step(spark, arguments):
+            outcomes.append(outcome)
             line = {
                 "status": "succeeded",
                 "result": outcome.result.model_dump(mode="json"),
@@ -269,6 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         failure = {"status": "failed", "error": {"type": type(error).__name__, "message": str(error)}}
         print(json.dumps(failure, ensure_ascii=False), flush=True)
         return 1
+    if arguments.metrics_region is not None and outcomes:
+        # As runPipeline counts a step: the rows of its first dataset (index.json's order is the local step's).
+        publish_rows_written(arguments.step, outcomes[0].rows, arguments.metrics_region)
     return 0
 
 
