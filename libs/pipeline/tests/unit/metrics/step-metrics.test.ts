@@ -1,6 +1,6 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutboxMetricsSink } from '@cur/adapters-local';
 import { StepMetrics } from '../../../src/metrics/step-metrics';
@@ -42,6 +42,21 @@ describe('Class: StepMetrics', () => {
     ]);
     for (const document of documents) expect(emfOf(document)).toEqual({ namespace: 'CUR', dimensions: [['service', 'step']], metrics: [{ Name: 'RowsWritten', Unit: 'Count' }] });
     expect((await stat(sink.file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('is the metric the Glue jobs put in CloudWatch: the same namespace, name, unit, service and dimensions', async () => {
+    // Prepare: what cur_spark.step_metrics reads (packaged with the Glue jobs' runner)
+    const glue = JSON.parse(await readFile(resolve(__dirname, '../../../../spark-runner/src/cur_spark/step_metric.json'), 'utf8')) as { namespace: string; name: string; unit: string; service: string; dimensions: string[] };
+    dir = await mkdtemp(join(tmpdir(), 'cur-step-metrics-'));
+    const sink = new OutboxMetricsSink(join(dir, 'outbox'));
+
+    // Act
+    await new StepMetrics({ sink }).record({ step: 'mart', target: '2026-11-25', status: 'succeeded', rowCount: 945 }, 'run-3');
+
+    // Assess
+    const [document = {}] = await sink.read();
+    expect(emfOf(document)).toEqual({ namespace: glue.namespace, dimensions: [glue.dimensions], metrics: [{ Name: glue.name, Unit: glue.unit }] });
+    expect(document['service']).toBe(glue.service);
   });
 
   it('prints each document on stdout through Powertools when there is no sink, as in AWS', async () => {
