@@ -153,6 +153,7 @@ export class GluePipelineJobs extends Construct {
     // The mask job is SYSTEM: its role, with every lake bucket and the landing key, is the platform stack's; here it
     // gets what only this job needs: its code, the key service, the logs key.
     const systemRole = iam.Role.fromRoleName(this, 'SystemRole', names.systemRoleName, { mutable: true });
+    const landingIncoming = `${names.bucketArn('landing')}/incoming/*`;
     const keyServiceArn = `arn:${names.partition}:lambda:${names.region}:${names.account}:function:${names.functionName('masking-key-service')}`;
     this.maskPolicy = new iam.Policy(this, 'MaskJobPolicy', {
       policyName: `${glueJobName(names, 'mask')}-job`,
@@ -167,12 +168,26 @@ export class GluePipelineJobs extends Construct {
           resources: [keyServiceArn],
           conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
         }),
+        // It ends as the local mask step: the batch's landing files deleted once the raw manifest is published, then
+        // the ledger's batch item moved from ACCEPTED to MASKED (cur_spark.mask_finish): one delete, one conditional update.
+        new iam.PolicyStatement({ sid: 'DeleteMaskedLandingFiles', actions: ['s3:DeleteObject'], resources: [landingIncoming] }),
+        new iam.PolicyStatement({
+          sid: 'MarkBatchMasked',
+          actions: ['dynamodb:UpdateItem'],
+          resources: [names.tableArn('batch-ledger')],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['batch#*'] } },
+        }),
       ],
     });
     acknowledgeNagFindings(
       this.maskPolicy,
       [`AwsSolutions-IAM5[Resource::${glueLogGroupsArn(names)}]`],
       'Glue names a job run’s log groups and streams under /aws-glue/ at run time; the grant covers that prefix of this account and region only.',
+    );
+    acknowledgeNagFindings(
+      this.maskPolicy,
+      [`AwsSolutions-IAM5[Resource::${landingIncoming}]`],
+      'The mask job deletes the landing files of the batch it masked (incoming/<dataset>/<file>, named by its control file at run time), and only under incoming/.',
     );
 
     const jobs = {} as Record<GlueJobStep, glue.CfnJob>;
@@ -217,6 +232,8 @@ export class GluePipelineJobs extends Construct {
                 '--bucket_system': `s3://${names.bucketName('system')}`,
                 '--key_service_url': props.keyServiceUrl,
                 '--key_service_region': names.region,
+                // The ingestion ledger, whose batch it marks MASKED once the batch's landing files are deleted.
+                '--ledger_table': names.tableName('batch-ledger'),
               }),
         },
       });

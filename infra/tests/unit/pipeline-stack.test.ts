@@ -167,6 +167,32 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
     expect(Object.keys(glueJobs)).toHaveLength(4);
   });
 
+  it('lets the mask job end as the local step: delete landing files under incoming/ and move a ledger batch item by UpdateItem, nothing more', () => {
+    // Prepare
+    const { roles, maskPolicy } = synth.stage.pipeline.jobs;
+    const mask = props<{ PolicyDocument: { Statement: StatementJson[] } }>(template.toJSON().Resources[synth.stage.pipeline.getLogicalId(maskPolicy.node.defaultChild as never)] as CfnResourceJson);
+    const bySid = (sid: string): StatementJson | undefined => mask.PolicyDocument.Statement.find((s) => s.Sid === sid);
+
+    // Assess: the job's argument names the ledger's physical table, the grants are that table and landing's incoming/
+    expect(jobs['cur-dev-mask']?.DefaultArguments['--ledger_table']).toBe('cur-dev-batch-ledger');
+    expect(bySid('DeleteMaskedLandingFiles')).toEqual({ Sid: 'DeleteMaskedLandingFiles', Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::cur-dev-landing/incoming/*' });
+    expect(bySid('MarkBatchMasked')).toEqual({
+      Sid: 'MarkBatchMasked',
+      Effect: 'Allow',
+      Action: 'dynamodb:UpdateItem',
+      Resource: 'arn:aws:dynamodb:ap-northeast-1:123456789012:table/cur-dev-batch-ledger',
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['batch#*'] } },
+    });
+    expect(mask.PolicyDocument.Statement.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:UpdateItem']);
+    // The masked-zone jobs get neither the ledger nor landing
+    for (const step of ['transform', 'consumption', 'mart'] as const) {
+      const statements = statementsOfRole(logicalIdOf(roles[step]));
+      expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+      expect(JSON.stringify(statements)).not.toMatch(/cur-dev-landing|batch-ledger/);
+    }
+    for (const step of ['transform', 'consumption', 'mart'] as const) expect(Object.keys(jobs[`cur-dev-${step}`]?.DefaultArguments ?? {})).not.toContain('--ledger_table');
+  });
+
   it.each(['transform', 'consumption', 'mart'] as const)('gives the %s role only its templates’ dataset folders, the lake key and its partitions: no landing, no SYSTEM key, no wildcard action', (step) => {
     // Prepare
     const access = readGluePlanStepAccess()[step];
