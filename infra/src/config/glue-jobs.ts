@@ -24,6 +24,14 @@ export const GLUE_PLANS_DIR = join(SPARK_RUNNER_ROOT, 'glue-plans');
 /** Where the runner archive holds the templates, which `glue_entry.py` reads when no `--plan_templates` is given. */
 export const PACKAGED_PLANS_PATH = 'cur_spark/glue_plans';
 
+/** The metric the Glue jobs put in CloudWatch (`cur_spark/step_metric.json`, held equal to runPipeline's by a test). */
+export const STEP_METRIC_FILE = join(SPARK_RUNNER_ROOT, 'src', 'cur_spark', 'step_metric.json');
+
+/** The CloudWatch namespace the Glue jobs publish their rows per step in, read from {@link STEP_METRIC_FILE}. */
+export function readStepMetricNamespace(file: string = STEP_METRIC_FILE): string {
+  return z.object({ namespace: z.string().regex(/^[A-Za-z0-9_./#:-]+$/) }).parse(JSON.parse(readFileSync(file, 'utf8'))).namespace;
+}
+
 /** The Glue version of every pipeline job: Spark 3.5.6, Python 3.11, Java 17, what the runner is tested on. */
 export const GLUE_VERSION = '5.1';
 

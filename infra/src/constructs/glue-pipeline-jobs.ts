@@ -19,6 +19,7 @@ import {
   glueJobRoleName,
   readGluePlanStepAccess,
   readRunnerDependencies,
+  readStepMetricNamespace,
 } from '../config/glue-jobs';
 import type { PlatformNames } from '../config/platform-names';
 import type { StageConfig } from '../config/stage-config';
@@ -39,6 +40,9 @@ export const PARTITION_REGISTRATION_ACTIONS = ['glue:GetDatabase', 'glue:GetTabl
 
 /** What a job role gets from Lake Formation on a table whose partitions it registers. */
 export const JOB_TABLE_PERMISSIONS = ['ALTER', 'INSERT', 'DESCRIBE'] as const;
+
+/** Why a job's `Resource::*` for its metrics is acceptable. */
+const METRICS_WILDCARD_REASON = 'cloudwatch:PutMetricData has no resource-level permissions; the grant is conditioned on the platform namespace (cloudwatch:namespace).';
 
 /** How many runs of one job may run at once: the DAG runs mask and transform for the four source datasets side by side. */
 export const MAX_CONCURRENT_RUNS: Readonly<Record<GlueJobStep, number>> = { mask: 4, transform: 4, consumption: 1, mart: 1 };
@@ -120,6 +124,7 @@ export class GluePipelineJobs extends Construct {
     this.scripts = scripts;
 
     const databasePrefix = names.glueDatabaseName('raw').slice(0, -'_raw'.length);
+    const metricsNamespace = readStepMetricNamespace();
     const glueJobStatements = (step: GlueJobStep): iam.PolicyStatement[] => [
       new iam.PolicyStatement({
         sid: 'ReadJobCode',
@@ -132,6 +137,13 @@ export class GluePipelineJobs extends Construct {
         resources: [glueLogGroupsArn(names)],
       }),
       new iam.PolicyStatement({ sid: 'UseLogsKey', actions: [...GLUE_LOGS_KEY_ACTIONS], resources: [security.logsKey.keyArn] }),
+      // Rows per step (cur_spark.step_metrics), in the platform's namespace only.
+      new iam.PolicyStatement({
+        sid: 'PublishStepMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
+      }),
     ];
 
     const roles = {} as Record<GluePlanStep, iam.Role>;
@@ -179,6 +191,7 @@ export class GluePipelineJobs extends Construct {
         }),
       ],
     });
+    acknowledgeNagFindings(this.maskPolicy, ['AwsSolutions-IAM5[Resource::*]'], METRICS_WILDCARD_REASON);
     acknowledgeNagFindings(
       this.maskPolicy,
       [`AwsSolutions-IAM5[Resource::${glueLogGroupsArn(names)}]`],
@@ -215,6 +228,8 @@ export class GluePipelineJobs extends Construct {
           '--enable-continuous-log-filter': 'true',
           '--enable-metrics': 'true',
           '--enable-spark-ui': 'false',
+          // Where the job puts its rows per step (cur_spark.step_metrics); without it nothing is published.
+          '--metrics_region': names.region,
           ...(planStep
             ? {
                 '--step': step,
@@ -299,9 +314,8 @@ export class GluePipelineJobs extends Construct {
       [`AwsSolutions-IAM5[Resource::${glueLogGroupsArn(names)}]`],
       'Glue names a job run’s log groups and streams under /aws-glue/ at run time; the grant covers that prefix of this account and region only.',
     );
-    if (access.partitions.length > 0) {
-      acknowledgeNagFindings(role, ['AwsSolutions-IAM5[Resource::*]'], 'lakeformation:GetDataAccess has no resource-level permissions; Lake Formation grants decide which data is vended.');
-    }
+    const vending = access.partitions.length > 0 ? ' lakeformation:GetDataAccess has none either; Lake Formation grants decide which data is vended.' : '';
+    acknowledgeNagFindings(role, ['AwsSolutions-IAM5[Resource::*]'], `${METRICS_WILDCARD_REASON}${vending}`);
   }
 
   #partitionGrants(role: iam.Role, step: GluePlanStep, access: GluePlanStepAccess, names: PlatformNames): lakeformation.CfnPrincipalPermissions[] {

@@ -91,6 +91,24 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
     expect(synth.stage.pipeline.dependencies).toContain(synth.stage.apps['masking-key-service']);
   });
 
+  it('lets every job put its rows per step in CloudWatch, in the namespace cur_spark publishes in only, in the stage’s region', () => {
+    // Prepare
+    const namespace = (JSON.parse(readFileSync(join(SPARK_RUNNER_ROOT, 'src', 'cur_spark', 'step_metric.json'), 'utf8')) as { namespace: string }).namespace;
+    const { roles, maskPolicy } = synth.stage.pipeline.jobs;
+    const mask = props<{ PolicyDocument: { Statement: StatementJson[] } }>(template.toJSON().Resources[synth.stage.pipeline.getLogicalId(maskPolicy.node.defaultChild as never)] as CfnResourceJson);
+    const statementSets = [mask.PolicyDocument.Statement, ...(['transform', 'consumption', 'mart'] as const).map((step) => statementsOfRole(logicalIdOf(roles[step])))];
+
+    // Assess
+    expect(namespace).toBe('CUR');
+    for (const statements of statementSets) {
+      expect(statements.filter((s) => actionsOf(s).includes('cloudwatch:PutMetricData'))).toEqual([
+        { Sid: 'PublishStepMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': namespace } } },
+      ]);
+      expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('cloudwatch:'))).toEqual(['cloudwatch:PutMetricData']);
+    }
+    for (const job of Object.values(jobs)) expect(job.DefaultArguments['--metrics_region']).toBe('ap-northeast-1');
+  });
+
   it('logs continuously with Glue’s filter, keeps bookmarks and the Spark UI off, and ships the runner and its exact pins', () => {
     const runner = synth.stage.pipeline.jobs.runner;
     for (const job of Object.values(jobs)) {
