@@ -61,7 +61,7 @@ describe('Class: DmsReplicationTaskRunner', () => {
   let system: S3BlobStore;
   let consumption: S3BlobStore;
   const table = replicaTable('customer_tags');
-  const manifest = { dataset: 'customer_tags', zone: 'consumption', businessDate, files: ['customer_tags/business_date=2026-11-25/part-a.parquet', 'customer_tags/business_date=2026-11-25/part-b.parquet'], rowCount: 3 };
+  const manifest = { dataset: 'customer_tags', zone: 'consumption', businessDate, runId: 'run-2026-11-25', files: ['customer_tags/business_date=2026-11-25/part-a.parquet', 'customer_tags/business_date=2026-11-25/part-b.parquet'], rowCount: 3 };
 
   beforeAll(async () => {
     server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: await mkdtemp(join(tmpdir(), 'cur-s3rver-')) });
