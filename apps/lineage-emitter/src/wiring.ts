@@ -1,12 +1,13 @@
 import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
 import { LineageDefinitionSchema } from '@cur/lineage';
 import { loadPlatformConfig, type Logger } from '@cur/platform';
+import { captureSdkClients } from '@cur/platform/tracing';
 import { createBlobStores } from '@cur/runtime/blob-store';
 import { loadLineageEmitterConfig } from './config';
 import type { LineageEmitterDependencies } from './core';
 import { readThroughLambdaExtension } from './lambda-extension-settings';
 import definition from './lineage-definition.json' with { type: 'json' };
-import { logger as serviceLogger } from './observability';
+import { logger as serviceLogger, tracer } from './observability';
 
 /** The emitter's dependencies, and how to let go of them. */
 export interface LineageEmitterWiring extends LineageEmitterDependencies {
@@ -21,7 +22,7 @@ export interface LineageEmitterWiring extends LineageEmitterDependencies {
 export async function createLineageEmitterDependencies(env: NodeJS.ProcessEnv = process.env, options: { readonly logger?: Logger } = {}): Promise<LineageEmitterWiring> {
   const config = loadLineageEmitterConfig(env);
   const platform = loadPlatformConfig(env);
-  const stores = await createBlobStores(platform);
+  const stores = await createBlobStores(platform, captureSdkClients(tracer));
   const endpoint = config.endpoint;
   const tokenSecretId = config.tokenSecretId;
   return {
