@@ -17,9 +17,9 @@
  * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
  * reader has no Big5); the pipeline's own Big5 path is covered by tests, not timed here.
  */
-import { mkdtemp, readFile, readdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, ENGINE_MEMORY_LIMIT_ENV, SparkProcess, engineMemoryLimitFromEnv } from '@cur/adapters-local';
@@ -31,21 +31,26 @@ import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime } from '@cur/runtime';
 import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
 import { estimateBenchDisk, gigabytes } from './disk-estimate';
+import { markKeptExtracts, readKeptExtracts, type ExtractSize } from './kept-extracts';
 import { sampleProcessTreeRss } from './process-tree-rss';
 import { sampleEvery } from './sample-every';
 
 const USAGE = `usage: npm run bench:pipeline -- [--customers N] [--days N] [--card-activity N] [--engine duckdb|spark]
+                                [--extracts DIR [--generate-only]]
 
   --customers N       customers to generate (default 100000)
   --days N            business days of extracts (default 1)
   --card-activity N   about N card transactions per customer (default 1)
   --engine E          duckdb (default), or spark to run the same input on both engines and compare them
+  --extracts DIR      keep the generated extracts in DIR and reuse them when DIR already holds this size (the
+                      generator is deterministic): a large size is generated once, ahead of the measured run
+  --generate-only     with --extracts: generate (or find) the extracts, then stop without running anything
   -h, --help          this text
 
 Appends its results to docs/benchmarks.md. CUR_MEMORY_LIMIT bounds DuckDB's memory (default 4GiB).`;
 
 /** The command line, checked before anything is generated: a typo must not cost a long run with the wrong size. */
-function parseBenchArgs(argv: readonly string[]): { customers: number; days: number; cardActivity: number; engine: PlanEngine } {
+function parseBenchArgs(argv: readonly string[]): { customers: number; days: number; cardActivity: number; engine: PlanEngine; extracts: string | undefined; generateOnly: boolean } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -53,6 +58,8 @@ function parseBenchArgs(argv: readonly string[]): { customers: number; days: num
       days: { type: 'string', default: '1' },
       'card-activity': { type: 'string', default: '1' },
       engine: { type: 'string', default: 'duckdb' },
+      extracts: { type: 'string' },
+      'generate-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -67,11 +74,15 @@ function parseBenchArgs(argv: readonly string[]): { customers: number; days: num
     return value;
   };
   if (!(PLAN_ENGINES as readonly string[]).includes(values.engine)) throw new Error(`--engine ${values.engine}: expected one of ${PLAN_ENGINES.join(', ')}`);
+  if (values.extracts === '') throw new Error('--extracts: expected a folder');
+  if (values['generate-only'] && values.extracts === undefined) throw new Error('--generate-only: needs --extracts DIR, where the extracts are kept');
   return {
     customers: positive('customers', values.customers),
     days: positive('days', values.days),
     cardActivity: positive('card-activity', values['card-activity']),
     engine: values.engine as PlanEngine,
+    extracts: values.extracts === undefined ? undefined : resolve(values.extracts),
+    generateOnly: values['generate-only'],
   };
 }
 
@@ -83,6 +94,8 @@ try {
   process.exit(2);
 }
 const { customers, days, cardActivity } = parsed;
+const size: ExtractSize = { customers, days, cardActivity, seed: 1 };
+const kept = parsed.extracts === undefined ? undefined : await readKeptExtracts(parsed.extracts, size);
 const compareSpark = parsed.engine === 'spark';
 // As `cur run` bounds it: CUR_MEMORY_LIMIT, else the default; the baseline and the floor get the same limit, so the
 // whole run's peak RSS is bounded and the ratios compare engines with the same memory.
@@ -90,13 +103,16 @@ const memoryLimit = engineMemoryLimitFromEnv();
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
-// Before writing anything: how much disk this size needs at its peak, against what the temp folder has free.
+// Before writing anything: how much disk this size needs at its peak, against what the temp folder has free. Kept
+// extracts are already on disk: the run needs the rest.
 const disk = estimateBenchDisk(customers, days, cardActivity);
-const { bavail, bsize } = await statfs(tmpdir());
+const neededBytes = parsed.generateOnly ? disk.extractBytes : kept ? disk.neededBytes - disk.extractBytes : disk.neededBytes;
+if (parsed.extracts !== undefined) await mkdir(parsed.extracts, { recursive: true });
+const { bavail, bsize } = await statfs(parsed.extracts !== undefined && !kept ? parsed.extracts : tmpdir());
 const freeBytes = bavail * bsize;
-log(`this size writes about ${disk.rows.toLocaleString('en')} rows (${gigabytes(disk.extractBytes)} of extracts) and needs about ${gigabytes(disk.neededBytes)} of disk at its peak; ${gigabytes(freeBytes)} free in ${tmpdir()}`);
-if (freeBytes < disk.neededBytes) {
-  log(`not enough disk: free ${gigabytes(disk.neededBytes - freeBytes)} more in ${tmpdir()}, or point TMPDIR at a larger disk`);
+log(`this size writes about ${disk.rows.toLocaleString('en')} rows (${gigabytes(disk.extractBytes)} of extracts${kept ? `, already kept in ${parsed.extracts}` : ''}) and needs about ${gigabytes(neededBytes)} of disk at its peak; ${gigabytes(freeBytes)} free`);
+if (freeBytes < neededBytes) {
+  log(`not enough disk: free ${gigabytes(neededBytes - freeBytes)} more, or point TMPDIR (and --extracts) at a larger disk`);
   process.exit(1);
 }
 
@@ -109,12 +125,25 @@ const rssSampler = sampleProcessTreeRss(500, () => (running.size > 0 ? running.k
 const runStarted = performance.now();
 // A long run says every minute where it is, so what a run cut short reached is in its log.
 const heartbeat = setInterval(() => log(`  [${seconds(runStarted).toFixed(0)} s] ${running.size > 0 ? [...running.keys()].join(', ') : phase}; peak RSS, all processes, so far ${(rssSampler.peak() / 2 ** 20).toFixed(0)} MB; load ${loadavg()[0]?.toFixed(1) ?? ''}`), 60_000);
-const extracts = join(work, 'extracts');
-log(`generating ${customers} customers x ${days} day(s) in ${extracts}`);
+const extracts = parsed.extracts ?? join(work, 'extracts');
 let started = performance.now();
-const summary = await generateLandingBatches({ customers, days, seed: 1, big5Datasets: [], cardActivity }, writeToDirectory(extracts));
-const generateSeconds = seconds(started);
-log(`  ${summary.totalRows} rows, ${(summary.totalBytes / 1e6).toFixed(0)} MB in ${generateSeconds.toFixed(1)} s`);
+const { summary, generateSeconds } = kept ?? (await generate());
+if (kept) log(`reusing the extracts kept in ${extracts}: ${summary.totalRows} rows, ${(summary.totalBytes / 1e6).toFixed(0)} MB (generated in ${generateSeconds.toFixed(1)} s)`);
+if (parsed.generateOnly) {
+  clearInterval(heartbeat);
+  await rssSampler.stop();
+  await rm(work, { recursive: true, force: true });
+  process.exit(0);
+}
+
+async function generate(): Promise<{ summary: Awaited<ReturnType<typeof generateLandingBatches>>; generateSeconds: number }> {
+  log(`generating ${customers} customers x ${days} day(s) in ${extracts}`);
+  const generated = await generateLandingBatches({ customers, days, seed: size.seed, big5Datasets: [], cardActivity }, writeToDirectory(extracts));
+  const took = seconds(started);
+  log(`  ${generated.totalRows} rows, ${(generated.totalBytes / 1e6).toFixed(0)} MB in ${took.toFixed(1)} s`);
+  if (parsed.extracts !== undefined) await markKeptExtracts(extracts, size, generated, took);
+  return { summary: generated, generateSeconds: took };
+}
 
 /** What one pipeline run on one engine took. */
 interface EngineRun {
@@ -296,7 +325,7 @@ const lines = [
   '',
   '| step | rows in | time (s) | rows/s | span in the pipeline (s) | peak RSS while it ran, all processes (MB) |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
-  `| generate (not part of the pipeline) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} | | ${mb(rss.byLabel.get('generate') ?? 0)} |`,
+  `| generate (not part of the pipeline${kept ? '; kept from an earlier run' : ''}) | ${summary.totalRows} | ${generateSeconds.toFixed(1)} | ${Math.round(summary.totalRows / generateSeconds)} | | ${kept ? '-' : mb(rss.byLabel.get('generate') ?? 0)} |`,
   `| push + ingest (verify, ledger) | ${summary.totalRows} | ${ingestSeconds.toFixed(1)} | ${Math.round(summary.totalRows / ingestSeconds)} | | ${mb(rss.byLabel.get('duckdb push + ingest') ?? 0)} |`,
   // Steps overlap (two masks at a time, each batch's transform as soon as it is masked): time is summed over a kind's
   // steps, under contention; the span says when in the pipeline they ran.
