@@ -21,8 +21,11 @@ export interface ServingLoadDependencies {
   readonly system: BlobStore;
   /** Reads the published Parquet files (DuckDB locally). The caller opens and closes it. */
   readonly engine: SqlEngine;
-  /** Where the engine finds an object of a zone bucket, e.g. a path under the local lake folder. */
-  readonly locate: (bucket: 'consumption' | 'mart', key: string) => string;
+  /**
+   * Where the engine finds an object of a zone bucket: a path under the local lake folder (`cur run`), or a file the
+   * serving-load Lambda has just copied from S3 into its scratch folder (hence a promise).
+   */
+  readonly locate: (bucket: 'consumption' | 'mart', key: string) => string | Promise<string>;
   /** Checks each manifest's files before they are read (`createContentVerifier`). @default none: the files are trusted */
   readonly verify?: ContentVerifier;
   /** Descriptions and owners of the tags, for `GET /v1/tags` (the pipeline's tag definitions). */
@@ -119,15 +122,16 @@ export async function loadServingStore(deps: ServingLoadDependencies, options: S
     const slot = await freeSlot(deps.store, served);
 
     const { engine } = deps;
-    await engine.registerParquetView('s_customer_features', features.files.map((key) => deps.locate('consumption', key)));
+    const located = (bucket: 'consumption' | 'mart', files: readonly string[]): Promise<string[]> => Promise.all(files.map((key) => deps.locate(bucket, key)));
+    await engine.registerParquetView('s_customer_features', await located('consumption', features.files));
     // s_customer_tags: the rule-based tags (no model version) and the model-based ones (with theirs).
-    await engine.registerParquetView('s_rule_tags', tags.files.map((key) => deps.locate('consumption', key)));
+    await engine.registerParquetView('s_rule_tags', await located('consumption', tags.files));
     const modelRows = modelTags ? 'SELECT cust_id, tag, model_version FROM s_model_tags' : 'SELECT cust_id, tag, model_version FROM (SELECT NULL::VARCHAR AS cust_id, NULL::VARCHAR AS tag, NULL::VARCHAR AS model_version) WHERE false';
-    if (modelTags) await engine.registerParquetView('s_model_tags', modelTags.files.map((key) => deps.locate('consumption', key)));
+    if (modelTags) await engine.registerParquetView('s_model_tags', await located('consumption', modelTags.files));
     await engine.execute(`CREATE OR REPLACE VIEW s_customer_tags AS SELECT cust_id, tag, NULL::VARCHAR AS model_version FROM s_rule_tags UNION ALL ${modelRows}`);
     const metricsRows: { manifest: Manifest; row: Record<string, unknown> }[] = [];
     for (const manifest of segmentManifests) {
-      await engine.registerParquetView('s_segment_metrics', manifest.files.map((key) => deps.locate('mart', key)));
+      await engine.registerParquetView('s_segment_metrics', await located('mart', manifest.files));
       for (const row of await engine.query(`SELECT ${columnList(metricsColumns)} FROM s_segment_metrics ORDER BY segment`)) metricsRows.push({ manifest, row });
     }
     const catalog = new Map((deps.tagCatalog ?? []).map((entry) => [entry.name, entry]));
