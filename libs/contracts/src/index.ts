@@ -75,5 +75,5 @@ export {
   PLATFORM_EVENTS,
 } from './events/platform-events';
 export type { PlatformEventType, BatchAccepted, BatchQuarantined, LayerPublished } from './events/platform-events';
-export { TABLES, TABLE_NAMES, TOPICS, TOPIC_NAMES } from './stores';
+export { TABLES, TABLE_NAMES, TOPICS, TOPIC_NAMES, SERVING_LOAD_APP } from './stores';
 export type { TableName, TopicName } from './stores';

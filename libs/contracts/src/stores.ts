@@ -30,3 +30,10 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];
 
 /** Every logical topic name. */
 export const TOPIC_NAMES = Object.values(TOPICS).map((topic) => topic.name) as TopicName[];
+
+/**
+ * The deployable app that loads the `serving` table at the end of each pipeline run: its Lambda is
+ * `cur-<stage>-serving-load`, the function the MWAA DAG's `serving` task invokes. The one source of that name for the
+ * CDK (infra's `APP_NAMES`) and the DAG generator (libs/lineage `renderAirflowDag`).
+ */
+export const SERVING_LOAD_APP = 'serving-load';

@@ -1,3 +1,4 @@
+import { SERVING_LOAD_APP } from '@cur/contracts';
 import { renderScoringHelpers, renderScoringTask, SCORING_IMPORTS } from './airflow-scoring-task';
 import { pipelineTasks } from './task-graph';
 import type { LineageStep, PipelineTask } from './types/lineage-step';
@@ -232,7 +233,8 @@ function renderTask(task: PipelineTask): string[] {
       `    ${task.id} = LambdaInvokeFunctionOperator(`,
       `        task_id="${task.id}",`,
       `        doc_md="""${task.description}""",`,
-      `        function_name=f"cur-{STAGE}-${task.step}-load",`,
+      // The serving-load app's Lambda, `cur-<stage>-<app>` as infra names every app's function.
+      `        function_name=f"cur-{STAGE}-${SERVING_LOAD_APP}",`,
       `        payload=json.dumps({"step": "${task.step}", "businessDate": BUSINESS_DATE}),`,
       '        region_name=REGION,',
       '    )',
