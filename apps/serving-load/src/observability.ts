@@ -1,0 +1,13 @@
+import { createLogger } from '@cur/platform';
+import { createMetrics, type Metrics } from '@cur/platform/metrics';
+import { createTracer, type Tracer } from '@cur/platform/tracing';
+import { SERVICE_NAME } from './constants';
+
+/** The service's one logger: allow-listed keys only, the Lambda context added on each invocation. */
+export const logger = createLogger({ serviceName: SERVICE_NAME });
+
+/** The service's metrics (`SERVING_LOAD_METRICS`), flushed as EMF at the end of each invocation. */
+export const metrics: Metrics = createMetrics({ serviceName: SERVICE_NAME, logger });
+
+/** The service's X-Ray tracer (tracing is active in the CDK; off outside Lambda): every S3 and DynamoDB call a subsegment. */
+export const tracer: Tracer = createTracer(SERVICE_NAME);
