@@ -50,6 +50,6 @@ export function renderMartPlan(options: MartPlanOptions): StepPlanInput {
       ...previous.inputs,
     ],
     statements: [...modelTags.statements, ...previous.statements],
-    outputs: [{ name: options.dataset, sql: (tagMetrics ? tagMetricsSql : segmentMetricsSql)(options.businessDate), path: options.outputPath }],
+    outputs: [{ name: options.dataset, sql: (tagMetrics ? tagMetricsSql : segmentMetricsSql)(options.businessDate, options.dialect), path: options.outputPath }],
   };
 }

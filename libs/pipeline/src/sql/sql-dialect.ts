@@ -18,6 +18,12 @@ export interface SqlDialect {
    * instant, written to Parquet as UTC-adjusted (read back by DuckDB as TIMESTAMP WITH TIME ZONE).
    */
   typeName(type: ColumnType): string;
+  /**
+   * The average of a `DECIMAL(_,2)` column as `DECIMAL(18,2)`, computed exactly and rounded half away from zero, as
+   * Spark averages decimals. DuckDB's `AVG` of a decimal is a DOUBLE, whose cast to a decimal can round the other way
+   * (a mart parity test found one branch's `avg_aum` a cent apart), so DuckDB's spelling works in whole cents.
+   */
+  averageDecimal(expression: string): string;
 }
 
 /** DuckDB, the local engine. */
@@ -26,6 +32,12 @@ export const DUCKDB_DIALECT: SqlDialect = {
   fullMatch: (expression, pattern) => `regexp_full_match(${expression}, ${quote(pattern)})`,
   isAscii: (expression) => `strlen(${expression}) = length(${expression})`,
   typeName: (type) => commonTypeName(type, 'VARCHAR'),
+  averageDecimal: (expression) => {
+    const cents = `CAST(SUM(${expression}) * 100 AS HUGEINT)`;
+    const count = `COUNT(${expression})`;
+    const rounded = `CASE WHEN ${cents} >= 0 THEN (2 * ${cents} + ${count}) // (2 * ${count}) ELSE -((${count} - 2 * ${cents}) // (2 * ${count})) END`;
+    return `CAST(CAST(${rounded} AS DECIMAL(18,0)) * CAST(0.01 AS DECIMAL(3,2)) AS DECIMAL(18,2))`;
+  },
 };
 
 /** Spark SQL as Glue 5.1 runs it (Spark 3.5.6). */
@@ -34,6 +46,7 @@ export const SPARK_DIALECT: SqlDialect = {
   fullMatch: (expression, pattern) => `(${expression} RLIKE ${quote(`^(?:${pattern})$`)})`,
   isAscii: (expression) => `octet_length(${expression}) = length(${expression})`,
   typeName: (type) => (type === 'timestamp' ? 'TIMESTAMP_NTZ' : commonTypeName(type, 'STRING')),
+  averageDecimal: (expression) => `CAST(AVG(${expression}) AS DECIMAL(18,2))`,
 };
 
 function commonTypeName(type: ColumnType, text: string): string {
