@@ -67,7 +67,9 @@ export const SourceWindowSchema = z.discriminatedUnion('kind', [
 /**
  * One partitioned input the job resolves: the partitions `<location>/business_date=<d>` of the window that exist
  * become one Parquet input named `name`; with none, a `required` source fails the job (`INPUT_MISSING`), any other
- * becomes the view `emptySql` (no rows, the declared column types).
+ * becomes the view `emptySql` (no rows, the declared column types). With `sameRunAs` (date window only), the date's
+ * partition is read only when its published manifest has the run id of that dataset's manifest of the date, as the
+ * local step reads it (the mart's model tags, scored from the same run's features); otherwise it is absent.
  */
 export const GluePlanSourceSchema = z
   .object({
@@ -77,9 +79,11 @@ export const GluePlanSourceSchema = z
     window: SourceWindowSchema,
     required: z.boolean(),
     emptySql: z.string().min(1).nullable(),
+    sameRunAs: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
   })
   .strict()
-  .refine((source) => source.required || source.emptySql !== null, { message: 'an optional source needs emptySql' });
+  .refine((source) => source.required || source.emptySql !== null, { message: 'an optional source needs emptySql' })
+  .refine((source) => source.sameRunAs === undefined || source.window.kind === 'date', { message: 'sameRunAs needs the date window' });
 
 /**
  * An output that is one partition of a catalog table, `<bucket>/<table>/[<key>=<value>/...]business_date=<d>`: the job
@@ -231,8 +235,17 @@ export function renderGluePlanTemplates(options: GluePlanTemplateOptions): GlueP
   );
   const featuresSource = { name: 'f_customer_features', bucket: 'consumption', dataset: 'customer_features', window: { kind: 'date' }, required: true, emptySql: null } as const;
   const tagsSource = { name: 'f_customer_tags', bucket: 'consumption', dataset: 'customer_tags', window: { kind: 'date' }, required: true, emptySql: null } as const;
-  // The scoring step's output: absent while no model version is promoted.
-  const modelTagsSource = { name: 'f_model_tags', bucket: 'consumption', dataset: 'model_tags', window: { kind: 'date' }, required: false, emptySql: emptyViewSql('f_model_tags', 'model_tags') } as const;
+  // The scoring step's output: absent while no model version is promoted, and read only when scored from these
+  // features (its manifest's run is theirs), as the local mart step reads it; a stale partition is left out.
+  const modelTagsSource = {
+    name: 'f_model_tags',
+    bucket: 'consumption',
+    dataset: 'model_tags',
+    window: { kind: 'date' },
+    required: false,
+    emptySql: emptyViewSql('f_model_tags', 'model_tags'),
+    sameRunAs: 'customer_features',
+  } as const;
   templates.push(
     toTemplate(
       'consumption',

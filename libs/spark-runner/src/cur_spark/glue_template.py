@@ -76,7 +76,11 @@ Window = Annotated[DateWindow | DaysWindow | PreviousMonthLatestWindow, Field(di
 
 class Source(_TemplateModel):
     """A partitioned input: its existing partitions in the window become the Parquet input ``name``; with none, a
-    ``required`` source fails the job and an optional one becomes the view ``empty_sql`` (no rows, declared types)."""
+    ``required`` source fails the job and an optional one becomes the view ``empty_sql`` (no rows, declared types).
+
+    With ``same_run_as`` (the mart's model tags: ``customer_features``), the date's partition is read only when its
+    published manifest has the run id of that dataset's manifest of the date in the same bucket, as the local step
+    reads it; otherwise it counts as absent."""
 
     name: Identifier
     bucket: Zone
@@ -84,11 +88,14 @@ class Source(_TemplateModel):
     window: Window
     required: bool
     empty_sql: str | None
+    same_run_as: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")] | None = None
 
     @model_validator(mode="after")
     def _optional_has_empty_view(self) -> Source:
         if not self.required and not self.empty_sql:
             raise ValueError("an optional source needs emptySql")
+        if self.same_run_as is not None and not isinstance(self.window, DateWindow):
+            raise ValueError("sameRunAs needs the date window")
         return self
 
 
@@ -212,18 +219,26 @@ def window_dates(
 ListFolders = Callable[[str], Sequence[str]]
 """Lists the folder names directly under a location (none when it does not exist)."""
 
+SameRun = Callable[[str, str, str, dt.date], bool]
+"""``same_run(zone, dataset, other, date)``: whether ``dataset``'s published manifest of the date in ``zone`` has
+the run id of ``other``'s (both published); the job reads them in the system bucket."""
+
 
 def resolve(
     template: PlanTemplate,
     business_date: dt.date,
     buckets: Mapping[str, str],
     list_folders: ListFolders,
+    same_run: SameRun | None = None,
 ) -> Plan:
     """The plan a template becomes for a business date: parameters filled, each source's partitions found.
 
     A source's partitions are the folders ``business_date=<d>`` under ``<bucket>/<dataset>`` with ``d`` in its window
     (for ``previous-month-latest``, the latest one only). Absent optional sources become their empty views, ahead of
     the template's statements, exactly as libs/pipeline's ``fillGluePlanTemplate`` and the local steps render them.
+    A ``same_run_as`` source's partition that ``same_run`` does not find current is absent; without ``same_run`` (no
+    system bucket, so no manifests to check) such a partition fails the job (``MANIFEST_REQUIRED``) rather than be
+    read unchecked.
     """
     uris = {zone: check_bucket_uri(zone, uri) for zone, uri in buckets.items()}
     date_text = business_date.isoformat()
@@ -251,6 +266,15 @@ def resolve(
         )
         if isinstance(source.window, PreviousMonthLatestWindow):
             found = found[-1:]
+        if found and source.same_run_as is not None:
+            if same_run is None:
+                raise TemplateError(
+                    "MANIFEST_REQUIRED",
+                    f"{template.step}/{template.dataset}: {source.bucket}/{source.dataset} is read only when published "
+                    f"in the run of {source.same_run_as}, which needs the manifests (--bucket_system)",
+                )
+            if not same_run(source.bucket, source.dataset, source.same_run_as, business_date):
+                found = []
         if found:
             paths = [f"{root}/business_date={date.isoformat()}" for date in found]
             inputs.append({"format": "parquet", "name": source.name, "paths": paths, "columns": None})

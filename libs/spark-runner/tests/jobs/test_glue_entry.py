@@ -10,6 +10,7 @@ import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyspark.sql import SparkSession
@@ -266,3 +267,92 @@ def test_the_runner_archive_reads_its_packaged_templates(tmp_path: Path) -> None
     assert seen["index"] == json.loads((TEMPLATES / "index.json").read_text(encoding="utf-8"))
     assert seen["steps"] == seen["index"]
     assert seen["mask"] == json.loads((TEMPLATES / "mask" / "customer_profile.json").read_text(encoding="utf-8"))
+
+
+MODEL_TAGS_SCHEMA = "cust_id STRING, tag STRING, model_version STRING, business_date DATE"
+
+
+def publish_manifest(system: Path, dataset: str, run_id: str) -> None:
+    """A consumption manifest of the date as the local steps publish it; only its run id matters here."""
+    manifest: dict[str, Any] = {
+        "dataset": dataset,
+        "zone": "consumption",
+        "businessDate": DATE,
+        "step": "score" if dataset == "model_tags" else "consumption",
+        "runId": run_id,
+        "files": [f"{dataset}/business_date={DATE}/part-0.parquet"],
+        "rowCount": 1,
+        "contentSha256": "0" * 64,
+        "schemaSha256": "0" * 64,
+        "inputs": [],
+        "counts": {},
+        "keyVersions": {},
+        "startedAt": "2026-11-26T00:00:00.000Z",
+        "durationMs": 1,
+    }
+    folder = system / "manifests" / "consumption" / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"business_date={DATE}.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("model_tags_run", "counted"),
+    [("run-1", True), ("run-0", False)],
+    ids=["scored-from-these-features", "stale-partition"],
+)
+def test_the_mart_counts_model_tags_only_when_scored_in_the_features_run(
+    spark: SparkSession,
+    buckets: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    model_tags_run: str,
+    counted: bool,
+) -> None:
+    # Prepare: tokA and tokC tagged by a model; the manifests say which run scored them and which built the features
+    date = dt.date.fromisoformat(DATE)
+    spark.createDataFrame(
+        [("tokA", "digital_native_propensity", "v1", date), ("tokC", "digital_native_propensity", "v1", date)],
+        MODEL_TAGS_SCHEMA,
+    ).write.parquet(str(buckets["consumption"] / f"model_tags/business_date={DATE}"))
+    system = tmp_path / "system"
+    for dataset in ("customer_features", "customer_tags"):
+        publish_manifest(system, dataset, "run-1")
+    publish_manifest(system, "model_tags", model_tags_run)
+
+    # Act
+    extra = ("--step", "mart", "--business-date", DATE, "--dataset", "tag_metrics_monthly", "--bucket_system")
+    code = main(arguments(buckets, *extra, str(system), "--run_id", "glue-mart-1"))
+
+    # Assess: the model tag is counted, and its manifest is an input, only when scored from these features
+    [line] = json_lines(capsys.readouterr().out)
+    assert code == 0, line
+    written = spark.read.parquet(str(buckets["mart"] / f"tag_metrics_monthly/business_date={DATE}"))
+    model_rows = {
+        (r["branch_code"], r["customers"]) for r in written.where("tag = 'digital_native_propensity'").collect()
+    }
+    assert model_rows == ({("B01", 1), ("B02", 1)} if counted else set())
+    assert {r["tag"] for r in written.collect()} >= {"card_lover", "saver"}
+    manifest: dict[str, Any] = json.loads(
+        (system / f"manifests/mart/tag_metrics_monthly/business_date={DATE}.json").read_text()
+    )
+    model_input = f"manifests/consumption/model_tags/business_date={DATE}.json"
+    assert (model_input in manifest["inputs"]) is counted
+
+
+def test_model_tags_are_not_read_unchecked_without_the_manifests(
+    spark: SparkSession, buckets: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Prepare
+    date = dt.date.fromisoformat(DATE)
+    spark.createDataFrame([("tokA", "digital_native_propensity", "v1", date)], MODEL_TAGS_SCHEMA).write.parquet(
+        str(buckets["consumption"] / f"model_tags/business_date={DATE}")
+    )
+
+    # Act: no --bucket_system, so no manifest tells whether the partition was scored from these features
+    code = main(arguments(buckets, "--step", "mart", "--business-date", DATE, "--dataset", "tag_metrics_monthly"))
+
+    # Assess
+    [line] = json_lines(capsys.readouterr().out)
+    assert code == 1
+    assert "[MANIFEST_REQUIRED]" in str(line["error"])
+    assert not (buckets["mart"] / f"tag_metrics_monthly/business_date={DATE}").exists()

@@ -38,11 +38,12 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from cur_spark.errors import SPARK_ERRORS, PlanError, describe_spark_error
-from cur_spark.glue_manifests import ManifestContext, publish_manifests
+from cur_spark.glue_manifests import ManifestContext, publish_manifests, read_manifest
 from cur_spark.glue_template import (
     ZONES,
     ListFolders,
     PlanTemplate,
+    SameRun,
     TemplateError,
     check_bucket_uri,
     parse_business_date,
@@ -51,6 +52,7 @@ from cur_spark.glue_template import (
     resolve,
 )
 from cur_spark.hadoop_files import HadoopFiles
+from cur_spark.manifest import manifest_key
 from cur_spark.plan import Plan
 from cur_spark.result import PlanResult
 from cur_spark.runner import run_plan
@@ -223,6 +225,18 @@ def register_partitions(spark: SparkSession, template: PlanTemplate, plan: Plan,
     return registered
 
 
+def manifest_run_checker(files: HadoopFiles, system_bucket: str) -> SameRun:
+    """Whether a dataset's published manifest of a date has the run id of another's, both in the system bucket: the
+    rule by which the mart reads model tags only when scored from the date's published features (their run)."""
+
+    def same_run(zone: str, dataset: str, other: str, business_date: dt.date) -> bool:
+        ours = read_manifest(files, system_bucket, manifest_key(zone, dataset, business_date))
+        theirs = read_manifest(files, system_bucket, manifest_key(zone, other, business_date))
+        return ours is not None and theirs is not None and ours.run_id == theirs.run_id
+
+    return same_run
+
+
 @dataclass(frozen=True)
 class StepOutcome:
     """One plan's run: its result, the manifests published (keys in the system bucket), the partitions registered."""
@@ -242,9 +256,10 @@ def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[
     files = HadoopFiles(spark)
     run_id = arguments.run_id or f"glue-{uuid.uuid4()}"
     buckets = {zone: check_bucket_uri(zone, uri) for zone, uri in arguments.buckets.items()}
+    same_run = manifest_run_checker(files, arguments.system_bucket) if arguments.system_bucket is not None else None
     for template in templates_of(spark, arguments):
         started_at = dt.datetime.now(dt.UTC)
-        plan = resolve(template, business_date, arguments.buckets, list_folders)
+        plan = resolve(template, business_date, arguments.buckets, list_folders, same_run)
         result = run_plan(spark, plan)
         manifests: list[str] = []
         if arguments.system_bucket is not None:
