@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataHubRestEmitter } from '@cur/lineage/datahub-rest';
 import { createLogger } from '@cur/platform';
 import { createMetrics } from '@cur/platform/metrics';
@@ -19,18 +19,37 @@ const withDetail = (name: string, detail: Record<string, unknown>): Record<strin
 };
 
 /** A loopback stand-in for DataHub's GMS: answers `status` to every proposal, or never answers with `hang`. */
-async function gms(answer: number | 'hang'): Promise<{ url: string; bodies: string[]; server: Server }> {
+async function gms(answer: number | 'hang'): Promise<{ url: string; bodies: string[]; authorizations: (string | undefined)[]; server: Server }> {
   const bodies: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       bodies.push(Buffer.concat(chunks).toString('utf8'));
+      authorizations.push(request.headers.authorization);
       if (answer !== 'hang') response.writeHead(answer, { 'Content-Type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, server };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, authorizations, server };
+}
+
+/**
+ * A loopback stand-in for the AWS Parameters and Secrets Lambda Extension, which runs only inside Lambda: it serves
+ * one secret at `/secretsmanager/get?secretId=` to a caller presenting the session token, as the extension does.
+ */
+async function secretsExtension(secretId: string, secretString: string): Promise<{ port: number; server: Server }> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.headers['x-aws-parameters-secrets-token'] !== 'session-token' || url.pathname !== '/secretsmanager/get' || url.searchParams.get('secretId') !== secretId) {
+      response.writeHead(400).end('{}');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Name: secretId, SecretString: secretString, VersionStages: ['AWSCURRENT'] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
 }
 
 describe('lineage-emitter handler', () => {
@@ -145,6 +164,69 @@ describe('lineage-emitter handler', () => {
 
     // Assess
     expect(emission).toEqual({ outcome: 'not-sent', code: 'ADAPTER_FAILURE' });
+  });
+
+  describe('the DataHub connection secret', () => {
+    const secretId = 'cur-dev/airflow/connections/datahub_rest_default';
+    let extension: Server | undefined;
+    afterEach(async () => {
+      await new Promise((resolve) => extension?.close(resolve) ?? resolve(undefined));
+      extension = undefined;
+    });
+    const withConnection = async (connection: string, endpoint: string) => {
+      const stand = await secretsExtension(secretId, connection);
+      extension = stand.server;
+      return lambdaFor({ CUR_DATAHUB_ENDPOINT: endpoint, CUR_DATAHUB_CONNECTION_SECRET_ID: secretId, AWS_SESSION_TOKEN: 'session-token', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(stand.port) });
+    };
+
+    it("sends every proposal with the connection's password, the token Airflow's DataHub plugin uses too", async () => {
+      // Prepare: the connection as the rotation leaves it
+      const datahub = await gms(200);
+      server = datahub.server;
+      const token = 'eyJhbGciOiJIUzI1NiJ9.rotated-token-of-the-service-user.c2lnbmF0dXJl';
+      const handler = await withConnection(JSON.stringify({ conn_type: 'datahub-rest', host: datahub.url, password: token }), datahub.url);
+
+      // Act
+      const emission = await handler(event('glue-job-succeeded'));
+
+      // Assess
+      expect(emission).toMatchObject({ outcome: 'emitted', failed: 0 });
+      expect(new Set(datahub.authorizations)).toEqual(new Set([`Bearer ${token}`]));
+      expect(JSON.stringify(emission)).not.toContain(token);
+    });
+
+    it('sends without a token while the connection holds only the CDK placeholder (never seeded)', async () => {
+      // Prepare
+      const datahub = await gms(200);
+      server = datahub.server;
+      const handler = await withConnection(JSON.stringify({ conn_type: 'datahub-rest', host: datahub.url, placeholder: 'Xq7generatedByCloudFormation' }), datahub.url);
+
+      // Act
+      await handler(event('glue-job-succeeded'));
+
+      // Assess
+      expect(new Set(datahub.authorizations)).toEqual(new Set([undefined]));
+    });
+
+    it('sends nothing, and quotes nothing of it, when the secret is not the connection', async () => {
+      // Prepare: a bare token where the connection's JSON belongs
+      const handler = await withConnection('eyJhbGciOiJIUzI1NiJ9.a-bare-token.c2ln', 'http://127.0.0.1:9');
+      const lines: string[] = [];
+      const capture = (chunk: string | Uint8Array): boolean => lines.push(String(chunk)) > 0;
+      const writes = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+      tools.logger.setLogLevel('DEBUG');
+
+      // Act
+      const emission = await handler(event('glue-job-succeeded')).finally(() => {
+        for (const write of writes) write.mockRestore();
+        tools.logger.setLogLevel('SILENT');
+      });
+
+      // Assess
+      expect(emission).toEqual({ outcome: 'not-sent', code: 'CONFIG_INVALID' });
+      expect(lines.join('')).toContain('CONFIG_INVALID');
+      expect(lines.join('')).not.toContain('a-bare-token');
+    });
   });
 
   it('rejects an event of another shape, so Lambda dead-letters it', async () => {
