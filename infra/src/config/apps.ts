@@ -1,4 +1,4 @@
-import { PLATFORM_EVENT_SOURCE } from '@cur/contracts';
+import { PLATFORM_EVENT_SOURCE, SERVING_LOAD_APP } from '@cur/contracts';
 import type { TableName, TopicName } from '@cur/contracts';
 import type { BucketName } from './platform-names';
 
@@ -16,6 +16,7 @@ export const APP_NAMES = [
   'oracle-replicator',
   'pipeline-trigger',
   'lineage-emitter',
+  SERVING_LOAD_APP,
 ] as const;
 
 /** One deployable app. */
@@ -49,7 +50,17 @@ export type AppTrigger =
        */
       readonly disabledBecause?: string;
     }
-  | { readonly kind: 'http-api'; readonly routes: readonly string[] };
+  | { readonly kind: 'http-api'; readonly routes: readonly string[] }
+  | {
+      /**
+       * A task of the MWAA DAG invokes the function synchronously (`LambdaInvokeFunctionOperator`) and fails with it:
+       * no event rule, no dead-letter queue. The orchestration stack grants its execution role `lambda:InvokeFunction`
+       * on this function alone.
+       */
+      readonly kind: 'dag-task';
+      /** The DAG's task id, e.g. `serving`. */
+      readonly taskId: string;
+    };
 
 /** Which stored data an app reads or writes; KMS grants follow from the keys of these resources. */
 export interface AppDataAccess {
@@ -80,6 +91,17 @@ export interface AppSpec {
   readonly memorySize?: number;
   /** Reserved concurrency; undefined leaves the function unreserved. */
   readonly reservedConcurrency?: number;
+  /**
+   * The instruction set the function runs on. An app that ships a native addon beside its bundle runs on the one the
+   * addon was built and tested for.
+   * @default 'arm64'
+   */
+  readonly architecture?: 'arm64' | 'x86_64';
+  /**
+   * Lambda's `/tmp`, in MB (512 to 10240), for an app that copies files there.
+   * @default 512, Lambda's own
+   */
+  readonly ephemeralStorageMb?: number;
   /**
    * The HTTP APIs of other apps this app calls. Each called app publishes its URL in SSM
    * ({@link PlatformNames.apiUrlParameterName}); this app's stack reads it at deploy time into the environment variable
@@ -262,6 +284,29 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
     // One emission is a few hundred proposals; a DataHub that stops answering is given up on after a few (the emitter's breaker).
     timeoutSeconds: 300,
     // Emissions one at a time: a later one carries all an earlier one did.
+    reservedConcurrency: 1,
+  },
+  [SERVING_LOAD_APP]: {
+    description: "Loads a business date's tags, features and segment metrics into the serving store, switched atomically (the DAG's serving task)",
+    principalClass: 'service',
+    triggers: [{ kind: 'dag-task', taskId: 'serving' }],
+    access: {
+      // The published consumption and mart files, checked against the manifests' hashes, and the manifests themselves.
+      readBuckets: [{ bucket: 'consumption' }, { bucket: 'mart' }, { bucket: 'system', prefix: 'manifests/' }],
+      // The new version's items, the lease, the pointer flip and the pruning of old versions.
+      readTables: ['serving'],
+      writeTables: ['serving'],
+    },
+    // The load reads Parquet with DuckDB, whose linux-x64 addon ships beside the bundle (the one tested here).
+    architecture: 'x86_64',
+    // A day's consumption and mart files are copied to /tmp before DuckDB reads them; DuckDB spills there too.
+    ephemeralStorageMb: 4096,
+    // Lambda's longest. How many customers a load writes to DynamoDB in 15 minutes is not measured (on paper); one that
+    // times out leaves the served version in place and its lease to expire, and the DAG task fails and retries.
+    timeoutSeconds: 900,
+    // DuckDB gets 60% of it; more memory is also more CPU for the sort and the writes.
+    memorySize: 3008,
+    // One load at a time (its lease would refuse a second one anyway).
     reservedConcurrency: 1,
   },
 };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVING_LOAD_APP } from '@cur/contracts';
 import { z } from 'zod';
 import { WORKSPACE_ROOT } from './paths';
 import type { PlatformNames } from './platform-names';
@@ -96,9 +97,9 @@ export class OrchestrationNames {
     return `${this.#names.resourcePrefix}-glue-dq`;
   }
 
-  /** The serving load's Lambda the DAG invokes: `cur-<stage>-serving-load`. */
+  /** The serving load's Lambda the DAG invokes: the serving-load app's function, `cur-<stage>-serving-load`. */
   get servingLoadFunctionName(): string {
-    return `${this.#names.resourcePrefix}-serving-load`;
+    return this.#names.functionName(SERVING_LOAD_APP);
   }
 
   /** SSM prefix of Airflow variables (MWAA's secrets backend): `/cur-<stage>/airflow/variables`. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -79,6 +79,16 @@ export interface ServiceFunctionProps {
    * @default - none
    */
   readonly paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion;
+  /**
+   * The instruction set: an app with a native addon beside its bundle runs on the addon's.
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * Lambda's `/tmp`, in MB.
+   * @default - Lambda's 512 MB
+   */
+  readonly ephemeralStorageMb?: number;
 }
 
 /**
@@ -134,7 +144,8 @@ export class ServiceFunction extends Construct {
       functionName,
       description: props.description,
       runtime: SERVICE_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      ...(props.ephemeralStorageMb === undefined ? {} : { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMb) }),
       handler: SERVICE_HANDLER,
       code: lambda.Code.fromAsset(this.bundleDir),
       role: this.role,

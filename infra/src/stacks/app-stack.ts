@@ -76,6 +76,8 @@ export class AppStack extends Stack {
       logLevel: config.logLevel,
       logRetentionDays: config.retention.logRetentionDays,
       asyncInvocation: spec.triggers.some((trigger) => ASYNC_TRIGGERS.has(trigger.kind)),
+      ...(spec.architecture === 'x86_64' ? { architecture: lambda.Architecture.X86_64 } : {}),
+      ...(spec.ephemeralStorageMb === undefined ? {} : { ephemeralStorageMb: spec.ephemeralStorageMb }),
       environment: {
         // The KMS key vault (libs/adapters-aws) accepts an alias; IAM and the key policy still judge the key's ARN.
         ...(spec.access.useKeysServiceKey ? { CUR_MASKING_KEY_ID: names.keyAlias('keys') } : {}),
@@ -162,6 +164,9 @@ export class AppStack extends Stack {
             throttleBurstLimit: config.api.throttleBurstLimit,
             logRetentionDays: config.retention.logRetentionDays,
           });
+          break;
+        case 'dag-task':
+          // Invoked by the DAG's task through the MWAA execution role's identity policy (the orchestration stack's).
           break;
       }
     }

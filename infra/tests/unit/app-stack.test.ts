@@ -18,7 +18,7 @@ import type { SynthesizedStage } from '../helpers/synth-stage';
 import { logicalIdOf, synthStage } from '../helpers/synth-stage';
 import { props, resourcesOfType } from '../helpers/template-queries';
 
-const ASYNC_APPS = APP_NAMES.filter((app) => APP_SPECS[app].triggers.some((trigger) => trigger.kind !== 'http-api'));
+const ASYNC_APPS = APP_NAMES.filter((app) => APP_SPECS[app].triggers.some((trigger) => trigger.kind !== 'http-api' && trigger.kind !== 'dag-task'));
 const HTTP_APPS = APP_NAMES.filter((app) => APP_SPECS[app].triggers.some((trigger) => trigger.kind === 'http-api'));
 const contractsEvent = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'libs/contracts/tests/events', file), 'utf8')) as Record<string, unknown>;
@@ -31,14 +31,14 @@ describe('Stack: AppStack', () => {
   afterAll(() => synth.dispose());
 
   describe.each(APP_NAMES)('%s', (app: AppName) => {
-    it('runs the app bundle from dist/apps/<app> on Node.js 22, arm64, with active tracing', () => {
+    it('runs the app bundle from dist/apps/<app> on Node.js 22, arm64 unless its spec says otherwise, with active tracing', () => {
       const template = synth.template(app);
       const bundleHash = FileSystem.fingerprint(appBundleDir(app));
 
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `cur-dev-${app}`,
         Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
+        Architectures: [APP_SPECS[app].architecture ?? 'arm64'],
         Handler: SERVICE_HANDLER,
         TracingConfig: { Mode: 'Active' },
         Code: { S3Bucket: Match.anyValue(), S3Key: `${bundleHash}.zip` },
