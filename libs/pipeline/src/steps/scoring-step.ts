@@ -51,6 +51,41 @@ export interface ScoringStepDependencies {
 /** The dataset the scoring step publishes. */
 export const MODEL_TAGS_DATASET = 'model_tags';
 
+/** What every manifest of the scoring step's output shares, whichever engine scored: see {@link scoringManifestTemplate}. */
+export interface ScoringManifestTemplate {
+  readonly dataset: typeof MODEL_TAGS_DATASET;
+  readonly zone: 'consumption';
+  readonly step: 'score';
+  /** The contract's schema hash of model_tags. */
+  readonly schemaSha256: string;
+  /** The dataset scored, whose manifest of the date is the only input (and gives the run id and key versions). */
+  readonly input: { readonly zone: 'consumption'; readonly dataset: 'customer_features' };
+}
+
+/**
+ * The fixed part of the scoring step's manifest: the local step publishes with it, and the AWS scoring step's ending
+ * (`cur_model.publish`, libs/model-training) reads it from the committed `cur_model/score_manifest.json`
+ * (`tsx libs/pipeline/scripts/write-score-manifest.ts`; a test fails while that file is stale), so Python never holds
+ * a hand copy of the contract's schema hash.
+ *
+ * @example
+ * const { schemaSha256 } = scoringManifestTemplate();
+ */
+export function scoringManifestTemplate(): ScoringManifestTemplate {
+  return {
+    dataset: MODEL_TAGS_DATASET,
+    zone: 'consumption',
+    step: 'score',
+    schemaSha256: schemaSha256(getDataset(MODEL_TAGS_DATASET).columns),
+    input: { zone: 'consumption', dataset: 'customer_features' },
+  };
+}
+
+/** {@link scoringManifestTemplate} as the committed `cur_model/score_manifest.json` holds it. @internal */
+export function scoringManifestFile(): string {
+  return `${JSON.stringify(scoringManifestTemplate(), null, 2)}\n`;
+}
+
 /**
  * consumption.customer_features -> consumption.model_tags: the scoring version's tag for every customer it scores at
  * or above its threshold, each row naming the version. Published with a manifest like the other steps (its input is
@@ -61,7 +96,8 @@ export const MODEL_TAGS_DATASET = 'model_tags';
  */
 export async function runScoringStep(deps: ScoringStepDependencies, version: ScoringVersion, businessDate: string): Promise<Manifest> {
   const startedAt = new Date();
-  const features = await deps.manifests.get('consumption', 'customer_features', businessDate);
+  const template = scoringManifestTemplate();
+  const features = await deps.manifests.get(template.input.zone, template.input.dataset, businessDate);
   if (!features) throw new CurError('INPUT_MISSING', `no consumption customer_features for ${businessDate}: run the consumption step first`);
   const dir = await makeStepScratch(deps.scratchDir, 'score-');
   try {
@@ -69,16 +105,16 @@ export async function runScoringStep(deps: ScoringStepDependencies, version: Sco
     const outcome = await deps.scoring.score(version, features.files.map((key) => deps.locate('consumption', key)), output);
     const written = await uploadZoneFile(deps.consumption, output, outcome.tagged, partitionPrefix(MODEL_TAGS_DATASET, businessDate));
     const manifest: Manifest = {
-      dataset: MODEL_TAGS_DATASET,
-      zone: 'consumption',
+      dataset: template.dataset,
+      zone: template.zone,
       businessDate,
-      step: 'score',
+      step: template.step,
       runId: deps.runId,
       files: [written.key],
       rowCount: written.rowCount,
       contentSha256: written.sha256,
-      schemaSha256: schemaSha256(getDataset(MODEL_TAGS_DATASET).columns),
-      inputs: [manifestKey('consumption', 'customer_features', businessDate)],
+      schemaSha256: template.schemaSha256,
+      inputs: [manifestKey(template.input.zone, template.input.dataset, businessDate)],
       counts: { scored: outcome.scored, tagged: outcome.tagged },
       keyVersions: features.keyVersions,
       startedAt: startedAt.toISOString(),
