@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbKeyValueStore } from '@cur/adapters-aws';
+import { lambdaBundlePath } from '@cur/platform/testing';
 import { ServingStore } from '@cur/serving';
 import { fixtureCustomers, publishServingFixture } from '@cur/serving/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +180,25 @@ describe('serving-load handler on moto (S3 and DynamoDB on loopback)', () => {
 
     await expect(handler({ step: 'serving', businessDate: date })).rejects.toMatchObject({ code: 'CONTENT_MISMATCH' });
     expect((await reader.current({ fresh: true })).version).toBe(served.version);
+  });
+
+  it('runs from the built asset folder alone, as Lambda unpacks it: the bundle and its DuckDB addon load the next date', async () => {
+    // Prepare: dist/apps/serving-load copied where no workspace node_modules is above it; the next date published.
+    const asset = mkdtempSync(join(tmpdir(), 'cur-serving-load-asset-'));
+    cpSync(dirname(lambdaBundlePath('serving-load')), asset, { recursive: true });
+    await publishToS3(s3, { businessDate: '2026-11-28', customers: fixtureCustomers(30, { prefix: 'T5' }) });
+    const script = "const { handler } = await import('./handler.mjs'); console.log(JSON.stringify(await handler({ step: 'serving', businessDate: '2026-11-28' })));";
+    const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(CUR_|AWS_|PATH$|POWERTOOLS_LOG_LEVEL$)/.test(name)));
+    try {
+      // Act: plain node on handler.mjs, with the Lambda's environment and nothing of the workspace.
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: asset, env: environment });
+      // Assess
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { version: string; asOf: string; customers: number };
+      expect(result).toMatchObject({ asOf: '2026-11-28', customers: 30 });
+      expect(await reader.current({ fresh: true })).toMatchObject({ version: result.version, asOf: '2026-11-28' });
+    } finally {
+      rmSync(asset, { recursive: true, force: true });
+    }
   });
 
   it.each([
