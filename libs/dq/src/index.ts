@@ -32,7 +32,7 @@ export type {
   VariableValue,
 } from './dqdl/types/ast';
 export { evaluateRuleset, evaluateDqdl } from './evaluate/evaluate-ruleset';
-export type { EvaluateRulesetOptions, ColumnInfo } from './evaluate/evaluation-context';
+export type { EvaluateRulesetOptions, ColumnInfo, UniqueKeyGuarantee } from './evaluate/evaluation-context';
 export { LOCALLY_SUPPORTED_RULE_TYPES } from './evaluate/local-rule-evaluators';
 export { DqRuleResultSchema } from './evaluate/rule-result-schema';
 export { summariseResults, severityOf } from './evaluate/summarise-results';

@@ -88,12 +88,36 @@ export async function evaluateIsUnique(rule: DqRule, context: EvaluationContext)
   return allOnesOutcome({ [columnMetric(columns.map((column) => column.name), 'Uniqueness')]: ratio(counts.uniqueRows, counts.total) });
 }
 
-/** IsPrimaryKey "a" "b": every column complete and the combination unique. */
+/**
+ * IsPrimaryKey "a" "b": every column complete and the combination unique. When the caller says the step that wrote
+ * the dataset makes the combination unique (`uniqueByConstruction`), completeness is still measured, uniqueness is
+ * taken from the guarantee (every row with all key columns present is unique: Deequ's uniqueness is then their share
+ * of the rows) and the evidence goes with the result.
+ */
 export async function evaluateIsPrimaryKey(rule: DqRule, context: EvaluationContext): Promise<RuleOutcomeDetail> {
   const columns = await columnsOf(rule, context);
+  const guarantee = rule.where === undefined ? context.uniqueGuarantee(columns.map((column) => column.name)) : undefined;
+  if (guarantee) {
+    const counts = await presentCounts(context, columns);
+    const outcome = allOnesOutcome({ ...counts.completeness, [columnMetric(columns.map((column) => column.name), 'Uniqueness')]: ratio(counts.allPresent, counts.total) });
+    return { ...outcome, evidence: `uniqueness by construction, not measured locally: ${guarantee.evidence}` };
+  }
   const complete = await completeness(rule, context, columns);
   const counts = await frequencies(rule, context, columns);
   return allOnesOutcome({ ...complete, [columnMetric(columns.map((column) => column.name), 'Uniqueness')]: ratio(counts.uniqueRows, counts.total) });
+}
+
+/** Rows, each column's completeness and the rows with every column present, in one scan without grouping. */
+async function presentCounts(context: EvaluationContext, columns: readonly QuotedColumn[]): Promise<{ total: number; allPresent: number; completeness: Record<string, number | null> }> {
+  const counts = columns.map((column, i) => `CAST(count(${column.sql}) AS DOUBLE) AS c${i}`).join(', ');
+  const present = columns.map((column) => `${column.sql} IS NOT NULL`).join(' AND ');
+  const row = await queryRow(context, `SELECT CAST(count(*) AS DOUBLE) AS total, CAST(count(*) FILTER (WHERE ${present}) AS DOUBLE) AS all_present, ${counts} FROM ${context.view} AS dq_rows`);
+  const total = readNumber(row, 'total') ?? 0;
+  return {
+    total,
+    allPresent: readNumber(row, 'all_present') ?? 0,
+    completeness: Object.fromEntries(columns.map((column, i) => [columnMetric([column.name], 'Completeness'), total > 0 ? (readNumber(row, `c${i}`) ?? 0) / total : null])),
+  };
 }
 
 /** DistinctValuesCount "col" > 3: distinct non-NULL values. */

@@ -37,7 +37,7 @@ export async function evaluateRuleset(ruleset: DqdlRuleset, options: EvaluateRul
       Description: rule.text,
       EvaluatedRule: printRuleExpression(rule.expression, { inlineVariables: true }),
       Result: outcome.result,
-      ...(outcome.result !== 'PASS' && outcome.message !== undefined ? { EvaluationMessage: outcome.message } : {}),
+      ...evaluationMessage(outcome),
       EvaluatedMetrics: outcome.metrics,
       Labels: rule.labels,
     });
@@ -71,6 +71,12 @@ async function evaluateRule(rule: DqRule, context: EvaluationContext): Promise<R
   }
 }
 
+/** Glue's message (why a rule did not pass), and what a guarantee stood in for, so a reader sees it was not measured. */
+function evaluationMessage(outcome: RuleOutcomeDetail): { EvaluationMessage?: string } {
+  const parts = [outcome.result !== 'PASS' ? outcome.message : undefined, outcome.evidence].filter((part): part is string => part !== undefined);
+  return parts.length > 0 ? { EvaluationMessage: parts.join('; ') } : {};
+}
+
 /** Platform errors carry no values by contract (the DuckDB adapter repeats only the kind of error); others are named only. */
 function errorMessage(error: unknown): string {
   if (error instanceof RuleEvaluationError) return error.message;
@@ -84,9 +90,11 @@ function combine(operator: 'and' | 'or', parts: readonly { readonly text: string
   const has = (result: string): boolean => parts.some((part) => part.outcome.result === result);
   const decisive = operator === 'and' ? 'FAIL' : 'PASS';
   const result = has(decisive) ? decisive : has('ERROR') ? 'ERROR' : operator === 'and' ? 'PASS' : 'FAIL';
-  if (result === 'PASS') return { result, metrics };
+  const evidences = parts.flatMap((part) => (part.outcome.evidence === undefined ? [] : [`(${part.text}) ${part.outcome.evidence}`]));
+  const evidence = evidences.length > 0 ? { evidence: evidences.join('; ') } : {};
+  if (result === 'PASS') return { result, metrics, ...evidence };
   const reasons = parts
     .filter((part) => part.outcome.result !== 'PASS')
     .map((part) => `(${part.text}) ${part.outcome.result === 'ERROR' ? 'could not be evaluated' : 'failed'}: ${part.outcome.message ?? part.outcome.result}`);
-  return { result, message: reasons.join('; '), metrics };
+  return { result, message: reasons.join('; '), metrics, ...evidence };
 }

@@ -20,6 +20,22 @@ export interface EvaluateRulesetOptions {
   readonly now?: Date;
   /** The time zone the dataset's timestamps are wall-clock times in, so `now()` is read there. @default 'UTC' */
   readonly timeZone?: string;
+  /**
+   * Column combinations whose non-NULL values the step that wrote the dataset makes unique by construction, each with
+   * the evidence (what guarantees it and which test holds it). `IsPrimaryKey` over exactly such a combination (no
+   * `where`) still measures completeness, but takes uniqueness from the guarantee instead of grouping every key, and
+   * its result says so in `EvaluationMessage`, PASS included. Glue Data Quality, which evaluates the same ruleset,
+   * measures it. @default []
+   */
+  readonly uniqueByConstruction?: readonly UniqueKeyGuarantee[];
+}
+
+/** A column combination a step makes unique by construction, and the evidence. */
+export interface UniqueKeyGuarantee {
+  /** The columns, as the rules name them. */
+  readonly columns: readonly string[];
+  /** Why they are unique: the step, the mechanism and the test that holds it. Names only, never a value. */
+  readonly evidence: string;
 }
 
 /** A column of a view as the engine describes it. */
@@ -39,6 +55,8 @@ export interface EvaluationContext {
   readonly wallClock: Date;
   /** The columns of a view (the one under test when no name is given). */
   schema(view?: string): Promise<readonly ColumnInfo[]>;
+  /** The guarantee that exactly these columns (in any order) are unique by construction, if the caller gave one. */
+  uniqueGuarantee(columns: readonly string[]): UniqueKeyGuarantee | undefined;
 }
 
 /** Checks the options and builds the context rules are evaluated in. @internal */
@@ -54,6 +72,10 @@ export function createEvaluationContext(options: EvaluateRulesetOptions): Evalua
     view,
     references: options.references ?? {},
     wallClock: wallClockIn(options.now ?? new Date(), options.timeZone ?? 'UTC'),
+    uniqueGuarantee(columns) {
+      const wanted = [...columns].sort().join('\u0000');
+      return (options.uniqueByConstruction ?? []).find((guarantee) => [...guarantee.columns].sort().join('\u0000') === wanted);
+    },
     schema(name = view) {
       let schema = schemas.get(name);
       if (!schema) {

@@ -13,7 +13,11 @@ export interface DqRuleResult {
   /** The rule as evaluated: variables replaced by their values. */
   readonly EvaluatedRule: string;
   readonly Result: RuleOutcome;
-  /** Why the rule did not pass; absent on PASS, as in Glue. Metrics and counts only. */
+  /**
+   * Why the rule did not pass; absent on PASS, as in Glue, except when part of the rule was taken from a step's
+   * guarantee instead of measured (`uniqueByConstruction`): then it names the guarantee and its evidence. Metrics,
+   * counts and names only.
+   */
   readonly EvaluationMessage?: string;
   /** Metrics the rule computed, named as Glue names them (`Column.cust_id.Completeness`, `Dataset.*.RowCount`). */
   readonly EvaluatedMetrics: Readonly<Record<string, number>>;
@@ -25,5 +29,7 @@ export interface DqRuleResult {
 export interface RuleOutcomeDetail {
   readonly result: RuleOutcome;
   readonly message?: string;
+  /** What was taken from a guarantee instead of measured, and the evidence; reported whatever the result. */
+  readonly evidence?: string;
   readonly metrics: Readonly<Record<string, number>>;
 }

@@ -107,6 +107,60 @@ describe('Rule: IsPrimaryKey', () => {
   });
 });
 
+describe('Rule: IsPrimaryKey, with a key the writing step makes unique by construction', () => {
+  const columns = { acct: 'VARCHAR', day: 'DATE' };
+  const guarantee = { columns: ['day', 'acct'], evidence: 'the test step rejects repeated keys' };
+  const duplicated = [['1', '2024-01-01'], ['1', '2024-01-01'], ['2', '2024-01-01']];
+
+  async function withGuarantee(rule: string, rows: (string | null)[][], guarantees = [guarantee]): Promise<DqRuleResult> {
+    await typedView(engine, 'dq_target', columns, rows);
+    const [result] = await evaluateDqdl(`Rules = [ ${rule} ]`, { engine, uniqueByConstruction: guarantees });
+    if (!result) throw new Error('no result');
+    return result;
+  }
+
+  it('reports the metrics a measurement gives on unique keys, and says uniqueness came from the guarantee', async () => {
+    const rows = [['1', '2024-01-01'], ['1', '2024-01-02'], ['2', '2024-01-01']];
+    const measured = await evaluate('IsPrimaryKey "acct" "day"', columns, rows);
+
+    const result = await withGuarantee('IsPrimaryKey "acct" "day"', rows);
+
+    expect(result).toMatchObject({ Result: 'PASS', EvaluatedMetrics: measured.EvaluatedMetrics });
+    expect(result.EvaluationMessage).toBe('uniqueness by construction, not measured locally: the test step rejects repeated keys');
+  });
+
+  it('still measures completeness: a NULL key fails, with the evidence beside the failure', async () => {
+    const result = await withGuarantee('IsPrimaryKey "acct" "day"', [['1', '2024-01-01'], ['1', null], ['2', '2024-01-01'], ['3', '2024-01-01']]);
+
+    expect(result).toMatchObject({ Result: 'FAIL', EvaluatedMetrics: { 'Column.acct.Completeness': 1, 'Column.day.Completeness': 3 / 4, 'Multicolumn.acct,day.Uniqueness': 3 / 4 } });
+    expect(result.EvaluationMessage).toMatch(/^Column\.day\.Completeness: 0\.75 does not meet .*; uniqueness by construction, not measured locally: the test step rejects repeated keys$/);
+  });
+
+  it('does not group the keys: repeated keys pass with the guarantee, and fail without it', async () => {
+    expect(await withGuarantee('IsPrimaryKey "acct" "day"', duplicated)).toMatchObject({ Result: 'PASS' });
+    expect(await evaluate('IsPrimaryKey "acct" "day"', columns, duplicated)).toMatchObject({ Result: 'FAIL', EvaluatedMetrics: { 'Multicolumn.acct,day.Uniqueness': 1 / 3 } });
+  });
+
+  it('measures a key the guarantee does not name exactly, a rule with a where clause, and other uniqueness rules', async () => {
+    const [subset, filtered, isUnique] = [
+      await withGuarantee('IsPrimaryKey "acct" "day"', duplicated, [{ columns: ['acct'], evidence: 'only acct' }]),
+      await withGuarantee('IsPrimaryKey "acct" "day" where "acct IS NOT NULL"', duplicated),
+      await withGuarantee('IsUnique "acct"', duplicated, [{ columns: ['acct'], evidence: 'only acct' }]),
+    ];
+
+    for (const result of [subset, filtered, isUnique]) {
+      expect(result.Result).toBe('FAIL');
+      expect(result.EvaluationMessage).not.toContain('by construction');
+    }
+  });
+
+  it('keeps the evidence of a guaranteed part of a composite rule', async () => {
+    const result = await withGuarantee('(IsPrimaryKey "acct" "day") and (RowCount > 0)', [['1', '2024-01-01'], ['2', '2024-01-01']]);
+
+    expect(result).toMatchObject({ Result: 'PASS', EvaluationMessage: '(IsPrimaryKey "acct" "day") uniqueness by construction, not measured locally: the test step rejects repeated keys' });
+  });
+});
+
 describe('Rule: DistinctValuesCount', () => {
   const rule = 'DistinctValuesCount "c" >= 3';
 
