@@ -68,6 +68,14 @@ export type {
   ApiGatewayV2Response,
 } from './events/aws-events';
 export {
+  TRAINING_JOB_NAME_MAX_LENGTH,
+  MODEL_TRAINING_PARAMETERS,
+  trainingJobNamePrefix,
+  isPlatformTrainingJob,
+  modelTrainingParameterName,
+  modelTrainingStateMachineName,
+} from './events/training-jobs';
+export {
   PLATFORM_EVENT_SOURCE,
   BatchAcceptedSchema,
   BatchQuarantinedSchema,
