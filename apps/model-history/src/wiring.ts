@@ -1,3 +1,4 @@
+import { trainingJobNamePrefix } from '@cur/contracts';
 import { MODEL_EVENT_IDEMPOTENCY_PARTITION, type ModelHistoryDependencies } from '@cur/model-registry';
 import { loadPlatformConfig, type Logger } from '@cur/platform';
 import { captureSdkClients } from '@cur/platform/tracing';
@@ -7,7 +8,8 @@ import { logger as serviceLogger, tracer } from './observability';
 
 /**
  * The composition root: the `model-history` table (DynamoDB, or dynalite locally) for the versions and for
- * Powertools Idempotency's records of each event. Only that port is wired: the bundle's one SDK client is DynamoDB's.
+ * Powertools Idempotency's records of each event, and the stage's training job name prefix (jobs of other launchers
+ * are ignored). Only that port is wired: the bundle's one SDK client is DynamoDB's.
  */
 export async function createModelHistoryDependencies(env: NodeJS.ProcessEnv = process.env, logger: Logger = serviceLogger): Promise<ModelHistoryDependencies> {
   const config = loadPlatformConfig(env);
@@ -16,5 +18,7 @@ export async function createModelHistoryDependencies(env: NodeJS.ProcessEnv = pr
     keyValueStore: keyValue.keyValueStore,
     idempotencyStore: await createIdempotencyStore(keyValue, 'model-history', MODEL_EVENT_IDEMPOTENCY_PARTITION),
     logger,
+    // The stage's own jobs only, as the rule matches them: another job that reaches the function is ignored.
+    trainingJobNamePrefix: trainingJobNamePrefix(config.stage),
   };
 }

@@ -18,11 +18,17 @@ export interface ModelHistoryDependencies {
   readonly logger: Logger;
   /** Who records: the Lambda's service principal, or the `cur` user locally. @default the service */
   readonly recorder?: ModelCaller;
+  /**
+   * Only jobs whose name starts with it are the platform's (`trainingJobNamePrefix(stage)` of libs/contracts, which
+   * the rule matches too); any other job is `ignored`: nothing is recorded and nothing fails, so a data scientist's
+   * own SageMaker jobs in the account never become model versions. @default - every job (the caller has filtered)
+   */
+  readonly trainingJobNamePrefix?: string;
 }
 
-/** What became of one event. */
+/** What became of one event: recorded, a duplicate, or ignored as another launcher's job. */
 export interface ModelHistoryOutcome {
-  readonly outcome: RecordOutcome;
+  readonly outcome: RecordOutcome | 'ignored';
   readonly versionId: string;
   readonly status: TrainingJobStatus;
 }
@@ -59,6 +65,11 @@ export function createModelHistoryHandler(dependencies: () => Promise<ModelHisto
     if (!parsed.success) throw new ValidationError(`model-history accepts SageMaker Training Job State Change events: ${z.prettifyError(parsed.error)}`);
     const change = readTrainingJobChange(parsed.data);
     const deps = await dependencies();
+    if (deps.trainingJobNamePrefix !== undefined && !change.versionId.startsWith(deps.trainingJobNamePrefix)) {
+      // The job's name is the launcher's free text: not logged.
+      deps.logger.info('training job of another launcher ignored', { status: change.status, operation: 'ignored' });
+      return { outcome: 'ignored', versionId: change.versionId, status: change.status };
+    }
     const history = new ModelHistory(deps.keyValueStore);
     let record = recorders.get(deps.idempotencyStore);
     if (!record) {

@@ -51,12 +51,35 @@ afterAll(() => runtime.close());
 
 describe('createModelHistoryHandler', () => {
   it('records the real completed event as a version with metrics, lineage, code version and who started it', async () => {
-    await expect(handle(realEvent())).resolves.toEqual({ outcome: 'recorded', versionId: 'cur-propensity-20261125-231000', status: 'Completed' });
+    await expect(handle(realEvent())).resolves.toEqual({ outcome: 'recorded', versionId: 'cur-dev-train-digital-native-20261125-231000', status: 'Completed' });
 
-    const version = await history.get('cur-propensity-20261125-231000');
+    const version = await history.get('cur-dev-train-digital-native-20261125-231000');
     expect(version).toMatchObject({ status: 'Completed', metrics: { 'validation:auc': 0.9132 }, codeVersion: 'a2e22ad', role: 'DS', startedBy: expect.stringContaining('alice') });
     expect(version.data.map((d) => d.contentSha256.slice(0, 8))).toEqual(['3f1c8e9b', '9a8b7c6d']);
     expect(version.transitions).toHaveLength(5);
+  });
+
+  it("with the stage's job name prefix, ignores any other job (recording nothing, failing nothing) and records the platform's", async () => {
+    // Prepare: the handler as the Lambda wires it for stage dev; the real event renamed as a data scientist's own job
+    const guarded = createModelHistoryHandler(async () => ({
+      keyValueStore: runtime.keyValueStore,
+      idempotencyStore: await runtime.idempotencyStore('model-history', MODEL_EVENT_IDEMPOTENCY_PARTITION),
+      logger: createLogger({ serviceName: 'model-history-test', logLevel: 'SILENT' }),
+      trainingJobNamePrefix: 'cur-dev-train-',
+    }));
+    const own = realEvent();
+    const foreign = JSON.parse(JSON.stringify(own).replaceAll('cur-dev-train-digital-native-20261125-231000', 'my-propensity-experiment-7')) as Record<string, unknown>;
+    foreign['id'] = '0d7c3f4e-1111-4222-8333-944455556666';
+
+    // Act
+    const ignored = await guarded(foreign);
+    const recorded = await guarded(own);
+
+    // Assess
+    expect(ignored).toEqual({ outcome: 'ignored', versionId: 'my-propensity-experiment-7', status: 'Completed' });
+    expect(['recorded', 'duplicate']).toContain(recorded.outcome);
+    await expect(history.get('my-propensity-experiment-7')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await history.list()).map((v) => v.versionId)).not.toContain('my-propensity-experiment-7');
   });
 
   it('records a redelivered event once (same event id), through Powertools Idempotency', async () => {

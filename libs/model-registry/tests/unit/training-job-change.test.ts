@@ -11,7 +11,7 @@ describe('Function: readTrainingJobChange', () => {
     const change = readTrainingJobChange(SageMakerTrainingJobStateChangeSchema.parse(fixture('sagemaker-training-job-completed.json')));
 
     expect(change).toMatchObject({
-      versionId: 'cur-propensity-20261125-231000',
+      versionId: 'cur-dev-train-digital-native-20261125-231000',
       status: 'Completed',
       at: '2026-11-25T23:16:40.000Z',
       createdAt: '2026-11-25T23:10:00.000Z',
