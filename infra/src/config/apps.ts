@@ -1,4 +1,4 @@
-import { PLATFORM_EVENT_SOURCE, SERVING_LOAD_APP } from '@cur/contracts';
+import { PLATFORM_EVENT_SOURCE, SERVING_LOAD_APP, trainingJobNamePrefix } from '@cur/contracts';
 import type { TableName, TopicName } from '@cur/contracts';
 import type { BucketName } from './platform-names';
 
@@ -32,6 +32,9 @@ export const PRINCIPAL_CLASSES = ['system', 'service'] as const;
 /** One principal class. */
 export type PrincipalClass = (typeof PRINCIPAL_CLASSES)[number];
 
+/** An event pattern's `detail`: each field's allowed values, or a prefix they start with. */
+export type EventDetailPattern = Readonly<Record<string, readonly (string | { readonly prefix: string })[]>>;
+
 /** What starts an app. */
 export type AppTrigger =
   | { readonly kind: 'landing-control-file' }
@@ -42,8 +45,11 @@ export type AppTrigger =
       readonly bus: 'default' | 'platform';
       readonly source: string;
       readonly detailType: string;
-      /** Extra `detail` matching, EventBridge pattern syntax. */
-      readonly detail?: Readonly<Record<string, readonly string[]>>;
+      /**
+       * Extra `detail` matching, EventBridge pattern syntax: fixed, or of the stage (a name prefix of the stage's own
+       * resources).
+       */
+      readonly detail?: EventDetailPattern | ((stage: string) => EventDetailPattern);
       /**
        * Why the rule is deployed disabled: the app is not ready to take live events in AWS yet (a service that only
        * fails must not be triggered). Absent: the rule is enabled.
@@ -209,6 +215,9 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
         bus: 'default',
         source: 'aws.sagemaker',
         detailType: 'SageMaker Training Job State Change',
+        // Only the jobs the stage's training workflow starts: a data scientist's own jobs in the account, or another
+        // stage's, are not model versions (the handler ignores them too).
+        detail: (stage) => ({ TrainingJobName: [{ prefix: trainingJobNamePrefix(stage) }] }),
       },
     ],
     // Versions, their audit trail and Powertools Idempotency's records of each event, all in the model-history table.

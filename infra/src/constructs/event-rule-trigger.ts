@@ -4,6 +4,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { EventDetailPattern } from '../config/apps';
 
 /** An event that cannot be delivered within this age goes to the dead-letter queue. */
 export const RULE_MAX_EVENT_AGE = Duration.hours(2);
@@ -21,8 +22,8 @@ export interface EventRuleTriggerProps {
   readonly eventBusName?: string;
   readonly source: string;
   readonly detailType: string;
-  /** Extra `detail` matching. @default - any detail */
-  readonly detail?: Readonly<Record<string, readonly string[]>>;
+  /** Extra `detail` matching: values, or `{ prefix }`. @default - any detail */
+  readonly detail?: EventDetailPattern;
   readonly function: lambda.IFunction;
   /** Where undeliverable events go. */
   readonly deadLetterQueue: sqs.IQueue;

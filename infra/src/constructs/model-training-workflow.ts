@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { modelTrainingStateMachineName, trainingJobNamePrefix } from '@cur/contracts';
 import { readRunnerDependencies } from '../config/glue-jobs';
 import type { ChannelTemplate, MetricDefinition } from '../config/model-training';
 import { MODEL_TRAINING_ROOT, readChannelTemplate, readMetricDefinitions } from '../config/model-training';
@@ -94,7 +95,7 @@ export class ModelTrainingWorkflow extends Construct {
     const metricDefinitions = props.metricDefinitions ?? readMetricDefinitions();
     const systemBucket = names.bucketName('system');
     const system = names.bucketArn('system');
-    const stateMachineName = `${names.resourcePrefix}-model-training`;
+    const stateMachineName = modelTrainingStateMachineName(names.stage);
     this.stateMachineName = stateMachineName;
 
     this.code = packageTrainingCode(this);
@@ -125,7 +126,9 @@ export class ModelTrainingWorkflow extends Construct {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': names.account } } }),
     });
     this.grants = this.grantDsViewOfConsumption(names);
-    const trainingJobArn = `arn:${names.partition}:sagemaker:${names.region}:${names.account}:training-job/*`;
+    // Only jobs named as the platform's (the state machine also refuses an execution named otherwise): the model
+    // history's rule matches this prefix, so a job the workflow started is never missed and nothing else is recorded.
+    const trainingJobArn = `arn:${names.partition}:sagemaker:${names.region}:${names.account}:training-job/${trainingJobNamePrefix(names.stage)}*`;
     const workGroupArn = `arn:${names.partition}:athena:${names.region}:${names.account}:workgroup/${this.workGroup.name}`;
     const manifestArns = [template.features.dataset, template.labels.dataset].map((dataset) => `${system}/manifests/consumption/${dataset}/*`);
     const statements = [
@@ -313,6 +316,24 @@ export function trainingDefinition(input: TrainingDefinitionInput): Record<strin
     'Value.$': `States.Format('consumption/${tables[folder].dataset}/{}/{}', $.manifests.${folder}.manifest.businessDate, $.manifests.${folder}.manifest.contentSha256)`,
   });
 
+  // The execution's name is the training job's, so it must be one the model history's rule matches.
+  const prefix = trainingJobNamePrefix(names.stage);
+  states['JobName'] = {
+    Type: 'Pass',
+    Parameters: { 'name.$': '$$.Execution.Name' },
+    ResultPath: '$.execution',
+    Next: 'PlatformJobName',
+  };
+  states['PlatformJobName'] = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.execution.name', StringMatches: `${prefix}*`, Next: 'ReadManifest-features' }],
+    Default: 'JobNameRefused',
+  };
+  states['JobNameRefused'] = {
+    Type: 'Fail',
+    Error: 'TrainingJobNameRefused',
+    Cause: `The execution names the training job: its name must start with ${prefix} (cur model train --aws names it so)`,
+  };
   readManifest('features', 'ReadManifest-labels');
   readManifest('labels', 'Unload-features');
   unload('features', 'Unload-labels');
@@ -420,7 +441,7 @@ export function trainingDefinition(input: TrainingDefinitionInput): Record<strin
   };
   states['Failed'] = { Type: 'Fail', Error: 'TrainingFailed', CausePath: '$.failure.Error' };
   states['Trained'] = { Type: 'Succeed' };
-  return { Comment: 'Stage the DS view of consumption and train a propensity model on it (issue 15)', StartAt: 'ReadManifest-features', States: states };
+  return { Comment: 'Stage the DS view of consumption and train a propensity model on it (issue 15)', StartAt: 'JobName', States: states };
 }
 
 /**

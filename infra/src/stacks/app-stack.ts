@@ -147,7 +147,7 @@ export class AppStack extends Stack {
             ...(trigger.bus === 'platform' ? { eventBusName: names.eventBusName } : {}),
             source: trigger.source,
             detailType: trigger.detailType,
-            ...(trigger.detail === undefined ? {} : { detail: trigger.detail }),
+            ...(trigger.detail === undefined ? {} : { detail: typeof trigger.detail === 'function' ? trigger.detail(config.stage) : trigger.detail }),
             enabled: trigger.disabledBecause === undefined,
             function: fn,
             deadLetterQueue: required(deadLetterQueue, app),

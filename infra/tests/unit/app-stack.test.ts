@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScheduledEventSchema } from '@cur/contracts';
+import { ScheduledEventSchema, trainingJobNamePrefix } from '@cur/contracts';
 import { App, FileSystem, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -202,8 +202,9 @@ describe('Stack: AppStack', () => {
 
   it.each([
     ['dq-notifier', { source: ['aws.glue-dataquality'], 'detail-type': ['Data Quality Evaluation Results Available'] }, 'ENABLED'],
-    // Live since the model history is built (issue 15): each training job state change becomes a model version.
-    ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] }, 'ENABLED'],
+    // Live since the model history is built (issue 15): each state change of a job the stage's training workflow
+    // started (named cur-dev-train-...) becomes a model version; any other job in the account does not reach it.
+    ['model-history', { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'], detail: { TrainingJobName: [{ prefix: 'cur-dev-train-' }] } }, 'ENABLED'],
     // Live since the oracle stack gives it a database, a DMS task and its settings (issue 16, point 6).
     ['oracle-replicator', { source: ['cur.platform'], 'detail-type': ['Layer Published'], detail: { zone: ['consumption', 'mart'] } }, 'ENABLED'],
     // Live with lineage past transform (issue 14, point 4): every pipeline Glue job that ends, the handler picks the run's end.
@@ -220,6 +221,14 @@ describe('Stack: AppStack', () => {
         }),
       ],
     });
+  });
+
+  it("takes only the stage's own training jobs into the model history: the exact pattern, TrainingJobName by the contracts' prefix", () => {
+    const rules = Object.values(synth.template('model-history').findResources('AWS::Events::Rule')) as { Properties: { EventPattern: unknown } }[];
+    expect(rules.map((rule) => rule.Properties.EventPattern)).toEqual([
+      { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'], detail: { TrainingJobName: [{ prefix: trainingJobNamePrefix(synth.config.stage) }] } },
+    ]);
+    expect(trainingJobNamePrefix(synth.config.stage)).toBe('cur-dev-train-');
   });
 
   it('routes platform events from the platform bus, AWS service events from the default bus', () => {

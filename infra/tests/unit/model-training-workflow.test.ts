@@ -19,7 +19,7 @@ import { actionsOf, props, resourcesOfType } from '../helpers/template-queries';
 
 const names = new PlatformNames(loadStageConfig('dev'));
 const LAKE_KEY = `arn:aws:kms:${names.region}:${names.account}:key/00000000-0000-0000-0000-000000000000`;
-const JOB = 'cur-digital-native-20261207-050000';
+const JOB = 'cur-dev-train-digital-native-20261207-050000-a1b2';
 
 type State = Record<string, unknown> & { Type: string; Next?: string; End?: boolean; Parameters?: Record<string, unknown> };
 interface Asl {
@@ -88,14 +88,34 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 describe('Construct: ModelTrainingWorkflow', () => {
   it('reads both manifests, unloads both tables, writes dataset.json, trains, then deletes the channel, in that order', () => {
     const order: string[] = [];
-    for (let name: string | undefined = asl.StartAt; name !== undefined && !order.includes(name); name = asl.States[name]?.Next) order.push(name);
+    // First the job name's check (next test), whose Choice goes on to the first manifest.
+    expect([asl.StartAt, asl.States['JobName']?.Next]).toEqual(['JobName', 'PlatformJobName']);
+    for (let name: string | undefined = 'ReadManifest-features'; name !== undefined && !order.includes(name); name = asl.States[name]?.Next) order.push(name);
     expect(order).toEqual(['ReadManifest-features', 'ReadManifest-labels', 'Unload-features', 'Unload-labels', 'DescribeLineage', 'DescribeChannel', 'WriteDescription', 'LaunchDefaults', 'Hyperparameters', 'Train', 'ListChannel', 'ChannelLeft']);
     const choice = (name: string): { Choices: { Next: string }[]; Default: string } => asl.States[name] as unknown as { Choices: { Next: string }[]; Default: string };
     expect(choice('ChannelLeft')).toMatchObject({ Choices: [{ Variable: '$.channel.KeyCount', NumericGreaterThan: 0, Next: 'DeleteChannel' }], Default: 'Outcome' });
     expect(asl.States['DeleteChannel']).toMatchObject({ Type: 'Map', ItemsPath: '$.channel.Contents', Next: 'ListChannel' });
     expect(choice('Outcome')).toMatchObject({ Choices: [{ Variable: '$.failure', IsPresent: true, Next: 'Failed' }], Default: 'Trained' });
     expect([asl.States['Failed']?.Type, asl.States['Trained']?.Type]).toEqual(['Fail', 'Succeed']);
-    expect(Object.keys(asl.States)).toHaveLength(order.length + 4);
+    expect(Object.keys(asl.States)).toHaveLength(order.length + 7);
+  });
+
+  it('refuses, before reading anything, an execution whose name (the training job\'s) is not the stage\'s platform prefix', () => {
+    // Prepare: the Choice rule as Step Functions evaluates StringMatches (`*` any run of characters; the prefix has no `*` or `\\`).
+    expect(asl.States['JobName']).toEqual({ Type: 'Pass', Parameters: { 'name.$': '$$.Execution.Name' }, ResultPath: '$.execution', Next: 'PlatformJobName' });
+    const choice = asl.States['PlatformJobName'] as unknown as { Choices: { Variable: string; StringMatches: string; Next: string }[]; Default: string };
+    const [rule] = choice.Choices;
+    const matches = (name: string): boolean => new RegExp(`^${(rule?.StringMatches ?? '').split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
+
+    // Act and assess
+    expect(rule).toEqual({ Variable: '$.execution.name', StringMatches: 'cur-dev-train-*', Next: 'ReadManifest-features' });
+    expect(choice.Default).toBe('JobNameRefused');
+    expect(asl.States['JobNameRefused']).toMatchObject({ Type: 'Fail', Error: 'TrainingJobNameRefused' });
+    expect(matches(JOB)).toBe(true);
+    for (const foreign of ['my-experiment-1', 'cur-prod-train-digital-native-20261207-050000-a1b2', 'cur-digital-native-20261207-050000']) expect(matches(foreign), foreign).toBe(false);
+    // And IAM lets the launcher create, follow and stop only jobs so named.
+    const run = statementsOf('WorkflowLauncherRole').find((st) => st.Sid === 'RunTrainingJobs');
+    expect(run?.Resource).toBe(`arn:aws:sagemaker:${names.region}:${names.account}:training-job/cur-dev-train-*`);
   });
 
   it('deletes the job\'s channel after the job whatever its end, and after a failed staging, never before training', () => {

@@ -76,8 +76,18 @@ describe('Stack: ModelTrainingStack, in the stage', () => {
       const ds = policies.filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify(['cur-dev-ds']));
       const dsActions = ds.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s) => [s.Action].flat()));
       expect(dsActions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution']));
-      // The DS human role gets the workflow, never the data: no S3, Athena or SageMaker action of its own here.
-      expect(dsActions.filter((a) => /^(s3|athena|sagemaker|glue|lakeformation):/.test(a))).toEqual([]);
+      // The DS human role gets the workflow, never the data: no S3, Athena or Glue action of its own here; of
+      // SageMaker only describing the platform's own jobs (status and transitions for cur model train --aws), and of
+      // SSM only the parameter naming the state machine.
+      expect(dsActions.filter((a) => /^(s3|athena|glue|lakeformation):/.test(a))).toEqual([]);
+      const dsStatements = ds.flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const of = (prefix: string): Statement[] => dsStatements.filter((s) => [s.Action].flat().some((a) => String(a).startsWith(prefix)));
+      expect(of('sagemaker:').map((s) => ({ Action: s.Action, Resource: s.Resource }))).toEqual([
+        { Action: 'sagemaker:DescribeTrainingJob', Resource: `arn:aws:sagemaker:${names.region}:${names.account}:training-job/cur-dev-train-*` },
+      ]);
+      expect(of('ssm:').map((s) => ({ Action: s.Action, Resource: s.Resource }))).toEqual([
+        { Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:${names.region}:${names.account}:parameter/cur-dev/model-training/state-machine-arn` },
+      ]);
       // The launcher's Lake Formation grant on consumption is the DS role's own, with the zone narrowed to consumption.
       const tableGrants = (t: Template): { principal: string; expression: { TagKey: string; TagValues: string[] }[] }[] =>
         (Object.values(t.findResources('AWS::LakeFormation::PrincipalPermissions')) as { Properties: { Principal: { DataLakePrincipalIdentifier: unknown }; Resource: { LFTagPolicy?: { ResourceType: string; Expression: { TagKey: string; TagValues: string[] }[] } } } }[])
