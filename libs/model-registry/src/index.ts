@@ -1,4 +1,4 @@
-export { readTrainingJobChange, isoTime, MODEL_TAGS, TERMINAL_STATUSES } from './training-job-change';
+export { readTrainingJobChange, failureCodeOf, isoTime, MODEL_TAGS, TERMINAL_STATUSES } from './training-job-change';
 export type { TrainingJobChange, TrainingJobFacts, TrainingJobStatus, TrainingDataRef } from './training-job-change';
 export { ModelHistory, MODEL_OWNER_ROLES, MODEL_METRIC_READER_ROLES } from './model-history';
 export type { ModelCaller, ModelVersion, ModelVersionMetrics, ScoringPointer, ModelAuditEntry, RecordOutcome, StatusChange } from './model-history';
@@ -8,3 +8,5 @@ export { compareVersions } from './compare-versions';
 export type { VersionComparison, FieldDifference } from './compare-versions';
 export { trainingJobStateChangeEvent } from './training-job-event';
 export type { TrainingJobEventInput } from './training-job-event';
+export { followTraining, DEFAULT_TRAINING_POLL_MS } from './follow-training';
+export type { FollowTrainingOptions, TrainingFollowResult } from './follow-training';

@@ -57,6 +57,16 @@ export interface TrainingJobChange extends TrainingJobFacts {
   readonly createdAt?: string;
 }
 
+/**
+ * The code of a failed job's failure reason: the `[CODE]` at its end (what the training job writes), else
+ * `TRAINING_FAILED`. Only the code is ever kept or shown: SageMaker's own reasons may quote a file.
+ *
+ * @param reason SageMaker's `FailureReason`
+ */
+export function failureCodeOf(reason: string | undefined): string {
+  return /\[([A-Z][A-Z0-9_]*)\]\s*$/.exec(reason ?? '')?.[1] ?? 'TRAINING_FAILED';
+}
+
 const DATA_REF = /^([a-z_]+)\/([a-z_]+)\/(\d{4}-\d{2}-\d{2})\/([0-9a-f]{64})$/;
 
 /** SageMaker's epoch milliseconds (or an ISO string) as ISO 8601. */
@@ -100,7 +110,7 @@ export function readTrainingJobChange(event: SageMakerTrainingJobStateChange): T
     ...optional('targetTag', tags[MODEL_TAGS.targetTag]),
     ...optional('trainingImage', detail.AlgorithmSpecification?.TrainingImage),
     ...optional('modelArtifact', detail.ModelArtifacts?.S3ModelArtifacts),
-    ...(detail.TrainingJobStatus === 'Failed' ? { failureCode: /\[([A-Z][A-Z0-9_]*)\]\s*$/.exec(detail.FailureReason ?? '')?.[1] ?? 'TRAINING_FAILED' } : {}),
+    ...(detail.TrainingJobStatus === 'Failed' ? { failureCode: failureCodeOf(detail.FailureReason) } : {}),
     transitions: (detail.SecondaryStatusTransitions ?? []).map((t) => ({
       status: t.Status,
       startTime: isoTime(t.StartTime),

@@ -38,4 +38,14 @@ export type { Problem } from './http/problem-response';
 export type { KeyVault, KeyContext, GeneratedDataKey } from './ports/key-vault';
 export type { EventPublisher } from './ports/event-publisher';
 export type { SqlEngine } from './ports/sql-engine';
+export { TRAINING_EXECUTION_STATUSES, TRAINING_JOB_STATUSES } from './ports/training-workflow';
+export type {
+  TrainingWorkflow,
+  TrainingExecution,
+  TrainingExecutionInput,
+  TrainingExecutionStatus,
+  TrainingJobProgress,
+  TrainingJobProgressStatus,
+  TrainingJobTransition,
+} from './ports/training-workflow';
 export { queryPartition } from './ports/query-partition';
