@@ -1,15 +1,29 @@
+import { join } from 'node:path';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { MODEL_TRAINING_ROOT } from '../config/model-training';
 import type { PlatformNames } from '../config/platform-names';
-import { acknowledgeNagFindings } from '../core/nag-acknowledgement';
+import { acknowledgeNagFinding, acknowledgeNagFindings } from '../core/nag-acknowledgement';
 import { JOB_TABLE_PERMISSIONS, WRITE_OBJECT_ACTIONS } from './glue-pipeline-jobs';
 import { MODEL_ARTEFACT_PREFIX, sklearnTrainingImage } from './sagemaker-training';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './service-data-access';
 
 /** Where the scoring code (`cur_model`) is staged in the system bucket: the Processing job's `code` input. */
 export const MODEL_CODE_PREFIX = 'model-history/code/';
+
+/**
+ * The folder deployed under {@link MODEL_CODE_PREFIX}: libs/model-training's `src`, so the prefix holds `cur_model/`
+ * exactly as pytest imports it (the job puts the folder on `PYTHONPATH` and runs `python3 -m cur_model.score`).
+ */
+export const MODEL_CODE_SOURCE = join(MODEL_TRAINING_ROOT, 'src');
+
+/** What is not code in {@link MODEL_CODE_SOURCE}: Python's byte-code caches. */
+export const MODEL_CODE_EXCLUDE = ['__pycache__', '*.pyc'] as const;
 
 /** The dataset the scoring job reads (its `ProcessingInput`) and the one it writes (its `ProcessingOutput`). */
 export const SCORING_INPUT = { zone: 'consumption', table: 'customer_features' } as const;
@@ -41,10 +55,13 @@ export interface ModelScoringProps {
  * and writes only model_tags' partitions (with Lake Formation grants on the two tables as the Glue jobs have); the
  * MWAA execution role's right to start exactly those jobs (network-isolated, on the lake key, passing only this role)
  * and to read the model history's scoring pointer and empty model_tags' partition of the run before the job writes it;
- * and the Airflow variable `cur_scoring_job` the task reads.
+ * the Airflow variable `cur_scoring_job` the task reads; and the scoring code itself, deployed by `cdk deploy` to
+ * `system/model-history/code/` ({@link MODEL_CODE_PREFIX}) under the lake key, the old files pruned.
  */
 export class ModelScoring extends Construct {
   public readonly role: iam.Role;
+  /** Deploys `cur_model` ({@link MODEL_CODE_SOURCE}) to {@link MODEL_CODE_PREFIX} of the system bucket. */
+  public readonly code: s3deploy.BucketDeployment;
   public readonly launchPolicy: iam.Policy;
   public readonly grants: readonly lakeformation.CfnPrincipalPermissions[];
   public readonly variable: ssm.StringParameter;
@@ -123,6 +140,8 @@ export class ModelScoring extends Construct {
       "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun) and may start only those, network-isolated, on the lake key, on the DAG's instance type; it deletes only model_tags' partition files, before the job rewrites the partition.",
     );
 
+    this.code = this.#deployCode(names, lakeKeyArn);
+
     this.variable = new ssm.StringParameter(this, 'ScoringJobVariable', {
       parameterName: `${props.variablesPrefix}/${SCORING_JOB_VARIABLE}`,
       description: "Airflow variable cur_scoring_job: the score task's Processing job (role, image, key, buckets, model history table)",
@@ -135,6 +154,45 @@ export class ModelScoring extends Construct {
         modelHistoryTable: names.tableName('model-history'),
       }),
     });
+  }
+
+  /**
+   * `cur_model` to the Processing job's `code` input, encrypted with the lake key as the bucket requires; `prune`
+   * removes what an earlier deployment put there and this one does not hold, so the prefix is exactly this code.
+   */
+  #deployCode(names: PlatformNames, lakeKeyArn: string): s3deploy.BucketDeployment {
+    const system = names.bucketArn('system');
+    const deployment = new s3deploy.BucketDeployment(this, 'ScoringCode', {
+      destinationBucket: s3.Bucket.fromBucketArn(this, 'SystemBucket', system),
+      destinationKeyPrefix: MODEL_CODE_PREFIX,
+      sources: [s3deploy.Source.asset(MODEL_CODE_SOURCE, { exclude: [...MODEL_CODE_EXCLUDE] })],
+      prune: true,
+      retainOnDelete: true,
+      serverSideEncryption: s3deploy.ServerSideEncryption.AWS_KMS,
+      serverSideEncryptionAwsKmsKeyId: lakeKeyArn,
+    });
+    deployment.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'EncryptScoringCode', actions: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], resources: [lakeKeyArn] }));
+    const stack = Stack.of(this);
+    // The asset bucket's ARN names the partition as the stack knows it: a literal in a stage, else CloudFormation's.
+    const assetPartition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+      acknowledgeNagFinding(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', "CDK's BucketDeployment handler writes only its own logs with the basic execution policy");
+      acknowledgeNagFindings(
+        handler,
+        [
+          'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+          'AwsSolutions-IAM5[Action::s3:GetObject*]',
+          'AwsSolutions-IAM5[Action::s3:List*]',
+          'AwsSolutions-IAM5[Action::s3:Abort*]',
+          'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+          `AwsSolutions-IAM5[Resource::arn:${assetPartition}:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? 'hnb659fds'}-assets-${stack.account}-${stack.region}/*]`,
+          `AwsSolutions-IAM5[Resource::${system}/*]`,
+        ],
+        "CDK's BucketDeployment handler copies the scoring code from the CDK asset bucket into the system bucket's model-history/code/, and nowhere else",
+      );
+      acknowledgeNagFinding(handler, 'AwsSolutions-L1', "CDK's BucketDeployment handler runtime is chosen by aws-cdk-lib and follows its releases");
+    }
+    return deployment;
   }
 
   #tableGrant(names: PlatformNames, id: string, table: string, permissions: readonly string[]): lakeformation.CfnPrincipalPermissions {

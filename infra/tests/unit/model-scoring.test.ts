@@ -1,10 +1,12 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OrchestrationNames } from '../../src/config/pipeline-dag';
 import { PlatformNames } from '../../src/config/platform-names';
 import { loadStageConfig } from '../../src/config/stage-config';
-import { MODEL_CODE_PREFIX, ModelScoring, SCORING_JOB_VARIABLE } from '../../src/constructs/model-scoring';
+import { MODEL_CODE_PREFIX, MODEL_CODE_SOURCE, ModelScoring, SCORING_JOB_VARIABLE } from '../../src/constructs/model-scoring';
 import { MODEL_ARTEFACT_PREFIX } from '../../src/constructs/sagemaker-training';
 import { acknowledgementsUnder, runAwsSolutions } from '../helpers/nag';
 
@@ -12,15 +14,31 @@ const names = new PlatformNames(loadStageConfig('dev'));
 const orchestration = new OrchestrationNames(names);
 const LAKE_KEY = `arn:aws:kms:${names.region}:${names.account}:key/00000000-0000-0000-0000-000000000000`;
 
-let built: { stack: Stack; template: Template } | undefined;
+let built: { app: App; stack: Stack; template: Template } | undefined;
 
 /** One stack for the file: synthesis is the slow part on the shared machine. */
-function build(): { stack: Stack; template: Template } {
+function build(): { app: App; stack: Stack; template: Template } {
   if (built) return built;
-  const stack = new Stack(new App(), 'scoring', { env: { account: names.account, region: names.region } });
+  const app = new App();
+  const stack = new Stack(app, 'scoring', { env: { account: names.account, region: names.region } });
   new ModelScoring(stack, 'Scoring', { names, lakeKeyArn: LAKE_KEY, executionRoleName: orchestration.executionRoleName, variablesPrefix: orchestration.variablesPrefix });
-  built = { stack, template: Template.fromStack(stack) };
+  built = { app, stack, template: Template.fromStack(stack) };
   return built;
+}
+
+/** Every file under a folder, path relative to it, with its bytes; Python's caches left out. */
+function filesUnder(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (name === '__pycache__' || name.endsWith('.pyc')) continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(root, path), readFileSync(path).toString('base64'));
+    }
+  };
+  walk(root);
+  return files;
 }
 
 type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] | Record<string, unknown>; Condition?: Record<string, Record<string, unknown>> };
@@ -99,6 +117,32 @@ describe('Construct: ModelScoring', { timeout: 120_000 }, () => {
     for (const field of ['roleArn', 'imageUri', 'kmsKeyArn', 'consumptionBucket', 'systemBucket', 'modelHistoryTable']) expect(value).toContain(field);
     expect(value).toContain('sagemaker-scikit-learn:1.4-2-cpu-py3');
     expect(value).toContain(names.tableName('model-history'));
+  });
+
+  it('deploys exactly the cur_model the tests import to system/model-history/code/, under the lake key, pruning the rest', () => {
+    // Prepare
+    const { app, stack, template } = build();
+    const artifact = app.synth().getStackArtifact(stack.artifactId);
+
+    // Act: the deployment's custom resource, and the asset folder CDK staged for it
+    const [deployment] = Object.values(template.findResources('Custom::CDKBucketDeployment')) as { Properties: { SourceObjectKeys: string[] } }[];
+    const hashes = (deployment?.Properties.SourceObjectKeys ?? []).map((key) => key.replace(/\.zip$/, ''));
+
+    // Assess
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: names.bucketName('system'),
+      DestinationBucketKeyPrefix: MODEL_CODE_PREFIX,
+      Prune: true,
+      RetainOnDelete: true,
+      SystemMetadata: { sse: 'aws:kms', 'sse-kms-key-id': LAKE_KEY },
+    });
+    expect(hashes).toHaveLength(1);
+    const staged = filesUnder(join(artifact.assembly.directory, `asset.${hashes[0] ?? ''}`));
+    expect([...staged.keys()]).toContain(join('cur_model', 'score.py'));
+    expect([...staged.keys()]).toContain(join('cur_model', 'score_manifest.json'));
+    expect(staged).toEqual(filesUnder(MODEL_CODE_SOURCE));
+    const handlerPolicy = policies(template).find((p) => p.Properties.PolicyDocument.Statement.some((s) => s.Sid === 'EncryptScoringCode'));
+    expect(handlerPolicy?.Properties.PolicyDocument.Statement.find((s) => s.Sid === 'EncryptScoringCode')).toMatchObject({ Resource: LAKE_KEY, Action: expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']) });
   });
 
   it('passes the AwsSolutions pack with every acknowledgement used', () => {
