@@ -7,13 +7,13 @@ import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbKeyValueStore } from '@cur/adapters-aws';
+import { startMotoServer, type MotoServer } from '@cur/adapters-aws/testing';
 import { lambdaBundlePath } from '@cur/platform/testing';
 import { ServingStore } from '@cur/serving';
 import { fixtureCustomers, publishServingFixture } from '@cur/serving/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handler';
 import { TAG_CATALOG } from '../../src/tag-catalog';
-import { startMotoServer, type MotoServer } from '../helpers/moto-server';
 
 const STAGE = 'sltest';
 const PREFIX = `cur-${STAGE}`;
@@ -77,7 +77,7 @@ describe('serving-load handler on moto (S3 and DynamoDB on loopback)', () => {
 
   beforeAll(async () => {
     // Prepare: moto's server, the stage's buckets and serving table, and the Lambda's environment as the CDK sets it.
-    moto = await startMotoServer();
+    moto = await startMotoServer(60_000);
     s3 = new S3Client({ region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: CREDENTIALS });
     dynamoDb = new DynamoDBClient({ region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS });
     for (const bucket of ['consumption', 'mart', 'system']) {
