@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import type { DatasetName } from '@cur/contracts';
+import { trainingJobNamePrefix, type DatasetName } from '@cur/contracts';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
 import { createContentVerifier, ManifestStore, type Manifest } from '@cur/lake';
 import {
@@ -33,6 +33,8 @@ import { renderTable } from '../output/render-table';
 import { UsageError } from '../process/usage-error';
 import { localScratchArea } from '../pipeline-wiring';
 import { FEATURES_DATASET, LABELS_DATASET, TRAINING_ROLE, trainingChannelTemplate, trainingColumns } from '../model-training-channel';
+import { MODEL_KINDS, parseTrainingParams, trainingJobName } from '../model-training-params';
+import { awsTrainingOptions, trainInAws } from './model-train-aws';
 
 /** The workspace's Python environment (`npx nx run python-env:setup` makes it), which has `cur_model` (libs/model-training). */
 export const MODEL_PYTHON = fileURLToPath(new URL('../../../../.venv/bin/python', import.meta.url));
@@ -44,8 +46,6 @@ export const MODEL_SCRATCH_FOLDER = 'model-training';
 export const MODEL_ARTEFACT_PREFIX = 'model-history/artefacts';
 
 
-/** The model kinds of the training job (`cur_model.hyperparameters.MODEL_KINDS`). */
-export const MODEL_KINDS = ['gradient_boosting', 'logistic'] as const;
 
 /**
  * The tag learnt unless `--target` says otherwise (the training job's own default): common enough on the demo's data
@@ -59,7 +59,6 @@ const LOCAL_TRAINING_IMAGE = 'local:.venv/bin/python -m cur_model.train (scikit-
 
 const FEATURES: DatasetName = FEATURES_DATASET;
 const LABELS: DatasetName = LABELS_DATASET;
-const PARAM = /^([a-z][a-z0-9_]{0,63})=(.*)$/;
 
 /**
  * `cur model train | history | compare | promote | rollback`: the SageMaker training job and the model history on a
@@ -77,9 +76,16 @@ export function registerModelCommands(program: Command, context: () => CliContex
     .option('--seed <n>', 'random seed of the split and the estimator (same seed, same model)')
     .option('--date <YYYY-MM-DD>', 'business date of the features (default: the latest published)', isoDateOption)
     .option('--params <k=v...>', 'more hyperparameters, e.g. learning_rate=0.05 max_depth=4 holdout_fraction=0.25 exclude_features=tenure_months')
-    .action(async (options: { target?: string; model?: string; seed?: string; date?: string; params?: string[] }) => {
+    .option('--aws', "start the stage's training workflow in AWS (Step Functions cur-<stage>-model-training, then SageMaker) and follow it; needs --date")
+    .option('--stage <stage>', 'with --aws: the platform stage (default $CUR_STAGE, else dev)')
+    .option('--region <region>', 'with --aws: the AWS region (default $AWS_REGION, else ap-northeast-1)')
+    .option('--poll <seconds>', 'with --aws: seconds between progress checks (default 10)')
+    .option('--json', 'with --aws: print a JSON summary of the execution and its training job at the end')
+    .action(async (options: { target?: string; model?: string; seed?: string; date?: string; params?: string[]; aws?: boolean; stage?: string; region?: string; poll?: string; json?: boolean }) => {
       const ctx = context();
-      const hyperparameters = parseHyperparameters(options);
+      const hyperparameters = parseTrainingParams(options);
+      if (options.aws) return trainInAws(ctx, hyperparameters, awsTrainingOptions(ctx, options));
+      for (const flag of ['stage', 'region', 'poll', 'json'] as const) if (options[flag] !== undefined) throw new UsageError(`--${flag} goes with --aws; locally the job runs on this machine`);
       const code = await ctx.withRuntime((runtime) => trainModel(ctx, runtime, hyperparameters, options.date));
       if (code !== 'Completed') ctx.report(code === 'Stopped' ? 'cancelled' : 'failed');
     });
@@ -181,26 +187,6 @@ export function registerModelCommands(program: Command, context: () => CliContex
       const pointer = await ctx.withRuntime((runtime) => new ModelHistory(runtime.keyValueStore).rollback(callerOf(ctx)));
       ctx.output.line(`scoring version: ${pointer.versionId} (revision ${pointer.revision})`);
     });
-}
-
-/** The job's hyperparameters from the flags: the named ones, then `--params k=v` (a name given twice is refused). */
-function parseHyperparameters(options: { target?: string; model?: string; seed?: string; params?: string[] }): Record<string, string> {
-  const values: Record<string, string> = {};
-  if (options.target !== undefined) values['target_tag'] = options.target;
-  if (options.model !== undefined) values['model'] = options.model;
-  if (options.seed !== undefined) {
-    if (!/^\d{1,9}$/.test(options.seed)) throw new UsageError('--seed is a whole number from 0 to 999999999');
-    values['seed'] = options.seed;
-  }
-  for (const param of options.params ?? []) {
-    const match = PARAM.exec(param);
-    if (!match) throw new UsageError(`--params takes name=value pairs with a lower-case name, e.g. max_depth=4 (got a malformed pair)`);
-    const [, name = '', value = ''] = match;
-    if (name.startsWith('sagemaker_')) throw new UsageError(`--params ${name}: sagemaker_* hyperparameters are SageMaker's own`);
-    if (name in values) throw new UsageError(`--params ${name} is given twice (or also as its own flag)`);
-    values[name] = value;
-  }
-  return values;
 }
 
 /** Where the model history is exported in the system bucket, one Parquet file per table, rewritten after each training. */
@@ -400,7 +386,7 @@ async function trainModel(ctx: CliContext, runtime: Runtime, hyperparameters: Re
   const caller = callerOf(ctx);
   const target = hyperparameters['target_tag'] ?? DEFAULT_TARGET_TAG;
   const createdAt = new Date();
-  const jobName = `cur-${target.replaceAll('_', '-')}-${stamp(createdAt)}-${randomBytes(2).toString('hex')}`;
+  const jobName = trainingJobName(ctx.config.stage, target, createdAt, randomBytes(2).toString('hex'));
 
   const scratch = join(localScratchArea(runtime), MODEL_SCRATCH_FOLDER);
   await rm(scratch, { recursive: true, force: true });
@@ -419,7 +405,7 @@ async function trainModel(ctx: CliContext, runtime: Runtime, hyperparameters: Re
       ...Object.fromEntries(manifests.map((m, i) => [`${MODEL_TAGS.dataPrefix}${i + 1}`, `${m.zone}/${m.dataset}/${m.businessDate}/${m.contentSha256}`])),
     };
     const base = { jobName, createdAt, hyperparameters, tags, trainingImage: LOCAL_TRAINING_IMAGE };
-    const record = recorder(runtime, caller);
+    const record = recorder(runtime, caller, trainingJobNamePrefix(ctx.config.stage));
     await record({ ...base, status: 'InProgress', secondaryStatus: 'Training', at: new Date() });
 
     await mkdir(join(jobDir, 'input', 'config'), { recursive: true, mode: 0o700 });
@@ -525,12 +511,13 @@ async function runTrainingJob(ctx: CliContext, jobDir: string, jobName: string):
 }
 
 /** Each state change goes to the model-history Lambda's handler as SageMaker's event would. */
-function recorder(runtime: Runtime, caller: ModelCaller): (input: Omit<TrainingJobEventInput, 'region' | 'account'>) => Promise<void> {
+function recorder(runtime: Runtime, caller: ModelCaller, prefix: string): (input: Omit<TrainingJobEventInput, 'region' | 'account'>) => Promise<void> {
   const handle = createModelHistoryHandler(async () => ({
     keyValueStore: runtime.keyValueStore,
     idempotencyStore: await runtime.idempotencyStore('model-history', MODEL_EVENT_IDEMPOTENCY_PARTITION),
     logger: createLogger({ serviceName: 'model-history', logLevel: 'WARN' }),
     recorder: caller,
+    trainingJobNamePrefix: prefix,
   }));
   return async (input) => {
     await handle(trainingJobStateChangeEvent(input));
@@ -547,10 +534,6 @@ function codeVersion(): string {
   } catch {
     return 'cur-model-0.1.0';
   }
-}
-
-function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
 function metric(version: ModelVersionMetrics, name: string): string {

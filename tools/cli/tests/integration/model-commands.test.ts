@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 describe('cur model train', () => {
   it('prints the job\'s progress and metrics, then a summary naming the version', async () => {
-    expect(first).toMatch(/^cur-digital-native-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(first).toMatch(/^cur-dev-train-digital-native-\d{8}-\d{6}-[0-9a-f]{4}$/);
     expect(second).not.toBe(first);
   }, 120_000);
 
