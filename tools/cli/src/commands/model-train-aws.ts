@@ -68,11 +68,13 @@ export async function trainInAws(
   }
   const workflow = await workflowOf({ stage: options.stage, region: options.region });
   const jobName = trainingJobName(options.stage, hyperparameters['target_tag'] ?? DEFAULT_TARGET, new Date(), randomBytes(2).toString('hex'));
+  // Listen for Ctrl-C before starting: one during StartExecution detaches right after it, with the ARN printed.
+  const signal = ctx.signal;
   const started = await workflow.start(jobName, { businessDate: options.date, hyperparameters, startedBy: callerOf(ctx).principal });
   ctx.output.info(`[${jobName}] started ${started.executionArn}`);
   const result = await followTraining(workflow, jobName, started.executionArn, {
     pollIntervalMs: Math.round(options.pollSeconds * 1000),
-    signal: ctx.signal,
+    signal,
     onProgress: (line) => ctx.output.info(`[${jobName}] ${line}`),
   });
   const summary = summaryOf(jobName, workflow.stateMachineArn, result);
