@@ -2,12 +2,16 @@
 two operators that call Glue's API are swapped, by class, for subclasses that run the same work locally.
 
 - ``GlueJobOperator`` -> ``LocalGlueJobOperator``: Glue would start the job ``cur-<stage>-<step>`` with the job's
-  default arguments (what the CDK sets: ``--step``, ``--bucket_<zone>``, ``--plan_templates`` here) merged with the
-  task's rendered ``script_args`` (``--dataset``, ``--business-date`` from the run's conf) and its own
-  (``--JOB_NAME``). The local operator builds exactly that argument list and runs the Glue job script
-  (``cur_spark.jobs.glue_entry``) on local pyspark over folders standing in for the buckets, through one worker
-  process (``local_glue_worker.py``) so the run pays for one JVM, not one per task. A job the configuration does not
-  define fails the task, as Glue's ``EntityNotFoundException`` would.
+  default arguments (what the CDK sets: ``--step``, ``--bucket_<zone>``, ``--bucket_system``, ``--plan_templates``
+  here; the mask job's ``--bucket_landing``, ``--bucket_raw``, ``--bucket_system``, ``--key_service_url``,
+  ``--ledger_table``) merged with the task's rendered ``script_args`` (``--dataset``, ``--business-date`` from the
+  run's conf) and its own (``--JOB_NAME``). The local operator builds exactly that argument list and runs the job's
+  script (``cur_spark.jobs.glue_entry``, or ``cur_spark.jobs.mask`` for ``cur-<stage>-mask``) on local pyspark over
+  folders standing in for the buckets, through one worker process (``local_glue_worker.py``) so the run pays for one
+  JVM, not one per task. One deviation: the mask job authenticates to the key service with a bearer credential from
+  its environment (``--key_service_token_env``, the loopback key service's), where the CDK gives it
+  ``--key_service_region`` to sign with SigV4 as its role. A job the configuration does not define fails the task, as
+  Glue's ``EntityNotFoundException`` would.
 - ``DqGateOperator`` (the DAG folder's ``cur_dq_gate``) -> ``LocalDqGate``: Glue Data Quality evaluates the gate's
   ruleset over the catalog table's partition of the run (its rendered ``pushDownPredicate``); locally the same
   ruleset (libs/dq's ``<dataset>.<zone>.dqdl``, which the CDK deploys as ``<dataset>_<zone>``) is evaluated by the
@@ -22,12 +26,11 @@ Everything else is the DAG's own: its tasks, dependencies, templates, retries, t
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -35,11 +38,10 @@ from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.sdk import DAG, Context
 from airflow.sdk.exceptions import AirflowException
 from cur_dq_gate import DqGateOperator
+from local_cur import REPO_ROOT, run_cur
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKSPACE_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 WORKER = Path(__file__).resolve().parent / "local_glue_worker.py"
-CUR = REPO_ROOT / "tools" / "cli" / "bin" / "cur.js"
 MARK = "@cur-local-glue@ "
 #: The gates' rendered partition predicate (the DAG's ``BUSINESS_DATE_PARTITION``).
 PARTITION_PREDICATE = re.compile(r"^business_date = '(\d{4}-\d{2}-\d{2})'$")
@@ -48,11 +50,12 @@ PARTITION_PREDICATE = re.compile(r"^business_date = '(\d{4}-\d{2}-\d{2})'$")
 class LocalGlueWorker:
     """The worker process: requests in, answers out, one at a time (the DAG test runs one task at a time)."""
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, env: Mapping[str, str] | None = None) -> None:
         self._log: IO[bytes] = log.open("ab")
         self._process = subprocess.Popen(  # noqa: S603 - the workspace's Python and this repository's script
             [str(WORKSPACE_PYTHON), "-u", str(WORKER)],
             cwd=REPO_ROOT,
+            env=None if env is None else dict(env),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -80,18 +83,38 @@ class LocalGlueWorker:
         self._log.close()
 
 
+@dataclass(frozen=True)
+class MaskJob:
+    """What the mask job's defaults name locally: the landing folder, the key service, the ledger's table."""
+
+    landing: Path
+    key_service_url: str
+    key_service_token_env: str
+    ledger_table: str
+
+
 class LocalGlue:
-    """The configuration: the stage's Glue jobs (name -> default arguments) and the zones' folders."""
+    """The configuration: the stage's Glue jobs (name -> script kind, default arguments) and the zones' folders."""
 
     worker: ClassVar[LocalGlueWorker | None] = None
-    jobs: ClassVar[dict[str, dict[str, str]]] = {}
+    jobs: ClassVar[dict[str, tuple[str, dict[str, str]]]] = {}
     buckets: ClassVar[dict[str, Path]] = {}
     tables_root: ClassVar[Path | None] = None
     database_prefix: ClassVar[str] = ""
 
     @classmethod
-    def configure(cls, worker: LocalGlueWorker, stage: str, buckets: Mapping[str, Path], templates: Path) -> None:
-        """The transform, consumption and mart jobs of ``stage`` as the CDK defines them, over ``buckets``."""
+    def configure(
+        cls,
+        worker: LocalGlueWorker,
+        stage: str,
+        buckets: Mapping[str, Path],
+        templates: Path,
+        *,
+        system: Path | None = None,
+        mask: MaskJob | None = None,
+    ) -> None:
+        """The transform, consumption and mart jobs of ``stage`` as the CDK defines them, over ``buckets``, publishing
+        manifests in ``system`` when given; with ``mask``, the mask job too (which needs ``system``)."""
         cls.worker = worker
         cls.buckets = dict(buckets)
         roots = {path.parent for path in buckets.values()}
@@ -99,34 +122,43 @@ class LocalGlue:
             raise AirflowException("the zones' folders must be <root>/<zone>, as cur dq check --tables reads them")
         cls.tables_root = roots.pop()
         cls.database_prefix = "cur_" + stage.replace("-", "_")
+        published = {} if system is None else {"--bucket_system": str(system)}
         defaults = {f"--bucket_{zone}": str(path) for zone, path in buckets.items()}
         cls.jobs = {
-            f"cur-{stage}-{step}": {"--step": step, "--plan_templates": str(templates), **defaults}
+            f"cur-{stage}-{step}": (
+                "glue",
+                {"--step": step, "--plan_templates": str(templates), **defaults, **published},
+            )
             for step in ("transform", "consumption", "mart")
         }
+        if mask is not None:
+            if system is None:
+                raise AirflowException("the mask job publishes the raw manifest before it deletes landing: name system")
+            cls.jobs[f"cur-{stage}-mask"] = (
+                "mask",
+                {
+                    "--bucket_landing": str(mask.landing),
+                    "--bucket_raw": str(buckets["raw"]),
+                    "--bucket_system": str(system),
+                    "--plan_templates": str(templates),
+                    "--key_service_url": mask.key_service_url,
+                    "--key_service_token_env": mask.key_service_token_env,
+                    "--ledger_table": mask.ledger_table,
+                },
+            )
 
     @classmethod
     def evaluate_ruleset(cls, dataset: str, zone: str, business_date: str) -> list[dict[str, Any]]:
         """libs/dq's ruleset of ``dataset`` in ``zone`` over the date's partition: Glue's ``RuleResults`` in order."""
-        node = shutil.which("node")
-        if node is None or cls.tables_root is None:
-            raise AirflowException("LocalGlue is not configured, or node is missing")
+        if cls.tables_root is None:
+            raise AirflowException("LocalGlue is not configured")
         with tempfile.TemporaryDirectory(prefix="cur-dq-home-") as home:
-            env = {**os.environ, "CUR_HOME": home, "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED": "true"}
-            done = subprocess.run(  # noqa: S603 - node and this repository's own script
-                [
-                    *(node, str(CUR), "dq", "check", "-d", dataset, "-z", zone, "--date", business_date),
-                    *("--tables", str(cls.tables_root), "--json"),
-                ],
-                cwd=REPO_ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            printed = run_cur(
+                *("dq", "check", "-d", dataset, "-z", zone, "--date", business_date),
+                *("--tables", str(cls.tables_root), "--json"),
+                home=Path(home),
             )
-        if done.returncode != 0:
-            raise AirflowException(f"cur dq check {dataset}/{zone} exited {done.returncode}: {done.stderr[-500:]}")
-        results: list[dict[str, Any]] = json.loads(done.stdout)
+        results: list[dict[str, Any]] = json.loads(printed)
         return results
 
     @classmethod
@@ -137,15 +169,16 @@ class LocalGlue:
 
 
 class LocalGlueJobOperator(GlueJobOperator):
-    """Runs the Glue job script with the arguments Glue would pass it, on local Spark."""
+    """Runs the Glue job's script with the arguments Glue would pass it, on local Spark."""
 
     def execute(self, context: Context) -> str:
-        defaults = LocalGlue.jobs.get(self.job_name)
-        if defaults is None:
+        job = LocalGlue.jobs.get(self.job_name)
+        if job is None:
             raise AirflowException(f"no Glue job {self.job_name} [EntityNotFoundException]")
+        script, defaults = job
         arguments = {**defaults, **{str(k): str(v) for k, v in (self.script_args or {}).items()}}
         argv = ["--JOB_NAME", self.job_name, *(item for pair in arguments.items() for item in pair)]
-        answer = LocalGlue.ask({"kind": "glue", "argv": argv})
+        answer = LocalGlue.ask({"kind": script, "argv": argv})
         for line in answer["lines"]:
             self.log.info("%s: %s", self.job_name, json.dumps(line))
         if answer["code"] != 0:

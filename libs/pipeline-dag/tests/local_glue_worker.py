@@ -6,7 +6,11 @@ It reads one JSON request a line on stdin and answers one JSON line on stdout, a
 - ``{"kind": "glue", "argv": [...]}``: runs the Glue job script, ``cur_spark.jobs.glue_entry.main(argv)``, with the
   arguments Glue would pass (the job's defaults, the run's, Glue's own); answers its exit code and the JSON lines it
   printed (plans, counts, partitions, coded errors: never a value).
+- ``{"kind": "mask", "argv": [...]}``: runs the mask job's script, ``cur_spark.jobs.mask.main(argv)``, likewise; its
+  one JSON line holds counts, key versions, files and coded errors (never a value).
 - ``{"kind": "rows", "path": "..."}``: the row count of a Parquet partition folder (``rows`` null when absent).
+- ``{"kind": "query", "views": {"name": "folder"}, "sql": "..."}``: a test's Spark SQL over Parquet folders (each a
+  view by its name); answers the rows as lists. The tests ask for counts and names only.
 - ``{"kind": "copy", "source": "...", "target": "...", "businessDate": "...", "keep": 0.5, "copies": 1}``: a test
   fixture's partition for another date: the source folder's rows with ``business_date`` set to the date, the first
   ``keep`` share of them, written ``copies`` times (a second copy repeats every row); answers the rows written.
@@ -29,9 +33,12 @@ from typing import Any
 MARK = "@cur-local-glue@ "
 """Starts each answer line: anything else the JVM may print on stdout is not an answer."""
 
+JOBS = {"glue": "cur_spark.jobs.glue_entry", "mask": "cur_spark.jobs.mask"}
+"""The job scripts, by request kind: the transform, consumption and mart jobs' and the mask job's."""
 
-def glue(argv: list[str]) -> dict[str, Any]:
-    entry = importlib.import_module("cur_spark.jobs.glue_entry")
+
+def job(module: str, argv: list[str]) -> dict[str, Any]:
+    entry = importlib.import_module(module)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         code = int(entry.main(argv))
@@ -39,12 +46,22 @@ def glue(argv: list[str]) -> dict[str, Any]:
     return {"code": code, "lines": lines}
 
 
+def spark_session() -> Any:  # noqa: ANN401 - pyspark is not in the DAG's environment
+    session = importlib.import_module("cur_spark.session")
+    return session.get_or_create_session(Path(tempfile.gettempdir()) / "cur-spark")
+
+
 def rows(path: str) -> dict[str, Any]:
     if not Path(path).is_dir():
         return {"rows": None}
-    session = importlib.import_module("cur_spark.session")
-    spark = session.get_or_create_session(Path(tempfile.gettempdir()) / "cur-spark")
-    return {"rows": int(spark.read.parquet(path).count())}
+    return {"rows": int(spark_session().read.parquet(path).count())}
+
+
+def query(views: dict[str, str], sql: str) -> dict[str, Any]:
+    spark = spark_session()
+    for name, path in views.items():
+        spark.read.parquet(path).createOrReplaceTempView(name)
+    return {"rows": [list(row) for row in spark.sql(sql).collect()]}
 
 
 def copy(source: str, target: str, business_date: str, keep: float, copies: int) -> dict[str, Any]:
@@ -66,10 +83,12 @@ def main() -> int:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            if request["kind"] == "glue":
-                answer = glue([str(arg) for arg in request["argv"]])
+            if request["kind"] in JOBS:
+                answer = job(JOBS[request["kind"]], [str(arg) for arg in request["argv"]])
             elif request["kind"] == "rows":
                 answer = rows(str(request["path"]))
+            elif request["kind"] == "query":
+                answer = query({str(k): str(v) for k, v in request["views"].items()}, str(request["sql"]))
             elif request["kind"] == "copy":
                 answer = copy(
                     str(request["source"]),

@@ -1,6 +1,8 @@
 """moto's AWS API server (`moto[server]`, pinned in the workspace's uv lock) on loopback, standing in for DynamoDB
 where the DAG reads the model history's scoring pointer and for S3 where it empties model_tags' partition: the score
-task's `pre_execute` runs its real boto3 calls against it through Airflow's DynamoDBHook and S3Hook."""
+task's `pre_execute` runs its real boto3 calls against it through Airflow's DynamoDBHook and S3Hook. In the local DAG
+run it is also the cur state folder's DynamoDB (``CUR_DYNAMODB_ENDPOINT``): cur creates its tables there (ledger,
+keys, model history, serving store), and the mask job updates the ledger in it."""
 
 from __future__ import annotations
 
