@@ -20,6 +20,7 @@ import { runTransformStep } from './steps/transform-step';
 import { MODEL_TAGS_DATASET, runScoringStep, type ModelScoringPort } from './steps/scoring-step';
 import type { TagDefinition } from './tags/tag-definitions';
 import { runQualityGate, type KAnonymityGateOptions, type QualityGateDependencies, type QualityGateResult } from './steps/quality-gate';
+import { uniqueKeysGuaranteedBy } from './steps/step-guarantees';
 import { makeFallbackScratch, sweepScratchFolder } from './scratch/scratch-folder';
 import type { StepProgress } from './progress/step-progress';
 import { attemptWithRetries } from './orchestration/attempt-with-retries';
@@ -266,6 +267,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     ...(deps.onDqEvaluated ? { onEvaluated: deps.onDqEvaluated } : {}),
     ...(deps.rulesetFor ? { rulesetFor: deps.rulesetFor } : {}),
     kAnonymity: { ...deps.kAnonymity, policy: deps.policy },
+    uniqueByConstruction: (manifest) => uniqueKeysGuaranteedBy(manifest, { runId, maskEngine: deps.sparkMask ? 'spark' : 'duckdb' }),
   };
   /** Runs the DQ gate of an output; false when a blocking rule failed (downstream steps must not run). */
   const gate = async (zone: 'raw' | 'transformed' | 'consumption', dataset: string, businessDate: string): Promise<boolean> => {

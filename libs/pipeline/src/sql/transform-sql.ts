@@ -89,7 +89,10 @@ function columnRule(column: ColumnSpec, treatment: Treatment, dialect: SqlDialec
  * (accepted, rejects). No in-place update: Spark on plain Parquet has none.
  */
 export interface TransformSql {
-  /** Every raw row with its cleaned columns and its first problem, if any (`reason|column`), in raw order. */
+  /**
+   * Every raw row with its cleaned columns and its first problem, if any (`reason|column`), in no guaranteed order:
+   * DuckDB turns an `IN` list of five or more values (an allowed-values check) into a join, which keeps no row order.
+   */
   readonly checked: string;
   /** The source rows that pass but repeat the key of an earlier passing row (the first one wins); usually a handful. */
   readonly duplicates: (checked: string) => string;
@@ -100,8 +103,8 @@ export interface TransformSql {
   readonly marked: (checked: string, duplicates: string) => string;
   /**
    * The rows without a problem, typed, in source row order (`ORDER BY source_row`): the join above gives no order on
-   * either engine, and a rerun must write the same bytes (the file is named by its content hash). The sort's cost is
-   * in docs/benchmarks.md.
+   * either engine (nor does `checked`), and a rerun must write the same bytes (the file is named by its content hash).
+   * The sort's cost, and why keeping the order without it did not pay, are in docs/benchmarks.md.
    */
   readonly accepted: (marked: string) => string;
   /** One row per rejected raw row (a problem, or a duplicate that lost): the reason and the column, no values. */

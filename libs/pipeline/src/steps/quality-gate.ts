@@ -1,9 +1,9 @@
 import type { Zone } from '@cur/contracts';
 import { getDataset, isDatasetName } from '@cur/contracts';
-import { evaluateRuleset, hasRuleset, loadRuleset, referencedDatasets, summariseResults, type DqRuleResult, type DqdlRuleset, type Severity } from '@cur/dq';
+import { evaluateRuleset, hasRuleset, loadRuleset, referencedDatasets, summariseResults, type DqRuleResult, type DqdlRuleset, type Severity, type UniqueKeyGuarantee } from '@cur/dq';
 import { StoredDqResultSource, dqResultEvent, type DqEvaluation } from '@cur/dq-alerts';
 import type { BlobStore, SqlEngine } from '@cur/platform';
-import type { ManifestStore } from '@cur/lake';
+import type { Manifest, ManifestStore } from '@cur/lake';
 import type { MaskingPolicy } from '@cur/policy';
 import { checkKAnonymity } from '@cur/privacy';
 import { DEFAULT_K_ANONYMITY_SEVERITY, kAnonymityRuleResults } from './k-anonymity-rule';
@@ -37,6 +37,12 @@ export interface QualityGateDependencies {
    * sees it (the policy's views), one rule result per distinct view, after the ruleset's own rules.
    */
   readonly kAnonymity?: KAnonymityGateOptions & { readonly policy: MaskingPolicy };
+  /**
+   * The keys the step that published the output makes unique by construction (`uniqueKeysGuaranteedBy`): their
+   * `IsPrimaryKey` rules measure completeness and take uniqueness from the step, saying so in the result.
+   * @default none: every rule is measured
+   */
+  readonly uniqueByConstruction?: (manifest: Manifest) => readonly UniqueKeyGuarantee[];
   readonly runId: string;
 }
 
@@ -64,7 +70,7 @@ export async function runQualityGate(deps: QualityGateDependencies, zone: Zone, 
   const bucket = zone;
   const name = found?.name ?? `${dataset}.${zone}.k-anonymity`;
   await deps.engine.registerParquetView('dq_target', manifest.files.map((key) => deps.locate(bucket, key)));
-  const ruleResults: DqRuleResult[] = found ? await evaluateDqdl(deps, found.ruleset, businessDate) : [];
+  const ruleResults: DqRuleResult[] = found ? await evaluateDqdl(deps, found.ruleset, businessDate, deps.uniqueByConstruction?.(manifest) ?? []) : [];
   if (privacy) {
     const measured = await checkKAnonymity(deps.engine, privacy.policy, { dataset: getDataset(dataset), zone, businessDate, view: 'dq_target' }, privacy.threshold === undefined ? {} : { threshold: privacy.threshold });
     ruleResults.push(...kAnonymityRuleResults(measured, { severity: privacy.severity ?? DEFAULT_K_ANONYMITY_SEVERITY, firstRuleNumber: ruleResults.length + 1 }));
@@ -87,7 +93,7 @@ export async function runQualityGate(deps: QualityGateDependencies, zone: Zone, 
 }
 
 /** Evaluates a ruleset over `dq_target`, its reference aliases registered from the most refined zone that has them. */
-async function evaluateDqdl(deps: QualityGateDependencies, ruleset: DqdlRuleset, businessDate: string): Promise<DqRuleResult[]> {
+async function evaluateDqdl(deps: QualityGateDependencies, ruleset: DqdlRuleset, businessDate: string, uniqueByConstruction: readonly UniqueKeyGuarantee[]): Promise<DqRuleResult[]> {
   const references: Record<string, string> = {};
   for (const alias of referencedDatasets(ruleset)) {
     for (const referenceZone of REFERENCE_ZONES) {
@@ -99,7 +105,7 @@ async function evaluateDqdl(deps: QualityGateDependencies, ruleset: DqdlRuleset,
       break;
     }
   }
-  return evaluateRuleset(ruleset, { engine: deps.engine, view: 'dq_target', references });
+  return evaluateRuleset(ruleset, { engine: deps.engine, view: 'dq_target', references, uniqueByConstruction });
 }
 
 async function defaultRuleset(dataset: string, zone: Zone): Promise<{ name: string; ruleset: DqdlRuleset } | undefined> {

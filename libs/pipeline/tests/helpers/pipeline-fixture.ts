@@ -15,7 +15,7 @@ import { generateLandingBatches, writeToDirectory } from '@cur/synthetic';
 import { DUCKDB_DIALECT, TAG_DEFINITIONS, type PipelineDependencies } from '../../src/index';
 
 /** A local platform with generated extracts pushed and ingested, ready for the pipeline. */
-export async function ingestedPlatform(options: { customers: number; days: number; seed: number; cardActivity?: number }) {
+export async function ingestedPlatform(options: { customers: number; days: number; seed: number; cardActivity?: number; dirtyRate?: number }) {
   const home = await mkdtemp(join(tmpdir(), 'cur-pipeline-'));
   const extracts = await mkdtemp(join(tmpdir(), 'cur-extracts-'));
   await generateLandingBatches(options, writeToDirectory(extracts));
