@@ -13,7 +13,7 @@ import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import { makeStepScratch } from '../scratch/scratch-folder';
-import { buildTokenMap, joinTokenMaps } from './token-map';
+import { buildTokenMap, positionalTokenSelect, tokenColumnsInParts } from './token-map';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -82,21 +82,31 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
   // Names unique to the batch: mask steps of other batches may run beside this one on the same database.
   const scope = `${dataset.name}_${batch.businessDate.replaceAll('-', '')}`;
   const staged = `staged_${scope}`;
-  const maskedTable = `masked_${scope}`;
   const tokensTableOf = (column: string): string => `tokens_${scope}_${column}`;
+  // The fast path stages into a database file of its own in the run's scratch folder (SYSTEM's, swept at each run's
+  // start, deleted below): DuckDB compresses a file's tables, an in-memory table spills uncompressed (issue 18).
+  const stageDb = `mask_${scope}`;
+  let stageDir: string | undefined;
   let written: WrittenFile;
   let loaded: number;
   try {
-    const fast = deps.landingPath ? await stageBatch(deps, deps.landingPath, staged, batch, control, columns) : false;
+    let fast = false;
+    if (deps.landingPath) {
+      stageDir = await makeStepScratch(deps.scratchDir, 'mask-stage-');
+      await deps.engine.execute(`ATTACH '${join(stageDir, 'stage.duckdb').replaceAll("'", "''")}' AS ${stageDb}`);
+      fast = await stageBatch(deps, deps.landingPath, `${stageDb}.${staged}`, batch, control, columns);
+    }
     let select: string;
     if (fast) {
       // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked, a
-      // bounded chunk at a time, into one value -> token table per column, joined back into a new table.
+      // bounded chunk at a time, into one value -> token table per column; the tokens are joined to the rows a part at a
+      // time into a narrow table, put back beside the other columns as the file is written.
+      const source = `${stageDb}.${staged}`;
       const tokenMaps = new Map<string, string>();
       for (const [index, column] of columns.entries()) {
         const masker = maskers[index];
         if (!masker || masker.method === 'plaintext') continue;
-        await buildTokenMap(deps.engine, staged, column, tokensTableOf(column), async (values) => {
+        await buildTokenMap(deps.engine, source, column, tokensTableOf(column), async (values) => {
           const masked = await masker.mask(values, { distinct: true });
           if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
           return masked.tokens;
@@ -104,15 +114,13 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
         tokenMaps.set(column, tokensTableOf(column));
       }
       // rowid is the position in the file: the staged table is created in file order and never loses a row.
-      const projection = [[`CAST(s.rowid + 1 AS BIGINT)`, ROW_NUMBER_COLUMN] as const, ...columns.map((column) => [`s.${column}`, column] as const)];
-      const counts = await joinTokenMaps(deps.engine, { source: staged, target: maskedTable, select: projection, tokenMaps, orderBy: ROW_NUMBER_COLUMN });
+      const join = { source, target: `${stageDb}.tokens_${scope}`, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows: control.rowCount };
+      const counts = await tokenColumnsInParts(deps.engine, join);
       // A value the join missed would be null instead of a token: refuse to write rather than trust it.
       for (const [column, { present, replaced }] of counts) {
         if (present !== replaced) throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${present} values but ${replaced} were masked; nothing was written`);
       }
-      // The plaintext rows are no longer needed: freed before the write, which reads only the masked table.
-      await deps.engine.execute(`DROP TABLE ${staged}`);
-      select = `SELECT ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${maskedTable}`;
+      select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${source} s POSITIONAL JOIN ${join.target} t`;
       loaded = control.rowCount;
     } else {
       loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
@@ -121,8 +129,11 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
     written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate), deps.scratchDir);
   } finally {
     // The staged rows and the distinct values hold plaintext: gone whether the step succeeded or not.
-    const tables = [staged, maskedTable, ...columns.map(tokensTableOf)];
-    for (const table of tables) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    for (const table of [staged, ...columns.map(tokensTableOf)]) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    if (stageDir) {
+      await deps.engine.execute(`DETACH DATABASE IF EXISTS ${stageDb}`).catch(() => undefined);
+      await rm(stageDir, { recursive: true, force: true });
+    }
   }
   return publishMaskedBatch(deps, { batch, control, written, rowsOut: loaded, keyVersions, startedAt });
 }

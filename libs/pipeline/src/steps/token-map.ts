@@ -1,10 +1,17 @@
 import type { SqlEngine } from '@cur/platform';
+import { CurError } from '@cur/platform';
 
 /**
  * Distinct values handed to JavaScript at a time: bounds what a step holds outside the engine, whatever the batch's
  * size (half a million values are some 50 MB of strings with their tokens).
  */
 export const DISTINCT_CHUNK = 500_000;
+
+/**
+ * Source rows joined and sorted at a time by {@link tokenColumnsInParts}: bounds the sort's spill (a few hundred MB
+ * of narrow rows) whatever the batch's size.
+ */
+export const TOKEN_JOIN_PART_ROWS = 4_000_000;
 
 /**
  * Builds `tokensTable (v, t)`: each distinct non-null value of `column` in `source` with what `convert` makes of it,
@@ -76,4 +83,63 @@ export async function joinTokenMaps(engine: SqlEngine, join: TokenJoin): Promise
   const [after] = await engine.query(`SELECT ${countSql} FROM ${join.target}`);
   for (const column of columns) counts.set(column, { present: Number(before?.[column]), replaced: Number(after?.[column]) });
   return counts;
+}
+
+/** What {@link tokenColumnsInParts} writes. */
+export interface PartedTokenJoin {
+  /** The table with the values, in source order: its `rowid` is the row's position. */
+  readonly source: string;
+  /** The table created as `(rowNumber BIGINT, <each mapped column> VARCHAR)`, one row per source row, in its order. */
+  readonly target: string;
+  /** The target's column holding `rowid + 1` (`source_row`). */
+  readonly rowNumber: string;
+  /** The columns to replace, each with its `(v, t)` table from {@link buildTokenMap}. */
+  readonly tokenMaps: ReadonlyMap<string, string>;
+  /** The source's rows. */
+  readonly rows: number;
+  /** Source rows per part. @default {@link TOKEN_JOIN_PART_ROWS} */
+  readonly partRows?: number;
+}
+
+/**
+ * Creates `target` with only the row number and the token of each mapped column, one part of the source's rows at a
+ * time (each part joined and sorted on its own, parts appended in order), so the sort that keeps file order holds one
+ * part's narrow rows, not the whole batch's; returns, per mapped column, the non-null values before and after (equal
+ * unless a value had no token: the caller refuses to publish then). The caller puts the rows back together with
+ * {@link positionalTokenSelect}. A join, not an in-place UPDATE: DuckDB keeps an UPDATE's changes in memory (measured:
+ * 4M rows ran out at 256MiB) while joins and sorts spill.
+ */
+export async function tokenColumnsInParts(engine: SqlEngine, join: PartedTokenJoin): Promise<Map<string, { present: number; replaced: number }>> {
+  const columns = [...join.tokenMaps.keys()];
+  const alias = new Map(columns.map((column, i) => [column, `m${i}`]));
+  const tokens = columns.map((column) => `${alias.get(column) ?? ''}.t AS ${column}`);
+  const joins = columns.map((column) => `LEFT JOIN ${join.tokenMaps.get(column) ?? ''} ${alias.get(column) ?? ''} ON s.${column} = ${alias.get(column) ?? ''}.v`).join(' ');
+  const partRows = join.partRows ?? TOKEN_JOIN_PART_ROWS;
+  await engine.execute(`CREATE OR REPLACE TABLE ${join.target} (${[`${join.rowNumber} BIGINT`, ...columns.map((column) => `${column} VARCHAR`)].join(', ')})`);
+  for (let from = 0; from < join.rows; from += partRows) {
+    await engine.execute(
+      `INSERT INTO ${join.target} SELECT ${[`CAST(s.rowid + 1 AS BIGINT) AS ${join.rowNumber}`, ...tokens].join(', ')} FROM ${join.source} s ${joins} WHERE s.rowid >= ${from} AND s.rowid < ${from + partRows} ORDER BY ${join.rowNumber}`,
+    );
+  }
+  const counts = new Map<string, { present: number; replaced: number }>();
+  const countSql = `count(*) AS rows__${columns.map((column) => `, count(${column}) AS ${column}`).join('')}`;
+  const [before] = await engine.query(`SELECT ${countSql} FROM ${join.source}`);
+  const [after] = await engine.query(`SELECT ${countSql} FROM ${join.target}`);
+  if (Number(before?.['rows__']) !== join.rows || Number(after?.['rows__']) !== join.rows) {
+    throw new CurError('TOKEN_JOIN_INCOMPLETE', `${join.target}: ${join.rows} rows expected, the source has ${Number(before?.['rows__'])} and the token columns ${Number(after?.['rows__'])}; nothing was written`);
+  }
+  for (const column of columns) counts.set(column, { present: Number(before?.[column]), replaced: Number(after?.[column]) });
+  return counts;
+}
+
+/**
+ * The SELECT list that puts {@link tokenColumnsInParts}' token columns back beside the source's other columns, row by
+ * row (`FROM <source> s POSITIONAL JOIN <target> t`): both tables are read in their order, and a row whose number is not
+ * its source position stops the query (DuckDB's `error`) rather than pair a token with another row.
+ *
+ * @param columns - the output columns after the row number, in order; mapped ones come from `t`, the others from `s`
+ */
+export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'rowNumber' | 'tokenMaps'>, columns: readonly string[]): string {
+  const rowNumber = `CASE WHEN t.${join.rowNumber} = s.rowid + 1 THEN t.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
+  return [rowNumber, ...columns.map((column) => `${join.tokenMaps.has(column) ? 't' : 's'}.${column} AS ${column}`)].join(', ');
 }

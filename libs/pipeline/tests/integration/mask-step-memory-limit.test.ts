@@ -68,6 +68,7 @@ describe('the mask step under a small memory limit', () => {
     await watch;
     const [setting] = await engine.query("SELECT current_setting('memory_limit') AS limit");
     const left = await filesUnder(spill);
+    const stageFolders = (await readdir(scratchDir)).filter((name) => name.startsWith('mask-'));
     await engine.close();
 
     // Assess: it spilled, only into the scratch area's spill folder, succeeded with every row, and the files are gone.
@@ -77,5 +78,7 @@ describe('the mask step under a small memory limit', () => {
     expect(manifest.rowCount).toBe(batch.rowCount);
     expect(manifest.counts).toMatchObject({ rowsIn: batch.rowCount, rowsOut: batch.rowCount });
     expect([...left.keys()]).toEqual([]);
+    // The staged rows' database file (plaintext) was in the step's own scratch folder, removed with it.
+    expect(stageFolders).toEqual([]);
   }, 600_000);
 });

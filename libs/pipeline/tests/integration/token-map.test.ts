@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
-import { buildTokenMap, joinTokenMaps } from '../../src/steps/token-map';
+import { buildTokenMap, joinTokenMaps, positionalTokenSelect, tokenColumnsInParts } from '../../src/steps/token-map';
 
 let engine: DuckDbSqlEngine;
 beforeEach(async () => {
@@ -49,6 +49,55 @@ describe('buildTokenMap and joinTokenMaps', () => {
   it('report fewer replaced than present when a value has no token, so the caller can refuse to publish', async () => {
     await buildTokenMap(engine, 'rows_in', 'b', 'tokens_b', (values) => Promise.resolve(values.map((value, i) => (i === 0 ? null : value))), 4);
     const counts = await joinTokenMaps(engine, { source: 'rows_in', target: 'rows_out', select: [['s.n', 'n'], ['s.b', 'b']], tokenMaps: new Map([['b', 'tokens_b']]), orderBy: 'n' });
+    const { present, replaced } = counts.get('b') ?? { present: 0, replaced: 0 };
+    expect(present).toBe(857);
+    expect(replaced).toBeLessThan(present);
+  });
+});
+
+describe('tokenColumnsInParts and positionalTokenSelect', () => {
+  it('join the tokens a part at a time and put them back beside the other columns in the source order', async () => {
+    // Prepare: token tables for a and b, and parts of 64 rows, so the 1000 rows take 16 parts.
+    const convert = (values: string[]): Promise<string[]> => Promise.resolve(values.map((value) => `token(${value})`));
+    await buildTokenMap(engine, 'rows_in', 'a', 'tokens_a', convert, 8);
+    await buildTokenMap(engine, 'rows_in', 'b', 'tokens_b', convert, 8);
+    const join = { source: 'rows_in', target: 'token_rows', rowNumber: 'source_row', tokenMaps: new Map([['a', 'tokens_a'], ['b', 'tokens_b']]), rows: 1000, partRows: 64 };
+
+    // Act
+    const counts = await tokenColumnsInParts(engine, join);
+    const rows = await engine.query(`SELECT ${positionalTokenSelect(join, ['n', 'a', 'b'])} FROM rows_in s POSITIONAL JOIN token_rows t`);
+
+    // Assess: every row in file order, each value replaced by its own token, nulls kept.
+    const source = await engine.query('SELECT n, a, b FROM rows_in');
+    expect(rows.map((row) => Number(row['source_row']))).toEqual(source.map((_row, i) => i + 1));
+    rows.forEach((row, i) => {
+      const before = source[i] ?? {};
+      expect(row['n']).toBe(before['n']);
+      expect(row['a']).toBe(before['a'] === null ? null : `token(${String(before['a'])})`);
+      expect(row['b']).toBe(before['b'] === null ? null : `token(${String(before['b'])})`);
+    });
+    expect(counts.get('a')).toEqual({ present: 980, replaced: 980 });
+    expect(counts.get('b')).toEqual({ present: 857, replaced: 857 });
+  });
+
+  it('stop the positional select when a token row is not at its source position', async () => {
+    await buildTokenMap(engine, 'rows_in', 'b', 'tokens_b', (values) => Promise.resolve(values.map((value) => `token(${value})`)), 4);
+    const join = { source: 'rows_in', target: 'token_rows', rowNumber: 'source_row', tokenMaps: new Map([['b', 'tokens_b']]), rows: 1000, partRows: 100 };
+    await tokenColumnsInParts(engine, join);
+    // One row lost from the token rows shifts every later row by one.
+    await engine.execute('DELETE FROM token_rows WHERE source_row = 500');
+
+    const select = engine.query(`SELECT ${positionalTokenSelect(join, ['n', 'b'])} FROM rows_in s POSITIONAL JOIN token_rows t`);
+
+    await expect(select).rejects.toThrow(/could not run a query/);
+    await expect(select.catch((error: Error) => String((error.cause as Error | undefined)?.message))).resolves.toMatch(/TOKEN_JOIN_MISALIGNED/);
+  });
+
+  it('refuse a source with other rows than expected, and report fewer replaced than present when a value has no token', async () => {
+    await buildTokenMap(engine, 'rows_in', 'b', 'tokens_b', (values) => Promise.resolve(values.map((value, i) => (i === 0 ? null : value))), 4);
+    const tokenMaps = new Map([['b', 'tokens_b']]);
+    await expect(tokenColumnsInParts(engine, { source: 'rows_in', target: 'token_rows', rowNumber: 'source_row', tokenMaps, rows: 999 })).rejects.toMatchObject({ code: 'TOKEN_JOIN_INCOMPLETE' });
+    const counts = await tokenColumnsInParts(engine, { source: 'rows_in', target: 'token_rows', rowNumber: 'source_row', tokenMaps, rows: 1000 });
     const { present, replaced } = counts.get('b') ?? { present: 0, replaced: 0 };
     expect(present).toBe(857);
     expect(replaced).toBeLessThan(present);
