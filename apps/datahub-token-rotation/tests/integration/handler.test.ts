@@ -155,9 +155,9 @@ describe('datahub-token-rotation handler', () => {
   });
 
   it('refuses a secret never seeded (the CDK placeholder) with a coded error that quotes nothing of it', async () => {
-    // Prepare: what the CDK creates, a generated placeholder in the connection's form.
-    const placeholder = 'Xq7-not-a-datahub-token-placeholder';
-    await seed(JSON.stringify({ conn_type: 'datahub-rest' }).replace('}', `,"placeholder":"${placeholder}"}`));
+    // Prepare: what the CDK creates, the connection with a generated description and no password.
+    const placeholder = 'Xq7notAdatahubTokenPlaceholder';
+    await seed(JSON.stringify({ conn_type: 'datahub-rest', host: dataHub.endpoint, description: placeholder }));
     const versionId = await startRotation();
 
     // Act

@@ -199,7 +199,7 @@ describe('lineage-emitter handler', () => {
       // Prepare
       const datahub = await gms(200);
       server = datahub.server;
-      const handler = await withConnection(JSON.stringify({ conn_type: 'datahub-rest', host: datahub.url, placeholder: 'Xq7generatedByCloudFormation' }), datahub.url);
+      const handler = await withConnection(JSON.stringify({ conn_type: 'datahub-rest', host: datahub.url, description: 'Xq7generatedByCloudFormation' }), datahub.url);
 
       // Act
       await handler(event('glue-job-succeeded'));
