@@ -131,9 +131,11 @@ export interface AppSpec {
   readonly startsDagRuns?: boolean;
   /**
    * The app sends lineage to DataHub: it gets `CUR_DATAHUB_ENDPOINT_PARAMETER` (the platform stack's
-   * `/cur-<stage>/datahub/endpoint`) and `CUR_DATAHUB_TOKEN_SECRET_ID` (`cur-<stage>/datahub/token`, created by hand
-   * with DataHub's access token), the Parameters and Secrets extension to read both at run time, and may read that
-   * one parameter and that one secret.
+   * `/cur-<stage>/datahub/endpoint`) and `CUR_DATAHUB_CONNECTION_SECRET_ID` (the one DataHub secret, the Airflow
+   * connection `cur-<stage>/airflow/connections/datahub_rest_default` whose `password` is the token, created and
+   * rotated by the orchestration stack), the Parameters and Secrets extension to read both at run time, may read that
+   * one parameter and that one secret, runs in the orchestration VPC (where DataHub is reachable) with the security
+   * group that stack gives it, and its stack deploys after the orchestration stack.
    * @default false
    */
   readonly emitsLineage?: boolean;
@@ -158,6 +160,13 @@ export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
 
 /** Lambda memory unless an app says otherwise; arm64 at 512 MB keeps cold starts of a 600 kB bundle short. */
 export const DEFAULT_FUNCTION_MEMORY_MB = 512;
+
+/**
+ * Apps whose Lambda is not one app stack's but part of another stack's construct: the DataHub token rotation, which
+ * the orchestration stack deploys with the secret it rotates (`DataHubConnectionSecret`). Their bundles build like
+ * every app's, and infra depends on them.
+ */
+export const CONSTRUCT_FUNCTION_APPS = ['datahub-token-rotation'] as const;
 
 /** The event pattern's `detail-type` of a platform event that feeds the business date's DAG run. */
 export const BATCH_ACCEPTED = 'Batch Accepted';

@@ -106,9 +106,4 @@ export class OrchestrationNames {
   get variablesPrefix(): string {
     return `${this.#names.parameterPrefix}/airflow/variables`;
   }
-
-  /** SSM prefix of Airflow connections (DataHub's `datahub_rest_default`): `/cur-<stage>/airflow/connections`. */
-  get connectionsPrefix(): string {
-    return `${this.#names.parameterPrefix}/airflow/connections`;
-  }
 }

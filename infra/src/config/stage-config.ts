@@ -57,6 +57,9 @@ export const DEFAULT_GLUE_TIMEOUT_MINUTES = 60;
 /** The pipeline steps that run as Glue jobs `cur-<stage>-<step>`. */
 export const GLUE_JOB_STEPS = ['mask', 'transform', 'consumption', 'mart'] as const;
 
+/** Days between two rotations of the DataHub token unless the stage says otherwise (each token lives three months). */
+export const DEFAULT_DATAHUB_TOKEN_ROTATION_DAYS = 30;
+
 /** Powertools log level of every Lambda. */
 export const DEFAULT_LOG_LEVEL = 'INFO';
 
@@ -107,7 +110,25 @@ export const StageConfigSchema = z
       .strict()
       .default({}),
     cdkQualifier: z.string().regex(/^[a-z0-9]{1,10}$/).default(DEFAULT_CDK_QUALIFIER),
-    dataHub: z.object({ endpoint: httpsUrl }).strict(),
+    dataHub: z
+      .object({
+        /** DataHub's GMS endpoint; its port (443 unless the URL names one) is the only port opened towards DataHub. */
+        endpoint: httpsUrl,
+        /**
+         * How the orchestration VPC reaches DataHub, named explicitly: DataHub's security group (a peered VPC of the
+         * same region, or the same VPC), its address range (a route through a transit gateway or VPN), or its
+         * PrivateLink endpoint service, for which the orchestration stack creates an interface endpoint (the
+         * endpoint's host must then resolve to it: private DNS of the service, or a private hosted zone).
+         */
+        network: z.union([
+          z.object({ securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id such as sg-0123456789abcdef0') }).strict(),
+          z.object({ cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12]\d|3[0-2])$/, 'an IPv4 CIDR') }).strict(),
+          z.object({ endpointServiceName: z.string().regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, 'a PrivateLink endpoint service name such as com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0') }).strict(),
+        ]),
+        /** Days between two rotations of the token. @default DEFAULT_DATAHUB_TOKEN_ROTATION_DAYS */
+        tokenRotationDays: z.number().int().min(1).max(80).default(DEFAULT_DATAHUB_TOKEN_ROTATION_DAYS),
+      })
+      .strict(),
     /**
      * The RDS for Oracle replica (issue 16) the oracle stack creates: license-included Standard Edition 2, AL32UTF8,
      * encrypted with the lake key, in the stage's isolated subnets. Endpoint and credentials come from the stack
@@ -138,6 +159,12 @@ export const StageConfigSchema = z
         cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR from /16 to /24').default(DEFAULT_VPC_CIDR),
         /** Named explicitly so synthesis needs no lookup; RDS and DMS subnet groups need two or more. */
         availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'an availability zone such as ap-northeast-1a')).min(2).max(3),
+        /**
+         * The region's S3 prefix list (`aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3`):
+         * the lineage-emitter in the orchestration VPC reaches S3 through the gateway endpoint, and its security
+         * group lets HTTPS out to these addresses only. Named here so synthesis needs no lookup.
+         */
+        s3PrefixListId: z.string().regex(/^pl-[0-9a-f]{8,17}$/, 'a prefix list id such as pl-61a54008'),
       })
       .strict(),
     humanRolePrincipals: z.object(

@@ -10,7 +10,8 @@ export const DEFAULT_ORCHESTRATION_CIDR = '10.61.0.0/22';
  * The AWS APIs MWAA and the DAG's tasks call, each through an interface endpoint with private DNS so those calls
  * stay in the VPC: MWAA's own (API, environment, operations), CloudWatch Logs and metrics, SQS (Celery), Glue (jobs
  * and DQ evaluations), Lambda (the serving load), SNS (failure notices), SSM (the Airflow variables and
- * connections), STS. S3 goes through a gateway endpoint.
+ * connections, DataHub's endpoint), Secrets Manager (the DataHub connection, read by MWAA's secrets backend through
+ * SSM, by the lineage-emitter and by its rotation function), STS. S3 goes through a gateway endpoint.
  */
 export const ORCHESTRATION_INTERFACE_ENDPOINTS = {
   AirflowApi: ec2.InterfaceVpcEndpointAwsService.AIRFLOW_API,
@@ -23,6 +24,7 @@ export const ORCHESTRATION_INTERFACE_ENDPOINTS = {
   Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
   Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
+  SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   Sts: ec2.InterfaceVpcEndpointAwsService.STS,
 } as const;
 
@@ -41,13 +43,15 @@ export interface OrchestrationNetworkProps {
  * The MWAA environment's VPC: two private subnets (MWAA's scheduler, workers and private web server) in two zones,
  * each with a NAT gateway's route out only so that MWAA can install `requirements.txt` from PyPI (nothing in the VPC
  * is reachable from the internet), AWS APIs through VPC endpoints, all traffic in a flow log, the default security
- * group stripped. The environment's own group admits only itself, as MWAA requires.
+ * group stripped. The environment's own group admits only itself, as MWAA requires, and lets out only traffic to
+ * itself and HTTPS (PyPI through the NAT gateway, the AWS endpoints); the route to DataHub is added by
+ * `DataHubRoute`.
  */
 export class OrchestrationNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
   public readonly privateSubnets: ec2.SubnetSelection;
   public readonly flowLogGroup: logs.LogGroup;
-  /** The MWAA environment's group: all traffic from itself, nothing else. */
+  /** The MWAA environment's group: all traffic from and to itself, HTTPS out, nothing else. */
   public readonly environmentSecurityGroup: ec2.SecurityGroup;
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
   public readonly endpoints: Readonly<Record<keyof typeof ORCHESTRATION_INTERFACE_ENDPOINTS, ec2.InterfaceVpcEndpoint>>;
@@ -81,9 +85,11 @@ export class OrchestrationNetwork extends Construct {
       vpc: this.vpc,
       securityGroupName: `${props.resourcePrefix}-mwaa`,
       description: 'MWAA environment: its own members only (scheduler, workers, web server, metadata database)',
-      allowAllOutbound: true,
+      allowAllOutbound: false,
     });
     this.environmentSecurityGroup.addIngressRule(this.environmentSecurityGroup, ec2.Port.allTraffic(), 'MWAA components talk to each other (MWAA requires a self-referencing rule)');
+    this.environmentSecurityGroup.addEgressRule(this.environmentSecurityGroup, ec2.Port.allTraffic(), 'MWAA components talk to each other (self-referencing, as MWAA requires)');
+    this.environmentSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: PyPI through the NAT gateway for requirements.txt, and the AWS APIs through their endpoints');
 
     this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.privateSubnets] });
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {

@@ -9,6 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { DATAHUB_CONNECTION_ID } from '../config/datahub';
 import { acknowledgeNagFindings } from '../core/nag-acknowledgement';
 import { DAG_FOLDER_KEY, REQUIREMENTS_KEY, STARTUP_SCRIPT_KEY } from './dag-bucket';
 
@@ -19,10 +20,6 @@ export const DEFAULT_MAX_WORKERS = 5;
 /** The period of the failed-run alarm. @default */
 export const DAG_RUN_ALARM_PERIOD = Duration.minutes(5);
 
-/** The Airflow connection DataHub's Airflow plugin sends through (its default id), under the connections prefix. */
-export const DATAHUB_CONNECTION_ID = 'datahub_rest_default';
-/** The connection type of DataHub's REST hook (`DatahubRestHook.conn_type`). */
-export const DATAHUB_CONNECTION_TYPE = 'datahub-rest';
 /**
  * The plugin's cluster, the last part of its data flow URN: libs/lineage names the DAG `(airflow,cur_pipeline,PROD)`,
  * so the plugin's runs land on the same flow (the plugin's default is `prod`).
@@ -30,9 +27,16 @@ export const DATAHUB_CONNECTION_TYPE = 'datahub-rest';
 export const DATAHUB_FLOW_CLUSTER = 'PROD';
 
 /**
- * Airflow configuration MWAA applies: variables and connections from SSM Parameter Store, no example DAGs, and
- * DataHub's Airflow plugin (installed by requirements.txt) on, sending every DAG's lineage and runs through the
- * connection {@link DATAHUB_CONNECTION_ID}.
+ * The prefix under which Parameter Store serves Secrets Manager secrets (`GetParameter` with decryption): the
+ * connections prefix of MWAA's SSM secrets backend points there, so the Airflow connections are secrets (the DataHub
+ * connection, rotated) while the variables stay parameters.
+ */
+export const SECRETS_MANAGER_REFERENCE_PREFIX = '/aws/reference/secretsmanager/';
+
+/**
+ * Airflow configuration MWAA applies: variables from SSM Parameter Store and connections from Secrets Manager (through
+ * Parameter Store's reference path, one backend for both), no example DAGs, and DataHub's Airflow plugin (installed
+ * by requirements.txt) on, sending every DAG's lineage and runs through the connection `datahub_rest_default`.
  */
 export function airflowConfigurationOptions(variablesPrefix: string, connectionsPrefix: string): Record<string, string> {
   return {
@@ -43,15 +47,6 @@ export function airflowConfigurationOptions(variablesPrefix: string, connections
     'datahub.conn_id': DATAHUB_CONNECTION_ID,
     'datahub.cluster': DATAHUB_FLOW_CLUSTER,
   };
-}
-
-/**
- * The DataHub connection as Airflow's secrets backends read a JSON value: DataHub's REST hook takes the GMS endpoint
- * as the host. No token: CloudFormation cannot write a SecureString, and the endpoint is reached inside the bank's
- * network (a token-protected DataHub needs the token as the connection's `password`, written out of band).
- */
-export function dataHubConnection(endpoint: string): { readonly conn_type: string; readonly host: string } {
-  return { conn_type: DATAHUB_CONNECTION_TYPE, host: endpoint };
 }
 
 /** Properties of {@link PipelineEnvironment}. */
@@ -78,13 +73,12 @@ export interface PipelineEnvironmentProps {
   readonly failureTopicArn: string;
   /** The key of the platform's topics (the lake key), which publishing to an encrypted topic needs. */
   readonly topicKeyArn: string;
-  /** SSM prefixes of Airflow variables and connections. */
+  /** SSM prefix of Airflow variables. */
   readonly variablesPrefix: string;
-  readonly connectionsPrefix: string;
+  /** Secrets Manager prefix of Airflow connections (`cur-<stage>/airflow/connections`), read through Parameter Store. */
+  readonly connectionsSecretPrefix: string;
   /** The role Glue Data Quality evaluations run as, which the DAG's DQ gates pass (`cur_glue_dq_role_arn`). */
   readonly dataQualityRoleName: string;
-  /** The DataHub GMS endpoint (a token resolved from SSM at deploy time) the plugin's connection points at. */
-  readonly dataHubEndpoint: string;
   readonly partition: string;
   readonly region: string;
   readonly account: string;
@@ -97,7 +91,7 @@ export interface PipelineEnvironmentProps {
  *
  * Its execution role has MWAA's own needs (its logs, metrics, Celery queues, the DAG bucket) and the DAG's: start and
  * follow exactly the DAG's Glue jobs, evaluate Glue Data Quality rulesets, invoke the serving load, publish failures,
- * read its SSM variables and connections. An alarm notifies `pipeline-failures` when a `cur_pipeline` run fails.
+ * read its SSM variables and its connections (secrets). An alarm notifies `pipeline-failures` when a `cur_pipeline` run fails.
  */
 export class PipelineEnvironment extends Construct {
   public readonly environment: mwaa.CfnEnvironment;
@@ -105,8 +99,6 @@ export class PipelineEnvironment extends Construct {
   public readonly failedRunAlarm: cloudwatch.Alarm;
   /** The Airflow variable `cur_pipeline_failures_topic_arn` the DAG's failure callback reads. */
   public readonly failureTopicVariable: ssm.StringParameter;
-  /** The Airflow connection {@link DATAHUB_CONNECTION_ID} DataHub's plugin sends lineage through. */
-  public readonly dataHubConnection: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: PipelineEnvironmentProps) {
     super(scope, id);
@@ -173,7 +165,13 @@ export class PipelineEnvironment extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadAirflowVariablesAndConnections',
           actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-          resources: [arn('ssm', `parameter${props.variablesPrefix}/*`), arn('ssm', `parameter${props.connectionsPrefix}/*`)],
+          resources: [arn('ssm', `parameter${props.variablesPrefix}/*`), arn('ssm', `parameter${SECRETS_MANAGER_REFERENCE_PREFIX}${props.connectionsSecretPrefix}/*`)],
+        }),
+        // Parameter Store honours the secret's own permissions: the reference path needs GetSecretValue too.
+        new iam.PolicyStatement({
+          sid: 'ReadAirflowConnectionSecrets',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [arn('secretsmanager', `secret:${props.connectionsSecretPrefix}/*`)],
         }),
       ],
     });
@@ -205,21 +203,16 @@ export class PipelineEnvironment extends Construct {
         `AwsSolutions-IAM5[Resource::arn:${partition}:glue:${region}:${account}:database/*]`,
         `AwsSolutions-IAM5[Resource::arn:${partition}:glue:${region}:${account}:table/*]`,
         `AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${account}:parameter${props.variablesPrefix}/*]`,
-        `AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${account}:parameter${props.connectionsPrefix}/*]`,
+        `AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${account}:parameter${SECRETS_MANAGER_REFERENCE_PREFIX}${props.connectionsSecretPrefix}/*]`,
+        `AwsSolutions-IAM5[Resource::arn:${partition}:secretsmanager:${region}:${account}:secret:${props.connectionsSecretPrefix}/*]`,
       ],
-      "The DQ gates evaluate a ruleset per dataset and zone over the zone's tables (the rulesets are libs/dq's, created with the Glue jobs), pass only the Glue Data Quality role to Glue, and read only the environment's SSM prefixes",
+      "The DQ gates evaluate a ruleset per dataset and zone over the zone's tables (the rulesets are libs/dq's, created with the Glue jobs), pass only the Glue Data Quality role to Glue, and read only the environment's SSM prefix of variables and Secrets Manager prefix of connections",
     );
 
     this.failureTopicVariable = new ssm.StringParameter(this, 'FailureTopicVariable', {
       parameterName: `${props.variablesPrefix}/cur_pipeline_failures_topic_arn`,
       description: "Airflow variable cur_pipeline_failures_topic_arn: where the DAG's failure callback publishes",
       stringValue: props.failureTopicArn,
-    });
-
-    this.dataHubConnection = new ssm.StringParameter(this, 'DataHubConnection', {
-      parameterName: `${props.connectionsPrefix}/${DATAHUB_CONNECTION_ID}`,
-      description: "Airflow connection datahub_rest_default: where DataHub's Airflow plugin sends every DAG's lineage",
-      stringValue: Stack.of(this).toJsonString(dataHubConnection(props.dataHubEndpoint)),
     });
 
     this.environment = new mwaa.CfnEnvironment(this, 'Environment', {
@@ -235,7 +228,7 @@ export class PipelineEnvironment extends Construct {
       webserverAccessMode: 'PRIVATE_ONLY',
       endpointManagement: 'SERVICE',
       networkConfiguration: { subnetIds: props.vpcSubnets.map((subnet) => subnet.subnetId), securityGroupIds: [props.securityGroup.securityGroupId] },
-      airflowConfigurationOptions: airflowConfigurationOptions(props.variablesPrefix, props.connectionsPrefix),
+      airflowConfigurationOptions: airflowConfigurationOptions(props.variablesPrefix, `${SECRETS_MANAGER_REFERENCE_PREFIX}${props.connectionsSecretPrefix}`),
       loggingConfiguration: {
         dagProcessingLogs: { enabled: true, logLevel: 'INFO' },
         schedulerLogs: { enabled: true, logLevel: 'INFO' },

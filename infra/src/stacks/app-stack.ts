@@ -85,12 +85,12 @@ export class AppStack extends Stack {
         ...Object.fromEntries((spec.callsApis ?? []).map((call) => [call.environmentVariable, ssm.StringParameter.valueForStringParameter(this, names.apiUrlParameterName(call.app))])),
         ...replica?.environment,
         ...(orchestration === undefined ? {} : { CUR_MWAA_ENVIRONMENT: orchestration.environmentName }),
-        ...(dataHub === undefined ? {} : { CUR_DATAHUB_ENDPOINT_PARAMETER: dataHub.endpointParameterName, CUR_DATAHUB_TOKEN_SECRET_ID: dataHub.tokenSecretName }),
+        ...(dataHub === undefined ? {} : { CUR_DATAHUB_ENDPOINT_PARAMETER: dataHub.endpointParameterName, CUR_DATAHUB_CONNECTION_SECRET_ID: dataHub.connectionSecretName }),
         ...(spec.iamFunctionUrl === undefined ? {} : { [spec.iamFunctionUrl.systemCallerEnvironmentVariable]: names.roleArn(names.systemRoleName) }),
       },
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
       ...(replica === undefined ? {} : { network: replica.network, paramsAndSecrets: replica.paramsAndSecrets }),
-      ...(dataHub === undefined ? {} : { paramsAndSecrets: parametersAndSecretsExtension() }),
+      ...(dataHub === undefined ? {} : { network: this.#dataHubNetwork(config, dataHub), paramsAndSecrets: parametersAndSecretsExtension() }),
     });
     const fn = this.service.function;
     this.oracleReplicaAccess =
@@ -105,7 +105,7 @@ export class AppStack extends Stack {
     this.dataHubEmitterAccess =
       dataHub === undefined
         ? undefined
-        : new DataHubEmitterAccess(this, 'DataHubEmitterAccess', { role: this.service.role, endpointParameterArn: dataHub.endpointParameterArn, tokenSecretArn: dataHub.tokenSecretArnPattern });
+        : new DataHubEmitterAccess(this, 'DataHubEmitterAccess', { role: this.service.role, endpointParameterArn: dataHub.endpointParameterArn, connectionSecretArn: dataHub.connectionSecretArnPattern });
 
     this.mwaaInvokeAccess =
       orchestration === undefined ? undefined : new MwaaInvokeAccess(this, 'MwaaInvokeAccess', { role: this.service.role, airflowRoleArn: orchestration.airflowRoleArn('User') });
@@ -198,6 +198,23 @@ export class AppStack extends Stack {
       // Lineage that did not reach DataHub never fails the function, so its error alarm cannot see it.
       new LineageEmissionAlarm(this, 'LineageAlarm', { serviceName: app, namespace: 'CUR', topicArn: names.topicArn('pipeline-failures') });
     }
+  }
+
+  /**
+   * The orchestration VPC, where DataHub is reachable: its id, its private subnets and the emitter's security group
+   * (HTTPS to the VPC's endpoints and S3, DataHub's port to DataHub), all from the orchestration stack's SSM parameters.
+   */
+  #dataHubNetwork(config: StageConfig, dataHub: DataHubNames): { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroups: readonly ec2.ISecurityGroup[] } {
+    const placement = dataHub.emitterNetworkParameterNames;
+    const read = (name: string): string => ssm.StringParameter.valueForStringParameter(this, name);
+    const zones = config.network.availabilityZones.slice(0, 2);
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'OrchestrationVpc', {
+      vpcId: read(placement.vpcId),
+      availabilityZones: zones,
+      privateSubnetIds: zones.map((zone) => read(placement.subnetId(zone))),
+    });
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'LineageEmitterSecurityGroup', read(placement.securityGroupId), { mutable: false });
+    return { vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [securityGroup] };
   }
 
   /**

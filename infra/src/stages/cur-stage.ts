@@ -78,6 +78,9 @@ export class CurStage extends Stage {
       if (APP_SPECS[app].startsDagRuns === true) {
         apps[app].addStackDependency(this.orchestration, `${app} starts runs of the DAG in the orchestration stack's MWAA environment`);
       }
+      if (APP_SPECS[app].emitsLineage === true) {
+        apps[app].addStackDependency(this.orchestration, `${app} runs in the orchestration VPC with the security group and DataHub connection secret of the orchestration stack`);
+      }
       for (const call of APP_SPECS[app].callsApis ?? []) {
         apps[app].addStackDependency(apps[call.app], `${app} reads the URL of the ${call.app} API from SSM when it deploys`);
       }

@@ -84,12 +84,12 @@ describe('Stack: AppStack', () => {
       expect(Object.keys(published), app).toHaveLength(HTTP_APPS.includes(app) ? 1 : 0);
     });
 
-    it('has its own execution role, named for its principal class, with no AWS managed policy but VPC access in the replica VPC', () => {
+    it('has its own execution role, named for its principal class, with no AWS managed policy but VPC access in the replica or orchestration VPC', () => {
       const principalClass = APP_SPECS[app].principalClass;
       synth.template(app).hasResourceProperties('AWS::IAM::Role', {
         RoleName: synth.stage.names.appRoleName(app, principalClass),
         ManagedPolicyArns:
-          APP_SPECS[app].oracleReplica === true
+          APP_SPECS[app].oracleReplica === true || APP_SPECS[app].emitsLineage === true
             ? [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']] }]
             : Match.absent(),
         AssumeRolePolicyDocument: Match.objectLike({
@@ -237,18 +237,18 @@ describe('Stack: AppStack', () => {
     synth.template('model-history').hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.absent() });
   });
 
-  it('lets lineage-emitter read DataHub\'s endpoint parameter and token secret, each the one resource, through the extension', () => {
+  it('lets lineage-emitter read DataHub\'s endpoint parameter and the DataHub connection secret, each the one resource, through the extension', () => {
     const template = synth.template('lineage-emitter');
 
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ CUR_DATAHUB_ENDPOINT_PARAMETER: '/cur-dev/datahub/endpoint', CUR_DATAHUB_TOKEN_SECRET_ID: 'cur-dev/datahub/token', PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true' }) },
+      Environment: { Variables: Match.objectLike({ CUR_DATAHUB_ENDPOINT_PARAMETER: '/cur-dev/datahub/endpoint', CUR_DATAHUB_CONNECTION_SECRET_ID: 'cur-dev/airflow/connections/datahub_rest_default', PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true' }) },
       Layers: [Match.stringLikeRegexp('AWS-Parameters-and-Secrets-Lambda-Extension')],
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
           { Sid: 'ReadDataHubEndpoint', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:ap-northeast-1:${synth.config.account}:parameter/cur-dev/datahub/endpoint` },
-          { Sid: 'ReadDataHubToken', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:ap-northeast-1:${synth.config.account}:secret:cur-dev/datahub/token-??????` },
+          { Sid: 'ReadDataHubConnection', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:ap-northeast-1:${synth.config.account}:secret:cur-dev/airflow/connections/datahub_rest_default-??????` },
         ],
         Version: '2012-10-17',
       },

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_NAMES, APP_SPECS } from '../../src/config/apps';
+import { APP_NAMES, APP_SPECS, CONSTRUCT_FUNCTION_APPS } from '../../src/config/apps';
 import { INFRA_ROOT, WORKSPACE_ROOT } from '../../src/config/paths';
 import { appBundleDir } from '../../src/constructs/service-function';
 
@@ -24,11 +24,11 @@ describe('Constant: APP_NAMES', () => {
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
 
-    expect([...APP_NAMES].sort()).toEqual(folders.sort());
+    expect([...APP_NAMES, ...CONSTRUCT_FUNCTION_APPS].sort()).toEqual(folders.sort());
   });
 
   it('is the implicit dependency list of the infra project, so the graph rebuilds infra when an app changes', () => {
-    expect(readProject(INFRA_ROOT).implicitDependencies).toEqual([...APP_NAMES]);
+    expect([...(readProject(INFRA_ROOT).implicitDependencies ?? [])].sort()).toEqual([...APP_NAMES, ...CONSTRUCT_FUNCTION_APPS].sort());
   });
 
   it.each(APP_NAMES)('%s builds its bundle into the folder its stack takes the code from', (app) => {

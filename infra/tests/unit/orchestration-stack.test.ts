@@ -35,7 +35,8 @@ describe('Stack: OrchestrationStack', () => {
       NetworkConfiguration: { SubnetIds: Match.anyValue(), SecurityGroupIds: [Match.anyValue()] },
       AirflowConfigurationOptions: {
         'secrets.backend': 'airflow.providers.amazon.aws.secrets.systems_manager.SystemsManagerParameterStoreBackend',
-        'secrets.backend_kwargs': JSON.stringify({ variables_prefix: '/cur-dev/airflow/variables', connections_prefix: '/cur-dev/airflow/connections' }),
+        // Variables are parameters; connections are secrets, served by Parameter Store's reference path.
+        'secrets.backend_kwargs': JSON.stringify({ variables_prefix: '/cur-dev/airflow/variables', connections_prefix: '/aws/reference/secretsmanager/cur-dev/airflow/connections' }),
         'core.load_examples': 'False',
         'datahub.enabled': 'True',
         'datahub.conn_id': 'datahub_rest_default',
@@ -86,7 +87,9 @@ describe('Stack: OrchestrationStack', () => {
     const template = synth.template('orchestration');
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', Object.keys(ORCHESTRATION_INTERFACE_ENDPOINTS).length + 1);
+    // The interface endpoints, S3's gateway, and (dev reaches DataHub by PrivateLink) DataHub's endpoint service.
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', Object.keys(ORCHESTRATION_INTERFACE_ENDPOINTS).length + 2);
+    expect(Object.keys(ORCHESTRATION_INTERFACE_ENDPOINTS)).toEqual(expect.arrayContaining(['Ssm', 'SecretsManager']));
     const privateSubnets = Object.values(resourcesOfType(template, 'AWS::EC2::Subnet')).filter((subnet) => props(subnet)['MapPublicIpOnLaunch'] === false && JSON.stringify(subnet).includes('private'));
     expect(privateSubnets).toHaveLength(2);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: '-1', Description: Match.stringLikeRegexp('self-referencing') });
@@ -114,9 +117,10 @@ describe('Stack: OrchestrationStack', () => {
     expect(dagSource).toContain('function_name=f"cur-{STAGE}-serving-load"');
     expect(resourcesOf(bySid('NotifyFailures'))).toEqual(['arn:aws:sns:ap-northeast-1:123456789012:cur-dev-pipeline-failures']);
     expect((resourcesOf(bySid('ReadAirflowVariablesAndConnections')) as string[]).sort()).toEqual([
-      'arn:aws:ssm:ap-northeast-1:123456789012:parameter/cur-dev/airflow/connections/*',
+      'arn:aws:ssm:ap-northeast-1:123456789012:parameter/aws/reference/secretsmanager/cur-dev/airflow/connections/*',
       'arn:aws:ssm:ap-northeast-1:123456789012:parameter/cur-dev/airflow/variables/*',
     ]);
+    expect(bySid('ReadAirflowConnectionSecrets')).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:cur-dev/airflow/connections/*' });
     expect(resourcesOf(bySid('PassDqRole'))).toEqual(['arn:aws:iam::123456789012:role/cur-dev-glue-dq']);
     expect(bySid('PassDqRole').Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } });
     const executionStatements = statements.filter((statement) => statement.Sid !== undefined);
@@ -131,29 +135,133 @@ describe('Stack: OrchestrationStack', () => {
     expect(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_pipeline.py'), 'utf8')).toContain('var.value.cur_pipeline_failures_topic_arn');
   });
 
-  it("configures DataHub's Airflow plugin and its connection, the endpoint read from SSM, as libs/pipeline-dag tests them", () => {
+  it("configures DataHub's Airflow plugin, and its connection as the one DataHub secret, as libs/pipeline-dag tests them", () => {
     const template = synth.template('orchestration');
-    // libs/pipeline-dag's test hands exactly these to Airflow 3.3.1 and the plugin (tests/test_datahub_plugin.py).
+    // libs/pipeline-dag's test hands exactly these to Airflow 3.3.1 and the plugin (tests/test_datahub_plugin.py), the
+    // connection through the secrets backend against moto's SSM and Secrets Manager.
     const tested = JSON.parse(readFileSync(join(PIPELINE_DAG_ROOT, 'tests', 'fixtures', 'mwaa-datahub.json'), 'utf8')) as {
       airflowConfigurationOptions: Record<string, string>;
+      secretsBackend: string;
+      secretsBackendKwargs: Record<string, string>;
       connectionId: string;
+      connectionSecretName: string;
       connection: { conn_type: string; host: string };
+      generatedKey: string;
     };
     const [environment] = Object.values(resourcesOfType(template, 'AWS::MWAA::Environment'));
     const options = environment ? props<{ AirflowConfigurationOptions: Record<string, string> }>(environment).AirflowConfigurationOptions : {};
     expect(Object.fromEntries(Object.entries(options).filter(([key]) => key.startsWith('datahub.')))).toEqual(tested.airflowConfigurationOptions);
+    expect(options['secrets.backend']).toBe(tested.secretsBackend);
+    expect(JSON.parse(options['secrets.backend_kwargs'] ?? '{}')).toEqual(tested.secretsBackendKwargs);
+    expect(`${tested.secretsBackendKwargs['connections_prefix']}/${tested.connectionId}`).toBe(`/aws/reference/secretsmanager/${tested.connectionSecretName}`);
 
-    // The connection is a parameter under the secrets backend's connections prefix, its host the platform's endpoint
-    // parameter resolved at deploy time (a CloudFormation SSM parameter type), never a literal.
-    const parameters = Object.values(resourcesOfType(template, 'AWS::SSM::Parameter')).map((resource) => props<{ Name: string; Value: unknown }>(resource));
-    const connection = parameters.find((parameter) => parameter.Name === `/cur-dev/airflow/connections/${tested.connectionId}`);
-    expect(connection).toBeDefined();
+    // The connection is a secret, created with the platform's endpoint parameter (resolved at deploy time) as host and
+    // a generated placeholder where the token goes; no SSM parameter holds a connection any more.
+    const secrets = Object.values(resourcesOfType(template, 'AWS::SecretsManager::Secret')).map((resource) => props<{ Name: string; GenerateSecretString: { SecretStringTemplate: unknown; GenerateStringKey: string } }>(resource));
+    const secret = secrets.find((candidate) => candidate.Name === tested.connectionSecretName);
+    expect(secret?.GenerateSecretString.GenerateStringKey).toBe(tested.generatedKey);
     const endpointParameter = Object.entries(template.toJSON()['Parameters'] as Record<string, { Type: string; Default: string }>).find(([, parameter]) => parameter.Default === '/cur-dev/datahub/endpoint');
     expect(endpointParameter?.[1].Type).toBe('AWS::SSM::Parameter::Value<String>');
-    const joined = (connection?.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const joined = (secret?.GenerateSecretString.SecretStringTemplate as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
     const resolved = joined[1].map((part) => (typeof part === 'string' ? part : JSON.stringify(part) === JSON.stringify({ Ref: endpointParameter?.[0] }) ? tested.connection.host : '<unresolved>')).join(joined[0]);
     expect(JSON.parse(resolved)).toEqual(tested.connection);
     expect(JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'infra', 'config', 'dev.json'), 'utf8')).dataHub.endpoint).toBe(tested.connection.host);
+    const parameters = Object.values(resourcesOfType(template, 'AWS::SSM::Parameter')).map((resource) => props<{ Name: string }>(resource).Name);
+    expect(parameters.filter((name) => name.includes('/airflow/connections'))).toEqual([]);
+  });
+
+  describe('DataHub access', () => {
+    const egressOf = (template: ReturnType<SynthesizedStage['template']>, groupId: string): Record<string, unknown>[] => {
+      const inline = Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id === groupId)?.[1];
+      const inlineRules = (inline ? props<{ SecurityGroupEgress?: Record<string, unknown>[] }>(inline).SecurityGroupEgress : undefined) ?? [];
+      const separate = Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupEgress'))
+        .map((resource) => props<Record<string, unknown>>(resource))
+        .filter((rule) => JSON.stringify(rule['GroupId']).includes(`"${groupId}"`));
+      return [...inlineRules, ...separate].map(({ GroupId: _group, Description: _description, ...rule }) => rule);
+    };
+    const groupIdOf = (template: ReturnType<SynthesizedStage['template']>, name: string | RegExp): string => {
+      const found = Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroup')).find(([, resource]) => {
+        const groupName = props<{ GroupName?: string; GroupDescription: string }>(resource);
+        return typeof name === 'string' ? groupName.GroupName === name : name.test(groupName.GroupDescription);
+      });
+      if (!found) throw new Error(`no security group ${String(name)}`);
+      return found[0];
+    };
+
+    it("reaches DataHub through an interface endpoint to its PrivateLink service, on DataHub's port, from its clients only", () => {
+      const template = synth.template('orchestration');
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: synth.config.dataHub.network && 'endpointServiceName' in synth.config.dataHub.network ? synth.config.dataHub.network.endpointServiceName : '', VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+      const endpointGroup = groupIdOf(template, /DataHub PrivateLink endpoint/);
+      const ingress = Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')).map((resource) => props<Record<string, unknown>>(resource)).filter((rule) => JSON.stringify(rule['GroupId']).includes(`"${endpointGroup}"`));
+      const sources = ingress.map((rule) => JSON.stringify(rule['SourceSecurityGroupId'])).sort();
+      expect(sources).toEqual([groupIdOf(template, 'cur-dev-mwaa'), groupIdOf(template, 'cur-dev-lineage-emitter'), groupIdOf(template, 'cur-dev-datahub-token-rotation')].map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'GroupId'] })).sort());
+      for (const rule of ingress) expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+    });
+
+    it("lets MWAA out to itself, HTTPS (PyPI through the NAT, the AWS endpoints) and DataHub's port, nothing else", () => {
+      const template = synth.template('orchestration');
+      const mwaa = groupIdOf(template, 'cur-dev-mwaa');
+      const dataHub = groupIdOf(template, /DataHub PrivateLink endpoint/);
+      expect(egressOf(template, mwaa)).toEqual(
+        expect.arrayContaining([
+          { IpProtocol: '-1', DestinationSecurityGroupId: { 'Fn::GetAtt': [mwaa, 'GroupId'] } },
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' },
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationSecurityGroupId: { 'Fn::GetAtt': [dataHub, 'GroupId'] } },
+        ]),
+      );
+      expect(egressOf(template, mwaa)).toHaveLength(3);
+    });
+
+    it("lets the lineage-emitter and the token rotation out only to the endpoints, DataHub's port and (the emitter) S3's prefix list", () => {
+      const template = synth.template('orchestration');
+      const endpoints = groupIdOf(template, /Interface endpoints of the orchestration VPC/);
+      const dataHub = groupIdOf(template, /DataHub PrivateLink endpoint/);
+      const toEndpoints = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationSecurityGroupId: { 'Fn::GetAtt': [endpoints, 'GroupId'] } };
+      const toDataHub = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationSecurityGroupId: { 'Fn::GetAtt': [dataHub, 'GroupId'] } };
+      expect(egressOf(template, groupIdOf(template, 'cur-dev-lineage-emitter'))).toEqual(
+        expect.arrayContaining([toEndpoints, toDataHub, { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: synth.config.network.s3PrefixListId }]),
+      );
+      expect(egressOf(template, groupIdOf(template, 'cur-dev-lineage-emitter'))).toHaveLength(3);
+      expect(egressOf(template, groupIdOf(template, 'cur-dev-datahub-token-rotation')).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([toDataHub, toEndpoints].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+    });
+
+    it('rotates the DataHub connection every tokenRotationDays with its function, in the VPC, never on creation', () => {
+      const template = synth.template('orchestration');
+      template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        RotationLambdaARN: Match.anyValue(),
+        RotationRules: { ScheduleExpression: `rate(${synth.config.dataHub.tokenRotationDays} days)` },
+        RotateImmediatelyOnUpdate: false,
+      });
+      expect(synth.config.dataHub.tokenRotationDays).toBe(30);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'cur-dev-datahub-token-rotation',
+        Runtime: 'nodejs22.x',
+        Handler: 'handler.handler',
+        VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [groupIdOf(template, 'cur-dev-datahub-token-rotation'), 'GroupId'] }], SubnetIds: Match.anyValue() },
+        Environment: { Variables: Match.objectLike({ CUR_STAGE: 'dev', CUR_DATAHUB_ENDPOINT: Match.anyValue() }) },
+      });
+      // Its role may rotate the one secret; nothing else of Secrets Manager but the CDK's GetRandomPassword.
+      const secretStatements = statementsOf(template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')) && !String(statement.Sid ?? '').startsWith('ReadAirflow'));
+      const rotation = secretStatements.find((statement) => actionsOf(statement).includes('secretsmanager:PutSecretValue'));
+      expect(actionsOf(rotation as StatementJson).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']);
+      expect(JSON.stringify(resourcesOf(rotation as StatementJson))).toContain('DataHubConnectionSecret');
+      expect(readFileSync(join(WORKSPACE_ROOT, 'dist', 'apps', 'datahub-token-rotation', 'handler.mjs'), 'utf8').length).toBeGreaterThan(0);
+    });
+
+    it('places the lineage-emitter in the orchestration VPC with its group, read from SSM, and deploys it after this stack', () => {
+      const template = synth.template('orchestration');
+      for (const name of ['/cur-dev/orchestration/vpc-id', '/cur-dev/orchestration/lineage-emitter-security-group-id', '/cur-dev/orchestration/private-subnet/ap-northeast-1a', '/cur-dev/orchestration/private-subnet/ap-northeast-1c']) {
+        template.hasResourceProperties('AWS::SSM::Parameter', { Name: name });
+      }
+      const emitter = synth.template('lineage-emitter');
+      const ssmDefaults = Object.entries(emitter.toJSON()['Parameters'] as Record<string, { Default: string }>);
+      const refOf = (name: string) => ({ Ref: ssmDefaults.find(([, parameter]) => parameter.Default === name)?.[0] });
+      emitter.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'cur-dev-lineage-emitter',
+        VpcConfig: { SecurityGroupIds: [refOf('/cur-dev/orchestration/lineage-emitter-security-group-id')], SubnetIds: [refOf('/cur-dev/orchestration/private-subnet/ap-northeast-1a'), refOf('/cur-dev/orchestration/private-subnet/ap-northeast-1c')] },
+      });
+      expect(synth.stage.apps['lineage-emitter'].dependencies).toContain(synth.stage.orchestration);
+    });
   });
 
   it('deploys the committed DAG, the tested requirements.txt and a startup script exporting CUR_STAGE', () => {

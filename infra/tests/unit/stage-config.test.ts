@@ -7,6 +7,7 @@ import { CONFIG_DIR } from '../../src/config/paths';
 import {
   DEFAULT_CDK_QUALIFIER,
   DEFAULT_DMS_INSTANCE_CLASS,
+  DEFAULT_DATAHUB_TOKEN_ROTATION_DAYS,
   DEFAULT_LANDING_EXPIRY_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_ORACLE_BACKUP_RETENTION_DAYS,
@@ -88,7 +89,23 @@ describe('Function: parseStageConfig', () => {
       secretRotationDays: DEFAULT_SECRET_ROTATION_DAYS,
       dmsInstanceClass: DEFAULT_DMS_INSTANCE_CLASS,
     });
-    expect(config.network).toEqual({ cidr: DEFAULT_VPC_CIDR, availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] });
+    expect(config.network).toEqual({ cidr: DEFAULT_VPC_CIDR, availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], s3PrefixListId: 'pl-61a54008' });
+  });
+
+  it("names DataHub's route explicitly, as a security group, a range or a PrivateLink service, and rotates its token every 30 days by default", () => {
+    const base = devJson() as { dataHub: Record<string, unknown> };
+    const withNetwork = (network: unknown): unknown => ({ ...base, dataHub: { ...base.dataHub, network } });
+
+    expect(parseStageConfig(devJson()).dataHub).toEqual({
+      endpoint: 'https://datahub.dev.cur.example.internal',
+      network: { endpointServiceName: 'com.amazonaws.vpce.ap-northeast-1.vpce-svc-0a1b2c3d4e5f60718' },
+      tokenRotationDays: DEFAULT_DATAHUB_TOKEN_ROTATION_DAYS,
+    });
+    expect(parseStageConfig(withNetwork({ securityGroupId: 'sg-0123456789abcdef0' })).dataHub.network).toEqual({ securityGroupId: 'sg-0123456789abcdef0' });
+    expect(parseStageConfig(withNetwork({ cidr: '10.70.0.0/24' })).dataHub.network).toEqual({ cidr: '10.70.0.0/24' });
+    expect(() => parseStageConfig({ ...base, dataHub: { endpoint: 'https://datahub.dev.cur.example.internal' } })).toThrow(StageConfigError);
+    expect(() => parseStageConfig(withNetwork({ securityGroupId: 'sg-0123456789abcdef0', cidr: '10.70.0.0/24' }))).toThrow(/dataHub\.network/);
+    expect(() => parseStageConfig(withNetwork({ cidr: 'anywhere' }))).toThrow(StageConfigError);
   });
 
   it('accepts an unreserved override (null) for an app', () => {
