@@ -1,0 +1,77 @@
+/**
+ * The mask step's disk at its peak on one batch: `npx tsx tools/bench/src/mask-spill-profile.ts --extracts DIR
+ * --dataset card_transaction [--memory 512MiB]`. Pushes and ingests that dataset's batch from a folder of generated
+ * extracts (e.g. `npm run bench:pipeline -- --extracts DIR`'s kept ones) into a fresh state folder, masks it as
+ * `cur run` does (DuckDB at the memory limit, spilling to the SYSTEM scratch area, the step's scratch beside it), and
+ * prints one JSON line: rows, seconds, and the peak bytes of the whole SYSTEM scratch area (DuckDB's spill, the
+ * step's staged database, the Parquet file before upload), sampled every 250 ms. Counts and sizes only.
+ */
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDbSqlEngine } from '@cur/adapters-local';
+import type { BatchAccepted } from '@cur/contracts';
+import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
+import { KeyRing } from '@cur/masking';
+import { ManifestStore, runMaskStep, sweepScratchFolder } from '@cur/pipeline';
+import { createLogger, loadPlatformConfig } from '@cur/platform';
+import { createMaskingPolicy } from '@cur/policy';
+import { createRuntime } from '@cur/runtime';
+import { sampleEvery } from './sample-every';
+
+const { values } = parseArgs({ options: { extracts: { type: 'string' }, dataset: { type: 'string', default: 'card_transaction' }, memory: { type: 'string', default: '4GiB' } } });
+if (!values.extracts) throw new Error('--extracts DIR is required: a folder of generated extracts');
+const dataset = values.dataset ?? 'card_transaction';
+
+/** Bytes of every file under `dir`, recursively. */
+async function bytesUnder(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (entry.isFile()) total += await stat(join(entry.parentPath, entry.name)).then((info) => info.size, () => 0);
+  }
+  return total;
+}
+
+const home = await mkdtemp(join(tmpdir(), 'cur-mask-spill-'));
+try {
+  // Only the one dataset's files: the push takes a folder.
+  const extracts = join(home, 'extracts');
+  await mkdir(extracts, { mode: 0o700 });
+  for (const name of await readdir(values.extracts)) if (name.startsWith(`${dataset}_`)) await copyFile(join(values.extracts, name), join(extracts, name));
+  const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: join(home, 'state'), POWERTOOLS_LOG_LEVEL: 'ERROR' }));
+  const ledger = new BatchLedger(runtime.keyValueStore);
+  const landing = runtime.blobStore('landing');
+  const handle = createIngestionHandler(() => Promise.resolve({ landing, quarantine: runtime.blobStore('quarantine'), ledger, onAccepted: () => Promise.resolve(), logger: createLogger({ serviceName: 'bench', logLevel: 'ERROR' }) }));
+  for (const pushed of await pushBatches(extracts, landing, { ledger })) if (pushed.status === 'pushed') await handle(objectCreatedEvent('landing', pushed.controlKey, pushed.bytes));
+  await rm(extracts, { recursive: true, force: true });
+  const record = (await ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === dataset);
+  if (!record) throw new Error(`no ${dataset} batch was ingested from ${values.extracts}`);
+  const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+
+  // As `cur run` wires it: the spill folder and the pipeline's scratch folder inside the SYSTEM scratch area.
+  const systemScratch = runtime.localScratchDir ?? join(home, 'state', 'system-scratch');
+  const spill = join(systemScratch, 'duckdb-spill');
+  const scratchDir = join(systemScratch, 'pipeline');
+  await sweepScratchFolder(spill);
+  await sweepScratchFolder(scratchDir);
+  const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: values.memory, tempDirectory: spill });
+  const lake = runtime.localLakeDir ?? '';
+  let peak = 0;
+  const sampler = sampleEvery(250, async () => void (peak = Math.max(peak, await bytesUnder(systemScratch))));
+  const started = performance.now();
+  const manifest = await runMaskStep(
+    { landing, raw: runtime.blobStore('raw'), manifests: new ManifestStore(runtime.blobStore('system')), ledger, engine, policy: createMaskingPolicy(), maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) }, runId: 'mask-spill-profile', scratchDir, landingPath: (key) => join(lake, 'landing', ...key.split('/')) },
+    batch,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await sampler.stop();
+  await engine.close();
+  const rawBytes = await bytesUnder(join(lake, 'raw'));
+  process.stdout.write(
+    `${JSON.stringify({ dataset, rows: manifest.rowCount, memoryLimit: values.memory, seconds: Number(seconds.toFixed(1)), peakScratchBytes: peak, peakBytesPerRow: Number((peak / manifest.rowCount).toFixed(1)), rawParquetBytes: rawBytes, leftInScratch: await bytesUnder(systemScratch), load: loadavg()[0] })}\n`,
+  );
+  await runtime.close();
+} finally {
+  await rm(home, { recursive: true, force: true });
+}
