@@ -11,7 +11,8 @@ export const DEFAULT_ORCHESTRATION_CIDR = '10.61.0.0/22';
  * stay in the VPC: MWAA's own (API, environment, operations), CloudWatch Logs and metrics, SQS (Celery), Glue (jobs
  * and DQ evaluations), Lambda (the serving load), SNS (failure notices), SSM (the Airflow variables and
  * connections, DataHub's endpoint), Secrets Manager (the DataHub connection, read by MWAA's secrets backend through
- * SSM, by the lineage-emitter and by its rotation function), STS. S3 goes through a gateway endpoint.
+ * SSM, by the lineage-emitter and by its rotation function), X-Ray (the lineage-emitter's active tracing, sent from
+ * inside the VPC), STS. S3 goes through a gateway endpoint.
  */
 export const ORCHESTRATION_INTERFACE_ENDPOINTS = {
   AirflowApi: ec2.InterfaceVpcEndpointAwsService.AIRFLOW_API,
@@ -25,6 +26,7 @@ export const ORCHESTRATION_INTERFACE_ENDPOINTS = {
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
   Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  XRay: ec2.InterfaceVpcEndpointAwsService.XRAY,
   Sts: ec2.InterfaceVpcEndpointAwsService.STS,
 } as const;
 
