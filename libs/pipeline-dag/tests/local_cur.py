@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -52,19 +53,26 @@ def run_cur(*args: str, home: Path, env: Mapping[str, str] | None = None) -> str
     return done.stdout
 
 
-def serving_load(business_date: str, home: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The serving load of ``business_date`` from the state folder's published lake: its result (counts, versions)."""
-    done = subprocess.run(  # noqa: S603 - node and this repository's own script
-        [node(), "--import", "tsx", str(SERVICES), "serving-load", business_date],
-        cwd=REPO_ROOT,
-        env=cur_env(home, env),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+#: Starts the serving-load handler's response line (its logs and metrics are on stdout too).
+RESPONSE_MARK = "@cur-local-lambda@ "
+
+
+def serving_load(payload: Mapping[str, Any], home: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The serving-load Lambda's handler (apps/serving-load) invoked with ``payload`` over the state folder ``home``,
+    its scratch folder a temporary one: its response (version ids, counts), or raises with the end of its stderr."""
+    with tempfile.TemporaryDirectory(prefix="cur-serving-load-") as scratch:
+        done = subprocess.run(  # noqa: S603 - node and this repository's own script
+            [node(), "--import", "tsx", str(SERVICES), "serving-load", json.dumps(payload)],
+            cwd=REPO_ROOT,
+            env=cur_env(home, {**(env or {}), "CUR_SERVING_SCRATCH_DIR": scratch}),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if done.returncode != 0:
-        raise AirflowException(f"the serving load exited {done.returncode}: {done.stderr[-2000:]}")
-    loaded: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        raise AirflowException(f"the serving-load handler exited {done.returncode}: {done.stderr[-2000:]}")
+    [response] = [line[len(RESPONSE_MARK) :] for line in done.stdout.splitlines() if line.startswith(RESPONSE_MARK)]
+    loaded: dict[str, Any] = json.loads(response)
     return loaded
 
 

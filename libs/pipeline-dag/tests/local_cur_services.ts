@@ -5,15 +5,22 @@
 //                         --engine spark` serves it to the Spark mask job): prints one JSON line, {"tokenizeUrl",
 //                         "credential"}, to the parent's pipe only (the per-run SYSTEM credential the mask job reads
 //                         from its environment), then serves until stdin closes.
-//   serving-load DATE     the serving load of a business date from the state folder's published lake
-//                         (loadServingFromLake, what `cur serve --load` runs; `cur run` ends with the same
-//                         loadServingStore): prints its result, counts and version ids only.
+//   serving-load PAYLOAD  the serving-load Lambda's own handler (apps/serving-load, `handler.handler`) invoked with
+//                         the DAG task's payload, as Lambda invokes it: locally its wiring reads the state folder's
+//                         lake and DynamoDB (loadPlatformConfig). Prints the response after RESPONSE_MARK (the
+//                         handler's logs and metrics go to stdout too), version ids and counts only.
 import { TokenService, startLoopbackKeyService } from '@cur/masking';
 import { loadPlatformConfig } from '@cur/platform';
 import { createRuntime } from '@cur/runtime';
-import { loadServingFromLake } from '../../../tools/cli/src/commands/serve-command.ts';
+import { handler } from '../../../apps/serving-load/src/handler.ts';
 
-const [command, businessDate] = process.argv.slice(2);
+const RESPONSE_MARK = '@cur-local-lambda@ ';
+const [command, payload] = process.argv.slice(2);
+if (command === 'serving-load' && payload !== undefined) {
+  const response = await handler(JSON.parse(payload));
+  // The handler keeps its clients for the next invocation, as a Lambda container does: exit once stdout is flushed.
+  process.stdout.write(`${RESPONSE_MARK}${JSON.stringify(response)}\n`, () => process.exit(0));
+}
 const runtime = await createRuntime(loadPlatformConfig(process.env));
 try {
   if (command === 'key-service') {
@@ -22,11 +29,8 @@ try {
     process.stdin.resume();
     await new Promise((done) => process.stdin.on('end', done));
     await keys.close();
-  } else if (command === 'serving-load' && businessDate !== undefined) {
-    const loaded = await loadServingFromLake(runtime, { businessDate });
-    process.stdout.write(`${JSON.stringify(loaded)}\n`);
   } else {
-    throw new Error('usage: local_cur_services.ts key-service | serving-load YYYY-MM-DD');
+    throw new Error("usage: local_cur_services.ts key-service | serving-load '{\"step\":\"serving\",\"businessDate\":\"YYYY-MM-DD\"}'");
   }
 } finally {
   await runtime.close();

@@ -3,10 +3,11 @@
 function by the name the task gives (``function_name``) with the task's rendered ``payload``, and fails as Lambda's
 ``ResourceNotFoundException`` for a name no function was configured under.
 
-The one function, the serving load, is the code ``cur run`` ends with: ``loadServingFromLake`` of tools/cli (as
-``cur serve --load`` runs it) over a cur state folder whose DynamoDB is moto's server, for the payload's
-``businessDate`` (tests/local_cur_services.ts). Its result, counts and version ids, is the invocation's response.
-The Lambda handler in front of it in AWS (apps/, CDK ``cur-<stage>-serving-load``) is not what runs here.
+The one function, the serving load, is the serving-load Lambda's own handler (apps/serving-load, ``handler.handler``:
+Powertools' parser over the payload, then libs/serving's ``loadServingStore``, the code ``cur run`` ends with), run
+with node from its TypeScript sources (tests/local_cur_services.ts); locally its wiring reads the cur state folder's
+lake and, through ``CUR_DYNAMODB_ENDPOINT``, moto's DynamoDB. Its response, version ids and counts, is the
+invocation's. What is not run: Lambda itself and the built bundle (apps/serving-load's own tests run that).
 """
 
 from __future__ import annotations
@@ -26,13 +27,10 @@ LocalFunction = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 def serving_load_function(home: Path, env: Mapping[str, str]) -> LocalFunction:
-    """The serving load over the state folder ``home`` (``env``: its DynamoDB endpoint), for a payload's date."""
+    """The serving-load handler over the state folder ``home`` (``env``: its DynamoDB endpoint)."""
 
     def invoke(payload: Mapping[str, Any]) -> dict[str, Any]:
-        business_date = payload.get("businessDate")
-        if not isinstance(business_date, str):
-            raise AirflowException("the serving load's payload names no businessDate [InvalidRequestContentException]")
-        return serving_load(business_date, home, env)
+        return serving_load(payload, home, env)
 
     return invoke
 

@@ -15,8 +15,8 @@ day: its plaintext batches lie in landing, accepted in the ledger. `dag.test()` 
 - the score task runs its own ``pre_execute`` (the scoring pointer on moto's DynamoDB, model_tags' partition emptied
   on moto's S3), then its Processing job through a stand-in for SageMaker Processing (tests/local_processing.py):
   ``cur_model.score`` from the code and model archive staged where the job reads them;
-- the serving task invokes, through a stand-in for the Lambda service (tests/local_lambda.py), the serving load that
-  `cur run` ends with, over the same state folder.
+- the serving task invokes, through a stand-in for the Lambda service (tests/local_lambda.py), the serving-load
+  Lambda's own handler (apps/serving-load: ``loadServingStore``, what `cur run` ends with) over the same state folder.
 
 Only the AWS services that cannot run here are stood in for (Glue's job runs and Data Quality, SageMaker Processing,
 the Lambda service); each stand-in says what it does in its module. The "nothing promoted" path of the score task is
@@ -395,9 +395,9 @@ def test_the_serving_task_loads_the_runs_date_into_the_serving_store(
 
 
 @pytest.mark.xfail(
-    reason="the Processing job publishes no model_tags manifest, and the mart and the serving load read model_tags "
-    "only when its manifest's run is the features' (docs/ARCHITECTURE.md, issue 15): a change to the score task's "
-    "outputs (libs/model-training or the DAG), not to this test, makes this pass",
+    reason="the DAG's score task does not call cur_model.publish yet, so no model_tags manifest is published, and the "
+    "mart and the serving load read model_tags only when its manifest's run is the features' (docs/ARCHITECTURE.md, "
+    "issue 15): wiring it into the DAG, not a change to this test, makes this pass",
     raises=AssertionError,
     strict=True,
 )
