@@ -4,12 +4,13 @@ import { keyGroupInfo } from '@cur/masking';
 import { ManifestStore, createContentVerifier, type Manifest } from '@cur/lake';
 import { CurError } from '@cur/platform';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { partitionPrefix, writeZoneFile } from '../lake/lake-writer';
 import type { PipelineDependencies, PipelineRun, StepRun } from '../run-pipeline';
 import { runPipeline } from '../run-pipeline';
-import { makeFallbackScratch } from '../scratch/scratch-folder';
+import { makeFallbackScratch, makeStepScratch } from '../scratch/scratch-folder';
 import { ROW_NUMBER_COLUMN } from '../steps/mask-step';
-import { buildTokenMap, joinTokenMaps } from '../steps/token-map';
+import { buildTokenMap, positionalTokenSelect, tokenColumnsInParts } from '../steps/token-map';
 
 /** How many times the job looks again for partitions published under an older version while it ran. */
 const MAX_PASSES = 3;
@@ -147,13 +148,22 @@ async function retokenizePartition(
   const { dataset, businessDate } = manifest;
   const scope = `${dataset}_${businessDate.replaceAll('-', '')}`;
   const view = `retokenize_raw_${scope}`;
-  const table = `retokenize_${scope}`;
-  const retokenized = `retokenized_${scope}`;
+  // The partition is copied into a database file of the step's own in the scratch folder, as the mask step stages
+  // (compressed, where an in-memory table spills uncompressed), and the new tokens are joined to it in parts.
+  const stageDb = `retokenize_db_${scope}`;
+  const table = `${stageDb}.retokenize_${scope}`;
   const tokensTableOf = (column: string): string => `retokenize_tokens_${scope}_${column}`;
   const fromVersions: Record<string, number> = {};
+  const stageDir = await makeStepScratch(deps.scratchDir, 'retokenize-');
   try {
+    await engine.execute(`ATTACH '${join(stageDir, 'stage.duckdb').replaceAll("'", "''")}' AS ${stageDb}`);
     await engine.registerParquetView(view, manifest.files.map((key) => locate('raw', key)));
     await engine.execute(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${view}`);
+    // The new tokens are put back by position: raw's rows must be in source-row order, as the mask step writes them.
+    const [order] = await engine.query(`SELECT count(*) AS n FROM ${table} WHERE ${ROW_NUMBER_COLUMN} IS DISTINCT FROM rowid + 1`);
+    if (Number(order?.['n']) !== 0) {
+      throw new CurError('RETOKENIZE_ORDER_BROKEN', `raw.${dataset} for ${businessDate}: ${String(order?.['n'])} rows are not at their ${ROW_NUMBER_COLUMN}; rerun the mask step for that date; nothing was published`);
+    }
     const tokenMaps = new Map<string, string>();
     for (const column of columns) {
       const from = manifest.keyVersions[column] ?? toVersion;
@@ -164,15 +174,15 @@ async function retokenizePartition(
       tokenMaps.set(column, tokensTableOf(column));
     }
     const names = getDataset(dataset).columns.map((column) => column.name);
-    const projection = [ROW_NUMBER_COLUMN, ...names].map((name) => [`s.${name}`, name] as const);
-    const counts = await joinTokenMaps(engine, { source: table, target: retokenized, select: projection, tokenMaps, orderBy: ROW_NUMBER_COLUMN });
+    const tokenJoin = { source: table, target: `${stageDb}.retokenized_${scope}`, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows: manifest.rowCount };
+    const counts = await tokenColumnsInParts(engine, tokenJoin);
     for (const [column, { present, replaced }] of counts) {
       if (present !== replaced) {
         throw new CurError('RETOKENIZE_INCOMPLETE', `raw.${dataset} for ${businessDate}: ${column} has ${present} tokens but ${replaced} were re-tokenised; nothing was published`);
       }
     }
     // The mask step's own projection and types: the engine would read the partition folder's business_date as a DATE.
-    const select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${names.join(', ')}, '${businessDate}' AS business_date FROM ${retokenized}`;
+    const select = `SELECT ${positionalTokenSelect(tokenJoin, names)}, '${businessDate}' AS business_date FROM ${table} s POSITIONAL JOIN ${tokenJoin.target} t`;
     const written = await writeZoneFile(engine, buckets.raw, select, partitionPrefix(dataset, businessDate), deps.scratchDir);
     if (written.rowCount !== manifest.rowCount) {
       throw new CurError('ACCOUNTING_BROKEN', `raw.${dataset} for ${businessDate}: ${manifest.rowCount} rows published but ${written.rowCount} rewritten; nothing was published`);
@@ -189,8 +199,9 @@ async function retokenizePartition(
     });
     return { dataset, businessDate, rowCount: written.rowCount, fromVersions };
   } finally {
-    const tables = [table, retokenized, ...columns.map(tokensTableOf)];
-    for (const name of tables) await engine.execute(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+    for (const name of columns.map(tokensTableOf)) await engine.execute(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+    await engine.execute(`DETACH DATABASE IF EXISTS ${stageDb}`).catch(() => undefined);
+    await rm(stageDir, { recursive: true, force: true });
   }
 }
 

@@ -50,41 +50,6 @@ export async function buildTokenMap(
   }
 }
 
-/** What {@link joinTokenMaps} writes. */
-export interface TokenJoin {
-  /** The table with the values, aliased `s` in `select`. */
-  readonly source: string;
-  /** The table created with the values replaced. */
-  readonly target: string;
-  /** Every output column in order: an SQL expression over `s` and its name (`s.rowid + 1`, `source_row`). */
-  readonly select: readonly (readonly [expression: string, name: string])[];
-  /** The columns to replace, each with its `(v, t)` table from {@link buildTokenMap}. */
-  readonly tokenMaps: ReadonlyMap<string, string>;
-  /** The output column giving the rows' order (the position in the file). */
-  readonly orderBy: string;
-}
-
-/**
- * Creates `target` from `source` with each mapped column replaced by its token, one join per column, in `orderBy`
- * order; returns, per mapped column, the non-null values before and after (equal unless a value had no token: the
- * caller refuses to publish then). A join and a sort, not an in-place UPDATE: DuckDB keeps an UPDATE's changes in
- * memory (measured: 4M rows ran out at 256MiB) while joins and sorts spill.
- */
-export async function joinTokenMaps(engine: SqlEngine, join: TokenJoin): Promise<Map<string, { present: number; replaced: number }>> {
-  const columns = [...join.tokenMaps.keys()];
-  const alias = new Map(columns.map((column, i) => [column, `m${i}`]));
-  const select = join.select.map(([expression, name]) => `${alias.has(name) ? `${alias.get(name) ?? ''}.t` : expression} AS ${name}`).join(', ');
-  const joins = columns.map((column) => `LEFT JOIN ${join.tokenMaps.get(column) ?? ''} ${alias.get(column) ?? ''} ON s.${column} = ${alias.get(column) ?? ''}.v`).join(' ');
-  await engine.execute(`CREATE OR REPLACE TABLE ${join.target} AS SELECT ${select} FROM ${join.source} s ${joins} ORDER BY ${join.orderBy}`);
-  const counts = new Map<string, { present: number; replaced: number }>();
-  if (columns.length === 0) return counts;
-  const countSql = columns.map((column) => `count(${column}) AS ${column}`).join(', ');
-  const [before] = await engine.query(`SELECT ${countSql} FROM ${join.source}`);
-  const [after] = await engine.query(`SELECT ${countSql} FROM ${join.target}`);
-  for (const column of columns) counts.set(column, { present: Number(before?.[column]), replaced: Number(after?.[column]) });
-  return counts;
-}
-
 /** What {@link tokenColumnsInParts} writes. */
 export interface PartedTokenJoin {
   /** The table with the values, in source order: its `rowid` is the row's position. */
