@@ -14,6 +14,8 @@ export interface TrainingWorkflowStandInOptions {
   readonly outcome: StandInOutcome;
   /** How long the execution runs after creating the job. @default 1 */
   readonly waitSeconds?: number;
+  /** The state machine's own timeout, after which the execution is TIMED_OUT. @default none */
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function deployTrainingWorkflowStandIn(options: TrainingWorkflowSta
   if (!config.ok) throw new Error(`moto refused its Step Functions setting (${config.status})`);
   const definition = {
     Comment: `Stand-in on moto of the training workflow: create the job, run on, then ${options.outcome}`,
+    ...(options.timeoutSeconds === undefined ? {} : { TimeoutSeconds: options.timeoutSeconds }),
     StartAt: 'Train',
     States: {
       Train: {

@@ -34,6 +34,7 @@ beforeAll(async () => {
   await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'dev', outcome: 'succeed', waitSeconds: 1 });
   await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'broken', outcome: 'fail', waitSeconds: 1 });
   await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'slow', outcome: 'succeed', waitSeconds: 600 });
+  await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'late', outcome: 'succeed', waitSeconds: 600, timeoutSeconds: 2 });
 }, 120_000);
 afterAll(async () => moto?.stop());
 
@@ -70,6 +71,13 @@ describe('cur model train --aws', () => {
     expect(run.stderr).toMatch(
       /error: training execution arn:aws:states:ap-northeast-1:123456789012:execution:cur-broken-model-training:cur-broken-train-digital-native-\S+ ended FAILED \(TrainingFailed: States\.TaskFailed\); training job Completed: see the execution in the Step Functions console, then train again \[MODEL_TRAINING_FAILED\]/,
     );
+  }, 120_000);
+
+  it('exits 1 with MODEL_TRAINING_TIMED_OUT when the execution outlives the state machine\'s timeout', async () => {
+    const run = await runCurBin(['--role', 'DS', 'model', 'train', '--aws', '--stage', 'late', '--date', '2026-11-25', '--poll', '0.2'], home, env);
+
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/error: training execution arn:aws:states:\S+:execution:cur-late-model-training:cur-late-train-\S+ ended TIMED_OUT\b.*\[MODEL_TRAINING_TIMED_OUT\]/);
   }, 120_000);
 
   it('refuses every role but DS and SYSTEM before calling AWS, and a stage without the workflow with the parameter it looked for', async () => {
