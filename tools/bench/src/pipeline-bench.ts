@@ -10,8 +10,9 @@
  * peak (tools/bench/src/disk-estimate.ts) and stops, saying how much is missing, when the temp folder has less free.
  * DuckDB's memory is bounded as in `cur run` (`CUR_MEMORY_LIMIT`, default 4GiB), spilling under the state folder; the
  * baseline and the floor get the same limit. It records the peak RSS of the whole run over all its processes (this one,
- * DuckDB inside it, and every child), the peak while each kind of step ran, the most DuckDB's spill folder held, time
- * per input row, and the ratios to the plain copy and to the floor. The pipeline runs before the references and a
+ * DuckDB inside it, and every child), the peak while each kind of step ran, the most the SYSTEM scratch area held
+ * (DuckDB's spill, the mask step's staged database files), time per input row, and the ratios to the plain copy and
+ * to the floor. The pipeline runs before the references and a
  * heartbeat line goes to stderr every minute, so a run cut short has its pipeline's progress in its log.
  *
  * The extracts are generated all UTF-8 for the benchmark, so the DuckDB baseline can read the same files (DuckDB's CSV
@@ -155,23 +156,23 @@ interface EngineRun {
   readonly byStep: Map<string, { rows: number; ms: number; from: number; to: number }>;
   /** Spark only: the server's log lines (request ids, kinds, codes, durations; never a value). */
   readonly sparkLog: readonly string[];
-  /** The most DuckDB's spill folder held at once, sampled every 500 ms. */
+  /** The most the SYSTEM scratch area (DuckDB's spill and the pipeline's scratch files) held at once, sampled every 500 ms. */
   readonly peakSpillBytes: number;
   /** The process's largest RSS while the pipeline ran, sampled every 500 ms (maxRSS also counts the baseline's engine). */
   readonly peakPipelineRssBytes: number;
 }
 
 /**
- * Samples the bytes of the files in `dir` and the process's RSS every `everyMs` until stopped, and gives the largest
- * of each seen.
+ * Samples the bytes of the files under `dir` (every level) and the process's RSS every `everyMs` until stopped, and
+ * gives the largest of each seen.
  */
 function sampleFolderPeak(dir: string, everyMs: number): { stop(): Promise<number>; peakRss(): number } {
   let peak = 0;
   let rss = 0;
   const sample = async (): Promise<void> => {
     rss = Math.max(rss, process.memoryUsage.rss());
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const sizes = await Promise.all(names.map((name) => stat(join(dir, name)).then((info) => info.size, () => 0)));
+    const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+    const sizes = await Promise.all(names.map((name) => stat(join(dir, name)).then((info) => (info.isFile() ? info.size : 0), () => 0)));
     peak = Math.max(peak, sizes.reduce((sum, size) => sum + size, 0));
   };
   const sampler = sampleEvery(everyMs, sample);
@@ -205,8 +206,12 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
   // As `cur run` wires it: the memory limit, spilling to the state folder's SYSTEM scratch area, which exists (owner
   // only) before the engine needs it: DuckDB creates only the last folder of its temp path, and fails the query that
   // spills (an IO Error) when it cannot.
-  const spill = join(runtime.localScratchDir ?? join(home, 'system-scratch'), 'duckdb-spill');
+  const scratchArea = runtime.localScratchDir ?? join(home, 'system-scratch');
+  const spill = join(scratchArea, 'duckdb-spill');
   await sweepScratchFolder(spill);
+  // The pipeline's own scratch files (the mask step's staged database file, Parquet files before upload) go beside the
+  // spill, as `cur run` puts them, so the disk they take is measured with it.
+  const scratchDir = join(scratchArea, 'pipeline');
   const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit, tempDirectory: spill });
   const sparkLog: string[] = [];
   // As `cur run --engine spark` wires it: one Spark process, the key service on loopback for its mask job.
@@ -219,7 +224,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
   // DuckDB's threads run in this process: its CPU time is the pipeline's, JavaScript and engine together (Spark's JVM
   // is another process: not counted).
   const cpuAtStart = process.cpuUsage();
-  const spillSampler = sampleFolderPeak(spill, 500);
+  const spillSampler = sampleFolderPeak(scratchArea, 500);
   phase = `${engineName} pipeline`;
   const run = await runPipeline(
     {
@@ -227,6 +232,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
       locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
       ledger,
       engine,
+      scratchDir,
       dialect: DUCKDB_DIALECT,
       policy: createMaskingPolicy(),
       maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) },
@@ -338,9 +344,9 @@ const lines = [
   `| baseline: DuckDB CSV -> Parquet copy | ${summary.totalRows} | ${baselineSeconds.toFixed(1)} | ${Math.round(summary.totalRows / baselineSeconds)} | | ${mb(rss.byLabel.get('baseline and floor') ?? 0)} |`,
   `| two-zone I/O floor: stage, write raw, rewrite as transformed (no masking or checks) | ${summary.totalRows} | ${floorSeconds.toFixed(1)} | ${Math.round(summary.totalRows / floorSeconds)} | | (with the baseline) |`,
   '',
-  `Time per input row: pipeline ${perRow(pipelineSeconds)} us, with push + ingest ${perRow(total)} us; the plain copy ${perRow(baselineSeconds)} us, the two-zone floor ${perRow(floorSeconds)} us. Ratios: pipeline / plain copy ${(pipelineSeconds / baselineSeconds).toFixed(2)}x, pipeline / two-zone floor ${(pipelineSeconds / floorSeconds).toFixed(2)}x (with push + ingest ${(total / baselineSeconds).toFixed(2)}x and ${(total / floorSeconds).toFixed(2)}x). Peak RSS of the whole run, all processes (this one, with DuckDB in it, and its children; sampled every 500 ms over ${runSeconds.toFixed(0)} s): ${mb(rss.peakBytes)} MB (${rss.peakBytes <= RSS_BUDGET_BYTES ? 'within' : 'over'} the 8 GiB budget; DuckDB's memory_limit ${memoryLimit}); spill bytes: DuckDB's spill folder held at most ${(duck.peakSpillBytes / 1e6).toFixed(0)} MB during the pipeline. Load average at the end (shared machine): ${loadavg().map((n) => n.toFixed(1)).join(', ')}.`,
+  `Time per input row: pipeline ${perRow(pipelineSeconds)} us, with push + ingest ${perRow(total)} us; the plain copy ${perRow(baselineSeconds)} us, the two-zone floor ${perRow(floorSeconds)} us. Ratios: pipeline / plain copy ${(pipelineSeconds / baselineSeconds).toFixed(2)}x, pipeline / two-zone floor ${(pipelineSeconds / floorSeconds).toFixed(2)}x (with push + ingest ${(total / baselineSeconds).toFixed(2)}x and ${(total / floorSeconds).toFixed(2)}x). Peak RSS of the whole run, all processes (this one, with DuckDB in it, and its children; sampled every 500 ms over ${runSeconds.toFixed(0)} s): ${mb(rss.peakBytes)} MB (${rss.peakBytes <= RSS_BUDGET_BYTES ? 'within' : 'over'} the 8 GiB budget; DuckDB's memory_limit ${memoryLimit}); spill and scratch bytes: the SYSTEM scratch area (DuckDB's spill, the mask step's staged database files, Parquet files before upload) held at most ${(duck.peakSpillBytes / 1e6).toFixed(0)} MB during the pipeline. Load average at the end (shared machine): ${loadavg().map((n) => n.toFixed(1)).join(', ')}.`,
   '',
-  `Ratio to the engine limit: pipeline ${(pipelineSeconds / baselineSeconds).toFixed(1)}x, with push + ingest ${(total / baselineSeconds).toFixed(1)}x (target <= 4); the two-zone I/O floor alone is ${(floorSeconds / baselineSeconds).toFixed(1)}x. Peak memory (RSS) of this process alone: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; while the pipeline ran: ${(duck.peakPipelineRssBytes / 2 ** 20).toFixed(0)} MB (sampled every 500 ms), with DuckDB's memory_limit at ${memoryLimit} (${process.env[ENGINE_MEMORY_LIMIT_ENV] ? `${ENGINE_MEMORY_LIMIT_ENV}=${process.env[ENGINE_MEMORY_LIMIT_ENV]}` : 'the default'}); DuckDB's spill folder held at most ${(duck.peakSpillBytes / 1e6).toFixed(0)} MB (sampled every 500 ms). CPU: ${cpuSeconds.toFixed(1)} s in ${pipelineSeconds.toFixed(1)} s of pipeline, ${(cpuSeconds / pipelineSeconds).toFixed(2)} of ${cpus().length} cores busy on average.`,
+  `Ratio to the engine limit: pipeline ${(pipelineSeconds / baselineSeconds).toFixed(1)}x, with push + ingest ${(total / baselineSeconds).toFixed(1)}x (target <= 4); the two-zone I/O floor alone is ${(floorSeconds / baselineSeconds).toFixed(1)}x. Peak memory (RSS) of this process alone: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; while the pipeline ran: ${(duck.peakPipelineRssBytes / 2 ** 20).toFixed(0)} MB (sampled every 500 ms), with DuckDB's memory_limit at ${memoryLimit} (${process.env[ENGINE_MEMORY_LIMIT_ENV] ? `${ENGINE_MEMORY_LIMIT_ENV}=${process.env[ENGINE_MEMORY_LIMIT_ENV]}` : 'the default'}); the SYSTEM scratch area held at most ${(duck.peakSpillBytes / 1e6).toFixed(0)} MB (sampled every 500 ms). CPU: ${cpuSeconds.toFixed(1)} s in ${pipelineSeconds.toFixed(1)} s of pipeline, ${(cpuSeconds / pipelineSeconds).toFixed(2)} of ${cpus().length} cores busy on average.`,
   ...(sparkRun ? sparkLines(duck, sparkRun) : []),
 ];
 
