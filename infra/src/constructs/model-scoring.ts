@@ -22,12 +22,20 @@ export const MODEL_CODE_PREFIX = 'model-history/code/';
  */
 export const MODEL_CODE_SOURCE = join(MODEL_TRAINING_ROOT, 'src');
 
+/** The package {@link MODEL_CODE_SOURCE} holds, as the scoring job and the DAG import it. */
+export const MODEL_PACKAGE = 'cur_model';
+
 /** What is not code in {@link MODEL_CODE_SOURCE}: Python's byte-code caches. */
 export const MODEL_CODE_EXCLUDE = ['__pycache__', '*.pyc'] as const;
 
 /** The dataset the scoring job reads (its `ProcessingInput`) and the one it writes (its `ProcessingOutput`). */
 export const SCORING_INPUT = { zone: 'consumption', table: 'customer_features' } as const;
 export const SCORING_OUTPUT = { zone: 'consumption', table: 'model_tags' } as const;
+
+/** Where a dataset's manifests are in the system bucket (libs/lake's `manifestKey`: `<prefix><business_date=...>.json`). */
+export function manifestsPrefix(dataset: { readonly zone: string; readonly table: string }): string {
+  return `manifests/${dataset.zone}/${dataset.table}/`;
+}
 
 /** The DAG's score task's Processing jobs: `cur-<stage>-score-<yyyymmdd>` (a timestamp appended on a rerun). */
 export const SCORING_JOB_PREFIX = 'score-';
@@ -54,7 +62,10 @@ export interface ModelScoringProps {
  * `cur-<stage>-model-scoring`, which reads only the features' partitions, the model artefacts and the scoring code,
  * and writes only model_tags' partitions (with Lake Formation grants on the two tables as the Glue jobs have); the
  * MWAA execution role's right to start exactly those jobs (network-isolated, on the lake key, passing only this role)
- * and to read the model history's scoring pointer and empty model_tags' partition of the run before the job writes it;
+ * and to read the model history's scoring pointer and empty model_tags' partition of the run before the job writes it,
+ * then to publish that partition after it (`cur_model.publish` in the task's post_execute: read its files and the
+ * features' manifest, write model_tags' manifest, add the catalog partition, with Lake Formation DESCRIBE and INSERT on
+ * model_tags);
  * the Airflow variable `cur_scoring_job` the task reads; and the scoring code itself, deployed by `cdk deploy` to
  * `system/model-history/code/` ({@link MODEL_CODE_PREFIX}) under the lake key, the old files pruned.
  */
@@ -64,6 +75,8 @@ export class ModelScoring extends Construct {
   public readonly code: s3deploy.BucketDeployment;
   public readonly launchPolicy: iam.Policy;
   public readonly grants: readonly lakeformation.CfnPrincipalPermissions[];
+  /** The MWAA execution role's Lake Formation grant on model_tags: read its definition, add its partitions. */
+  public readonly publishGrant: lakeformation.CfnPrincipalPermissions;
   public readonly variable: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: ModelScoringProps) {
@@ -73,6 +86,9 @@ export class ModelScoring extends Construct {
     const consumption = names.bucketArn(SCORING_INPUT.zone);
     const features = `${consumption}/${SCORING_INPUT.table}/*`;
     const modelTags = `${names.bucketArn(SCORING_OUTPUT.zone)}/${SCORING_OUTPUT.table}/*`;
+    const featuresManifests = `${system}/${manifestsPrefix(SCORING_INPUT)}*`;
+    const modelTagsManifests = `${system}/${manifestsPrefix(SCORING_OUTPUT)}*`;
+    const modelTagsTable = `arn:${names.partition}:glue:${names.region}:${names.account}:table/${names.glueDatabaseName(SCORING_OUTPUT.zone)}/${SCORING_OUTPUT.table}`;
     this.role = new iam.Role(this, 'Role', {
       roleName: `${names.resourcePrefix}-model-scoring`,
       description: `CUR ${names.stage}: SageMaker Processing jobs of the DAG's score task read features and the promoted model, write model_tags`,
@@ -132,13 +148,28 @@ export class ModelScoring extends Construct {
         new iam.PolicyStatement({ sid: 'PassScoringRole', actions: ['iam:PassRole'], resources: [this.role.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } }),
         new iam.PolicyStatement({ sid: 'ReadScoringPointer', actions: ['dynamodb:GetItem'], resources: [names.tableArn('model-history')], conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['scoring'] } } }),
         new iam.PolicyStatement({ sid: 'DecryptScoringPointer', actions: ['kms:Decrypt'], resources: [lakeKeyArn], conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${names.region}.amazonaws.com` } } }),
+        // After the job, the task publishes its partition (cur_model.publish): it hashes and counts the job's files,
+        // reads the features' manifest, writes model_tags' manifest and adds the partition to the catalog.
+        new iam.PolicyStatement({ sid: 'ReadScoredPartitions', actions: ['s3:GetObject'], resources: [modelTags] }),
+        new iam.PolicyStatement({ sid: 'ReadFeaturesManifests', actions: ['s3:GetObject'], resources: [featuresManifests] }),
+        new iam.PolicyStatement({ sid: 'PublishModelTagsManifests', actions: ['s3:PutObject'], resources: [modelTagsManifests] }),
+        new iam.PolicyStatement({ sid: 'ManifestsUnderLakeKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [lakeKeyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${names.region}.amazonaws.com` } } }),
+        new iam.PolicyStatement({ sid: 'RegisterModelTagsPartitions', actions: ['glue:GetTable', 'glue:CreatePartition'], resources: [names.glueCatalogArn, names.glueDatabaseArn(SCORING_OUTPUT.zone), modelTagsTable] }),
       ],
     });
     acknowledgeNagFindings(
       this.launchPolicy,
-      [`AwsSolutions-IAM5[Resource::${processingJobs}]`, `AwsSolutions-IAM5[Resource::${modelTags}]`],
-      "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun) and may start only those, network-isolated, on the lake key, on the DAG's instance type; it deletes only model_tags' partition files, before the job rewrites the partition.",
+      [`AwsSolutions-IAM5[Resource::${processingJobs}]`, `AwsSolutions-IAM5[Resource::${modelTags}]`, `AwsSolutions-IAM5[Resource::${featuresManifests}]`, `AwsSolutions-IAM5[Resource::${modelTagsManifests}]`],
+      "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun) and may start only those, network-isolated, on the lake key, on the DAG's instance type; it deletes only model_tags' partition files, before the job rewrites the partition, then reads them and the features' manifests and writes model_tags' manifests, one per business date, under these fixed prefixes.",
     );
+
+    this.publishGrant = new lakeformation.CfnPrincipalPermissions(this, 'PublishModelTagsGrant', {
+      catalog: names.account,
+      principal: { dataLakePrincipalIdentifier: `arn:${names.partition}:iam::${names.account}:role/${props.executionRoleName}` },
+      resource: { table: { catalogId: names.account, databaseName: names.glueDatabaseName(SCORING_OUTPUT.zone), name: SCORING_OUTPUT.table } },
+      permissions: ['DESCRIBE', 'INSERT'],
+      permissionsWithGrantOption: [],
+    });
 
     this.code = this.#deployCode(names, lakeKeyArn);
 

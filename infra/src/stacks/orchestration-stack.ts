@@ -10,6 +10,7 @@ import type { StageConfig } from '../config/stage-config';
 import { DagBucket } from '../constructs/dag-bucket';
 import { DataHubConnectionSecret } from '../constructs/datahub-connection-secret';
 import { DataHubRoute } from '../constructs/datahub-route';
+import { MODEL_CODE_EXCLUDE, MODEL_CODE_SOURCE, MODEL_PACKAGE } from '../constructs/model-scoring';
 import { OrchestrationNetwork } from '../constructs/orchestration-network';
 import { dataHubEndpointParameterName } from '../constructs/platform-parameters';
 import { PipelineEnvironment } from '../constructs/pipeline-environment';
@@ -106,6 +107,8 @@ export class OrchestrationStack extends Stack {
     this.dagBucket = new DagBucket(this, 'DagBucket', {
       bucketName: `${names.bucketPrefix}-mwaa-dags`,
       dagFolder: props.dagFolder ?? PIPELINE_DAG_FOLDER,
+      // The score task publishes its Processing job's partition with cur_model.publish (boto3 only: no new pin).
+      dagPackages: [{ folder: MODEL_CODE_SOURCE, packages: [MODEL_PACKAGE], exclude: MODEL_CODE_EXCLUDE }],
       requirements: dag.requirements,
       environment: { CUR_STAGE: config.stage },
     });

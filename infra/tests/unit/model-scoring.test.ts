@@ -71,17 +71,20 @@ describe('Construct: ModelScoring', { timeout: 120_000 }, () => {
     expect(statements.filter((s) => [s.Action].flat().includes('s3:PutObject')).map((s) => s.Sid)).toEqual(['WriteModelTags']);
   });
 
-  it('grants Lake Formation SELECT on customer_features and write on model_tags to the scoring role only', () => {
+  it('grants Lake Formation SELECT on customer_features and write on model_tags to the scoring role, and only DESCRIBE and INSERT on model_tags to the MWAA execution role', () => {
     // Prepare
     const { template } = build();
 
     // Act
-    const grants = Object.values(template.findResources('AWS::LakeFormation::PrincipalPermissions')) as { Properties: { Resource: { Table: { DatabaseName: string; Name: string } }; Permissions: string[] } }[];
+    const grants = Object.values(template.findResources('AWS::LakeFormation::PrincipalPermissions')) as { Properties: { Principal: { DataLakePrincipalIdentifier: unknown }; Resource: { Table: { DatabaseName: string; Name: string } }; Permissions: string[] } }[];
 
     // Assess
-    expect(grants.map((g) => [g.Properties.Resource.Table.DatabaseName, g.Properties.Resource.Table.Name, [...g.Properties.Permissions].sort()])).toEqual([
-      [names.glueDatabaseName('consumption'), 'customer_features', ['DESCRIBE', 'SELECT']],
-      [names.glueDatabaseName('consumption'), 'model_tags', ['ALTER', 'DESCRIBE', 'INSERT']],
+    const executionRole = `arn:aws:iam::${names.account}:role/${orchestration.executionRoleName}`;
+    const principal = (g: (typeof grants)[number]): string => (g.Properties.Principal.DataLakePrincipalIdentifier === executionRole ? 'mwaa' : 'scoring');
+    expect(grants.map((g) => [principal(g), g.Properties.Resource.Table.DatabaseName, g.Properties.Resource.Table.Name, [...g.Properties.Permissions].sort()])).toEqual([
+      ['scoring', names.glueDatabaseName('consumption'), 'customer_features', ['DESCRIBE', 'SELECT']],
+      ['scoring', names.glueDatabaseName('consumption'), 'model_tags', ['ALTER', 'DESCRIBE', 'INSERT']],
+      ['mwaa', names.glueDatabaseName('consumption'), 'model_tags', ['DESCRIBE', 'INSERT']],
     ]);
   });
 
@@ -100,8 +103,28 @@ describe('Construct: ModelScoring', { timeout: 120_000 }, () => {
     });
     expect(statement('PassScoringRole')).toMatchObject({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
     expect(statement('EmptyModelTagsPartitions')).toMatchObject({ Action: 's3:DeleteObject', Resource: `${names.bucketArn('consumption')}/model_tags/*` });
-    expect(launch?.Properties.PolicyDocument.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')) && s.Sid !== 'ListModelTagsPartitions').map((s) => s.Sid)).toEqual(['EmptyModelTagsPartitions']);
+    expect(launch?.Properties.PolicyDocument.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')) && s.Sid !== 'ListModelTagsPartitions').map((s) => s.Sid)).toEqual(['EmptyModelTagsPartitions', 'ReadScoredPartitions', 'ReadFeaturesManifests', 'PublishModelTagsManifests']);
     expect(statement('ReadScoringPointer')).toMatchObject({ Action: 'dynamodb:GetItem', Resource: names.tableArn('model-history'), Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['scoring'] } } });
+  });
+
+  it("lets the MWAA execution role publish the job's partition as cur_model.publish does, and nothing more", () => {
+    // Prepare
+    const { template } = build();
+    const launch = policies(template).find((p) => p.Properties.PolicyName === 'cur-dev-start-model-scoring');
+    const statement = (sid: string): Statement | undefined => launch?.Properties.PolicyDocument.Statement.find((s) => s.Sid === sid);
+    const system = names.bucketArn('system');
+    const glue = `arn:aws:glue:${names.region}:${names.account}`;
+
+    // Assess: read the job's files and the features' manifests, write model_tags' manifests only
+    expect(statement('ReadScoredPartitions')).toMatchObject({ Action: 's3:GetObject', Resource: `${names.bucketArn('consumption')}/model_tags/*` });
+    expect(statement('ReadFeaturesManifests')).toMatchObject({ Action: 's3:GetObject', Resource: `${system}/manifests/consumption/customer_features/*` });
+    expect(statement('PublishModelTagsManifests')).toMatchObject({ Action: 's3:PutObject', Resource: `${system}/manifests/consumption/model_tags/*` });
+    expect(statement('ManifestsUnderLakeKey')).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: LAKE_KEY, Condition: { StringEquals: { 'kms:ViaService': `s3.${names.region}.amazonaws.com` } } });
+    // Assess: the partition added to model_tags' table alone (publish's GetTable and CreatePartition)
+    expect(statement('RegisterModelTagsPartitions')).toMatchObject({
+      Action: ['glue:GetTable', 'glue:CreatePartition'],
+      Resource: [`${glue}:catalog`, `${glue}:database/cur_dev_consumption`, `${glue}:table/cur_dev_consumption/model_tags`],
+    });
   });
 
   it("writes the Airflow variable the DAG's score task reads, with every field it names", () => {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_NAMES, APP_SPECS } from '../../src/config/apps';
@@ -276,6 +276,37 @@ describe('Stack: OrchestrationStack', () => {
     expect(deployed('dags/', 'cur_dq_gate.py')).toBe(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_dq_gate.py'), 'utf8'));
     expect(deployed('requirements/', 'requirements.txt')).toBe(readFileSync(join(PIPELINE_DAG_ROOT, 'requirements.txt'), 'utf8'));
     expect(deployed('startup/', 'startup.sh')).toContain("export CUR_STAGE='dev'");
+  });
+
+  it("ships cur_model in the DAG folder, exactly the package pytest imports, and keeps it out of the DAG processor's parse", () => {
+    // Prepare: the dags/ deployment's sources, as CDK staged them
+    const deployment = Object.values(resourcesOfType(synth.template('orchestration'), 'Custom::CDKBucketDeployment')).find((resource) => props(resource)['DestinationBucketKeyPrefix'] === 'dags/');
+    const folders = (deployment ? props<{ SourceObjectKeys: string[] }>(deployment).SourceObjectKeys : []).map((key) => join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`));
+    const filesUnder = (root: string): Map<string, string> => {
+      const files = new Map<string, string>();
+      const walk = (dir: string): void => {
+        for (const name of readdirSync(dir).sort()) {
+          const path = join(dir, name);
+          if (name === '__pycache__' || name.endsWith('.pyc')) continue;
+          if (statSync(path).isDirectory()) walk(path);
+          else files.set(relative(root, path), readFileSync(path).toString('base64'));
+        }
+      };
+      walk(root);
+      return files;
+    };
+
+    // Act
+    const staged = folders.map((folder) => filesUnder(folder));
+    const shipped = staged.find((files) => [...files.keys()].some((path) => path.startsWith('cur_model/')));
+    const ignore = staged.find((files) => files.has('.airflowignore'));
+
+    // Assess: the DAG, the package byte for byte (publish.py, which the score task imports, among it), the ignore file
+    expect(folders).toHaveLength(3);
+    expect(shipped).toEqual(filesUnder(join(WORKSPACE_ROOT, 'libs', 'model-training', 'src')));
+    expect(shipped?.has('cur_model/publish.py')).toBe(true);
+    expect(Buffer.from(ignore?.get('.airflowignore') ?? '', 'base64').toString('utf8')).toBe('cur_model/\n');
+    expect(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_pipeline.py'), 'utf8')).toContain('from cur_model.publish import publish_scored_partition');
   });
 
   it('notifies pipeline-failures when a cur_pipeline run fails', () => {

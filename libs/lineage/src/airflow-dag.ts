@@ -102,6 +102,7 @@ export function renderAirflowDag(steps: readonly LineageStep[], options: Airflow
         ...(scoring ? SCORING_IMPORTS.thirdParty : []),
         ...(nodes.some((node) => node.gate) ? ['from cur_dq_gate import DqGateOperator'] : []),
       ],
+      scoring ? SCORING_IMPORTS.firstParty : [],
     ),
     '',
     '#: The stage and region, from the MWAA environment (its environment variables).',
@@ -181,14 +182,17 @@ function dagNodes(steps: readonly LineageStep[], options: AirflowDagOptions): Da
   return nodes;
 }
 
-/** Two import sections as ruff's isort orders them: plain imports first, then from-imports, each by module. */
-function pythonImports(standard: readonly string[], thirdParty: readonly string[]): string[] {
+/**
+ * The import sections as ruff's isort orders them (standard library, third party, first party: a package of this
+ * workspace, such as `cur_model`), each with plain imports first, then from-imports, each by module.
+ */
+function pythonImports(standard: readonly string[], thirdParty: readonly string[], firstParty: readonly string[] = []): string[] {
   const order = (lines: readonly string[]): string[] => {
     const module = (line: string): string => line.split(' ')[1] ?? '';
     const sorted = (kind: string): string[] => lines.filter((line) => line.startsWith(kind)).sort((a, b) => (module(a) < module(b) ? -1 : 1));
     return [...sorted('import '), ...sorted('from ')];
   };
-  return [...order(standard), '', ...order(thirdParty)];
+  return [...order(standard), '', ...order(thirdParty), ...(firstParty.length > 0 ? ['', ...order(firstParty)] : [])];
 }
 
 /** One `upstream >> task` line per edge: plain to read, and typed for mypy whatever the operators' classes. */

@@ -10,15 +10,20 @@ export const SCORING_JOB_VARIABLE = 'cur_scoring_job';
 /** The marker the Processing job's configuration holds until the task's `pre_execute` puts the promoted version in. */
 export const PROMOTED_MODEL_VERSION_MARKER = '@promoted-model-version@';
 
-/** The imports the scoring task's Python needs beside the DAG's own (and `Variable` from `airflow.sdk`). */
+/**
+ * The imports the scoring task's Python needs beside the DAG's own (and `Variable` from `airflow.sdk`). `cur_model` is
+ * libs/model-training's package, shipped in the DAG folder beside the DAG (infra's DagBucket).
+ */
 export const SCORING_IMPORTS = {
-  standard: ['from collections.abc import Mapping', 'from typing import Any'],
+  standard: ['import datetime as dt', 'from collections.abc import Mapping', 'from typing import Any'],
   thirdParty: [
     'from airflow.providers.amazon.aws.hooks.dynamodb import DynamoDBHook',
+    'from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook',
     'from airflow.providers.amazon.aws.hooks.s3 import S3Hook',
     'from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessingOperator',
     'from airflow.sdk.exceptions import AirflowSkipException',
   ],
+  firstParty: ['from cur_model.publish import publish_scored_partition'],
 } as const;
 
 /**
@@ -90,13 +95,33 @@ export function renderScoringHelpers(): string[] {
     '    task.config = with_model_version(task.config, version)',
     '',
     '',
+    'def publish_model_tags(context: Mapping[str, Any], result: object = None) -> None:',
+    '    """post_execute of a model task, once its Processing job has succeeded: what the network-isolated job cannot',
+    "    do itself, done as the MWAA execution role (cur_model.publish): the partition's manifest written from the",
+    "    features' manifest and the job's files, then the partition added to the catalog. Without it the mart, the serving",
+    '    load and the gate of its output do not see the model tags."""',
+    '    job = Variable.get(SCORING_JOB_VARIABLE, deserialize_json=True)',
+    '    published = publish_scored_partition(',
+    '        S3Hook(region_name=REGION).get_conn(),',
+    '        AwsBaseHook(client_type="glue", region_name=REGION).get_conn(),',
+    '        business_date=dt.date.fromisoformat(context["dag_run"].conf["businessDate"]),',
+    '        consumption_bucket=job["consumptionBucket"],',
+    '        system_bucket=job["systemBucket"],',
+    '        database_prefix=DATABASE_PREFIX,',
+    '        started_at=context["ti"].start_date or dt.datetime.now(dt.UTC),',
+    '    )',
+    '    log = context["task"].log',
+    '    log.info("published %s: %d scored, %d tagged", published.manifest_key, published.scored, published.tagged)',
+    '',
+    '',
   ];
 }
 
 /**
  * A task that applies the promoted model: a SageMaker Processing job on the scikit-learn image running
  * `python -m cur_model.score` (the script `cur run` runs locally) over the task's one input partition, writing its one
- * output partition, network-isolated, volumes and output under the lake key.
+ * output partition, network-isolated, volumes and output under the lake key; once the job has succeeded, the task
+ * publishes the partition's manifest and catalog partition itself (`publish_model_tags`: `cur_model.publish`).
  *
  * @throws Error when the task does not read exactly one dataset and write exactly one
  */
@@ -165,6 +190,7 @@ export function renderScoringTask(task: PipelineTask): string[] {
     '            "NetworkConfig": {"EnableNetworkIsolation": True},',
     '        },',
     '        pre_execute=apply_promoted_model,',
+    '        post_execute=publish_model_tags,',
     '        wait_for_completion=True,',
     '        deferrable=True,',
     '        region_name=REGION,',

@@ -7,6 +7,7 @@ A test fails while this file differs from what the definition renders (tools/cli
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
+from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
 from airflow.providers.amazon.aws.hooks.dynamodb import DynamoDBHook
 from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
@@ -23,6 +25,8 @@ from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessing
 from airflow.sdk import DAG, Variable
 from airflow.sdk.exceptions import AirflowSkipException
 from cur_dq_gate import DqGateOperator
+
+from cur_model.publish import publish_scored_partition
 
 #: The stage and region, from the MWAA environment (its environment variables).
 STAGE = os.environ.get("CUR_STAGE", "dev")
@@ -106,6 +110,25 @@ def apply_promoted_model(context: Mapping[str, Any]) -> None:
         raise AirflowSkipException("no model version is promoted for scoring (cur model promote VERSION)")
     task = context["task"]
     task.config = with_model_version(task.config, version)
+
+
+def publish_model_tags(context: Mapping[str, Any], result: object = None) -> None:
+    """post_execute of a model task, once its Processing job has succeeded: what the network-isolated job cannot
+    do itself, done as the MWAA execution role (cur_model.publish): the partition's manifest written from the
+    features' manifest and the job's files, then the partition added to the catalog. Without it the mart, the serving
+    load and the gate of its output do not see the model tags."""
+    job = Variable.get(SCORING_JOB_VARIABLE, deserialize_json=True)
+    published = publish_scored_partition(
+        S3Hook(region_name=REGION).get_conn(),
+        AwsBaseHook(client_type="glue", region_name=REGION).get_conn(),
+        business_date=dt.date.fromisoformat(context["dag_run"].conf["businessDate"]),
+        consumption_bucket=job["consumptionBucket"],
+        system_bucket=job["systemBucket"],
+        database_prefix=DATABASE_PREFIX,
+        started_at=context["ti"].start_date or dt.datetime.now(dt.UTC),
+    )
+    log = context["task"].log
+    log.info("published %s: %d scored, %d tagged", published.manifest_key, published.scored, published.tagged)
 
 
 with DAG(
@@ -408,6 +431,7 @@ with DAG(
             "NetworkConfig": {"EnableNetworkIsolation": True},
         },
         pre_execute=apply_promoted_model,
+        post_execute=publish_model_tags,
         wait_for_completion=True,
         deferrable=True,
         region_name=REGION,

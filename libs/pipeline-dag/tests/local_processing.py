@@ -14,15 +14,22 @@ pointer read from moto's DynamoDB, model_tags' partition emptied on moto's S3, t
 
 The buckets are local folders (``LocalProcessing.configure``): the ones the Glue stand-in and the cur state folder
 use. Not modelled: the image, instance, network isolation and KMS keys of the config (verified on paper).
+
+The task's own ``post_execute`` (the DAG's ``publish_model_tags``: ``cur_model.publish`` through S3Hook and
+GlueCatalogHook) runs unchanged, against moto's S3 and Glue: ``publish_through_moto`` first puts there what is in S3
+when it runs in AWS (the features' manifest the consumption job published, the files the job left in the partition,
+model_tags' table as the data catalog stack declares it), all taken from the folders; afterwards it brings the
+manifest the hook wrote back to the system folder, where the mart's Glue stand-in and the serving load read it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -114,11 +121,55 @@ class LocalProcessingJobOperator(SageMakerProcessingOperator):
         return {"ProcessingJobName": name, "ProcessingJobStatus": "Completed", "lines": lines}
 
 
+PostExecute = Callable[[Context, Any], None]
+
+
+def publish_through_moto(hook: PostExecute, endpoint: str) -> PostExecute:
+    """The task's post_execute hook run against moto's S3 and Glue at ``endpoint`` (see the module)."""
+    import boto3  # type: ignore[import-untyped]  # boto3 ships no type information
+    from moto_dynamodb import SCORING_JOB, create_model_tags_table, create_system_bucket
+
+    def publish(context: Context, result: object = None) -> None:
+        conf = context["dag_run"].conf or {}
+        business_date = str(conf["businessDate"])
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1")
+        system, consumption = SCORING_JOB["systemBucket"], SCORING_JOB["consumptionBucket"]
+        if system not in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
+            create_system_bucket(endpoint)
+            create_model_tags_table(endpoint)
+        features = f"manifests/consumption/customer_features/business_date={business_date}.json"
+        features_file = LocalProcessing.folder(f"s3://{system}/{features}")
+        if features_file.is_file():
+            s3.put_object(Bucket=system, Key=features, Body=features_file.read_bytes())
+        partition = f"model_tags/business_date={business_date}/"
+        for path in sorted(LocalProcessing.folder(f"s3://{consumption}/{partition}").glob("*")):
+            s3.put_object(Bucket=consumption, Key=partition + path.name, Body=path.read_bytes())
+        glue_endpoint = os.environ.get("AWS_ENDPOINT_URL_GLUE")
+        os.environ["AWS_ENDPOINT_URL_GLUE"] = endpoint
+        try:
+            hook(context, result)
+        finally:
+            if glue_endpoint is None:
+                del os.environ["AWS_ENDPOINT_URL_GLUE"]
+            else:
+                os.environ["AWS_ENDPOINT_URL_GLUE"] = glue_endpoint
+        manifest = f"manifests/consumption/model_tags/business_date={business_date}.json"
+        target = LocalProcessing.folder(f"s3://{system}/{manifest}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(s3.get_object(Bucket=system, Key=manifest)["Body"].read())
+
+    return publish
+
+
 def point_processing_tasks_at_local_python(dag: DAG) -> dict[str, str]:
-    """Swaps the class of each Processing task of ``dag`` for the local one; returns task id -> the class it got."""
+    """Swaps the class of each Processing task of ``dag`` for the local one, its post_execute hook run through moto
+    (``AWS_ENDPOINT_URL_S3``: moto's server, see ``publish_through_moto``); returns task id -> the class it got."""
     swapped: dict[str, str] = {}
     for task in dag.tasks:
         if type(task) is SageMakerProcessingOperator:
             task.__class__ = LocalProcessingJobOperator
+            hook = task._post_execute_hook
+            if hook is not None:
+                task._post_execute_hook = publish_through_moto(hook, os.environ["AWS_ENDPOINT_URL_S3"])
             swapped[task.task_id] = type(task).__name__
     return swapped

@@ -88,3 +88,42 @@ def create_consumption_bucket(endpoint: str) -> None:
     client.create_bucket(
         Bucket=SCORING_JOB["consumptionBucket"], CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}
     )
+
+
+#: The consumption zone's Glue database for the stage `dev` (`cur_<stage>_<zone>`, as infra names it).
+CONSUMPTION_DATABASE = "cur_dev_consumption"
+
+
+def create_system_bucket(endpoint: str) -> None:
+    """The system bucket, where the manifests are: the score task's ending reads the features' and writes
+    model_tags'."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="ap-northeast-1")
+    client.create_bucket(
+        Bucket=SCORING_JOB["systemBucket"], CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}
+    )
+
+
+def create_model_tags_table(endpoint: str) -> None:
+    """model_tags in the consumption database as the data catalog stack declares it (partitioned by business_date
+    alone, at the table's folder of the consumption bucket), no partition yet; the columns are not read here."""
+    import boto3
+
+    client = boto3.client("glue", endpoint_url=endpoint, region_name="ap-northeast-1")
+    client.create_database(DatabaseInput={"Name": CONSUMPTION_DATABASE})
+    client.create_table(
+        DatabaseName=CONSUMPTION_DATABASE,
+        TableInput={
+            "Name": "model_tags",
+            "PartitionKeys": [{"Name": "business_date", "Type": "date"}],
+            "StorageDescriptor": {
+                "Columns": [{"Name": "cust_id", "Type": "string"}, {"Name": "tag", "Type": "string"}],
+                "Location": f"s3://{SCORING_JOB['consumptionBucket']}/model_tags/",
+                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"},
+            },
+            "TableType": "EXTERNAL_TABLE",
+        },
+    )

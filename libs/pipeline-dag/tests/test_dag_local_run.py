@@ -394,13 +394,6 @@ def test_the_serving_task_loads_the_runs_date_into_the_serving_store(
     assert {tag: served.get(tag) for tag, _ in tags} == {tag: count for tag, count in tags}
 
 
-@pytest.mark.xfail(
-    reason="the DAG's score task does not call cur_model.publish yet, so no model_tags manifest is published, and the "
-    "mart and the serving load read model_tags only when its manifest's run is the features' (docs/ARCHITECTURE.md, "
-    "issue 15): wiring it into the DAG, not a change to this test, makes this pass",
-    raises=AssertionError,
-    strict=True,
-)
 def test_the_mart_and_the_serving_store_count_the_model_tags(
     whole_run: WholeRun, state: State, worker: LocalGlueWorker, moto: str
 ) -> None:

@@ -1,10 +1,14 @@
 """The score task of the generated DAG (issue 15): a SageMaker Processing job running `cur_model.score`, the script
 `cur run` runs locally, with the promoted model version read from the model history's table when the task starts
-(moto's DynamoDB here), and skipped while none is promoted, after which the mart and the serving load still run."""
+(moto's DynamoDB here), and skipped while none is promoted, after which the mart and the serving load still run; once
+the job has succeeded, the task publishes model_tags' manifest and catalog partition (`cur_model.publish`, moto's S3
+and Glue here). SageMaker Processing itself cannot run here: the file its job leaves is written by the test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import subprocess
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -16,12 +20,18 @@ from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessing
 from airflow.sdk.exceptions import AirflowSkipException
 from airflow.sdk.execution_time.context import VariableAccessor
 from moto_dynamodb import (
+    CONSUMPTION_DATABASE,
     MODEL_HISTORY_TABLE,
     SCORING_JOB,
+    WORKSPACE_PYTHON,
     create_consumption_bucket,
     create_model_history_table,
+    create_model_tags_table,
+    create_system_bucket,
     moto_server,
 )
+
+from cur_model.publish import PublishError
 
 BUSINESS_DATE = "2026-11-25"
 
@@ -33,11 +43,14 @@ def moto() -> Iterator[str]:
     with moto_server() as endpoint, pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
         patch.setenv("AWS_ENDPOINT_URL_S3", endpoint)
+        patch.setenv("AWS_ENDPOINT_URL_GLUE", endpoint)
         patch.setenv("AWS_ACCESS_KEY_ID", "testing")
         patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         patch.setenv("AIRFLOW_VAR_CUR_SCORING_JOB", json.dumps(SCORING_JOB))
         create_model_history_table(endpoint)
         create_consumption_bucket(endpoint)
+        create_system_bucket(endpoint)
+        create_model_tags_table(endpoint)
         yield endpoint
 
 
@@ -157,3 +170,78 @@ def test_the_score_task_applies_the_promoted_version_read_when_it_starts(dagbag:
     assert "part-cur-digital-native-20261201-0001.parquet" in config
     assert f"s3://cur-dev-consumption/model_tags/business_date={BUSINESS_DATE}/" in config
     assert partition_keys(moto) == []
+
+
+def leave_the_jobs_output(endpoint: str, rows: int) -> str:
+    """What the Processing job leaves in the partition: one Parquet file of model tags (written by the workspace's
+    pyarrow, the scoring script's writer; this environment has none). Returns its key."""
+    key = f"model_tags/business_date={BUSINESS_DATE}/part-cur-digital-native-20261201-0001.parquet"
+    script = (
+        "import io, sys, pyarrow as pa, pyarrow.parquet as pq; n = int(sys.argv[1]); sink = io.BytesIO(); "
+        "pq.write_table(pa.table({'cust_id': [f'tok{i}' for i in range(n)], 'tag': ['digital_native'] * n}), sink, "
+        "row_group_size=7); sys.stdout.buffer.write(sink.getvalue())"
+    )
+    done = subprocess.run(  # noqa: S603 - the workspace's own Python
+        [str(WORKSPACE_PYTHON), "-c", script, str(rows)], capture_output=True, check=True
+    )
+    s3(endpoint).put_object(Bucket=SCORING_JOB["consumptionBucket"], Key=key, Body=done.stdout)
+    return key
+
+
+def publish_context(task: SageMakerProcessingOperator) -> dict[str, Any]:
+    """What the task runner passes the post_execute hook, as far as the hook reads it."""
+    started = dt.datetime(2026, 12, 1, 22, 0, tzinfo=dt.UTC)
+    return {
+        "task": task,
+        "ti": SimpleNamespace(start_date=started),
+        "dag_run": SimpleNamespace(conf={"businessDate": BUSINESS_DATE}),
+    }
+
+
+def test_after_its_job_the_score_task_publishes_model_tags_manifest_and_partition(dagbag: DagBag, moto: str) -> None:
+    # Prepare: the features' manifest as the consumption job publishes it, the job's output in the partition
+    features = {
+        "dataset": "customer_features",
+        "zone": "consumption",
+        "businessDate": BUSINESS_DATE,
+        "runId": "glue-jr_0123",
+        "rowCount": 40,
+        "keyVersions": {"national_id": 1},
+    }
+    features_key = f"manifests/consumption/customer_features/business_date={BUSINESS_DATE}.json"
+    s3(moto).put_object(Bucket=SCORING_JOB["systemBucket"], Key=features_key, Body=json.dumps(features).encode())
+    tags_key = leave_the_jobs_output(moto, 23)
+    task = score_task(dagbag)
+
+    # Act: the hook the task runner calls after the job (post_execute, with the job's result)
+    task._post_execute_hook(publish_context(task), {"Processing": {}})  # type: ignore[misc, arg-type]
+
+    # Assess: the manifest of the job's file, with the features' run; the partition in the catalog at its folder
+    manifest_key = f"manifests/consumption/model_tags/business_date={BUSINESS_DATE}.json"
+    body = s3(moto).get_object(Bucket=SCORING_JOB["systemBucket"], Key=manifest_key)["Body"].read()
+    manifest = json.loads(body)
+    assert manifest["files"] == [tags_key]
+    assert (manifest["rowCount"], manifest["counts"]) == (23, {"scored": 40, "tagged": 23})
+    assert (manifest["runId"], manifest["inputs"]) == ("glue-jr_0123", [features_key])
+    assert manifest["startedAt"] == "2026-12-01T22:00:00.000Z"
+    glue = boto3.client("glue", endpoint_url=moto, region_name="ap-northeast-1")
+    partition = glue.get_partition(
+        DatabaseName=CONSUMPTION_DATABASE, TableName="model_tags", PartitionValues=[BUSINESS_DATE]
+    )["Partition"]
+    expected = f"s3://{SCORING_JOB['consumptionBucket']}/model_tags/business_date={BUSINESS_DATE}"
+    assert partition["StorageDescriptor"]["Location"] == expected
+
+
+def test_the_score_task_fails_when_its_job_left_no_model_tags(dagbag: DagBag, moto: str) -> None:
+    # Prepare: the features' manifest is there, the partition empty (as pre_execute leaves it)
+    features_key = f"manifests/consumption/customer_features/business_date={BUSINESS_DATE}.json"
+    body = {"runId": "glue-jr_0124", "rowCount": 40, "keyVersions": {}}
+    s3(moto).put_object(Bucket=SCORING_JOB["systemBucket"], Key=features_key, Body=json.dumps(body).encode())
+    for key in partition_keys(moto):
+        s3(moto).delete_object(Bucket=SCORING_JOB["consumptionBucket"], Key=key)
+    task = score_task(dagbag)
+
+    # Act, Assess: the task fails with the coded reason, and nothing is published for the date
+    with pytest.raises(PublishError) as raised:
+        task._post_execute_hook(publish_context(task), {"Processing": {}})  # type: ignore[misc, arg-type]
+    assert raised.value.code == "OUTPUT_MISSING"

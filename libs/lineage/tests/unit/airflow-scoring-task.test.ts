@@ -31,7 +31,7 @@ describe('Function: renderAirflowDag, with a model step', () => {
     expect(dag.match(/ = SageMakerProcessingOperator\(/g)).toHaveLength(1);
     expect(dag).toContain('    score = SageMakerProcessingOperator(\n        task_id="score",');
     expect(dag).toContain('"ContainerEntrypoint": ["python3", "-m", "cur_model.score"],');
-    expect(dag).toContain('        pre_execute=apply_promoted_model,\n        wait_for_completion=True,\n        deferrable=True,');
+    expect(dag).toContain('        pre_execute=apply_promoted_model,\n        post_execute=publish_model_tags,\n        wait_for_completion=True,\n        deferrable=True,');
     expect(dag).toContain('s3_folder("consumption", "customer_features/" + PARTITION),');
     expect(dag).toContain('"S3Uri": s3_folder("consumption", "model_tags/" + PARTITION),');
     expect(dag).toContain('item = table.get_item(Key={"pk": "scoring", "sk": "current"}, ConsistentRead=True).get("Item")');
@@ -39,6 +39,18 @@ describe('Function: renderAirflowDag, with a model step', () => {
     expect(dag).toContain("    empty_output_partition(context[\"task\"])\n    version = promoted_model_version()");
     expect(dag).toContain('from airflow.sdk import DAG, Variable\n');
     expect(dag.split('\n').filter((line) => line.length > 120)).toEqual([]);
+  });
+
+  it('publishes the job\'s partition after it with cur_model.publish, a package of its own import section', () => {
+    // Act
+    const dag = renderAirflowDag(WITH_SCORE, GATES);
+
+    // Assess: cur_model imported last (first party, as ruff orders it), called by the task's post_execute hook
+    expect(dag).toContain('from cur_dq_gate import DqGateOperator\n\nfrom cur_model.publish import publish_scored_partition\n');
+    expect(dag).toContain('def publish_model_tags(context: Mapping[str, Any], result: object = None) -> None:');
+    expect(dag).toContain('    published = publish_scored_partition(\n        S3Hook(region_name=REGION).get_conn(),');
+    expect(dag).toContain('        database_prefix=DATABASE_PREFIX,');
+    expect(renderAirflowDag(STEPS)).not.toContain('cur_model');
   });
 
   it('gates the model tags after the scoring task, and runs what reads them unless an upstream failed', () => {
