@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Zone } from '@cur/contracts';
+import { PLATFORM_EVENT_SOURCE, type PlatformEventType, type Zone } from '@cur/contracts';
 import { DockerImage, Duration } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,6 +40,15 @@ export const PARTITION_REGISTRATION_ACTIONS = ['glue:GetDatabase', 'glue:GetTabl
 
 /** What a job role gets from Lake Formation on a table whose partitions it registers. */
 export const JOB_TABLE_PERMISSIONS = ['ALTER', 'INSERT', 'DESCRIBE'] as const;
+
+/**
+ * The Glue jobs that announce their datasets on the platform bus once published (`Layer Published`, as `runPipeline`
+ * does locally after these steps; cur_spark.platform_events), for the oracle-replicator.
+ */
+export const LAYER_EVENT_STEPS: readonly GluePlanStep[] = ['consumption', 'mart'];
+
+/** The one event the Glue jobs may put on the platform bus. */
+export const LAYER_PUBLISHED_EVENT: PlatformEventType = 'Layer Published';
 
 /** Why a job's `Resource::*` for its metrics is acceptable. */
 const METRICS_WILDCARD_REASON = 'cloudwatch:PutMetricData has no resource-level permissions; the grant is conditioned on the platform namespace (cloudwatch:namespace).';
@@ -155,6 +164,16 @@ export class GluePipelineJobs extends Construct {
         assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       });
       for (const statement of [...glueJobStatements(step), ...this.#dataStatements(access[step], props)]) role.addToPolicy(statement);
+      if (LAYER_EVENT_STEPS.includes(step)) {
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'PublishLayerEvents',
+            actions: ['events:PutEvents'],
+            resources: [names.eventBusArn],
+            conditions: { StringEquals: { 'events:source': [PLATFORM_EVENT_SOURCE], 'events:detail-type': [LAYER_PUBLISHED_EVENT] } },
+          }),
+        );
+      }
       this.#acknowledgeJobRole(role, step, access[step], props);
       grants.push(...this.#partitionGrants(role, step, access[step], names));
       roles[step] = role;
@@ -238,6 +257,8 @@ export class GluePipelineJobs extends Construct {
                 ...Object.fromEntries(PLAN_ZONES.map((zone) => [`--bucket_${zone}`, `s3://${names.bucketName(zone)}`])),
                 // Where the job publishes each output's manifest, as the local steps do (readers follow manifests only).
                 '--bucket_system': `s3://${names.bucketName('system')}`,
+                // Where a consumption or mart job announces its published datasets (Layer Published), as runPipeline does.
+                ...((LAYER_EVENT_STEPS as readonly string[]).includes(step) ? { '--event_bus': names.eventBusName } : {}),
               }
             : {
                 // The mask job builds its request from the DAG's --dataset and --business-date (cur_spark.jobs.mask).

@@ -109,6 +109,32 @@ describe('Stack: PipelineStack (Glue jobs and Data Quality rulesets)', () => {
     for (const job of Object.values(jobs)) expect(job.DefaultArguments['--metrics_region']).toBe('ap-northeast-1');
   });
 
+  it('lets the consumption and mart jobs, and no other, put Layer Published from cur.platform on the platform bus only', () => {
+    // Prepare
+    const { roles, maskPolicy } = synth.stage.pipeline.jobs;
+    const mask = props<{ PolicyDocument: { Statement: StatementJson[] } }>(template.toJSON().Resources[synth.stage.pipeline.getLogicalId(maskPolicy.node.defaultChild as never)] as CfnResourceJson);
+    const events = (statements: StatementJson[]): StatementJson[] => statements.filter((s) => actionsOf(s).some((action) => action.startsWith('events:')));
+
+    // Assess: exactly one statement each, on the bus, for that source and detail-type
+    for (const step of ['consumption', 'mart'] as const) {
+      expect(events(statementsOfRole(logicalIdOf(roles[step])))).toEqual([
+        {
+          Sid: 'PublishLayerEvents',
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: 'arn:aws:events:ap-northeast-1:123456789012:event-bus/cur-dev',
+          Condition: { StringEquals: { 'events:source': ['cur.platform'], 'events:detail-type': ['Layer Published'] } },
+        },
+      ]);
+    }
+    expect(events(statementsOfRole(logicalIdOf(roles.transform)))).toEqual([]);
+    expect(events(mask.PolicyDocument.Statement)).toEqual([]);
+    // Assess: the bus in the two jobs' arguments (cur_spark.jobs.glue_entry's --event_bus), in no other job's
+    const withBus = Object.entries(jobs).filter(([, job]) => '--event_bus' in job.DefaultArguments);
+    expect(withBus.map(([, job]) => job.DefaultArguments['--event_bus'])).toEqual(['cur-dev', 'cur-dev']);
+    expect(withBus.map(([, job]) => job.DefaultArguments['--step']).sort()).toEqual(['consumption', 'mart']);
+  });
+
   it('logs continuously with Glue’s filter, keeps bookmarks and the Spark UI off, and ships the runner and its exact pins', () => {
     const runner = synth.stage.pipeline.jobs.runner;
     for (const job of Object.values(jobs)) {

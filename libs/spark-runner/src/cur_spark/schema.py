@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from cur_spark.manifest import Manifest
 from cur_spark.mask_request import MaskRequest, MaskResult
 from cur_spark.plan import Plan
+from cur_spark.platform_events import LayerPublished
 from cur_spark.result import PlanResult
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,7 @@ SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "mask-request.schema.json": MaskRequest,
     "mask-result.schema.json": MaskResult,
     "manifest.schema.json": Manifest,
+    "layer-published.schema.json": LayerPublished,
 }
 """Each committed schema file, relative to the project root, and the model it is generated from."""
 

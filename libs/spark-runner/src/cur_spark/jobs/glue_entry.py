@@ -13,7 +13,10 @@ steps publish), then registers each output that is a catalog table's partition (
 PARTITION``) when ``--database_prefix`` is given. One JSON line per plan on stdout, as ``run_plan.py`` prints, with the
 manifests and partitions; exit 1 at the first failure (a later plan may read an earlier one's output). With
 ``--metrics_region`` (the CDK sets it), a job whose plans all succeeded then puts the step's ``RowsWritten`` in
-CloudWatch (``cur_spark.step_metrics``), best effort.
+CloudWatch (``cur_spark.step_metrics``), best effort. With ``--event_bus`` (the CDK sets it to the platform bus), a
+consumption or mart job whose plans all succeeded and published their manifests then puts one ``Layer Published`` per
+dataset on the bus, as ``runPipeline`` does locally (``cur_spark.platform_events``), best effort too: the
+oracle-replicator replicates the date on it.
 
 Locally, with folders for the buckets::
 
@@ -54,6 +57,7 @@ from cur_spark.glue_template import (
 from cur_spark.hadoop_files import HadoopFiles
 from cur_spark.manifest import manifest_key
 from cur_spark.plan import Plan
+from cur_spark.platform_events import LayerPublished, publish_layers
 from cur_spark.result import PlanResult
 from cur_spark.runner import run_plan
 from cur_spark.session import get_or_create_session
@@ -61,6 +65,10 @@ from cur_spark.step_metrics import publish_rows_written
 
 STEPS = ("transform", "consumption", "mart")
 """The step kinds run from templates; the mask job has its own script (``cur_spark.jobs.mask``)."""
+
+LAYER_STEPS = ("consumption", "mart")
+"""The steps whose published datasets are announced as ``Layer Published`` (what ``runPipeline`` announces locally,
+and what the oracle-replicator replicates)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class GlueJobArguments:
     """The manifests' run id: ``--run_id``, else Glue's ``--JOB_RUN_ID``, else a fresh one."""
     metrics_region: str | None = None
     """Where the step's ``RowsWritten`` goes (``--metrics_region``, set by the CDK); none is published without it."""
+    event_bus: str | None = None
+    """The platform bus ``Layer Published`` goes to (``--event_bus``, set by the CDK); none is published without it."""
 
 
 def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
@@ -94,6 +104,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
     parser.add_argument("--run_id")
     parser.add_argument("--JOB_RUN_ID")
     parser.add_argument("--metrics_region")
+    parser.add_argument("--event_bus")
     for zone in ZONES:
         parser.add_argument(f"--bucket_{zone}")
     try:
@@ -120,6 +131,7 @@ def parse_glue_arguments(argv: Sequence[str]) -> GlueJobArguments:
         system_bucket=check_bucket_uri("system", known.bucket_system) if known.bucket_system else None,
         run_id=run_id,
         metrics_region=known.metrics_region,
+        event_bus=known.event_bus,
     )
 
 
@@ -246,6 +258,9 @@ class StepOutcome:
     partitions: list[str]
     rows: int
     """The rows of the template's own dataset (a transform's accepted rows, not its rejects)."""
+    layer: LayerPublished | None = None
+    """The ``Layer Published`` detail of the template's own dataset, when the step announces its layer and the
+    dataset's manifest was published."""
 
 
 def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[StepOutcome]:
@@ -268,7 +283,33 @@ def run_glue_step(spark: SparkSession, arguments: GlueJobArguments) -> Iterator[
         registered = (
             register_partitions(spark, template, plan, arguments.database_prefix) if arguments.database_prefix else []
         )
-        yield StepOutcome(result, manifests, registered, rows_of_dataset(template, result))
+        rows = rows_of_dataset(template, result)
+        yield StepOutcome(
+            result, manifests, registered, rows, layer_published(template, business_date, manifests, rows)
+        )
+
+
+def layer_published(
+    template: PlanTemplate, business_date: dt.date, manifests: list[str], rows: int
+) -> LayerPublished | None:
+    """The event ``runPipeline`` publishes for the template's dataset (consumption and mart only), once its manifest
+    is published: the dataset, its zone and manifest key, its rows."""
+    if template.step not in LAYER_STEPS:
+        return None
+    spec = next(spec for spec in template.manifests if spec.dataset == template.dataset)
+    key = manifest_key(spec.zone, spec.dataset, business_date)
+    if key not in manifests:
+        return None
+    return LayerPublished.model_validate(
+        {
+            "step": template.step,
+            "zone": spec.zone,
+            "datasets": [spec.dataset],
+            "businessDate": business_date,
+            "manifestKey": key,
+            "rowCount": rows,
+        }
+    )
 
 
 def rows_of_dataset(template: PlanTemplate, result: PlanResult) -> int:
@@ -304,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.metrics_region is not None and outcomes:
         # As runPipeline counts a step: the rows of its first dataset (index.json's order is the local step's).
         publish_rows_written(arguments.step, outcomes[0].rows, arguments.metrics_region)
+    if arguments.event_bus is not None:
+        layers = [outcome.layer for outcome in outcomes if outcome.layer is not None]
+        publish_layers(layers, arguments.event_bus, arguments.metrics_region)
     return 0
 
 
