@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { PLATFORM_EVENT_SOURCE } from '@cur/contracts';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
@@ -6,10 +7,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { readStepMetricNamespace } from '../config/glue-jobs';
 import { MODEL_TRAINING_ROOT } from '../config/model-training';
 import type { PlatformNames } from '../config/platform-names';
 import { acknowledgeNagFinding, acknowledgeNagFindings } from '../core/nag-acknowledgement';
-import { JOB_TABLE_PERMISSIONS, WRITE_OBJECT_ACTIONS } from './glue-pipeline-jobs';
+import { JOB_TABLE_PERMISSIONS, LAYER_PUBLISHED_EVENT, WRITE_OBJECT_ACTIONS } from './glue-pipeline-jobs';
 import { MODEL_ARTEFACT_PREFIX, sklearnTrainingImage } from './sagemaker-training';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './service-data-access';
 
@@ -155,12 +157,21 @@ export class ModelScoring extends Construct {
         new iam.PolicyStatement({ sid: 'PublishModelTagsManifests', actions: ['s3:PutObject'], resources: [modelTagsManifests] }),
         new iam.PolicyStatement({ sid: 'ManifestsUnderLakeKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [lakeKeyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${names.region}.amazonaws.com` } } }),
         new iam.PolicyStatement({ sid: 'RegisterModelTagsPartitions', actions: ['glue:GetTable', 'glue:CreatePartition'], resources: [names.glueCatalogArn, names.glueDatabaseArn(SCORING_OUTPUT.zone), modelTagsTable] }),
+        // Then Layer Published on the platform bus (cur_model.platform_events), as the Glue jobs announce theirs.
+        new iam.PolicyStatement({
+          sid: 'PublishModelTagsLayer',
+          actions: ['events:PutEvents'],
+          resources: [names.eventBusArn],
+          conditions: { StringEquals: { 'events:source': [PLATFORM_EVENT_SOURCE], 'events:detail-type': [LAYER_PUBLISHED_EVENT] } },
+        }),
+        // A failed put is counted (LayerEventsNotPublished), in the platform's namespace only.
+        new iam.PolicyStatement({ sid: 'CountUnpublishedLayers', actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': readStepMetricNamespace() } } }),
       ],
     });
     acknowledgeNagFindings(
       this.launchPolicy,
-      [`AwsSolutions-IAM5[Resource::${processingJobs}]`, `AwsSolutions-IAM5[Resource::${modelTags}]`, `AwsSolutions-IAM5[Resource::${featuresManifests}]`, `AwsSolutions-IAM5[Resource::${modelTagsManifests}]`],
-      "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun) and may start only those, network-isolated, on the lake key, on the DAG's instance type; it deletes only model_tags' partition files, before the job rewrites the partition, then reads them and the features' manifests and writes model_tags' manifests, one per business date, under these fixed prefixes.",
+      [`AwsSolutions-IAM5[Resource::${processingJobs}]`, `AwsSolutions-IAM5[Resource::${modelTags}]`, `AwsSolutions-IAM5[Resource::${featuresManifests}]`, `AwsSolutions-IAM5[Resource::${modelTagsManifests}]`, 'AwsSolutions-IAM5[Resource::*]'],
+      "The score task names each job cur-<stage>-score-<business date> (a timestamp appended on a rerun) and may start only those, network-isolated, on the lake key, on the DAG's instance type; it deletes only model_tags' partition files, before the job rewrites the partition, then reads them and the features' manifests and writes model_tags' manifests, one per business date, under these fixed prefixes; cloudwatch:PutMetricData has no resource-level permissions and is conditioned on the platform's namespace.",
     );
 
     this.publishGrant = new lakeformation.CfnPrincipalPermissions(this, 'PublishModelTagsGrant', {
@@ -183,6 +194,7 @@ export class ModelScoring extends Construct {
         consumptionBucket: names.bucketName('consumption'),
         systemBucket: names.bucketName('system'),
         modelHistoryTable: names.tableName('model-history'),
+        eventBus: names.eventBusName,
       }),
     });
   }

@@ -125,6 +125,15 @@ describe('Construct: ModelScoring', { timeout: 120_000 }, () => {
       Action: ['glue:GetTable', 'glue:CreatePartition'],
       Resource: [`${glue}:catalog`, `${glue}:database/cur_dev_consumption`, `${glue}:table/cur_dev_consumption/model_tags`],
     });
+    // Assess: then Layer Published on the platform bus only, from cur.platform, of that detail-type only
+    expect(statement('PublishModelTagsLayer')).toMatchObject({
+      Action: 'events:PutEvents',
+      Resource: names.eventBusArn,
+      Condition: { StringEquals: { 'events:source': ['cur.platform'], 'events:detail-type': ['Layer Published'] } },
+    });
+    expect(statement('CountUnpublishedLayers')).toMatchObject({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'CUR' } } });
+    const events = launch?.Properties.PolicyDocument.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith('events:'))) ?? [];
+    expect(events.map((s) => s.Sid)).toEqual(['PublishModelTagsLayer']);
   });
 
   it("writes the Airflow variable the DAG's score task reads, with every field it names", () => {
@@ -137,7 +146,8 @@ describe('Construct: ModelScoring', { timeout: 120_000 }, () => {
     // Assess
     expect(parameter?.Properties.Name).toBe(`/cur-dev/airflow/variables/${SCORING_JOB_VARIABLE}`);
     const value = JSON.stringify(parameter?.Properties.Value);
-    for (const field of ['roleArn', 'imageUri', 'kmsKeyArn', 'consumptionBucket', 'systemBucket', 'modelHistoryTable']) expect(value).toContain(field);
+    for (const field of ['roleArn', 'imageUri', 'kmsKeyArn', 'consumptionBucket', 'systemBucket', 'modelHistoryTable', 'eventBus']) expect(value).toContain(field);
+    expect(value).toContain('\\"eventBus\\":\\"cur-dev\\"');
     expect(value).toContain('sagemaker-scikit-learn:1.4-2-cpu-py3');
     expect(value).toContain(names.tableName('model-history'));
   });

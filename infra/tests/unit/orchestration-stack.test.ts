@@ -306,7 +306,7 @@ describe('Stack: OrchestrationStack', () => {
     expect(shipped).toEqual(filesUnder(join(WORKSPACE_ROOT, 'libs', 'model-training', 'src')));
     expect(shipped?.has('cur_model/publish.py')).toBe(true);
     expect(Buffer.from(ignore?.get('.airflowignore') ?? '', 'base64').toString('utf8')).toBe('cur_model/\n');
-    expect(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_pipeline.py'), 'utf8')).toContain('from cur_model.publish import publish_scored_partition');
+    expect(readFileSync(join(PIPELINE_DAG_FOLDER, 'cur_pipeline.py'), 'utf8')).toContain('from cur_model.publish import layer_published, publish_scored_partition');
   });
 
   it('notifies pipeline-failures when a cur_pipeline run fails', () => {

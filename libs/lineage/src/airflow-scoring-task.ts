@@ -3,7 +3,7 @@ import type { PipelineTask } from './types/lineage-step';
 /**
  * The Airflow variable (JSON, written by the CDK to MWAA's SSM secrets backend) the score task's Processing job is
  * configured from: `roleArn`, `imageUri` (the scikit-learn image), `kmsKeyArn` (the lake key), `consumptionBucket`,
- * `systemBucket` and `modelHistoryTable`.
+ * `systemBucket`, `modelHistoryTable` and `eventBus` (the platform bus, where the task announces the published tags).
  */
 export const SCORING_JOB_VARIABLE = 'cur_scoring_job';
 
@@ -23,7 +23,7 @@ export const SCORING_IMPORTS = {
     'from airflow.providers.amazon.aws.operators.sagemaker import SageMakerProcessingOperator',
     'from airflow.sdk.exceptions import AirflowSkipException',
   ],
-  firstParty: ['from cur_model.publish import publish_scored_partition'],
+  firstParty: ['from cur_model.platform_events import publish_layer', 'from cur_model.publish import layer_published, publish_scored_partition'],
 } as const;
 
 /**
@@ -99,12 +99,14 @@ export function renderScoringHelpers(): string[] {
     '    """post_execute of a model task, once its Processing job has succeeded: what the network-isolated job cannot',
     "    do itself, done as the MWAA execution role (cur_model.publish): the partition's manifest written from the",
     "    features' manifest and the job's files, then the partition added to the catalog. Without it the mart, the serving",
-    '    load and the gate of its output do not see the model tags."""',
+    '    load and the gate of its output do not see the model tags. Then, as runPipeline does, Layer Published on the',
+    '    platform bus for the oracle-replicator (best effort: a failure is logged and counted, never raised)."""',
     '    job = Variable.get(SCORING_JOB_VARIABLE, deserialize_json=True)',
+    '    business_date = dt.date.fromisoformat(context["dag_run"].conf["businessDate"])',
     '    published = publish_scored_partition(',
     '        S3Hook(region_name=REGION).get_conn(),',
     '        AwsBaseHook(client_type="glue", region_name=REGION).get_conn(),',
-    '        business_date=dt.date.fromisoformat(context["dag_run"].conf["businessDate"]),',
+    '        business_date=business_date,',
     '        consumption_bucket=job["consumptionBucket"],',
     '        system_bucket=job["systemBucket"],',
     '        database_prefix=DATABASE_PREFIX,',
@@ -112,6 +114,9 @@ export function renderScoringHelpers(): string[] {
     '    )',
     '    log = context["task"].log',
     '    log.info("published %s: %d scored, %d tagged", published.manifest_key, published.scored, published.tagged)',
+    '    events = AwsBaseHook(client_type="events", region_name=REGION).get_conn()',
+    '    cloudwatch = AwsBaseHook(client_type="cloudwatch", region_name=REGION).get_conn()',
+    '    publish_layer(events, cloudwatch, job["eventBus"], layer_published(published, business_date))',
     '',
     '',
   ];

@@ -18,8 +18,9 @@ use. Not modelled: the image, instance, network isolation and KMS keys of the co
 The task's own ``post_execute`` (the DAG's ``publish_model_tags``: ``cur_model.publish`` through S3Hook and
 GlueCatalogHook) runs unchanged, against moto's S3 and Glue: ``publish_through_moto`` first puts there what is in S3
 when it runs in AWS (the features' manifest the consumption job published, the files the job left in the partition,
-model_tags' table as the data catalog stack declares it), all taken from the folders; afterwards it brings the
-manifest the hook wrote back to the system folder, where the mart's Glue stand-in and the serving load read it.
+model_tags' table as the data catalog stack declares it, the platform bus), all taken from the folders; afterwards
+it brings the manifest the hook wrote back to the system folder, where the mart's Glue stand-in and the serving load
+read it.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ PostExecute = Callable[[Context, Any], None]
 def publish_through_moto(hook: PostExecute, endpoint: str) -> PostExecute:
     """The task's post_execute hook run against moto's S3 and Glue at ``endpoint`` (see the module)."""
     import boto3  # type: ignore[import-untyped]  # boto3 ships no type information
-    from moto_dynamodb import SCORING_JOB, create_model_tags_table, create_system_bucket
+    from moto_dynamodb import SCORING_JOB, create_model_tags_table, create_platform_bus, create_system_bucket
 
     def publish(context: Context, result: object = None) -> None:
         conf = context["dag_run"].conf or {}
@@ -137,6 +138,7 @@ def publish_through_moto(hook: PostExecute, endpoint: str) -> PostExecute:
         if system not in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
             create_system_bucket(endpoint)
             create_model_tags_table(endpoint)
+            create_platform_bus(endpoint)
         features = f"manifests/consumption/customer_features/business_date={business_date}.json"
         features_file = LocalProcessing.folder(f"s3://{system}/{features}")
         if features_file.is_file():
@@ -144,15 +146,17 @@ def publish_through_moto(hook: PostExecute, endpoint: str) -> PostExecute:
         partition = f"model_tags/business_date={business_date}/"
         for path in sorted(LocalProcessing.folder(f"s3://{consumption}/{partition}").glob("*")):
             s3.put_object(Bucket=consumption, Key=partition + path.name, Body=path.read_bytes())
-        glue_endpoint = os.environ.get("AWS_ENDPOINT_URL_GLUE")
-        os.environ["AWS_ENDPOINT_URL_GLUE"] = endpoint
+        services = [f"AWS_ENDPOINT_URL_{service}" for service in ("GLUE", "EVENTBRIDGE", "CLOUDWATCH")]
+        before = {name: os.environ.get(name) for name in services}
+        os.environ.update(dict.fromkeys(services, endpoint))
         try:
             hook(context, result)
         finally:
-            if glue_endpoint is None:
-                del os.environ["AWS_ENDPOINT_URL_GLUE"]
-            else:
-                os.environ["AWS_ENDPOINT_URL_GLUE"] = glue_endpoint
+            for name, value in before.items():
+                if value is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = value
         manifest = f"manifests/consumption/model_tags/business_date={business_date}.json"
         target = LocalProcessing.folder(f"s3://{system}/{manifest}")
         target.parent.mkdir(parents=True, exist_ok=True)

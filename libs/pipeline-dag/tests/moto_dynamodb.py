@@ -6,6 +6,7 @@ keys, model history, serving store), and the mask job updates the ledger in it."
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import time
@@ -28,6 +29,7 @@ SCORING_JOB = {
     "consumptionBucket": "cur-dev-consumption",
     "systemBucket": "cur-dev-system",
     "modelHistoryTable": MODEL_HISTORY_TABLE,
+    "eventBus": "cur-dev",
 }
 
 
@@ -127,3 +129,20 @@ def create_model_tags_table(endpoint: str) -> None:
             "TableType": "EXTERNAL_TABLE",
         },
     )
+
+
+def create_platform_bus(endpoint: str) -> str:
+    """The platform bus with the oracle-replicator's rule (Layer Published from cur.platform), its target an SQS
+    queue standing for the replicator's Lambda, to read the events back; returns the queue's URL."""
+    import boto3
+
+    events = boto3.client("events", endpoint_url=endpoint, region_name="ap-northeast-1")
+    sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="ap-northeast-1")
+    events.create_event_bus(Name=SCORING_JOB["eventBus"])
+    url: str = sqs.create_queue(QueueName="layer-published")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pattern = {"source": ["cur.platform"], "detail-type": ["Layer Published"]}
+    bus = SCORING_JOB["eventBus"]
+    events.put_rule(Name="oracle-replicator", EventBusName=bus, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule="oracle-replicator", EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
+    return url

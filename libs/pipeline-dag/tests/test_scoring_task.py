@@ -27,6 +27,7 @@ from moto_dynamodb import (
     create_consumption_bucket,
     create_model_history_table,
     create_model_tags_table,
+    create_platform_bus,
     create_system_bucket,
     moto_server,
 )
@@ -44,6 +45,8 @@ def moto() -> Iterator[str]:
         patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
         patch.setenv("AWS_ENDPOINT_URL_S3", endpoint)
         patch.setenv("AWS_ENDPOINT_URL_GLUE", endpoint)
+        patch.setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoint)
+        patch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH", endpoint)
         patch.setenv("AWS_ACCESS_KEY_ID", "testing")
         patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         patch.setenv("AIRFLOW_VAR_CUR_SCORING_JOB", json.dumps(SCORING_JOB))
@@ -51,6 +54,7 @@ def moto() -> Iterator[str]:
         create_consumption_bucket(endpoint)
         create_system_bucket(endpoint)
         create_model_tags_table(endpoint)
+        create_platform_bus(endpoint)
         yield endpoint
 
 
@@ -230,6 +234,20 @@ def test_after_its_job_the_score_task_publishes_model_tags_manifest_and_partitio
     )["Partition"]
     expected = f"s3://{SCORING_JOB['consumptionBucket']}/model_tags/business_date={BUSINESS_DATE}"
     assert partition["StorageDescriptor"]["Location"] == expected
+    # Assess: Layer Published on the platform bus, as the oracle-replicator's rule receives it (the contract's detail)
+    sqs = boto3.client("sqs", endpoint_url=moto, region_name="ap-northeast-1")
+    url = sqs.get_queue_url(QueueName="layer-published")["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    [event] = [json.loads(message["Body"]) for message in messages]
+    assert (event["source"], event["detail-type"]) == ("cur.platform", "Layer Published")
+    assert event["detail"] == {
+        "step": "score",
+        "zone": "consumption",
+        "datasets": ["model_tags"],
+        "businessDate": BUSINESS_DATE,
+        "manifestKey": manifest_key,
+        "rowCount": 23,
+    }
 
 
 def test_the_score_task_fails_when_its_job_left_no_model_tags(dagbag: DagBag, moto: str) -> None:

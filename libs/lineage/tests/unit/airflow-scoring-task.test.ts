@@ -41,12 +41,13 @@ describe('Function: renderAirflowDag, with a model step', () => {
     expect(dag.split('\n').filter((line) => line.length > 120)).toEqual([]);
   });
 
-  it('publishes the job\'s partition after it with cur_model.publish, a package of its own import section', () => {
+  it('publishes the job\'s partition after it with cur_model.publish, then announces it on the platform bus', () => {
     // Act
     const dag = renderAirflowDag(WITH_SCORE, GATES);
 
     // Assess: cur_model imported last (first party, as ruff orders it), called by the task's post_execute hook
-    expect(dag).toContain('from cur_dq_gate import DqGateOperator\n\nfrom cur_model.publish import publish_scored_partition\n');
+    expect(dag).toContain('from cur_dq_gate import DqGateOperator\n\nfrom cur_model.platform_events import publish_layer\nfrom cur_model.publish import layer_published, publish_scored_partition\n');
+    expect(dag).toContain('    publish_layer(events, cloudwatch, job["eventBus"], layer_published(published, business_date))');
     expect(dag).toContain('def publish_model_tags(context: Mapping[str, Any], result: object = None) -> None:');
     expect(dag).toContain('    published = publish_scored_partition(\n        S3Hook(region_name=REGION).get_conn(),');
     expect(dag).toContain('        database_prefix=DATABASE_PREFIX,');

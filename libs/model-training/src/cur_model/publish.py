@@ -40,6 +40,7 @@ from typing import Any
 
 from cur_model.errors import TrainingError
 from cur_model.parquet_footer import ParquetFooterError, parquet_row_count
+from cur_model.platform_events import LayerPublished
 
 TEMPLATE_FILE = "score_manifest.json"
 """The fixed part of the manifest, generated from the contracts by libs/pipeline (``scoringManifestTemplate``)."""
@@ -66,6 +67,22 @@ class PublishedScores:
     scored: int
     tagged: int
     partition: str
+
+
+def layer_published(published: PublishedScores, business_date: dt.date) -> LayerPublished:
+    """The ``Layer Published`` detail ``runPipeline`` puts on the bus once the score step's partition is published:
+    the step, zone and dataset of ``score_manifest.json``, the manifest written, the rows tagged."""
+    template = read_template()
+    return LayerPublished.model_validate(
+        {
+            "step": template["step"],
+            "zone": template["zone"],
+            "datasets": [template["dataset"]],
+            "businessDate": business_date,
+            "manifestKey": published.manifest_key,
+            "rowCount": published.tagged,
+        }
+    )
 
 
 def manifest_key(zone: str, dataset: str, business_date: dt.date) -> str:
