@@ -6,7 +6,7 @@ import { ROTATION_STEPS } from '../../src/constants';
 import { createTokenRotationLambda } from '../../src/handler';
 import { createTokenRotationDependencies } from '../../src/wiring';
 import { startDataHubGraphQlStandIn, type DataHubGraphQlStandIn } from '../helpers/datahub-graphql-stand-in';
-import { startMotoServer, type MotoServer } from '../helpers/moto-server';
+import { startMotoServer, type MotoServer } from '@cur/adapters-aws/testing';
 
 // Secrets Manager is moto's server on loopback (the real API, its real rotation bookkeeping); DataHub's GMS cannot run
 // here, so a loopback stand-in answers its GraphQL token operations in DataHub's documented shapes (see the helper).
