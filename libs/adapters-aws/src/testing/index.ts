@@ -1,4 +1,4 @@
 export { startMotoServer, motoDateCompatibleHandler } from './moto-server';
 export type { MotoServer } from './moto-server';
-export { deployTrainingWorkflowStandIn } from './training-workflow-stand-in';
+export { deployTrainingWorkflowStandIn, destroyTrainingWorkflowClients, trainingWorkflowClientsOn } from './training-workflow-stand-in';
 export type { StandInOutcome, TrainingWorkflowStandInOptions } from './training-workflow-stand-in';

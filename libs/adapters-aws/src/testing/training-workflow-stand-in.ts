@@ -1,6 +1,8 @@
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { modelTrainingParameterName, modelTrainingStateMachineName } from '@cur/contracts';
+import type { TrainingWorkflowClients } from '../step-functions-training-workflow';
 
 /** How the stand-in execution ends once its training job exists. */
 export type StandInOutcome = 'succeed' | 'fail';
@@ -72,4 +74,15 @@ export async function deployTrainingWorkflowStandIn(options: TrainingWorkflowSta
     sfn.destroy();
     ssm.destroy();
   }
+}
+
+/** The Step Functions, SageMaker and SSM clients of the training workflow, pointed at moto's server. */
+export function trainingWorkflowClientsOn(endpoint: string, region = 'ap-northeast-1'): TrainingWorkflowClients {
+  const options = { region, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  return { sfn: new SFNClient(options), sageMaker: new SageMakerClient(options), ssm: new SSMClient(options) };
+}
+
+/** Destroys the clients {@link trainingWorkflowClientsOn} made. */
+export function destroyTrainingWorkflowClients(clients: TrainingWorkflowClients | undefined): void {
+  for (const client of Object.values(clients ?? {})) client.destroy();
 }

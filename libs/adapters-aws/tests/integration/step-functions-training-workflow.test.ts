@@ -1,9 +1,8 @@
-import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StepFunctionsTrainingWorkflow, type TrainingWorkflowClients } from '../../src/step-functions-training-workflow';
-import { deployTrainingWorkflowStandIn, startMotoServer, type MotoServer } from '../../src/testing/index';
+import { deployTrainingWorkflowStandIn, destroyTrainingWorkflowClients, startMotoServer, trainingWorkflowClientsOn, type MotoServer } from '../../src/testing/index';
 
 /**
  * On moto's server (Step Functions, SageMaker and SSM control planes on loopback). What moto cannot emulate, and so
@@ -17,11 +16,10 @@ describe('Class: StepFunctionsTrainingWorkflow', () => {
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    const options = { region: 'ap-northeast-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-    clients = { sfn: new SFNClient(options), sageMaker: new SageMakerClient(options), ssm: new SSMClient(options) };
+    clients = trainingWorkflowClientsOn(moto.endpoint);
   }, 60_000);
   afterAll(async () => {
-    for (const client of Object.values(clients ?? {})) client.destroy();
+    destroyTrainingWorkflowClients(clients);
     await moto?.stop();
   });
 

@@ -1,8 +1,5 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { StepFunctionsTrainingWorkflow, type TrainingWorkflowClients } from '@cur/adapters-aws/training-workflow';
-import { deployTrainingWorkflowStandIn, startMotoServer, type MotoServer } from '@cur/adapters-aws/testing';
+import { deployTrainingWorkflowStandIn, destroyTrainingWorkflowClients, startMotoServer, trainingWorkflowClientsOn, type MotoServer } from '@cur/adapters-aws/testing';
 import { followTraining } from '@cur/model-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,11 +14,10 @@ describe('Function: followTraining', () => {
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    const options = { region: 'ap-northeast-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-    clients = { sfn: new SFNClient(options), sageMaker: new SageMakerClient(options), ssm: new SSMClient(options) };
+    clients = trainingWorkflowClientsOn(moto.endpoint);
   }, 60_000);
   afterAll(async () => {
-    for (const client of Object.values(clients ?? {})) client.destroy();
+    destroyTrainingWorkflowClients(clients);
     await moto?.stop();
   });
 
