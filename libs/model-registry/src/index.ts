@@ -10,3 +10,5 @@ export { trainingJobStateChangeEvent } from './training-job-event';
 export type { TrainingJobEventInput } from './training-job-event';
 export { followTraining, DEFAULT_TRAINING_POLL_MS } from './follow-training';
 export type { FollowTrainingOptions, TrainingFollowResult } from './follow-training';
+export { exportModelHistory, modelExportKey, modelSummaryLocation, MODEL_ARTEFACT_PREFIX, MODEL_EXPORT_PREFIX, MODEL_EXPORT_TABLES } from './history-export';
+export type { ModelExportTable, ModelHistoryExportPorts, ModelHistoryExportResult } from './history-export';

@@ -14,8 +14,10 @@ import {
   MODEL_EVENT_IDEMPOTENCY_PARTITION,
   MODEL_OWNER_ROLES,
   MODEL_TAGS,
+  MODEL_ARTEFACT_PREFIX,
   ModelHistory,
   compareVersions,
+  exportModelHistory,
   createModelHistoryHandler,
   trainingJobStateChangeEvent,
   type ModelCaller,
@@ -43,7 +45,7 @@ export const MODEL_PYTHON = fileURLToPath(new URL('../../../../.venv/bin/python'
 export const MODEL_SCRATCH_FOLDER = 'model-training';
 
 /** Where a version's model files are kept: the system bucket, as the job's S3 output path in AWS. */
-export const MODEL_ARTEFACT_PREFIX = 'model-history/artefacts';
+export { MODEL_ARTEFACT_PREFIX, MODEL_EXPORT_PREFIX } from '@cur/model-registry';
 
 
 
@@ -189,56 +191,14 @@ export function registerModelCommands(program: Command, context: () => CliContex
     });
 }
 
-/** Where the model history is exported in the system bucket, one Parquet file per table, rewritten after each training. */
-export const MODEL_EXPORT_PREFIX = 'model-history/exports';
-
 /**
- * Exports the model history for Spark SQL, Athena or DuckDB: `model_history` (one row per version and metric, a
- * version without metrics once with none: the `model_history` view of `cur_model.history`) and
- * `model_score_distributions` (each Completed version's holdout scores in 10 equal-width bins, from its `model.json`).
- * Versions, names and numbers only: no customer key, no token.
+ * Rewrites the model history's exports (`model_history`, `model_score_distributions`) in the system bucket: libs/model-registry's
+ * `exportModelHistory`, the code the model-history Lambda runs after each final status in AWS, on a one-thread DuckDB.
  */
 async function exportHistoryTables(runtime: Runtime, scratch: string): Promise<void> {
-  const versions = await new ModelHistory(runtime.keyValueStore).list();
-  const system = runtime.blobStore('system');
-  const history = versions.flatMap((v) => {
-    const metrics = Object.entries(v.metrics);
-    const base = [v.versionId, v.targetTag ?? null, v.status, v.createdAt];
-    return metrics.length === 0 ? [[...base, null, null]] : metrics.map(([name, value]) => [...base, name, String(value)]);
-  });
-  const distributions: (string | null)[][] = [];
-  for (const version of versions.filter((v) => v.status === 'Completed')) {
-    const key = `${MODEL_ARTEFACT_PREFIX}/${version.versionId}/model.json`;
-    if (!(await system.head(key))) continue;
-    const summary = JSON.parse(Buffer.from(await system.get(key)).toString('utf8')) as { score_distribution?: { bins: number; holdout_counts: number[] } };
-    const counts = summary.score_distribution?.holdout_counts ?? [];
-    counts.forEach((count, bin) => distributions.push([version.versionId, String(bin), String(bin / counts.length), String((bin + 1) / counts.length), String(count)]));
-  }
-  await mkdir(scratch, { recursive: true, mode: 0o700 });
   const engine = await DuckDbSqlEngine.open({ threads: 1 });
   try {
-    const tables = [
-      {
-        name: 'model_history',
-        columns: ['version_id', 'target_tag', 'status', 'created_at', 'metric', 'value'],
-        rows: history,
-        select: 'SELECT version_id, target_tag, status, CAST(created_at AS TIMESTAMP) AS created_at, metric, CAST(value AS DOUBLE) AS value FROM model_history ORDER BY created_at, version_id, metric',
-      },
-      {
-        name: 'model_score_distributions',
-        columns: ['version_id', 'bin', 'lower', 'upper', 'holdout_count'],
-        rows: distributions,
-        select: 'SELECT version_id, CAST(bin AS INTEGER) AS bin, CAST(lower AS DOUBLE) AS lower, CAST(upper AS DOUBLE) AS upper, CAST(holdout_count AS BIGINT) AS holdout_count FROM model_score_distributions ORDER BY version_id, bin',
-      },
-    ];
-    for (const table of tables) {
-      await engine.loadRows(table.name, table.columns, (async function* () {
-        yield table.rows;
-      })());
-      const file = join(scratch, `${table.name}.parquet`);
-      await engine.writeParquet(table.select, file);
-      await system.put(`${MODEL_EXPORT_PREFIX}/${table.name}/part-0.parquet`, await readFile(file));
-    }
+    await exportModelHistory({ keyValueStore: runtime.keyValueStore, system: runtime.blobStore('system'), engine, scratchDir: scratch });
   } finally {
     await engine.close();
   }
