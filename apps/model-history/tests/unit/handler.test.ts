@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ describe('model-history Lambda', () => {
   it('records the real SageMaker events of the stage\'s own jobs end to end on the local adapters, each event once, and ignores any other job', async () => {
     // Prepare: the app's own wiring (stage dev) on a fresh state folder (dynalite through the runtime's key-value port)
     const home = await mkdtemp(join(tmpdir(), 'cur-model-history-app-'));
-    const deps = await createModelHistoryDependencies({ CUR_HOME: home }, createLogger({ serviceName: 'model-history', logLevel: 'SILENT' }));
+    const deps = await createModelHistoryDependencies({ CUR_HOME: home, CUR_MODEL_HISTORY_SCRATCH_DIR: join(home, 'scratch') }, createLogger({ serviceName: 'model-history', logLevel: 'SILENT' }));
     const lambda = createModelHistoryLambda(() => Promise.resolve(deps), { logger: deps.logger });
 
     // Act: a data scientist's own k-means job in the account (the trimmed event the app always kept), the platform's
@@ -28,7 +28,9 @@ describe('model-history Lambda', () => {
 
     // Assess
     expect(foreign).toEqual({ outcome: 'ignored', versionId: 'cur-segments-2026-11-25', status: 'Completed' });
-    expect(second).toEqual({ outcome: 'recorded', versionId: 'cur-dev-train-digital-native-20261125-231000', status: 'Completed' });
+    expect(second).toEqual({ outcome: 'recorded', versionId: 'cur-dev-train-digital-native-20261125-231000', status: 'Completed', exports: 'written' });
+    // The exports are rewritten in the state folder's system bucket (no model archive there: no histogram rows)
+    expect(existsSync(join(home, 'lake', 'system', 'model-history', 'exports', 'model_history', 'part-0.parquet'))).toBe(true);
     expect(again.outcome).toBe('duplicate');
     const ports = await createKeyValuePorts(loadPlatformConfig({ CUR_HOME: home }));
     try {
