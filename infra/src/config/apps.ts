@@ -1,4 +1,5 @@
 import { PLATFORM_EVENT_SOURCE, SERVING_LOAD_APP, trainingJobNamePrefix } from '@cur/contracts';
+import { MODEL_ARTEFACT_PREFIX, MODEL_EXPORT_PREFIX } from '@cur/model-registry';
 import type { TableName, TopicName } from '@cur/contracts';
 import type { BucketName } from './platform-names';
 
@@ -74,6 +75,10 @@ export interface AppDataAccess {
   readonly readBuckets?: readonly { readonly bucket: BucketName; readonly prefix?: string }[];
   /** Buckets written (PutObject, DeleteObject), optionally under a key prefix. */
   readonly writeBuckets?: readonly { readonly bucket: BucketName; readonly prefix?: string }[];
+  /** Objects read by key pattern (GetObject only, `*` a wildcard; no ListBucket, so a missing key is refused as 403). */
+  readonly readObjects?: readonly { readonly bucket: BucketName; readonly keyPattern: string }[];
+  /** Objects created or overwritten under a key prefix (PutObject only: no DeleteObject, no ListBucket). */
+  readonly putObjects?: readonly { readonly bucket: BucketName; readonly prefix: string }[];
   readonly readTables?: readonly TableName[];
   readonly writeTables?: readonly TableName[];
   readonly publishTopics?: readonly TopicName[];
@@ -229,8 +234,19 @@ export const APP_SPECS: Readonly<Record<AppName, AppSpec>> = {
         detail: (stage) => ({ TrainingJobName: [{ prefix: trainingJobNamePrefix(stage) }] }),
       },
     ],
-    // Versions, their audit trail and Powertools Idempotency's records of each event, all in the model-history table.
-    access: { readTables: ['model-history'], writeTables: ['model-history'] },
+    access: {
+      // Versions, their audit trail and Powertools Idempotency's records of each event, all in the model-history table.
+      readTables: ['model-history'],
+      writeTables: ['model-history'],
+      // After a final status the exports are rewritten: each Completed version's histogram is read from the model.json
+      // in SageMaker's model.tar.gz (the job's S3 output path), and the two Parquet files are put, nothing else.
+      readObjects: [{ bucket: 'system', keyPattern: `${MODEL_ARTEFACT_PREFIX}/*/output/model.tar.gz` }],
+      putObjects: [{ bucket: 'system', prefix: `${MODEL_EXPORT_PREFIX}/` }],
+    },
+    // The exports are written by DuckDB, whose linux-x64 addon ships beside the bundle (the one tested here).
+    architecture: 'x86_64',
+    // DuckDB's engine (256 MB limit) beside Node's heap and a version's model archive read whole.
+    memorySize: 1024,
     reservedConcurrency: 2,
   },
   'retrieval-api': {

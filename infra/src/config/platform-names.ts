@@ -137,6 +137,11 @@ export class PlatformNames {
     return `cur_${this.stage.replaceAll('-', '_')}_${zone}`;
   }
 
+  /** Glue database of the model history's exports, e.g. `cur_dev_model_history` (the system bucket is no zone). */
+  get modelHistoryDatabaseName(): string {
+    return `cur_${this.stage.replaceAll('-', '_')}_model_history`;
+  }
+
   get glueCatalogArn(): string {
     return `arn:${this.partition}:glue:${this.region}:${this.account}:catalog`;
   }

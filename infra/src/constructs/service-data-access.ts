@@ -77,6 +77,21 @@ export class ServiceDataAccess extends Construct {
       for (const { bucket } of writeBuckets) useKey(BUCKET_KEYS[bucket], 'write');
     }
 
+    const readObjects = access.readObjects ?? [];
+    if (readObjects.length > 0) {
+      const resources = readObjects.map(({ bucket, keyPattern }) => `${names.bucketArn(bucket)}/${keyPattern}`);
+      objectWildcards.push(...resources.filter((resource) => resource.includes('*')));
+      statements.push(new iam.PolicyStatement({ sid: 'ReadNamedObjects', actions: ['s3:GetObject'], resources }));
+      for (const { bucket } of readObjects) useKey(BUCKET_KEYS[bucket], 'read');
+    }
+    const putObjects = access.putObjects ?? [];
+    if (putObjects.length > 0) {
+      const resources = putObjects.map(({ bucket, prefix }) => `${names.bucketArn(bucket)}/${prefix}*`);
+      objectWildcards.push(...resources);
+      statements.push(new iam.PolicyStatement({ sid: 'PutObjects', actions: ['s3:PutObject'], resources }));
+      for (const { bucket } of putObjects) useKey(BUCKET_KEYS[bucket], 'write');
+    }
+
     const readTables = access.readTables ?? [];
     const writeTables = access.writeTables ?? [];
     if (readTables.length > 0) {

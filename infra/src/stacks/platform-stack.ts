@@ -7,6 +7,7 @@ import { DataCatalog } from '../constructs/data-catalog';
 import { LakeBuckets } from '../constructs/lake-buckets';
 import { LakeGovernance } from '../constructs/lake-governance';
 import { LakeKeys } from '../constructs/lake-keys';
+import { ModelHistoryCatalog } from '../constructs/model-history-catalog';
 import { PlatformEventBus } from '../constructs/platform-event-bus';
 import { PlatformParameters } from '../constructs/platform-parameters';
 import { PlatformRoles } from '../constructs/platform-roles';
@@ -28,6 +29,8 @@ export class PlatformStack extends Stack {
   public readonly keys: LakeKeys;
   public readonly buckets: LakeBuckets;
   public readonly catalog: DataCatalog;
+  /** The model history's exports in the catalog, readable by DS and DA through Lake Formation. */
+  public readonly modelHistoryCatalog: ModelHistoryCatalog;
   public readonly roles: PlatformRoles;
   public readonly governance: LakeGovernance;
   public readonly tables: PlatformTables;
@@ -70,6 +73,12 @@ export class PlatformStack extends Stack {
       systemRole: this.roles.systemRole,
       adminArns: [names.cloudFormationExecutionRoleArn(config.cdkQualifier), ...config.lakeFormation.adminArns],
       settingsMutation: config.lakeFormation.settingsMutation,
+    });
+    this.modelHistoryCatalog = new ModelHistoryCatalog(this, 'ModelHistoryCatalog', {
+      names,
+      dataAccessRole: this.governance.dataAccessRole,
+      settings: this.governance.settings,
+      humanRoles: this.roles.humanRoles,
     });
     this.tables = new PlatformTables(this, 'Tables', { names, keys: this.keys.keys });
     this.topics = new PlatformTopics(this, 'Topics', { names, key: this.keys.keys.lake });

@@ -60,7 +60,8 @@ describe('Construct: LakeGovernance', () => {
     const locations = Object.values(resourcesOfType(synth.template('platform'), 'AWS::LakeFormation::Resource')).map((resource) => props(resource));
     const dataAccessRole = roleArn(logicalIdOf(synth.stage.platform.governance.dataAccessRole));
 
-    expect(locations.map((location) => location['ResourceArn']).sort()).toEqual(CATALOGUED_FORMAT_ZONES.map((zone) => `arn:aws:s3:::cur-dev-${zone}`).sort());
+    // Beside the zones, only the model history's exports prefix of the system bucket (model-history-catalog.test.ts).
+    expect(locations.map((location) => location['ResourceArn']).sort()).toEqual([...CATALOGUED_FORMAT_ZONES.map((zone) => `arn:aws:s3:::cur-dev-${zone}`), 'arn:aws:s3:::cur-dev-system/model-history/exports'].sort());
     for (const location of locations) expect(location).toMatchObject({ RoleArn: dataAccessRole, UseServiceLinkedRole: false, HybridAccessEnabled: false });
   });
 
