@@ -17,7 +17,7 @@ export type { Manifest } from '@cur/lake';
 export { DUCKDB_DIALECT, SPARK_DIALECT } from './sql/sql-dialect';
 export type { SqlDialect } from './sql/sql-dialect';
 export { buildTransformSql, cleanText, NULL_SENTINELS } from './sql/transform-sql';
-export { customerFeaturesSql, customerTagsSql, FX_TO_TWD } from './sql/consumption-sql';
+export { customerFeatureStatements, customerFeaturesSql, customerTagsSql, FX_TO_TWD, type FeatureStatement } from './sql/consumption-sql';
 export { tagMetricsSql, segmentMetricsSql } from './sql/mart-sql';
 export { StepPlanSchema, PlanResultSchema, PLAN_VERSION } from './plan/step-plan';
 export type { StepPlan, StepPlanInput, PlanInput, PlanStatement, PlanOutput, PlanResult } from './plan/step-plan';

@@ -1,6 +1,6 @@
 import { getDataset } from '@cur/contracts';
 import { storedTypeOf, type MaskingPolicy } from '@cur/policy';
-import { customerFeaturesSql, customerTagsSql } from '../sql/consumption-sql';
+import { customerFeatureStatements, customerFeaturesSql, customerTagsSql } from '../sql/consumption-sql';
 import type { SqlDialect } from '../sql/sql-dialect';
 import type { TagDefinition } from '../tags/tag-definitions';
 import { datasetSource } from './dataset-input';
@@ -47,8 +47,8 @@ export interface CustomerFeaturesPlanOptions {
 }
 
 /**
- * The plan of customer_features for a business date: the transformed sources in, one row per customer out
- * (`customerFeaturesSql`).
+ * The plan of customer_features for a business date: the transformed sources in, the per-customer tables of
+ * `customerFeatureStatements` materialised one by one, one row per customer out (`customerFeaturesSql`).
  */
 export function renderCustomerFeaturesPlan(options: CustomerFeaturesPlanOptions): StepPlanInput {
   const sources = FEATURE_SOURCES.map((name) => datasetSource(`t_${name}`, options.sources[name], getDataset(name), options.dialect, options.storedAsText[name]));
@@ -58,7 +58,7 @@ export function renderCustomerFeaturesPlan(options: CustomerFeaturesPlanOptions)
     dataset: 'customer_features',
     businessDate: options.businessDate,
     inputs: sources.flatMap((source) => source.inputs),
-    statements: sources.flatMap((source) => source.statements),
+    statements: [...sources.flatMap((source) => source.statements), ...customerFeatureStatements(options.businessDate)],
     outputs: [{ name: 'customer_features', sql: customerFeaturesSql(options.businessDate), path: options.outputPath }],
   };
 }

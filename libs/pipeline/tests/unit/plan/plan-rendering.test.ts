@@ -55,7 +55,18 @@ describe('the step plans', () => {
     ]);
     // Sources without a partition are empty views; segment metrics do not read the tags.
     expect(parsed[0]?.inputs.map((i) => i.name)).toEqual(['t_customer_profile', 't_card_transaction']);
-    expect(parsed[0]?.statements.map((s) => s.name)).toEqual(['t_account_balance', 't_digital_activity']);
+    // Then the per-customer tables customer_features joins, each materialised before the next.
+    expect(parsed[0]?.statements.map((s) => `${s.kind} ${s.name}`)).toEqual([
+      'view t_account_balance',
+      'view t_digital_activity',
+      'view fx_rates',
+      'view card_spend',
+      'table customer_balances',
+      'table customer_card_spend',
+      'table customer_mcc_spend',
+      'table customer_top_mcc',
+      'table customer_digital',
+    ]);
     expect(parsed[1]?.inputs.map((i) => i.name)).toEqual(['f_customer_features']);
     expect(parsed[1]?.statements.map((s) => s.name)).toEqual(['m_segment_previous']);
   });
