@@ -23,7 +23,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DuckDbSqlEngine, ENGINE_MEMORY_LIMIT_ENV, SparkProcess, engineMemoryLimitFromEnv } from '@cur/adapters-local';
+import { DuckDbSqlEngine, ENGINE_MEMORY_LIMIT_ENV, SparkProcess, engineMemoryLimitFromEnv, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KEY_SERVICE_TOKEN_ENV, KeyRing, TokenService, startLoopbackKeyService } from '@cur/masking';
 import { DUCKDB_DIALECT, PLAN_ENGINES, SparkPlanExecutor, TAG_DEFINITIONS, findWorkspacePython, runPipeline, sparkProcessMaskJob, sweepScratchFolder, type PipelineDependencies, type PlanEngine, type StepRun } from '@cur/pipeline';
@@ -232,6 +232,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
       locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
       ledger,
       engine,
+      engineMemoryBytes: parseEngineMemoryLimit(memoryLimit),
       scratchDir,
       dialect: DUCKDB_DIALECT,
       policy: createMaskingPolicy(),

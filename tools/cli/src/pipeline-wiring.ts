@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DuckDbSqlEngine, OutboxMetricsSink, claimPidLockUntilExit, engineMemoryLimitFromEnv, releasePidLockSync } from '@cur/adapters-local';
+import { DuckDbSqlEngine, OutboxMetricsSink, claimPidLockUntilExit, engineMemoryLimitFromEnv, parseEngineMemoryLimit, releasePidLockSync } from '@cur/adapters-local';
 import { DQ_ALERT_IDEMPOTENCY_PARTITION, StoredDqResultSource, createDqNotifierHandler } from '@cur/dq-alerts';
 import { BatchLedger } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
@@ -93,6 +93,7 @@ export async function localPipelineDependencies(runtime: Runtime): Promise<Pipel
     locate: (bucket, key) => join(lake, bucket, ...key.split('/')),
     ledger: new BatchLedger(runtime.keyValueStore),
     engine: await DuckDbSqlEngine.open({ threads: 2, memoryLimit, tempDirectory: join(scratch, SCRATCH_FOLDERS.engineSpill) }),
+    engineMemoryBytes: parseEngineMemoryLimit(memoryLimit),
     scratchDir: join(scratch, SCRATCH_FOLDERS.pipeline),
     dialect: DUCKDB_DIALECT,
     policy: createMaskingPolicy(),

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,31 @@ describe('the mask step', () => {
 
     expect(throughEngine.rowCount).toBe(record.rowCount);
     expect(throughEngine.contentSha256).toBe(throughJavaScript.contentSha256);
+  });
+
+  it('writes the same raw bytes whether it stages a batch in memory (under stageInMemoryUpToBytes) or in a database file', async () => {
+    const deps = await pipelineDependencies(runtime);
+    const lake = runtime.localLakeDir ?? '';
+    const record = (await deps.ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === 'card_transaction');
+    if (!record) throw new Error('no card_transaction batch was ingested');
+    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+    const saved = await mkdtemp(join(tmpdir(), 'cur-landing-copy-'));
+    await cp(join(lake, 'landing'), saved, { recursive: true });
+    const real = deps.engine;
+    const attached: string[] = [];
+    const engine = engineWith(real, { execute: (sql) => (sql.startsWith('ATTACH') && attached.push(sql), real.execute(sql)) });
+    const common = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests: new ManifestStore(deps.buckets.system), ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId: 'test', scratchDir: await mkdtemp(join(tmpdir(), 'cur-scratch-')), landingPath: (key: string) => deps.locate('landing', key) };
+
+    const inFile = await runMaskStep(common, batch);
+    await cp(saved, join(lake, 'landing'), { recursive: true });
+    const inMemory = await runMaskStep({ ...common, stageInMemoryUpToBytes: 2 ** 30 }, batch);
+    await real.close();
+
+    expect(attached).toEqual([expect.stringMatching(/^ATTACH '.*stage\.duckdb' AS /), expect.stringMatching(/^ATTACH ':memory:' AS /)]);
+    expect(inMemory.rowCount).toBe(record.rowCount);
+    expect(inMemory.contentSha256).toBe(inFile.contentSha256);
+    // Neither way leaves a staged database behind.
+    expect(await readdir(common.scratchDir)).toEqual([]);
   });
 
   it('refuses to write raw when the tokens joined back are fewer than the values the column holds, and keeps landing', async () => {

@@ -1,0 +1,28 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { landingCsvBytes, stageInMemoryLimit } from '../../../src/index';
+
+describe('landingCsvBytes', () => {
+  it('is a plain file size, and the uncompressed size of a gzip file from its trailer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cur-csv-bytes-'));
+    const csv = Buffer.from('txn_id,amount\n'.concat('T1,100\n'.repeat(10_000)));
+    await writeFile(join(dir, 'a.csv'), csv);
+    await writeFile(join(dir, 'a.csv.gz'), gzipSync(csv));
+
+    expect(await landingCsvBytes(join(dir, 'a.csv'), false)).toBe(csv.length);
+    expect(await landingCsvBytes(join(dir, 'a.csv.gz'), true)).toBe(csv.length);
+  });
+
+  it('is unbounded for a file it cannot read, so such a batch is staged in a file', async () => {
+    expect(await landingCsvBytes(join(tmpdir(), 'cur-no-such-file.csv.gz'), true)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('stageInMemoryLimit', () => {
+  it('is 30% of the engine memory limit', () => {
+    expect(stageInMemoryLimit(4 * 2 ** 30)).toBe(Math.floor(4 * 2 ** 30 * 0.3));
+  });
+});
