@@ -2,7 +2,8 @@
  * The mask step's disk at its peak on one batch: `npx tsx tools/bench/src/mask-spill-profile.ts --extracts DIR
  * --dataset card_transaction [--memory 512MiB]`. Pushes and ingests that dataset's batch from a folder of generated
  * extracts (e.g. `npm run bench:pipeline -- --extracts DIR`'s kept ones) into a fresh state folder, masks it as
- * `cur run` does (DuckDB at the memory limit, spilling to the SYSTEM scratch area, the step's scratch beside it), and
+ * `cur run` does (DuckDB at the memory limit, spilling to the SYSTEM scratch area, the step's scratch beside it, a batch
+ * under 30% of the limit staged in memory), and
  * prints one JSON line: rows, seconds, and the peak bytes of the whole SYSTEM scratch area (DuckDB's spill, the
  * step's staged database, the Parquet file before upload), sampled every 250 ms. Counts and sizes only.
  */
@@ -10,11 +11,11 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDbSqlEngine } from '@cur/adapters-local';
+import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import type { BatchAccepted } from '@cur/contracts';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
-import { ManifestStore, runMaskStep, sweepScratchFolder } from '@cur/pipeline';
+import { ManifestStore, runMaskStep, stageInMemoryLimit, sweepScratchFolder } from '@cur/pipeline';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime } from '@cur/runtime';
@@ -61,7 +62,7 @@ try {
   const sampler = sampleEvery(250, async () => void (peak = Math.max(peak, await bytesUnder(systemScratch))));
   const started = performance.now();
   const manifest = await runMaskStep(
-    { landing, raw: runtime.blobStore('raw'), manifests: new ManifestStore(runtime.blobStore('system')), ledger, engine, policy: createMaskingPolicy(), maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) }, runId: 'mask-spill-profile', scratchDir, landingPath: (key) => join(lake, 'landing', ...key.split('/')) },
+    { landing, raw: runtime.blobStore('raw'), manifests: new ManifestStore(runtime.blobStore('system')), ledger, engine, policy: createMaskingPolicy(), maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) }, runId: 'mask-spill-profile', scratchDir, landingPath: (key) => join(lake, 'landing', ...key.split('/')), stageInMemoryUpToBytes: stageInMemoryLimit(parseEngineMemoryLimit(values.memory ?? '4GiB')) },
     batch,
   );
   const seconds = (performance.now() - started) / 1000;
