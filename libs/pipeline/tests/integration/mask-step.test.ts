@@ -11,15 +11,19 @@ let runtime: Runtime;
 beforeAll(async () => ({ runtime } = await ingestedPlatform({ customers: 400, days: 1, seed: 9 })), 60_000);
 afterAll(() => runtime.close());
 
+/** The ingested batch of a dataset, as the pipeline receives it. */
+async function ingestedBatch(deps: Awaited<ReturnType<typeof pipelineDependencies>>, dataset: string): Promise<BatchAccepted> {
+  const record = (await deps.ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === dataset);
+  if (!record) throw new Error(`no ${dataset} batch was ingested`);
+  return { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+}
+
 describe('the mask step', () => {
   it('writes the same raw bytes for a Big5 batch through the engine (transcoded) as through the JavaScript reader', async () => {
     const deps = await pipelineDependencies(runtime);
     const lake = runtime.localLakeDir ?? '';
-    const records = (await deps.ledger.list()).map((entry) => entry.record).filter((record) => record?.dataset === 'customer_profile');
-    const record = records[0];
-    if (!record) throw new Error('no customer_profile batch was ingested');
-    expect(JSON.parse(await readFile(join(lake, 'landing', ...record.controlKey.split('/')), 'utf8'))).toMatchObject({ encoding: 'big5' });
-    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+    const batch = await ingestedBatch(deps, 'customer_profile');
+    expect(JSON.parse(await readFile(join(lake, 'landing', ...batch.controlKey.split('/')), 'utf8'))).toMatchObject({ encoding: 'big5' });
     // The mask step deletes landing once masked: keep a copy to mask the same batch a second way.
     const saved = await mkdtemp(join(tmpdir(), 'cur-landing-copy-'));
     await cp(join(lake, 'landing'), saved, { recursive: true });
@@ -36,16 +40,14 @@ describe('the mask step', () => {
     expect(rowLoads).toBe(1);
     await deps.engine.close();
 
-    expect(throughEngine.rowCount).toBe(record.rowCount);
+    expect(throughEngine.rowCount).toBe(batch.rowCount);
     expect(throughEngine.contentSha256).toBe(throughJavaScript.contentSha256);
   });
 
   it('writes the same raw bytes whether it stages a batch in memory (under stageInMemoryUpToBytes) or in a database file', async () => {
     const deps = await pipelineDependencies(runtime);
     const lake = runtime.localLakeDir ?? '';
-    const record = (await deps.ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === 'card_transaction');
-    if (!record) throw new Error('no card_transaction batch was ingested');
-    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+    const batch = await ingestedBatch(deps, 'card_transaction');
     const saved = await mkdtemp(join(tmpdir(), 'cur-landing-copy-'));
     await cp(join(lake, 'landing'), saved, { recursive: true });
     const real = deps.engine;
@@ -59,7 +61,7 @@ describe('the mask step', () => {
     await real.close();
 
     expect(attached).toEqual([expect.stringMatching(/^ATTACH '.*stage\.duckdb' AS /), expect.stringMatching(/^ATTACH ':memory:' AS /)]);
-    expect(inMemory.rowCount).toBe(record.rowCount);
+    expect(inMemory.rowCount).toBe(batch.rowCount);
     expect(inMemory.contentSha256).toBe(inFile.contentSha256);
     // Neither way leaves a staged database behind.
     expect(await readdir(common.scratchDir)).toEqual([]);
@@ -68,9 +70,7 @@ describe('the mask step', () => {
   it('refuses to write raw when the tokens joined back are fewer than the values the column holds, and keeps landing', async () => {
     const deps = await pipelineDependencies(runtime);
     const lake = runtime.localLakeDir ?? '';
-    const record = (await deps.ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === 'account_balance');
-    if (!record) throw new Error('no account_balance batch was ingested');
-    const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
+    const batch = await ingestedBatch(deps, 'account_balance');
     const real = deps.engine;
     // The real engine, except that one value's token is lost on its way in: what a value the join misses looks like.
     const engine = engineWith(real, { loadColumn: (table, values) => real.loadColumn(table, values.map((value, i) => (i === 0 ? null : value))) });
