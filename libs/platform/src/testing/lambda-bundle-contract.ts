@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -19,6 +19,11 @@ export interface LambdaBundleBudget {
    * clients of the ports the app wires, and no other.
    */
   readonly sdkClients: readonly string[];
+  /**
+   * The bundle loads DuckDB's native addon, shipped beside it in the asset folder (`node_modules/@duckdb`): the
+   * contract then also loads DuckDB from a copy of that folder alone and writes and reads Parquet with it.
+   */
+  readonly nativeDuckDb?: boolean;
 }
 
 /**
@@ -64,5 +69,29 @@ export function describeLambdaBundle(app: string, budget: LambdaBundleBudget): v
       const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
       expect(out.trim()).toBe('function');
     });
+
+    if (budget.nativeDuckDb) {
+      it('loads DuckDB from the asset folder alone, as Lambda unpacks it, and writes and reads Parquet with it', () => {
+        // The whole asset folder (handler.mjs and node_modules/@duckdb), copied where no other node_modules is above it.
+        const dir = mkdtempSync(join(tmpdir(), `cur-${app}-asset-`));
+        try {
+          cpSync(dirname(bundle), dir, { recursive: true });
+          const script = [
+            "const { DuckDBInstance } = await import('@duckdb/node-api');",
+            "const db = await DuckDBInstance.create(':memory:');",
+            'const c = await db.connect();',
+            "await c.run(\"COPY (SELECT 'row-' || range AS id FROM range(3)) TO 'x.parquet' (FORMAT PARQUET)\");",
+            "const r = await c.runAndReadAll(\"SELECT count(*)::INTEGER AS n FROM read_parquet('x.parquet')\");",
+            "const m = await import('./handler.mjs');",
+            'console.log(JSON.stringify({ rows: r.getRowObjects()[0].n, handler: typeof m.handler }));',
+          ].join('\n');
+          // Plain node in that folder, with no NODE_PATH and nothing of the workspace on the way.
+          const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+          expect(JSON.parse(out.trim())).toEqual({ rows: 3, handler: 'function' });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
   });
 }
