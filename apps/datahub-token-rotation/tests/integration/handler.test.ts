@@ -24,7 +24,7 @@ describe('datahub-token-rotation handler', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     client = new SecretsManagerClient({ region: REGION, endpoint: moto.endpoint, credentials });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     client.destroy();
     await moto.stop();

@@ -87,7 +87,7 @@ describe('model-history Lambda on moto (S3 and DynamoDB on loopback)', () => {
   }
 
   beforeAll(async () => {
-    moto = await startMotoServer(60_000);
+    moto = await startMotoServer();
     s3 = new S3Client({ region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: CREDENTIALS });
     dynamoDb = new DynamoDBClient({ region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS });
     work = mkdtempSync(join(tmpdir(), 'cur-model-history-moto-'));

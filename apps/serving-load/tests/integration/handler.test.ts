@@ -77,7 +77,7 @@ describe('serving-load handler on moto (S3 and DynamoDB on loopback)', () => {
 
   beforeAll(async () => {
     // Prepare: moto's server, the stage's buckets and serving table, and the Lambda's environment as the CDK sets it.
-    moto = await startMotoServer(60_000);
+    moto = await startMotoServer();
     s3 = new S3Client({ region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: CREDENTIALS });
     dynamoDb = new DynamoDBClient({ region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS });
     for (const bucket of ['consumption', 'mart', 'system']) {

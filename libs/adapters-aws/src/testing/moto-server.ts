@@ -28,7 +28,7 @@ const freePort = (): Promise<number> =>
  * `.venv` Python, and waits until it answers. Fails, never skips, when the environment is missing: the test target
  * depends on `python-env:setup`.
  */
-export async function startMotoServer(timeoutMs = 30_000): Promise<MotoServer> {
+export async function startMotoServer(timeoutMs = 60_000): Promise<MotoServer> {
   if (!existsSync(PYTHON)) throw new Error(`no ${PYTHON}: run npx nx run python-env:setup`);
   const port = await freePort();
   const child: ChildProcess = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });

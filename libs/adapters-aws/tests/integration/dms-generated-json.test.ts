@@ -43,7 +43,7 @@ describe('DMS API (moto server): the generated endpoint, mapping and task JSON',
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       requestHandler: motoDateCompatibleHandler,
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     client?.destroy();
     await moto?.stop();

@@ -57,7 +57,8 @@ async function attempt(connectString: string, extraCa: string | undefined): Prom
  * given through NODE_EXTRA_CA_CERTS (as the Lambda trusts RDS's through /var/runtime/ca-cert.pem), refuses an
  * unknown CA, and refuses a certificate that does not name the host. RDS's listener itself is verified on paper.
  */
-describe('OracleReplicaTarget over TCPS', () => {
+// Each attempt starts a Node child (tsx and the driver), allowed 60 s on a loaded machine, so the tests get longer than the shared 30 s.
+describe('OracleReplicaTarget over TCPS', { timeout: 90_000 }, () => {
   let dir: string;
   let good: Awaited<ReturnType<typeof listen>>;
   let misnamed: Awaited<ReturnType<typeof listen>>;

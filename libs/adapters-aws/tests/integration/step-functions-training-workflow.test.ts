@@ -17,7 +17,7 @@ describe('Class: StepFunctionsTrainingWorkflow', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     clients = trainingWorkflowClientsOn(moto.endpoint);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     destroyTrainingWorkflowClients(clients);
     await moto?.stop();
@@ -43,14 +43,12 @@ describe('Class: StepFunctionsTrainingWorkflow', () => {
 
     // Act
     const started = await workflow.start(jobName, { businessDate: '2026-11-25', hyperparameters: { seed: '7', model: 'logistic' }, startedBy: 'cli:alice' });
-    const running = await workflow.describe(started.executionArn);
     const before = await workflow.trainingJob('cur-dev-train-not-created-yet');
     const ended = await until(() => workflow.describe(started.executionArn), (e) => e.status !== 'RUNNING');
     const job = await workflow.trainingJob(jobName);
 
     // Assess
     expect(started.executionArn).toBe(`${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobName}`);
-    expect(running).toMatchObject({ status: 'RUNNING', executionArn: started.executionArn });
     expect(before).toBeUndefined();
     expect(ended).toMatchObject({ status: 'SUCCEEDED', stoppedAt: expect.any(Date) });
     // The execution created the job under its own name, with the caller's hyperparameters.
@@ -59,7 +57,7 @@ describe('Class: StepFunctionsTrainingWorkflow', () => {
     await expect(workflow.start(jobName, { businessDate: '2026-11-25', hyperparameters: {}, startedBy: 'cli:alice' })).rejects.toMatchObject({ code: 'MODEL_TRAINING_EXISTS' });
   }, 60_000);
 
-  it("describes a failed execution's error and cause, and a stopped one as ABORTED", async () => {
+  it("describes a running execution, a failed one's error and cause, and a stopped one as ABORTED", async () => {
     // Prepare
     await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'broken', outcome: 'fail', waitSeconds: 1 });
     await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'slow', outcome: 'succeed', waitSeconds: 600 });
@@ -71,11 +69,14 @@ describe('Class: StepFunctionsTrainingWorkflow', () => {
     const failed = await broken.start('cur-broken-train-x-20261207-050000-0001', input);
     const failedEnd = await until(() => broken.describe(failed.executionArn), (e) => e.status !== 'RUNNING');
     const running = await slow.start('cur-slow-train-x-20261207-050000-0002', input);
+    // Described while it runs: the slow one waits 600 s, so no loaded machine can see it end first.
+    const described = await slow.describe(running.executionArn);
     await clients.sfn.send(new StopExecutionCommand({ executionArn: running.executionArn }));
     const aborted = await until(() => slow.describe(running.executionArn), (e) => e.status !== 'RUNNING');
 
     // Assess
     expect(failedEnd).toMatchObject({ status: 'FAILED', error: 'TrainingFailed', cause: 'States.TaskFailed' });
+    expect(described).toMatchObject({ status: 'RUNNING', executionArn: running.executionArn });
     expect(aborted.status).toBe('ABORTED');
   }, 60_000);
 });
