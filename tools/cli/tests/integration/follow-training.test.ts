@@ -15,7 +15,7 @@ describe('Function: followTraining', () => {
   beforeAll(async () => {
     moto = await startMotoServer();
     clients = trainingWorkflowClientsOn(moto.endpoint);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     destroyTrainingWorkflowClients(clients);
     await moto?.stop();
@@ -23,7 +23,8 @@ describe('Function: followTraining', () => {
 
   it("reports each change once, execution's and job's statuses and the job's transitions, until the execution ends", async () => {
     // Prepare
-    await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'dev', outcome: 'succeed', waitSeconds: 1 });
+    // Runs on 5 s after creating the job, so that even a loaded machine's first poll sees it RUNNING.
+    await deployTrainingWorkflowStandIn({ endpoint: moto.endpoint, stage: 'dev', outcome: 'succeed', waitSeconds: 5 });
     const workflow = await StepFunctionsTrainingWorkflow.forStage({ stage: 'dev', region: 'ap-northeast-1' }, clients);
     const jobName = 'cur-dev-train-digital-native-20261207-050000-a1b2';
     const lines: string[] = [];
