@@ -7,7 +7,9 @@ export { runScoringStep, scoringManifestTemplate, MODEL_TAGS_DATASET } from './s
 export type { ModelScoringPort, ScoringManifestTemplate, ScoringOutcome, ScoringStepDependencies, ScoringVersion } from './steps/scoring-step';
 export { localRunPlan, TASK_GRAPH_UNSUPPORTED, type LocalRunPlan, type PipelineTaskGraph } from './orchestration/local-run-plan';
 export { DEFAULT_K_ANONYMITY_SEVERITY, K_ANONYMITY_CHECK, kAnonymityRuleResults } from './steps/k-anonymity-rule';
-export type { KAnonymityGateOptions } from './steps/quality-gate';
+export { runQualityGate } from './steps/quality-gate';
+export type { KAnonymityGateOptions, QualityGateDependencies, QualityGateResult } from './steps/quality-gate';
+export { uniqueKeysGuaranteedBy } from './steps/step-guarantees';
 export { sweepScratchFolder } from './scratch/scratch-folder';
 export type { PipelineDependencies, PipelineRun, StepRun, RunPipelineOptions } from './run-pipeline';
 export { STEP_PROGRESS_PHASES } from './progress/step-progress';

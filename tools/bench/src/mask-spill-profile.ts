@@ -7,18 +7,15 @@
  * prints one JSON line: rows, seconds, and the peak bytes of the whole SYSTEM scratch area (DuckDB's spill, the
  * step's staged database, the Parquet file before upload), sampled every 250 ms. Counts and sizes only.
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
-import type { BatchAccepted } from '@cur/contracts';
-import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KeyRing } from '@cur/masking';
-import { ManifestStore, runMaskStep, stageInMemoryLimit, sweepScratchFolder } from '@cur/pipeline';
-import { createLogger, loadPlatformConfig } from '@cur/platform';
+import { ManifestStore, runMaskStep, stageInMemoryLimit } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
-import { createRuntime } from '@cur/runtime';
+import { ingestExtracts } from './ingested-state';
 import { sampleEvery } from './sample-every';
 
 const { values } = parseArgs({ options: { extracts: { type: 'string' }, dataset: { type: 'string', default: 'card_transaction' }, memory: { type: 'string', default: '4GiB' } } });
@@ -36,28 +33,11 @@ async function bytesUnder(dir: string): Promise<number> {
 
 const home = await mkdtemp(join(tmpdir(), 'cur-mask-spill-'));
 try {
-  // Only the one dataset's files: the push takes a folder.
-  const extracts = join(home, 'extracts');
-  await mkdir(extracts, { mode: 0o700 });
-  for (const name of await readdir(values.extracts)) if (name.startsWith(`${dataset}_`)) await copyFile(join(values.extracts, name), join(extracts, name));
-  const runtime = await createRuntime(loadPlatformConfig({ CUR_HOME: join(home, 'state'), POWERTOOLS_LOG_LEVEL: 'ERROR' }));
-  const ledger = new BatchLedger(runtime.keyValueStore);
-  const landing = runtime.blobStore('landing');
-  const handle = createIngestionHandler(() => Promise.resolve({ landing, quarantine: runtime.blobStore('quarantine'), ledger, onAccepted: () => Promise.resolve(), logger: createLogger({ serviceName: 'bench', logLevel: 'ERROR' }) }));
-  for (const pushed of await pushBatches(extracts, landing, { ledger })) if (pushed.status === 'pushed') await handle(objectCreatedEvent('landing', pushed.controlKey, pushed.bytes));
-  await rm(extracts, { recursive: true, force: true });
-  const record = (await ledger.list()).map((entry) => entry.record).find((entry) => entry?.dataset === dataset);
-  if (!record) throw new Error(`no ${dataset} batch was ingested from ${values.extracts}`);
-  const batch: BatchAccepted = { batchId: record.batchId, dataset: record.dataset, businessDate: record.businessDate, rowCount: record.rowCount, dataKey: record.dataKey, controlKey: record.controlKey };
-
-  // As `cur run` wires it: the spill folder and the pipeline's scratch folder inside the SYSTEM scratch area.
-  const systemScratch = runtime.localScratchDir ?? join(home, 'state', 'system-scratch');
-  const spill = join(systemScratch, 'duckdb-spill');
-  const scratchDir = join(systemScratch, 'pipeline');
-  await sweepScratchFolder(spill);
-  await sweepScratchFolder(scratchDir);
+  // Only the one dataset's files.
+  const { runtime, ledger, landing, lake, spill, scratchDir, systemScratch, batches } = await ingestExtracts(home, values.extracts, (name) => name.startsWith(`${dataset}_`));
+  const batch = batches.find((entry) => entry.dataset === dataset);
+  if (!batch) throw new Error(`no ${dataset} batch was ingested from ${values.extracts}`);
   const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: values.memory, tempDirectory: spill });
-  const lake = runtime.localLakeDir ?? '';
   let peak = 0;
   const sampler = sampleEvery(250, async () => void (peak = Math.max(peak, await bytesUnder(systemScratch))));
   const started = performance.now();
