@@ -1,10 +1,8 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- dynalite ships no types; this file declares them for every project that compiles this one
-/// <reference path="./dynalite.d.ts" />
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { AdapterError, CurError, type CurErrorOptions } from '@cur/platform';
 import { claimPidLock, releasePidLock, updatePidLock, type LockRecord } from './pid-lock';
+import { LOCAL_DYNAMODB_SERVER_THREAD } from './local-dynamodb-server-thread';
 import { makePrivateDir, narrowToOwner } from './private-files';
 
 /** A DynamoDB API server running inside this process. */
@@ -74,69 +72,65 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     await takeLock(lockFile, options.dataDir);
     await narrowToOwner(options.dataDir);
   }
-  // Loaded on demand: dynalite pulls in LevelDB's native addon, which a Lambda bundle must never need.
-  const { default: dynalite } = await import('dynalite');
-  const server = dynalite({
-    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  if (options.accessToken !== undefined) requireToken(server, options.accessToken);
+  // dynalite runs on a thread of its own (see LOCAL_DYNAMODB_SERVER_THREAD), loaded there: it pulls in LevelDB's
+  // native addon, which a Lambda bundle must never need.
+  let dynalitePath: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) =>
-        reject(new AdapterError(`could not start the local DynamoDB server: ${error.message}`, { cause: error })),
-      );
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    dynalitePath = createRequire(import.meta.url).resolve('dynalite');
+  } catch (error) {
+    if (lockFile !== undefined) await releasePidLock(lockFile);
+    throw new AdapterError('could not start the local DynamoDB server: dynalite is not installed (npm ci)', { cause: error });
+  }
+  const worker = new Worker(LOCAL_DYNAMODB_SERVER_THREAD, {
+    eval: true,
+    workerData: { dynalitePath, dataDir: options.dataDir, port: options.port ?? 0, accessToken: options.accessToken, tokenHeader: LOCAL_DYNAMODB_TOKEN_HEADER, closeGraceMs: CLOSE_GRACE_MS },
+  });
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      const failed = (message: string, cause?: unknown): void => reject(new AdapterError(`could not start the local DynamoDB server: ${message}`, cause === undefined ? {} : { cause }));
+      worker.once('message', (message: ServerThreadMessage) => (message.kind === 'listening' ? resolve(message.port) : failed(message.message ?? message.kind)));
+      worker.once('error', (error) => failed(error.message, error));
+      worker.once('exit', (code) => failed(`its thread exited (${code})`));
     });
   } catch (error) {
+    await worker.terminate();
     if (lockFile !== undefined) await releasePidLock(lockFile);
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
   if (lockFile !== undefined && options.accessToken !== undefined) {
     await updatePidLock(lockFile, { pid: process.pid, port, token: options.accessToken });
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Other processes' keep-alive sockets would hold the server open; they reconnect (and take over) on demand.
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
-      });
-      if (options.dataDir !== undefined) await narrowToOwner(options.dataDir);
-      if (lockFile !== undefined) await releasePidLock(lockFile);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          worker.once('message', (message: ServerThreadMessage) => (message.kind === 'closed' && message.message !== undefined ? reject(new AdapterError(`could not close the local DynamoDB server: ${message.message}`)) : resolve()));
+          worker.once('exit', () => resolve());
+          worker.postMessage('close');
+        });
+      } finally {
+        // Ending the thread closes LevelDB, so the next process can open the folder.
+        await worker.terminate();
+        if (options.dataDir !== undefined) await narrowToOwner(options.dataDir);
+        if (lockFile !== undefined) await releasePidLock(lockFile);
+      }
     },
   };
 }
 
+/** What the server's thread ({@link LOCAL_DYNAMODB_SERVER_THREAD}) tells this one. */
+interface ServerThreadMessage {
+  readonly kind: 'listening' | 'error' | 'closed';
+  readonly port: number;
+  readonly message?: string;
+}
+
 /** How long a closing server lets other processes' requests in flight finish before dropping their sockets. */
 const CLOSE_GRACE_MS = 2_000;
-
-/** Puts a token check in front of dynalite's own request listener. */
-function requireToken(server: Server, token: string): void {
-  const expected = Buffer.from(token);
-  const listeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const sent = Buffer.from(String(request.headers[LOCAL_DYNAMODB_TOKEN_HEADER] ?? ''));
-    if (sent.length === expected.length && timingSafeEqual(sent, expected)) {
-      for (const listener of listeners) listener(request, response);
-      return;
-    }
-    request.resume();
-    response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end(
-      JSON.stringify({
-        __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException',
-        message: `this local DynamoDB server takes requests only with the token in its state folder's lock file`,
-      }),
-    );
-  });
-}
 
 /**
  * Claims the data folder's lock file for this process; a lock left by a process that no longer runs is taken over.

@@ -240,7 +240,7 @@ async function writeVersion(input: {
   // Customers, keyset-paged by token, each with its tags.
   let after: string | undefined;
   for (;;) {
-    writer.checkpoint();
+    await writer.checkpoint();
     const rows = await engine.query(`SELECT ${columnList(featureColumns)} FROM s_customer_features${after === undefined ? '' : ` WHERE cust_id > ${literal(after)}`} ORDER BY cust_id LIMIT ${chunkSize}`);
     if (rows.length === 0) break;
     const first = String(rows[0]?.['cust_id']);
@@ -270,7 +270,7 @@ async function writeVersion(input: {
   };
   let position: { tag: string; token: string } | undefined;
   for (;;) {
-    writer.checkpoint();
+    await writer.checkpoint();
     const where = position === undefined ? '' : ` WHERE tag > ${literal(position.tag)} OR (tag = ${literal(position.tag)} AND cust_id > ${literal(position.token)})`;
     const rows = await engine.query(`SELECT tag, cust_id FROM s_customer_tags${where} ORDER BY tag, cust_id LIMIT ${chunkSize * 5}`);
     for (const row of rows) {
@@ -384,14 +384,20 @@ class LoadLease {
   }
 }
 
-/** Buffers items and writes them with a few batch writes in flight, renewing the lease between rounds. */
+/**
+ * Buffers items and writes them with a few batch writes in flight, renewing the lease between writes. A new write
+ * starts as soon as one ends, and the caller reads its next chunk while the last ones are in flight, so reading
+ * (DuckDB), sending (the SDK) and storing (the local DynamoDB server, on its own thread) overlap.
+ */
 class ConcurrentWriter {
   readonly #store: KeyValueStore;
   readonly #concurrency: number;
   readonly #heartbeat: () => Promise<void>;
   readonly #signal: AbortSignal | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
   #buffer: Item[] = [];
   #written = 0;
+  #failure: { error: unknown } | undefined;
   #lastBeat = Date.now();
 
   constructor(store: KeyValueStore, concurrency: number, heartbeat: () => Promise<void>, signal?: AbortSignal) {
@@ -405,20 +411,30 @@ class ConcurrentWriter {
     this.#buffer.push(item);
   }
 
-  /** A safe point between chunks: throws `CANCELLED` once the load's signal has fired. */
-  checkpoint(): void {
+  /** A safe point between chunks: once the load's signal has fired, waits for the writes in flight, then throws `CANCELLED`. */
+  async checkpoint(): Promise<void> {
+    if (this.#signal?.aborted) await this.#settle();
     throwIfCancelled(this.#signal);
   }
 
-  /** Writes buffered items in groups of 100, `concurrency` groups at a time, until fewer than `threshold` are left. */
-  async drain(threshold = 100 * this.#concurrency): Promise<void> {
+  /**
+   * Starts batch writes of 100 buffered items, at most `concurrency` in flight, until fewer than `threshold` are
+   * left unsent; returns with the last ones still in flight. A write that failed fails the next call.
+   */
+  async drain(threshold = 100): Promise<void> {
     while (this.#buffer.length >= Math.max(threshold, 1)) {
-      // A safe point: each round of batch writes completes or never starts.
+      if (this.#inFlight.size >= this.#concurrency) await Promise.race(this.#inFlight);
+      this.#throwIfFailed();
+      // A safe point: a batch write completes or never starts; on a cancel, those in flight finish first.
+      if (this.#signal?.aborted) await this.#settle();
       throwIfCancelled(this.#signal);
-      const groups: Item[][] = [];
-      for (let i = 0; i < this.#concurrency && this.#buffer.length > 0; i += 1) groups.push(this.#buffer.splice(0, 100));
-      await Promise.all(groups.map((group) => this.#store.batchPut(TABLE, group)));
-      this.#written += groups.reduce((sum, group) => sum + group.length, 0);
+      const group = this.#buffer.splice(0, 100);
+      const write: Promise<void> = this.#store.batchPut(TABLE, group).then(
+        () => void (this.#written += group.length),
+        (error: unknown) => void (this.#failure ??= { error }),
+      );
+      this.#inFlight.add(write);
+      void write.finally(() => this.#inFlight.delete(write));
       if (Date.now() - this.#lastBeat > LOAD_LEASE_MS / 10) {
         await this.#heartbeat();
         this.#lastBeat = Date.now();
@@ -428,6 +444,17 @@ class ConcurrentWriter {
 
   async flush(): Promise<number> {
     await this.drain(1);
+    await this.#settle();
+    this.#throwIfFailed();
     return this.#written;
+  }
+
+  /** Waits for every write in flight (each records its own failure). */
+  async #settle(): Promise<void> {
+    await Promise.all(this.#inFlight);
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure.error;
   }
 }
