@@ -54,7 +54,7 @@ export function localDynamoDbLockFile(dataDir: string): string {
 }
 
 /**
- * Starts dynalite, a real DynamoDB API server, on a loopback port inside this process. The DynamoDB adapter talks
+ * Starts dynalite, a real DynamoDB API server, on a loopback port, on a worker thread of this process. The DynamoDB adapter talks
  * to it exactly as it talks to DynamoDB. Only one process can hold a data folder at a time (LevelDB's rule, and
  * dynalite crashes when a second one tries): the folder is claimed first through its lock file, which names this
  * process and, with `accessToken`, the port and token other processes connect with (see `LocalDynamoDbLink`).
