@@ -1,12 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
  * Shared vitest settings; each project's vitest.config.ts spreads these so every project tests the same way.
- * Tests live in `tests/unit` and `tests/integration`; a focused test (`.only`) fails the run in CI.
+ * Tests live in `tests/unit` and `tests/integration`; a focused test (`.only`) fails the run in CI. Each run's temp
+ * folders live under one folder that is deleted when the run ends (vitest.global-setup.ts).
  */
 export const sharedTestConfig = defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: [fileURLToPath(new URL('./vitest.global-setup.ts', import.meta.url))],
     environment: 'node',
     allowOnly: !process.env['CI'],
     passWithNoTests: false,
