@@ -107,5 +107,5 @@ export async function runMaskStepOnSpark(deps: SparkMaskStepDependencies, batch:
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return publishMaskedBatch(deps, { batch, control, written, rowsOut: result.rowsOut, keyVersions: result.keyVersions, startedAt });
+  return publishMaskedBatch(deps, { batch, control, written: { keys: [written.key], rowCount: written.rowCount, sha256: written.sha256 }, rowsOut: result.rowsOut, keyVersions: result.keyVersions, startedAt });
 }

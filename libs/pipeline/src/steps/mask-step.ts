@@ -1,7 +1,10 @@
-import { createWriteStream } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { BatchAccepted, ControlFile } from '@cur/contracts';
 import { getDataset } from '@cur/contracts';
 import type { BatchLedger} from '@cur/ingestion';
@@ -13,7 +16,8 @@ import { CurError } from '@cur/platform';
 import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import { makeStepScratch } from '../scratch/scratch-folder';
-import { buildTokenMap, positionalTokenSelect, tokenColumnsInParts } from './token-map';
+import { csvParts } from './csv-parts';
+import { buildTokenMap, DISTINCT_CHUNK, positionalTokenSelect, tokenColumnsInParts } from './token-map';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -118,68 +122,148 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
   const scope = `${dataset.name}_${batch.businessDate.replaceAll('-', '')}`;
   const staged = `staged_${scope}`;
   const tokensTableOf = (column: string): string => `tokens_${scope}_${column}`;
-  // The fast path stages into a database of its own: in memory for a batch under `stageInMemoryUpToBytes`, else a
-  // file in the run's scratch folder (SYSTEM's, swept at each run's start, deleted below): DuckDB compresses a file's
-  // tables, an in-memory table spills uncompressed (issue 18).
+  // The fast path stages into a database of its own: in memory for a batch under `stageInMemoryUpToBytes` (or each
+  // part of a larger one), else a file in the run's scratch folder (SYSTEM's, swept at each run's start, deleted
+  // below): DuckDB compresses a file's tables, an in-memory table spills uncompressed (issue 18).
   const stageDb = `mask_${scope}`;
-  let stageDir: string | undefined;
+  const folders: string[] = [];
   let attached = false;
-  let written: WrittenFile;
-  let loaded: number;
+  let written: WrittenFile[] | undefined;
+  // The manifest's content hash is of the files' bytes in row order, as the lake's verifier reads them.
+  let content = createHash('sha256');
+  let loaded = control.rowCount;
   try {
-    let fast = false;
     if (deps.landingPath) {
-      const inMemory = (await landingCsvBytes(deps.landingPath(batch.dataKey), control.file.endsWith('.gz'))) <= (deps.stageInMemoryUpToBytes ?? 0);
-      if (!inMemory) stageDir = await makeStepScratch(deps.scratchDir, 'mask-stage-');
+      const path = deps.landingPath(batch.dataKey);
+      const csvBytes = await landingCsvBytes(path, control.file.endsWith('.gz'));
+      const partBytes = deps.stageInMemoryUpToBytes ?? 0;
+      const inParts = partBytes > 0 && csvBytes > partBytes;
+      const inMemory = csvBytes <= partBytes || inParts;
+      const stageDir = inMemory ? undefined : await makeStepScratch(deps.scratchDir, 'mask-stage-');
+      if (stageDir) folders.push(stageDir);
       await deps.engine.execute(stageDir ? `ATTACH '${join(stageDir, 'stage.duckdb').replaceAll("'", "''")}' AS ${stageDb}` : `ATTACH ':memory:' AS ${stageDb}`);
       attached = true;
-      fast = await stageBatch(deps, deps.landingPath, `${stageDb}.${staged}`, batch, control, columns);
-    }
-    let select: string;
-    if (fast) {
-      // The engine holds the plaintext rows; only the distinct values of sensitive columns come out to be masked, a
-      // bounded chunk at a time, into one value -> token table per column; the tokens are joined to the rows a part at a
-      // time into a narrow table, put back beside the other columns as the file is written.
       const source = `${stageDb}.${staged}`;
-      const tokenMaps = new Map<string, string>();
-      for (const [index, column] of columns.entries()) {
-        const masker = maskers[index];
-        if (!masker || masker.method === 'plaintext') continue;
-        await buildTokenMap(deps.engine, source, column, tokensTableOf(column), async (values) => {
-          const masked = await masker.mask(values, { distinct: true });
-          if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
-          return masked.tokens;
-        });
-        tokenMaps.set(column, tokensTableOf(column));
+      const context: StagedMaskContext = { deps, batch, columns, maskers, keyVersions, tokensTableOf, target: `${stageDb}.tokens_${scope}`, content };
+      if (inParts) {
+        const partsDir = await makeStepScratch(deps.scratchDir, 'mask-parts-');
+        folders.push(partsDir);
+        written = await maskInParts(context, source, createReadStream(path, { highWaterMark: 4 * 2 ** 20 }), control, partsDir, partBytes);
+      } else if (await stageBatch(deps, path, source, batch, control, columns)) {
+        written = [await maskStagedRows(context, source, 0, control.rowCount, false)];
       }
-      // rowid is the position in the file: the staged table is created in file order and never loses a row.
-      const join = { source, target: `${stageDb}.tokens_${scope}`, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows: control.rowCount };
-      const counts = await tokenColumnsInParts(deps.engine, join);
-      // A value the join missed would be null instead of a token: refuse to write rather than trust it.
-      for (const [column, { present, replaced }] of counts) {
-        if (present !== replaced) throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${present} values but ${replaced} were masked; nothing was written`);
-      }
-      select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${source} s POSITIONAL JOIN ${join.target} t`;
-      loaded = control.rowCount;
-    } else {
-      loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
-      select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged}`;
     }
-    written = await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate), deps.scratchDir);
+    if (written === undefined) {
+      content = createHash('sha256');
+      loaded = await deps.engine.loadRows(staged, [ROW_NUMBER_COLUMN, ...columns], maskedChunks());
+      const select = `SELECT CAST(${ROW_NUMBER_COLUMN} AS BIGINT) AS ${ROW_NUMBER_COLUMN}, ${columns.join(', ')}, '${batch.businessDate}' AS business_date FROM ${staged}`;
+      written = [await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(dataset.name, batch.businessDate), deps.scratchDir, content)];
+    }
   } finally {
     // The staged rows and the distinct values hold plaintext: gone whether the step succeeded or not.
     for (const table of [staged, ...columns.map(tokensTableOf)]) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     if (attached) await deps.engine.execute(`DETACH DATABASE IF EXISTS ${stageDb}`).catch(() => undefined);
-    if (stageDir) await rm(stageDir, { recursive: true, force: true });
+    for (const folder of folders) await rm(folder, { recursive: true, force: true });
   }
-  return publishMaskedBatch(deps, { batch, control, written, rowsOut: loaded, keyVersions, startedAt });
+  const files = { keys: written.map((file) => file.key), rowCount: written.reduce((rows, file) => rows + file.rowCount, 0), sha256: content.digest('hex') };
+  return publishMaskedBatch(deps, { batch, control, written: files, rowsOut: loaded, keyVersions, startedAt });
 }
+
+/** What masking staged rows needs besides the rows: the batch, its maskers, and where tokens and key versions go. */
+interface StagedMaskContext {
+  readonly deps: MaskStepDependencies;
+  readonly batch: BatchAccepted;
+  readonly columns: readonly string[];
+  readonly maskers: readonly ColumnMasker[];
+  readonly keyVersions: Record<string, number>;
+  readonly tokensTableOf: (column: string) => string;
+  /** The narrow table of row numbers and tokens, replaced for each part. */
+  readonly target: string;
+  /** Fed each written file's bytes, in order. */
+  readonly content: Hash;
+}
+
+/**
+ * Masks rows staged in the engine and writes them as one raw Parquet file. The engine holds the plaintext rows; only
+ * the distinct values of sensitive columns come out to be masked, a bounded chunk at a time, into one value -> token
+ * table per column (with `extend`, the batch's earlier parts' tables, so only new values are masked); the tokens are
+ * joined to the rows a part at a time into a narrow table, put back beside the other columns as the file is written.
+ *
+ * @param firstRow - the batch's rows before these: the first staged row is row `firstRow + 1` of the landing file
+ */
+async function maskStagedRows(context: StagedMaskContext, source: string, firstRow: number, rows: number, extend: boolean): Promise<WrittenFile> {
+  const { deps, batch, columns, maskers, keyVersions, tokensTableOf } = context;
+  const tokenMaps = new Map<string, string>();
+  for (const [index, column] of columns.entries()) {
+    const masker = maskers[index];
+    if (!masker || masker.method === 'plaintext') continue;
+    const convert = async (values: string[]): Promise<readonly (string | null)[]> => {
+      const masked = await masker.mask(values, { distinct: true });
+      if (masked.keyVersion !== undefined) keyVersions[column] = masked.keyVersion;
+      return masked.tokens;
+    };
+    await buildTokenMap(deps.engine, source, column, tokensTableOf(column), convert, DISTINCT_CHUNK, extend);
+    tokenMaps.set(column, tokensTableOf(column));
+  }
+  // rowid is the position in the staged rows: the staged table is created in file order and never loses a row.
+  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow };
+  const counts = await tokenColumnsInParts(deps.engine, join);
+  // A value the join missed would be null instead of a token: refuse to write rather than trust it.
+  for (const [column, { present, replaced }] of counts) {
+    if (present !== replaced) throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${present} values but ${replaced} were masked; nothing was written`);
+  }
+  const select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${source} s POSITIONAL JOIN ${join.target} t`;
+  try {
+    return await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(batch.dataset, batch.businessDate), deps.scratchDir, context.content);
+  } finally {
+    await deps.engine.execute(`DROP TABLE IF EXISTS ${join.target}`).catch(() => undefined);
+  }
+}
+
+/**
+ * Masks a batch larger than the in-memory staging limit one part at a time: the landing file (gunzipped, Big5
+ * transcoded) is cut into CSV parts of at most `partBytes` between records ({@link csvParts}), each part is staged in
+ * memory, its file deleted at once, masked with the batch's shared token tables and written as its own raw file, row
+ * numbers continuing from the part before. So staging costs what it does for a small batch at any size, and
+ * plaintext on disk is one part at most. Undefined when the engine reads other rows than the control file declares
+ * (the caller falls back to the JavaScript reader; files already written stay unreferenced).
+ */
+async function maskInParts(context: StagedMaskContext, source: string, landing: Readable, control: ControlFile, partsDir: string, partBytes: number): Promise<WrittenFile[] | undefined> {
+  const { deps, columns } = context;
+  const gunzip = control.encoding === 'utf-8' && control.file.endsWith('.gz') ? createGunzip({ chunkSize: 2 ** 20 }) : undefined;
+  if (gunzip) landing.on('error', (error) => gunzip.destroy(error));
+  const bytes: AsyncIterable<Buffer> =
+    control.encoding !== 'utf-8'
+      ? (async function* () {
+          for await (const text of readLandingText(control, landing)) yield Buffer.from(text, 'utf8');
+        })()
+      : gunzip ? landing.pipe(gunzip) : landing;
+  const written: WrittenFile[] = [];
+  let firstRow = 0;
+  try {
+    for await (const part of csvParts(bytes, partsDir, partBytes)) {
+      const rows = await stageInEngine(deps, source, part.path, columns);
+      // In memory now: the part's plaintext file is not kept while it is masked.
+      await rm(part.path, { force: true });
+      if (rows === undefined) return undefined;
+      written.push(await maskStagedRows(context, source, firstRow, rows, part.index > 0));
+      firstRow += rows;
+      await deps.engine.execute(`DROP TABLE IF EXISTS ${source}`);
+    }
+  } finally {
+    landing.destroy();
+    gunzip?.destroy();
+  }
+  return firstRow === control.rowCount ? written : undefined;
+}
+
 
 /** What a mask step wrote for one batch, whichever engine wrote it. */
 export interface MaskedBatch {
   readonly batch: BatchAccepted;
   readonly control: ControlFile;
-  readonly written: WrittenFile;
+  /** The raw files, in row order, with their rows and the hash of their bytes in that order. */
+  readonly written: { readonly keys: readonly string[]; readonly rowCount: number; readonly sha256: string };
   readonly rowsOut: number;
   readonly keyVersions: Readonly<Record<string, number>>;
   readonly startedAt: Date;
@@ -201,7 +285,7 @@ export async function publishMaskedBatch(
     businessDate: batch.businessDate,
     step: 'mask',
     runId: deps.runId,
-    files: [written.key],
+    files: [...written.keys],
     rowCount: written.rowCount,
     contentSha256: written.sha256,
     schemaSha256: schemaSha256(dataset.columns),
@@ -223,27 +307,35 @@ export async function publishMaskedBatch(
 export const rawManifestKey = (batch: Pick<BatchAccepted, 'dataset' | 'businessDate'>): string => manifestKey('raw', batch.dataset, batch.businessDate);
 
 
-/** Stages a batch in the engine from its landing file, through a transcoded copy when it is not UTF-8. */
-async function stageBatch(deps: MaskStepDependencies, landingPath: (key: string) => string, table: string, batch: BatchAccepted, control: ControlFile, columns: readonly string[]): Promise<boolean> {
-  if (control.encoding === 'utf-8') return stageInEngine(deps, table, landingPath(batch.dataKey), columns, control.rowCount);
+/**
+ * Stages a whole batch in the engine from its landing file, through a transcoded copy when it is not UTF-8; false
+ * (nothing left behind) when the engine cannot read it or counts other rows than the control file.
+ */
+async function stageBatch(deps: MaskStepDependencies, path: string, table: string, batch: BatchAccepted, control: ControlFile, columns: readonly string[]): Promise<boolean> {
+  const staged = async (utf8: string): Promise<boolean> => {
+    if ((await stageInEngine(deps, table, utf8, columns)) === control.rowCount) return true;
+    await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`);
+    return false;
+  };
+  if (control.encoding === 'utf-8') return staged(path);
   // In the run's scratch folder, never the OS temp folder: a killed step's copy is swept by the next run. The folder is
   // 0700 and the file 0600: the plaintext copy is as private as landing, and short-lived.
   const dir = await makeStepScratch(deps.scratchDir, 'mask-');
   try {
     const utf8 = join(dir, 'batch.csv');
     await pipeline(readLandingText(control, await deps.landing.getStream(batch.dataKey)), createWriteStream(utf8, { mode: 0o600 }));
-    return await stageInEngine(deps, table, utf8, columns, control.rowCount);
+    return await staged(utf8);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * Lets the engine parse a UTF-8 landing file into a table of VARCHAR columns, in file order. Returns false
- * (and leaves nothing behind) when the engine cannot read it or counts other rows than the control file, so the caller
- * falls back to the JavaScript reader, which verification already used.
+ * Lets the engine parse a UTF-8 CSV file into a table of VARCHAR columns, in file order, and returns its rows.
+ * Undefined (and nothing left behind) when the engine cannot read it as declared, so the caller falls back to the
+ * JavaScript reader, which verification already used. A caller that expects another count drops the table itself.
  */
-async function stageInEngine(deps: MaskStepDependencies, table: string, path: string, columns: readonly string[], expectedRows: number): Promise<boolean> {
+async function stageInEngine(deps: MaskStepDependencies, table: string, path: string, columns: readonly string[]): Promise<number | undefined> {
   const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
   const spec = columns.map((column) => `${literal(column)}: 'VARCHAR'`).join(', ');
   try {
@@ -251,12 +343,12 @@ async function stageInEngine(deps: MaskStepDependencies, table: string, path: st
       `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(path)}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${spec}})`,
     );
     const [row] = await deps.engine.query(`SELECT count(*) AS n FROM ${table}`);
-    if (Number(row?.['n']) === expectedRows) return true;
+    return Number(row?.['n']);
   } catch {
     // Not readable by the engine as declared: the JavaScript reader takes over.
+    await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`);
+    return undefined;
   }
-  await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`);
-  return false;
 }
 
 /** Empty cells are nulls; anything else is kept as sent (cleanup is the transform step's job, on masked values). */

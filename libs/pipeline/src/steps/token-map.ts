@@ -19,8 +19,12 @@ export const TOKEN_JOIN_PART_ROWS = 4_000_000;
  * converts one range of them, the engine joins that range's results back by position. Nothing else is kept between
  * chunks, so JavaScript never holds a whole column.
  *
+ * With `extend`, an existing `tokensTable` is kept and only the values it does not hold yet are converted and added:
+ * the mask step's parts of one batch share one table, so a value seen in an earlier part is not masked again.
+ *
  * @param convert - one result per value, in order (a masker's tokens, a re-tokenisation)
  * @param chunk - values per call of `convert`. @default {@link DISTINCT_CHUNK}
+ * @param extend - add to `tokensTable` when it exists instead of replacing it. @default false
  */
 export async function buildTokenMap(
   engine: SqlEngine,
@@ -29,11 +33,13 @@ export async function buildTokenMap(
   tokensTable: string,
   convert: (values: string[]) => Promise<readonly (string | null)[]>,
   chunk: number = DISTINCT_CHUNK,
+  extend = false,
 ): Promise<void> {
   const [distinctTable, chunkView, chunkTokens] = ['distinct', 'chunk', 'chunk_tokens'].map((kind) => `${tokensTable}_${kind}`) as [string, string, string];
   try {
-    await engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${source} WHERE ${column} IS NOT NULL)`);
-    await engine.execute(`CREATE OR REPLACE TABLE ${tokensTable} (v VARCHAR, t VARCHAR)`);
+    await engine.execute(extend ? `CREATE TABLE IF NOT EXISTS ${tokensTable} (v VARCHAR, t VARCHAR)` : `CREATE OR REPLACE TABLE ${tokensTable} (v VARCHAR, t VARCHAR)`);
+    const known = extend ? ` AND ${column} NOT IN (SELECT v FROM ${tokensTable})` : '';
+    await engine.execute(`CREATE OR REPLACE TABLE ${distinctTable} AS SELECT v, row_number() OVER () AS position FROM (SELECT DISTINCT ${column} AS v FROM ${source} WHERE ${column} IS NOT NULL${known})`);
     const [row] = await engine.query(`SELECT count(*) AS n FROM ${distinctTable}`);
     const total = Number(row?.['n'] ?? 0);
     for (let from = 0; from < total; from += chunk) {
@@ -64,6 +70,11 @@ export interface PartedTokenJoin {
   readonly rows: number;
   /** Source rows per part. @default {@link TOKEN_JOIN_PART_ROWS} */
   readonly partRows?: number;
+  /**
+   * The rows before the source's first in the whole batch: its row `rowid` gets row number `firstRow + rowid + 1`
+   * (the mask step's later parts of a batch). @default 0
+   */
+  readonly firstRow?: number;
 }
 
 /**
@@ -83,7 +94,7 @@ export async function tokenColumnsInParts(engine: SqlEngine, join: PartedTokenJo
   await engine.execute(`CREATE OR REPLACE TABLE ${join.target} (${[`${join.rowNumber} BIGINT`, ...columns.map((column) => `${column} VARCHAR`)].join(', ')})`);
   for (let from = 0; from < join.rows; from += partRows) {
     await engine.execute(
-      `INSERT INTO ${join.target} SELECT ${[`CAST(s.rowid + 1 AS BIGINT) AS ${join.rowNumber}`, ...tokens].join(', ')} FROM ${join.source} s ${joins} WHERE s.rowid >= ${from} AND s.rowid < ${from + partRows} ORDER BY ${join.rowNumber}`,
+      `INSERT INTO ${join.target} SELECT ${[`CAST(s.rowid + ${1 + (join.firstRow ?? 0)} AS BIGINT) AS ${join.rowNumber}`, ...tokens].join(', ')} FROM ${join.source} s ${joins} WHERE s.rowid >= ${from} AND s.rowid < ${from + partRows} ORDER BY ${join.rowNumber}`,
     );
   }
   const counts = new Map<string, { present: number; replaced: number }>();
@@ -104,7 +115,7 @@ export async function tokenColumnsInParts(engine: SqlEngine, join: PartedTokenJo
  *
  * @param columns - the output columns after the row number, in order; mapped ones come from `t`, the others from `s`
  */
-export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'rowNumber' | 'tokenMaps'>, columns: readonly string[]): string {
-  const rowNumber = `CASE WHEN t.${join.rowNumber} = s.rowid + 1 THEN t.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
+export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'rowNumber' | 'tokenMaps' | 'firstRow'>, columns: readonly string[]): string {
+  const rowNumber = `CASE WHEN t.${join.rowNumber} = s.rowid + ${1 + (join.firstRow ?? 0)} THEN t.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
   return [rowNumber, ...columns.map((column) => `${join.tokenMaps.has(column) ? 't' : 's'}.${column} AS ${column}`)].join(', ');
 }

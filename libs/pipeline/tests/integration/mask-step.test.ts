@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchAccepted } from '@cur/contracts';
 import type { Runtime } from '@cur/runtime';
+import { createContentVerifier } from '@cur/lake';
 import { ManifestStore, runMaskStep } from '../../src/index';
 import { engineWith, ingestedPlatform, pipelineDependencies } from '../helpers/pipeline-fixture';
 
 let runtime: Runtime;
-beforeAll(async () => ({ runtime } = await ingestedPlatform({ customers: 400, days: 1, seed: 9 })), 60_000);
+/** Landing as ingestion left it: the tests mask batches again, and each mask step deletes its batch from landing. */
+let ingestedLanding: string;
+beforeAll(async () => {
+  ({ runtime } = await ingestedPlatform({ customers: 400, days: 1, seed: 9 }));
+  ingestedLanding = await mkdtemp(join(tmpdir(), 'cur-landing-ingested-'));
+  await cp(join(runtime.localLakeDir ?? '', 'landing'), ingestedLanding, { recursive: true });
+}, 60_000);
 afterAll(() => runtime.close());
 
 /** The ingested batch of a dataset, as the pipeline receives it. */
@@ -66,6 +73,40 @@ describe('the mask step', () => {
     // Neither way leaves a staged database behind.
     expect(await readdir(common.scratchDir)).toEqual([]);
   });
+
+  it.each(['card_transaction', 'customer_profile'])(
+    'masks a %s batch larger than stageInMemoryUpToBytes in parts staged in memory: the same rows, several files, one verifiable hash',
+    async (dataset) => {
+      const deps = await pipelineDependencies(runtime);
+      const lake = runtime.localLakeDir ?? '';
+      const batch = await ingestedBatch(deps, dataset);
+      await cp(ingestedLanding, join(lake, 'landing'), { recursive: true });
+      const real = deps.engine;
+      const attached: string[] = [];
+      const engine = engineWith(real, { execute: (sql) => (sql.startsWith('ATTACH') && attached.push(sql), real.execute(sql)) });
+      const common = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests: new ManifestStore(deps.buckets.system), ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId: 'test', scratchDir: await mkdtemp(join(tmpdir(), 'cur-scratch-')), landingPath: (key: string) => deps.locate('landing', key) };
+      const rowsOf = async (files: readonly string[]): Promise<unknown[]> => real.query(`SELECT * FROM read_parquet([${files.map((key) => `'${deps.locate('raw', key)}'`).join(', ')}])`);
+
+      const whole = await runMaskStep({ ...common, stageInMemoryUpToBytes: 2 ** 30 }, batch);
+      const wholeRows = await rowsOf(whole.files);
+      await cp(ingestedLanding, join(lake, 'landing'), { recursive: true });
+      const inParts = await runMaskStep({ ...common, stageInMemoryUpToBytes: 8_000 }, batch);
+      const partRows = await rowsOf(inParts.files);
+      await real.close();
+
+      // Every part in memory; the same rows in the same order, with row numbers running on across the parts.
+      expect(whole.files).toHaveLength(1);
+      expect(inParts.files.length).toBeGreaterThan(3);
+      expect(attached.every((sql) => sql.includes("':memory:'"))).toBe(true);
+      expect(inParts.rowCount).toBe(batch.rowCount);
+      expect(inParts.counts).toEqual({ rowsIn: batch.rowCount, rowsOut: batch.rowCount });
+      expect(partRows).toEqual(wholeRows);
+      // The manifest's hash is of the parts' bytes in order: what the lake's verifier checks.
+      await createContentVerifier(() => deps.buckets.raw)(inParts);
+      // No part, staged database or Parquet file is left in the scratch folder.
+      expect(await readdir(common.scratchDir)).toEqual([]);
+    },
+  );
 
   it('refuses to write raw when the tokens joined back are fewer than the values the column holds, and keeps landing', async () => {
     const deps = await pipelineDependencies(runtime);
