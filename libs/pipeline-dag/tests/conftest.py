@@ -3,8 +3,10 @@ repository's DAG folder loaded once into a DagBag for the whole run."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,10 +17,18 @@ PROJECT = Path(__file__).resolve().parents[1]
 DAG_FOLDER = PROJECT / "dags"
 GRAPH_FILE = PROJECT / "pipeline-graph.json"
 
-os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="cur-airflow-home-")
+
+def _private_folder(prefix: str) -> str:
+    """A temp folder removed when the test process exits, so runs do not pile folders up in /tmp."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+os.environ["AIRFLOW_HOME"] = _private_folder("cur-airflow-home-")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAG_FOLDER)
-os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = tempfile.mkdtemp(prefix="cur-airflow-plugins-")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = _private_folder("cur-airflow-plugins-")
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag

@@ -1,6 +1,6 @@
 /**
  * Where the pipeline's CPU goes, step by step and inside the mask step, against the two-zone I/O floor's:
- * `npx tsx tools/bench/src/cpu-account.ts --extracts DIR [--memory 4GiB]`.
+ * `npx tsx tools/bench/src/cpu-account.ts --extracts DIR [--memory 4GiB] [--datasets NAME,... --mask-only]`.
  *
  * `cur run` overlaps its steps (two masks at once, gates and transforms beside them), so on a machine whose cores it
  * keeps busy its wall time is bounded below by its CPU time over the cores, and only less CPU makes it faster. This
@@ -8,7 +8,8 @@
  * (this process's: JavaScript and DuckDB's threads) can be read on its own: each batch's mask step with its phases,
  * each raw gate, then `runPipeline` for the date (transforms, transformed gates, consumption and its gates, mart),
  * then the floor (each batch's CSV staged, written as raw Parquet, rewritten as transformed), then prints a Markdown
- * table. Counts and times only, never a value. The state folder is deleted at the end, whatever happens.
+ * table. With `--datasets a,b --mask-only`, only those batches' mask steps (an A/B of the mask step at a size whose
+ * whole run takes long). Counts and times only, never a value. The state folder is deleted at the end, whatever happens.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import type { SqlEngine } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { ingestExtracts } from './ingested-state';
 
-const USAGE = 'usage: npx tsx tools/bench/src/cpu-account.ts --extracts DIR [--memory LIMIT]';
+const USAGE = 'usage: npx tsx tools/bench/src/cpu-account.ts --extracts DIR [--memory LIMIT] [--datasets NAME,...] [--mask-only]';
 
 /** CPU seconds of this process so far: JavaScript and DuckDB's threads. */
 const cpuSeconds = (): number => {
@@ -87,11 +88,14 @@ async function spent(work: () => Promise<unknown>): Promise<Spent> {
   return { wall: (performance.now() - wall) / 1000, cpu: cpuSeconds() - cpu };
 }
 
-let options: { extracts: string; memory: string };
+let options: { extracts: string; memory: string; datasets: string[] | undefined; maskOnly: boolean };
 try {
-  const { values } = parseArgs({ options: { extracts: { type: 'string' }, memory: { type: 'string', default: '4GiB' } } });
+  const { values } = parseArgs({ options: { extracts: { type: 'string' }, memory: { type: 'string', default: '4GiB' }, datasets: { type: 'string' }, 'mask-only': { type: 'boolean', default: false } } });
   if (!values.extracts) throw new Error('--extracts DIR is required: a folder of generated extracts (npm run bench:pipeline keeps them)');
-  options = { extracts: values.extracts, memory: values.memory ?? '4GiB' };
+  const datasets = values.datasets?.split(',').map((name) => name.trim());
+  // Without every dataset the date's transforms and consumption cannot run: only the mask steps can be accounted.
+  if (datasets && !values['mask-only']) throw new Error('--datasets needs --mask-only: the rest of the pipeline needs every dataset');
+  options = { extracts: values.extracts, memory: values.memory ?? '4GiB', datasets, maskOnly: values['mask-only'] ?? false };
   parseEngineMemoryLimit(options.memory);
 } catch (error) {
   process.stderr.write(`cpu-account: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
@@ -100,7 +104,8 @@ try {
 
 const home = await mkdtemp(join(tmpdir(), 'cur-cpu-account-'));
 try {
-  const state = await ingestExtracts(home, options.extracts);
+  const datasets = options.datasets;
+  const state = await ingestExtracts(home, options.extracts, (name) => !datasets || datasets.some((dataset) => name.startsWith(`${dataset}_`)));
   if (state.batches.length === 0) throw new Error(`no batch was ingested from ${options.extracts}`);
   const { runtime, lake } = state;
   const locate = (bucket: string, key: string): string => join(lake, bucket, ...key.split('/'));
@@ -118,13 +123,13 @@ try {
     rows.push({ step: `mask ${batch.dataset} (${batch.rowCount} rows)`, spent: await spent(() => runMaskStep(maskDeps, batch)) });
     for (const [phase, time] of [...phases].sort((a, b) => b[1].cpu - a[1].cpu)) rows.push({ step: phase, spent: time, detail: true });
   }
-  for (const batch of state.batches) {
+  for (const batch of options.maskOnly ? [] : state.batches) {
     const gateDeps = { system: runtime.blobStore('system'), manifests, engine, locate, runId, kAnonymity: { policy }, uniqueByConstruction: (manifest: Parameters<typeof uniqueKeysGuaranteedBy>[0]) => uniqueKeysGuaranteedBy(manifest, { runId, maskEngine: 'duckdb' as const }) };
     rows.push({ step: `dq raw/${batch.dataset}`, spent: await spent(() => runQualityGate(gateDeps, 'raw', batch.dataset, batch.businessDate)) });
   }
 
   // 2. The rest of the date, one step at a time (nothing is left to mask, so the pipeline runs its steps in turn).
-  const businessDates = [...new Set(state.batches.map((batch) => batch.businessDate))].sort();
+  const businessDates = options.maskOnly ? [] : [...new Set(state.batches.map((batch) => batch.businessDate))].sort();
   for (const businessDate of businessDates) {
     let last = cpuSeconds();
     const run = await runPipeline(
@@ -159,7 +164,7 @@ try {
   const floorEngine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill });
   const floorDir = await mkdtemp(join(state.scratchDir, 'floor-'));
   const floorRows: { step: string; spent: Spent }[] = [];
-  for (const [index, batch] of state.batches.entries()) {
+  for (const [index, batch] of (options.maskOnly ? [] : state.batches).entries()) {
     const [csv, raw, transformed] = [join(options.extracts, batch.dataKey.slice(batch.dataKey.lastIndexOf('/') + 1)), join(floorDir, `${index}.raw.parquet`), join(floorDir, `${index}.transformed.parquet`)];
     floorRows.push({
       step: `floor ${batch.dataset}`,
@@ -185,12 +190,14 @@ try {
     '| step, one at a time (indented: the mask step\'s phases) | wall (s) | CPU (s) | share of the pipeline\'s CPU |',
     '| --- | ---: | ---: | ---: |',
     ...rows.map((row) => line(row.detail ? `&nbsp;&nbsp;${row.step}` : row.step, row.spent, total.cpu)),
-    line('**pipeline, steps in turn**', total, total.cpu),
+    line(options.maskOnly ? '**mask steps in turn**' : '**pipeline, steps in turn**', total, total.cpu),
+  ];
+  if (!options.maskOnly) out.push(
     ...floorRows.map((row) => line(row.step, row.spent, undefined)),
     line('**two-zone I/O floor**', floor, undefined),
     '',
     `CPU: the pipeline's steps ${total.cpu.toFixed(1)} s, the floor ${floor.cpu.toFixed(1)} s (${(total.cpu / floor.cpu).toFixed(2)}x). With every core busy, the pipeline needs at least ${(total.cpu / cores).toFixed(1)} s of wall time on ${cores} cores; the floor took ${floor.wall.toFixed(1)} s, so the pipeline cannot be faster than ${(total.cpu / cores / floor.wall).toFixed(2)}x the floor here unless its CPU time falls.`,
-  ];
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 } catch (error) {
   process.stderr.write(`cpu-account: ${error instanceof Error ? error.message : String(error)}\n`);

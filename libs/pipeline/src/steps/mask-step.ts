@@ -144,7 +144,11 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
       await deps.engine.execute(stageDir ? `ATTACH '${join(stageDir, 'stage.duckdb').replaceAll("'", "''")}' AS ${stageDb}` : `ATTACH ':memory:' AS ${stageDb}`);
       attached = true;
       const source = `${stageDb}.${staged}`;
-      const context: StagedMaskContext = { deps, batch, columns, maskers, keyVersions, tokensTableOf, target: `${stageDb}.tokens_${scope}`, content };
+      // Rows staged in memory are at most a part's worth, so their tokens are joined in one go: each join builds a hash
+      // table of every token map, and the batch's maps grow with it (10M customers: 10M values each), so joining in
+      // smaller pieces would rebuild them again and again. Rows staged in a file are joined in bounded pieces.
+      const joinPartRows = inMemory ? Number.MAX_SAFE_INTEGER : undefined;
+      const context: StagedMaskContext = { deps, batch, columns, maskers, keyVersions, tokensTableOf, target: `${stageDb}.tokens_${scope}`, content, joinPartRows };
       if (inParts) {
         const partsDir = await makeStepScratch(deps.scratchDir, 'mask-parts-');
         folders.push(partsDir);
@@ -181,6 +185,8 @@ interface StagedMaskContext {
   readonly target: string;
   /** Fed each written file's bytes, in order. */
   readonly content: Hash;
+  /** Staged rows joined to their tokens at a time ({@link tokenColumnsInParts}' `partRows`). */
+  readonly joinPartRows: number | undefined;
 }
 
 /**
@@ -206,7 +212,7 @@ async function maskStagedRows(context: StagedMaskContext, source: string, firstR
     tokenMaps.set(column, tokensTableOf(column));
   }
   // rowid is the position in the staged rows: the staged table is created in file order and never loses a row.
-  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow };
+  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow, ...(context.joinPartRows === undefined ? {} : { partRows: context.joinPartRows }) };
   const counts = await tokenColumnsInParts(deps.engine, join);
   // A value the join missed would be null instead of a token: refuse to write rather than trust it.
   for (const [column, { present, replaced }] of counts) {
