@@ -56,12 +56,17 @@ export interface MaskStepDependencies {
   readonly stageInMemoryUpToBytes?: number;
 }
 
+/** Below this engine memory limit the mask step stages every batch in a compressed database file. */
+export const MIN_IN_MEMORY_STAGING_BYTES = 2 * 2 ** 30;
+
 /**
- * The largest batch (CSV bytes) the mask step stages in memory under an engine memory limit: 30% of it. Two masks run
- * at once, so two such batches leave 40% of the limit for their token maps, joins and a transform.
+ * The largest batch or part (CSV bytes) the mask step stages in memory under an engine memory limit: 30% of it. Two
+ * masks run at once, so two such parts leave 40% of the limit for their token maps, joins and a transform. 0 under
+ * {@link MIN_IN_MEMORY_STAGING_BYTES}: at 410MiB to 768MiB a 1M-customer digital_activity batch staged in memory ran
+ * out of memory in its token join, where staged in a file it spills and passes (down to 128MiB, tested).
  */
 export function stageInMemoryLimit(engineMemoryBytes: number): number {
-  return Math.floor(engineMemoryBytes * 0.3);
+  return engineMemoryBytes >= MIN_IN_MEMORY_STAGING_BYTES ? Math.floor(engineMemoryBytes * 0.3) : 0;
 }
 
 /**

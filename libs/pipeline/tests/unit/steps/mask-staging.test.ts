@@ -22,7 +22,13 @@ describe('landingCsvBytes', () => {
 });
 
 describe('stageInMemoryLimit', () => {
-  it('is 30% of the engine memory limit', () => {
+  it('is 30% of the engine memory limit from 2GiB up', () => {
     expect(stageInMemoryLimit(4 * 2 ** 30)).toBe(Math.floor(4 * 2 ** 30 * 0.3));
+    expect(stageInMemoryLimit(2 * 2 ** 30)).toBe(Math.floor(2 * 2 ** 30 * 0.3));
+  });
+
+  it('is 0 under 2GiB: every batch is staged in a compressed file, which spills where an in-memory table ran out', () => {
+    expect(stageInMemoryLimit(2 * 2 ** 30 - 1)).toBe(0);
+    expect(stageInMemoryLimit(512 * 2 ** 20)).toBe(0);
   });
 });
