@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { AdapterError, CurError, type CurErrorOptions } from '@cur/platform';
 import { claimPidLock, releasePidLock, updatePidLock, type LockRecord } from './pid-lock';
@@ -106,14 +107,18 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       try {
         await new Promise<void>((resolve, reject) => {
           worker.once('message', (message: ServerThreadMessage) => (message.kind === 'closed' && message.message !== undefined ? reject(new AdapterError(`could not close the local DynamoDB server: ${message.message}`)) : resolve()));
-          worker.once('exit', () => resolve());
+          void exited.then(resolve);
           worker.postMessage('close');
         });
+        // With its server and LevelDB closed the thread ends by itself.
+        await Promise.race([exited, delay(THREAD_EXIT_WAIT_MS, undefined, { ref: false })]);
       } finally {
-        // Ending the thread closes LevelDB, so the next process can open the folder.
+        // A thread that has not ended (a failed close) is stopped: that too closes LevelDB, so the next process can
+        // open the folder.
         await worker.terminate();
         if (options.dataDir !== undefined) await narrowToOwner(options.dataDir);
         if (lockFile !== undefined) await releasePidLock(lockFile);
@@ -128,6 +133,9 @@ interface ServerThreadMessage {
   readonly port: number;
   readonly message?: string;
 }
+
+/** How long a closed server's thread gets to end by itself before it is terminated. */
+const THREAD_EXIT_WAIT_MS = 5_000;
 
 /** How long a closing server lets other processes' requests in flight finish before dropping their sockets. */
 const CLOSE_GRACE_MS = 2_000;

@@ -12,6 +12,8 @@ export interface CurBinRun {
   readonly stdout: string;
   readonly stderr: string;
   readonly code: number;
+  /** The signal that ended the child, when one did (a crash or a kill), else null. */
+  readonly signal?: NodeJS.Signals | null;
 }
 
 /**
@@ -23,9 +25,21 @@ export async function runCurBin(args: readonly string[], home: string, env: Node
     const { stdout, stderr } = await exec(process.execPath, [CUR_BIN, ...args], { env: { ...process.env, ...env, CUR_HOME: home }, encoding: 'utf8' });
     return { stdout, stderr, code: 0 };
   } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+    const failed = error as { stdout: string; stderr: string; code: number; signal: NodeJS.Signals | null };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code, signal: failed.signal };
   }
+}
+
+/**
+ * Runs the real `cur` executable with a `--json` command and parses what it printed; a failed run (or one that printed
+ * nothing) fails the test with the exit code and stderr, not with a JSON syntax error.
+ */
+export async function runCurBinJson<T>(args: readonly string[], home: string): Promise<T> {
+  const run = await runCurBin(args, home);
+  if (run.code !== 0 || run.stdout.trim() === '') {
+    throw new Error(`cur ${args.join(' ')} exited ${run.signal ? `on ${run.signal}` : run.code} with ${run.stdout.length} bytes on stdout; stderr:\n${run.stderr}`);
+  }
+  return JSON.parse(run.stdout) as T;
 }
 
 /** A running real `cur` executable: its output so far, a wait for a line, and its end. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
-import { runCurBin, startCur } from '../helpers/run-cur-bin';
+import { runCurBin, runCurBinJson, startCur } from '../helpers/run-cur-bin';
 
 /**
  * Issue 15: the training job and the model history through the real `cur` executable, on a real demo's lake:
@@ -143,7 +143,7 @@ describe('cur model train', () => {
     expect((await runCurBin(['--role', 'DS', 'model', 'rollback'], home)).stdout).toContain(`scoring version: ${first}`);
     const refused = await runCurBin(['--role', 'DA', 'model', 'promote', second], home);
     expect(refused.code).toBe(1);
-    const history = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson;
+    const history = await runCurBinJson<HistoryJson>(['--role', 'DS', 'model', 'history', '--json'], home);
     expect(history.scoring).toBe(first);
   }, 120_000);
 
@@ -160,7 +160,7 @@ describe('cur model train', () => {
     const failed = await runCurBin(['--role', 'DS', 'model', 'train', '--params', 'holdout_fraction=0.9'], home);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('holdout_fraction: Input should be less than or equal to 0.5 [INVALID_HYPERPARAMETER]');
-    const { versions } = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson & { versions: { failureCode?: string }[] };
+    const { versions } = await runCurBinJson<HistoryJson & { versions: { failureCode?: string }[] }>(['--role', 'DS', 'model', 'history', '--json'], home);
     expect(versions.at(-1)).toMatchObject({ status: 'Failed', failureCode: 'INVALID_HYPERPARAMETER' });
   }, 120_000);
 
@@ -171,7 +171,7 @@ describe('cur model train', () => {
     const { code } = await slow.exited;
     expect(code, slow.output()).toBe(130);
     expect(slow.output()).toContain('the version is recorded as Stopped');
-    const { versions } = JSON.parse((await runCurBin(['--role', 'DS', 'model', 'history', '--json'], home)).stdout) as HistoryJson;
+    const { versions } = await runCurBinJson<HistoryJson>(['--role', 'DS', 'model', 'history', '--json'], home);
     expect(versions.at(-1)).toMatchObject({ status: 'Stopped', metrics: {} });
     expect(versions.at(-1)?.timeline.map((t) => t.status)).toEqual(['InProgress', 'Stopped']);
   }, 180_000);
@@ -183,7 +183,7 @@ describe('cur model train', () => {
     // Canaries: plaintext national IDs and names from the extract, and the tokens the lake holds for customers.
     const lines = readFileSync(profile ?? '', 'utf8').split('\n').slice(1, 200);
     const plaintext = lines.flatMap((line) => line.split(',').slice(0, 2)).filter((value) => value.length >= 4);
-    const tokens = JSON.parse((await runCurBin(['--role', 'DS', 'query', '--json', 'SELECT cust_id FROM consumption.customer_features LIMIT 200'], home)).stdout) as { cust_id: string }[];
+    const tokens = await runCurBinJson<{ cust_id: string }[]>(['--role', 'DS', 'query', '--json', 'SELECT cust_id FROM consumption.customer_features LIMIT 200'], home);
     const canaries = [...plaintext, ...tokens.map((t) => t.cust_id)];
     expect(canaries.length).toBeGreaterThan(300);
 

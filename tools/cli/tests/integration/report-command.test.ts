@@ -9,7 +9,7 @@ import { PIPELINE_STEPS } from '@cur/pipeline';
 import { DAG_OPTIONS } from '../../src/commands/lineage-command';
 import { escapeHtml } from '../../src/report/render-report-html';
 import { findChromium, renderedDom } from '../helpers/chromium';
-import { runCurBin } from '../helpers/run-cur-bin';
+import { runCurBin, runCurBinJson } from '../helpers/run-cur-bin';
 
 /**
  * Issue 17, point 9: `cur report` writes one static HTML page for the DM and DA: rows per zone and run, DQ results
@@ -56,7 +56,7 @@ describe('cur report (issue 17, point 9)', () => {
   });
 
   it('shows each run\'s rows per zone, each DQ gate over the runs, every tag with its trend, and the DAG\'s every task', async () => {
-    const tags = JSON.parse((await runCurBin(['--role', 'DA', 'query', '--json', 'SELECT DISTINCT tag FROM mart.tag_metrics_monthly'], home)).stdout) as { tag: string }[];
+    const tags = await runCurBinJson<{ tag: string }[]>(['--role', 'DA', 'query', '--json', 'SELECT DISTINCT tag FROM mart.tag_metrics_monthly'], home);
     const graph = airflowDagGraph(PIPELINE_STEPS, DAG_OPTIONS);
     expect(html.match(/<tr data-run=/g)).toHaveLength(2);
     expect(html).toMatch(/data-gate="raw\/customer_profile"/);
