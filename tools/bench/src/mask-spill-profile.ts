@@ -7,7 +7,7 @@
  * prints one JSON line: rows, seconds, and the peak bytes of the whole SYSTEM scratch area (DuckDB's spill, the
  * step's staged database, the Parquet file before upload), sampled every 250 ms. Counts and sizes only.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,20 +16,12 @@ import { KeyRing } from '@cur/masking';
 import { ManifestStore, runMaskStep, stageInMemoryLimit } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import { ingestExtracts } from './ingested-state';
+import { bytesUnder } from './bytes-under';
 import { sampleEvery } from './sample-every';
 
 const { values } = parseArgs({ options: { extracts: { type: 'string' }, dataset: { type: 'string', default: 'card_transaction' }, memory: { type: 'string', default: '4GiB' } } });
 if (!values.extracts) throw new Error('--extracts DIR is required: a folder of generated extracts');
 const dataset = values.dataset ?? 'card_transaction';
-
-/** Bytes of every file under `dir`, recursively. */
-async function bytesUnder(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (entry.isFile()) total += await stat(join(entry.parentPath, entry.name)).then((info) => info.size, () => 0);
-  }
-  return total;
-}
 
 const home = await mkdtemp(join(tmpdir(), 'cur-mask-spill-'));
 try {

@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '@cur/platform';
@@ -38,7 +39,7 @@ export async function writePlanOutputs<N extends string>(
       throw new CurError('PLAN_OUTPUT_UNEXPECTED', `step ${result.step}, dataset ${result.dataset}: expected ${names.length} output(s) (${names.join(', ')}), got ${result.outputs.length}`);
     }
     const files = {} as Record<N, WrittenFile>;
-    for (const name of names) files[name] = await uploadOutput(store, result, name, keyPrefixes[name]);
+    for (const name of names) files[name] = await uploadPlanOutput(store, result, name, keyPrefixes[name]);
     return { result, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -56,18 +57,32 @@ export async function writePlanOutput(executor: PlanExecutor, store: BlobStore, 
     const result = await executor.execute(render(join(dir, 'output')));
     const [output, ...others] = result.outputs;
     if (output === undefined || others.length > 0) throw new CurError('PLAN_OUTPUT_UNEXPECTED', `step ${result.step}, dataset ${result.dataset}: expected one output, got ${result.outputs.length}`);
-    return await uploadOutput(store, result, output.name, keyPrefix);
+    return await uploadPlanOutput(store, result, output.name, keyPrefix);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Puts the named output's one file into the zone under its content-hash name. */
-async function uploadOutput(store: BlobStore, result: PlanResult, name: string, keyPrefix: string): Promise<WrittenFile> {
+/**
+ * The named output's one file and its row count.
+ *
+ * @throws CurError `PLAN_OUTPUT_UNEXPECTED` when the plan wrote no such output, or not as one file
+ */
+export function planOutputFile(result: PlanResult, name: string): { readonly file: string; readonly rows: number } {
   const output = result.outputs.find((o) => o.name === name);
   const [file, ...more] = output?.files ?? [];
   if (output === undefined || file === undefined || more.length > 0) {
     throw new CurError('PLAN_OUTPUT_UNEXPECTED', `step ${result.step}, dataset ${result.dataset}: expected output ${name} as one file, got ${output === undefined ? 'no such output' : `${output.files.length} file(s)`}`);
   }
-  return uploadZoneFile(store, file, output.rows, keyPrefix);
+  return { file, rows: output.rows };
+}
+
+/**
+ * Puts the named output's one file into the zone under its content-hash name.
+ *
+ * @param content - also fed the file's bytes (see `uploadZoneFile`)
+ */
+export async function uploadPlanOutput(store: BlobStore, result: PlanResult, name: string, keyPrefix: string, content?: Hash): Promise<WrittenFile> {
+  const { file, rows } = planOutputFile(result, name);
+  return uploadZoneFile(store, file, rows, keyPrefix, content);
 }

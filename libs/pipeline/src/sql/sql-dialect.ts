@@ -24,6 +24,8 @@ export interface SqlDialect {
    * (a mart parity test found one branch's `avg_aum` a cent apart), so DuckDB's spelling works in whole cents.
    */
   averageDecimal(expression: string): string;
+  /** A 64-bit hash of the values together (DuckDB's `hash`, Spark's `xxhash64`): equal values, equal hashes. */
+  hash64(expressions: readonly string[]): string;
 }
 
 /** DuckDB, the local engine. */
@@ -38,6 +40,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
     const rounded = `CASE WHEN ${cents} >= 0 THEN (2 * ${cents} + ${count}) // (2 * ${count}) ELSE -((${count} - 2 * ${cents}) // (2 * ${count})) END`;
     return `CAST(CAST(${rounded} AS DECIMAL(18,0)) * CAST(0.01 AS DECIMAL(3,2)) AS DECIMAL(18,2))`;
   },
+  hash64: (expressions) => `hash(${expressions.join(', ')})`,
 };
 
 /** Spark SQL as Glue 5.1 runs it (Spark 3.5.6). */
@@ -47,6 +50,7 @@ export const SPARK_DIALECT: SqlDialect = {
   isAscii: (expression) => `octet_length(${expression}) = length(${expression})`,
   typeName: (type) => (type === 'timestamp' ? 'TIMESTAMP_NTZ' : commonTypeName(type, 'STRING')),
   averageDecimal: (expression) => `CAST(AVG(${expression}) AS DECIMAL(18,2))`,
+  hash64: (expressions) => `xxhash64(${expressions.join(', ')})`,
 };
 
 function commonTypeName(type: ColumnType, text: string): string {

@@ -109,6 +109,19 @@ export interface TransformSql {
   readonly accepted: (marked: string) => string;
   /** One row per rejected raw row (a problem, or a duplicate that lost): the reason and the column, no values. */
   readonly rejects: (checked: string, batchId: string) => string;
+  /**
+   * For a batch transformed in parts: the hashes of the typed keys that more than one raw row of the whole batch has,
+   * passing or not (`key_hash`). Only the key columns are read; every duplicate's key hash is among them, along with
+   * the (few) keys whose rows fail and the (rare) hash collisions, which the parts compare exactly.
+   */
+  readonly keyCandidates: string;
+  /** The passing rows of a part whose key hash is a candidate: `source_row` and the key columns. Usually a handful. */
+  readonly candidateRows: (checked: string, keyCandidates: string) => string;
+  /**
+   * The rows of a part that lose to an earlier passing row of the same key, in this part or in an earlier one (the
+   * candidate rows of the parts before it, `earlier`; none for the first part): the batch's `duplicates` for one part.
+   */
+  readonly partDuplicates: (candidateRows: string, earlier: string | undefined) => string;
 }
 
 /**
@@ -142,7 +155,17 @@ export function buildTransformSql(dataset: DatasetSpec, policy: MaskingPolicy, d
   const key = dataset.primaryKey.join(', ');
   const sameKey = dataset.primaryKey.map((column) => `c.${column} = k.${column}`).join(' AND ');
   const columns = dataset.columns.map((column) => column.name).join(', ');
+  const keyColumns = dataset.primaryKey.map((name) => rules.find(({ column }) => column.name === name)).filter((entry) => entry !== undefined);
+  const typedKeys = keyColumns.map(({ column, rule }) => rule.typed(`(${clean(column)})`));
+  const keyCandidates = `SELECT ${dialect.hash64(typedKeys)} AS key_hash FROM raw_${dataset.name} GROUP BY 1 HAVING count(*) > 1`;
   return {
+    keyCandidates,
+    candidateRows: (from, candidates) =>
+      `SELECT source_row, ${key} FROM ${from} WHERE problem IS NULL AND ${dialect.hash64(dataset.primaryKey)} IN (SELECT key_hash FROM ${candidates})`,
+    partDuplicates: (candidates, earlier) => {
+      const all = earlier === undefined ? candidates : `(SELECT source_row, ${key} FROM ${candidates} UNION ALL SELECT source_row, ${key} FROM ${earlier})`;
+      return `SELECT c.source_row FROM ${candidates} c JOIN (SELECT ${key}, min(source_row) AS first_row FROM ${all} a GROUP BY ${key}) k ON ${sameKey} WHERE c.source_row <> k.first_row`;
+    },
     checked,
     duplicates: (from) =>
       `SELECT c.source_row FROM ${from} c JOIN (SELECT ${key}, min(source_row) AS first_row FROM ${from} WHERE problem IS NULL GROUP BY ${key} HAVING count(*) > 1) k ON ${sameKey} WHERE c.problem IS NULL AND c.source_row <> k.first_row`,

@@ -105,6 +105,53 @@ describe('the transform SQL', () => {
   });
 });
 
+/**
+ * The same rows transformed in parts, as the transform step does a batch the mask step wrote in parts: the key
+ * candidates over every row, then each part (its rows, in row order) with the candidate rows of the parts before it.
+ */
+async function transformInParts(parts: (string | null)[][][]) {
+  const sql = buildTransformSql(getDataset('customer_profile'), createMaskingPolicy(), DUCKDB_DIALECT);
+  await engine.loadRows('raw_rows', COLUMNS, (async function* () {
+    yield parts.flat();
+  })());
+  await engine.execute('CREATE OR REPLACE VIEW raw_customer_profile AS SELECT * REPLACE (CAST(source_row AS BIGINT) AS source_row) FROM raw_rows');
+  await engine.execute(`CREATE OR REPLACE TABLE key_candidates AS ${sql.keyCandidates}`);
+  await engine.execute('CREATE OR REPLACE TABLE earlier (source_row BIGINT, cust_id VARCHAR)');
+  const accepted: Record<string, unknown>[] = [];
+  const rejects: Record<string, unknown>[] = [];
+  for (const [index, part] of parts.entries()) {
+    await engine.loadRows('raw_rows', COLUMNS, (async function* () {
+      yield part;
+    })());
+    await engine.execute(`CREATE OR REPLACE TABLE checked AS ${sql.checked}`);
+    await engine.execute(`CREATE OR REPLACE TABLE candidates AS ${sql.candidateRows('checked', 'key_candidates')}`);
+    await engine.execute(`CREATE OR REPLACE TABLE duplicates AS ${sql.partDuplicates('candidates', index === 0 ? undefined : 'earlier')}`);
+    await engine.execute(`CREATE OR REPLACE VIEW marked AS ${sql.marked('checked', 'duplicates')}`);
+    accepted.push(...(await engine.query(sql.accepted('marked'))));
+    rejects.push(...(await engine.query(`SELECT CAST(row_number AS INTEGER) AS row_number, reason_code, column_name FROM (${sql.rejects('marked', 'b')})`)));
+    await engine.execute('INSERT INTO earlier SELECT * FROM candidates');
+  }
+  return { accepted: accepted.map((r, i) => ({ i: i + 1, ...r })), rejects, candidates: await engine.query('SELECT count(*) AS n FROM key_candidates') };
+}
+
+describe('the transform SQL in parts', () => {
+  it('gives the rows of the whole batch: the first passing row of a key wins across parts, a failing first row does not count', async () => {
+    const parts = [
+      [row(1, 'A123456789'), row(2, 'B223456789', { birth_date: '(unreadable)' }), row(3, 'C123456789'), row(4, 'C123456789')],
+      [row(5, 'A123456789'), row(6, 'B223456789'), row(7, 'D123456789')],
+      [row(8, 'B223456789'), row(9, 'A123456789', { gender: 'X' }), row(10, 'E123456789'), row(11, 'D123456789')],
+    ];
+    const whole = await transform(parts.flat());
+    const inParts = await transformInParts(parts);
+    expect(inParts.accepted).toEqual(whole.accepted);
+    expect(inParts.rejects).toEqual(whole.rejects);
+    expect(whole.accepted.map((r) => [r['cust_id'], r['i']])).toEqual([['A123456789', 1], ['C123456789', 2], ['B223456789', 3], ['D123456789', 4], ['E123456789', 5]]);
+    expect(whole.rejects.map((r) => [r['row_number'], r['reason_code']])).toEqual([[2, 'INVALID_DATE'], [4, 'DUPLICATE'], [5, 'DUPLICATE'], [8, 'DUPLICATE'], [9, 'INVALID_VALUE'], [11, 'DUPLICATE']]);
+    // Hashes of the keys more than one row has, failing rows' included (A, B, C, D).
+    expect(inParts.candidates).toEqual([{ n: '4' }]);
+  });
+});
+
 describe('the transform SQL: every reject reason, in each dataset that can give it', () => {
   /** A valid masked digital_activity row as raw holds it. */
   const activity = (sourceRow: number, overrides: Record<string, string | null> = {}): Record<string, string | null> => ({
