@@ -41,7 +41,12 @@ interface Spent {
 function statementOf(call: string, sql: string): string {
   const created = /^CREATE OR REPLACE (TABLE|VIEW) (\w+)/.exec(sql);
   if (created) return `${created[1]?.toLowerCase()} ${created[2]}`;
-  if (call === 'writeParquet') return /reason_code/.test(sql) ? 'write the rejects' : 'write the accepted rows';
+  if (call === 'writeParquet') {
+    if (/reason_code/.test(sql)) return 'write the rejects';
+    if (/HAVING count\(\*\) > 1$/.test(sql)) return 'write the key candidates (in parts)';
+    if (/^SELECT \* FROM candidates_/.test(sql)) return 'write the candidate rows (in parts)';
+    return 'write the accepted rows';
+  }
   if (call === 'registerParquetView') return 'register the raw files';
   if (/^DROP /.test(sql)) return 'drop tables and views';
   return `${call} (counts)`;
