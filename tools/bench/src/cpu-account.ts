@@ -18,23 +18,11 @@ import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
 import { DUCKDB_DIALECT, ManifestStore, TAG_DEFINITIONS, runMaskStep, runPipeline, runQualityGate, stageInMemoryLimit, uniqueKeysGuaranteedBy } from '@cur/pipeline';
-import type { SqlEngine } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
+import { accountedEngine, cpuSeconds, spent, type Spent } from './engine-accounting';
 import { ingestExtracts } from './ingested-state';
 
 const USAGE = 'usage: npx tsx tools/bench/src/cpu-account.ts --extracts DIR [--memory LIMIT] [--datasets NAME,...] [--mask-only]';
-
-/** CPU seconds of this process so far: JavaScript and DuckDB's threads. */
-const cpuSeconds = (): number => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
-
-/** Wall and CPU seconds spent in one line of the account. */
-interface Spent {
-  wall: number;
-  cpu: number;
-}
 
 /** The mask step's phases, by the engine call that does them; the time between engine calls is JavaScript's. */
 const MASK_PHASES: readonly { readonly name: string; readonly matches: (call: string, sql: string) => boolean }[] = [
@@ -48,45 +36,6 @@ const MASK_PHASES: readonly { readonly name: string; readonly matches: (call: st
 ];
 const JAVASCRIPT = 'masking in JavaScript (ciphers, arrays)';
 const OTHER = 'counts, DDL, clean-up';
-
-/**
- * Wraps `engine` so each call's wall and CPU time is added to the phase it does (see {@link MASK_PHASES}), and the
- * time since the previous call returned to {@link JAVASCRIPT}.
- */
-function accountedEngine(engine: SqlEngine, phases: Map<string, Spent>): SqlEngine {
-  let [lastWall, lastCpu] = [performance.now(), cpuSeconds()];
-  const add = (name: string, wall: number, cpu: number): void => {
-    const spent = phases.get(name) ?? { wall: 0, cpu: 0 };
-    spent.wall += wall / 1000;
-    spent.cpu += cpu;
-    phases.set(name, spent);
-  };
-  return new Proxy(engine, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]): Promise<unknown> => {
-        const [wall, cpu] = [performance.now(), cpuSeconds()];
-        add(JAVASCRIPT, wall - lastWall, cpu - lastCpu);
-        const sql = typeof args[0] === 'string' ? args[0] : '';
-        const phase = MASK_PHASES.find((candidate) => candidate.matches(String(property), sql))?.name ?? OTHER;
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          [lastWall, lastCpu] = [performance.now(), cpuSeconds()];
-          add(phase, lastWall - wall, lastCpu - cpu);
-        }
-      };
-    },
-  }) as SqlEngine;
-}
-
-/** Runs `work`, returning its wall and CPU seconds. */
-async function spent(work: () => Promise<unknown>): Promise<Spent> {
-  const [wall, cpu] = [performance.now(), cpuSeconds()];
-  await work();
-  return { wall: (performance.now() - wall) / 1000, cpu: cpuSeconds() - cpu };
-}
 
 let options: { extracts: string; memory: string; datasets: string[] | undefined; maskOnly: boolean };
 try {
@@ -119,7 +68,7 @@ try {
   // 1. Each batch's mask step alone, its phases accounted, then its raw gate (as the pipeline gates it).
   for (const batch of state.batches) {
     const phases = new Map<string, Spent>();
-    const maskDeps = { landing: state.landing, raw: runtime.blobStore('raw'), manifests, ledger: state.ledger, engine: accountedEngine(engine, phases), policy, maskers, runId, scratchDir: state.scratchDir, landingPath: (key: string) => locate('landing', key), stageInMemoryUpToBytes: stageInMemoryLimit(parseEngineMemoryLimit(options.memory)) };
+    const maskDeps = { landing: state.landing, raw: runtime.blobStore('raw'), manifests, ledger: state.ledger, engine: accountedEngine(engine, (call, sql) => MASK_PHASES.find((phase) => phase.matches(call, sql))?.name ?? OTHER, phases, JAVASCRIPT), policy, maskers, runId, scratchDir: state.scratchDir, landingPath: (key: string) => locate('landing', key), stageInMemoryUpToBytes: stageInMemoryLimit(parseEngineMemoryLimit(options.memory)) };
     rows.push({ step: `mask ${batch.dataset} (${batch.rowCount} rows)`, spent: await spent(() => runMaskStep(maskDeps, batch)) });
     for (const [phase, time] of [...phases].sort((a, b) => b[1].cpu - a[1].cpu)) rows.push({ step: phase, spent: time, detail: true });
   }
@@ -151,7 +100,7 @@ try {
         businessDate,
         onStep: (step) => {
           const now = cpuSeconds();
-          if (step.status !== 'skipped') rows.push({ step: `${step.step} ${step.target}`, spent: { wall: step.durationMs / 1000, cpu: now - last } });
+          if (step.status !== 'skipped') rows.push({ step: `${step.step} ${step.target}`, spent: { wall: step.durationMs / 1000, cpu: now - last, calls: 1 } });
           last = now;
         },
       },
@@ -180,8 +129,8 @@ try {
   await runtime.close();
 
   const steps = rows.filter((row) => !row.detail);
-  const total = steps.reduce((sum, row) => ({ wall: sum.wall + row.spent.wall, cpu: sum.cpu + row.spent.cpu }), { wall: 0, cpu: 0 });
-  const floor = floorRows.reduce((sum, row) => ({ wall: sum.wall + row.spent.wall, cpu: sum.cpu + row.spent.cpu }), { wall: 0, cpu: 0 });
+  const total = steps.reduce((sum, row) => ({ wall: sum.wall + row.spent.wall, cpu: sum.cpu + row.spent.cpu, calls: sum.calls + row.spent.calls }), { wall: 0, cpu: 0, calls: 0 });
+  const floor = floorRows.reduce((sum, row) => ({ wall: sum.wall + row.spent.wall, cpu: sum.cpu + row.spent.cpu, calls: sum.calls + row.spent.calls }), { wall: 0, cpu: 0, calls: 0 });
   const cores = cpus().length;
   const line = (step: string, time: Spent, share: number | undefined): string => `| ${step} | ${time.wall.toFixed(2)} | ${time.cpu.toFixed(2)} | ${share === undefined ? '' : `${((100 * time.cpu) / share).toFixed(0)}%`} |`;
   const out = [

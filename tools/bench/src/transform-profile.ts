@@ -18,24 +18,13 @@ import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
 import { DuckDbPlanExecutor, ManifestStore, runMaskStep, runTransformStep, stageInMemoryLimit } from '@cur/pipeline';
-import type { SqlEngine } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
+import { accountedEngine, cpuSeconds, type Spent } from './engine-accounting';
 import { ingestExtracts } from './ingested-state';
 import { bytesUnder } from './bytes-under';
 import { sampleEvery } from './sample-every';
 
 const USAGE = 'usage: npx tsx tools/bench/src/transform-profile.ts --extracts DIR [--dataset NAME] [--memory LIMIT] [--runs N] [--whole]';
-
-const cpuSeconds = (): number => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
-
-interface Spent {
-  wall: number;
-  cpu: number;
-  calls: number;
-}
 
 /** What one engine call does, named for the table: the statement's table or view, the output written, or a count. */
 function statementOf(call: string, sql: string): string {
@@ -50,29 +39,6 @@ function statementOf(call: string, sql: string): string {
   if (call === 'registerParquetView') return 'register the raw files';
   if (/^DROP /.test(sql)) return 'drop tables and views';
   return `${call} (counts)`;
-}
-
-/** Wraps `engine` so each call's wall and CPU time is added to its statement (see {@link statementOf}). */
-function accountedEngine(engine: SqlEngine, spent: Map<string, Spent>): SqlEngine {
-  return new Proxy(engine, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]): Promise<unknown> => {
-        const [wall, cpu] = [performance.now(), cpuSeconds()];
-        const name = statementOf(String(property), typeof args[0] === 'string' ? args[0] : '');
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          const line = spent.get(name) ?? { wall: 0, cpu: 0, calls: 0 };
-          line.wall += (performance.now() - wall) / 1000;
-          line.cpu += cpuSeconds() - cpu;
-          line.calls += 1;
-          spent.set(name, line);
-        }
-      };
-    },
-  }) as SqlEngine;
 }
 
 let options: { extracts: string; dataset: string; memory: string; runs: number; whole: boolean };
@@ -123,7 +89,7 @@ try {
     const whole = options.whole && run % 2 === 0;
     await manifests.publish({ ...masked, files: whole ? [...masked.files].reverse() : masked.files });
     const spent = new Map<string, Spent>();
-    const accounted = accountedEngine(engine, spent);
+    const accounted = accountedEngine(engine, statementOf, spent);
     let peak = 0;
     const sampler = sampleEvery(250, async () => void (peak = Math.max(peak, await bytesUnder(state.systemScratch))));
     const [wall, cpu] = [performance.now(), cpuSeconds()];
