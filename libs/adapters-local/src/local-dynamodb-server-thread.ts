@@ -39,8 +39,7 @@ parentPort.on('message', (message) => {
   server.closeIdleConnections();
   setTimeout(() => server.closeAllConnections(), closeGraceMs).unref();
 });
-// The thread lives as long as its server: once the server and LevelDB are closed it ends by itself, its native
-// resources released by Node's own teardown rather than by terminate() from outside. (Unref'd after the listener is
-// added, which refs the port.)
+// The thread lives as long as its server: once the server and LevelDB are closed it ends by itself. (Unref'd after
+// the listener is added, which refs the port.) LevelDB's addon stays loaded after it: the main thread pinned it.
 parentPort.unref();
 `;

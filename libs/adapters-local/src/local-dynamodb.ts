@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { AdapterError, CurError, type CurErrorOptions } from '@cur/platform';
+import { pinLevelDbAddon } from './leveldb-addon-pin';
 import { claimPidLock, releasePidLock, updatePidLock, type LockRecord } from './pid-lock';
 import { LOCAL_DYNAMODB_SERVER_THREAD } from './local-dynamodb-server-thread';
 import { makePrivateDir, narrowToOwner } from './private-files';
@@ -78,9 +79,11 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   let dynalitePath: string;
   try {
     dynalitePath = createRequire(import.meta.url).resolve('dynalite');
+    // Loaded here too, so the addon outlives the server's thread (see pinLevelDbAddon).
+    pinLevelDbAddon(dynalitePath);
   } catch (error) {
     if (lockFile !== undefined) await releasePidLock(lockFile);
-    throw new AdapterError('could not start the local DynamoDB server: dynalite is not installed (npm ci)', { cause: error });
+    throw new AdapterError('could not start the local DynamoDB server: dynalite or its LevelDB addon is not installed (npm ci)', { cause: error });
   }
   const worker = new Worker(LOCAL_DYNAMODB_SERVER_THREAD, {
     eval: true,
