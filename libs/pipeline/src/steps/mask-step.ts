@@ -17,7 +17,7 @@ import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import { makeStepScratch } from '../scratch/scratch-folder';
 import { csvParts } from './csv-parts';
-import { buildTokenMap, DISTINCT_CHUNK, positionalTokenSelect, tokenColumnsInParts } from './token-map';
+import { buildTokenMap, DISTINCT_CHUNK, positionalPieceFrom, positionalTokenSelect, TOKEN_JOIN_PART_ROWS, tokenColumnsInParts } from './token-map';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -54,6 +54,11 @@ export interface MaskStepDependencies {
    * `runPipeline` sets it from the engine's limit ({@link stageInMemoryLimit}).
    */
   readonly stageInMemoryUpToBytes?: number;
+  /**
+   * A batch staged in a database file is joined to its tokens and written to raw this many rows at a time, one raw
+   * file each, in row order (so the transform takes it in parts too). @default {@link TOKEN_JOIN_PART_ROWS}
+   */
+  readonly rowsPerRawFile?: number;
 }
 
 /** Below this engine memory limit the mask step stages every batch in a compressed database file. */
@@ -152,14 +157,14 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
       // Rows staged in memory are at most a part's worth, so their tokens are joined in one go: each join builds a hash
       // table of every token map, and the batch's maps grow with it (10M customers: 10M values each), so joining in
       // smaller pieces would rebuild them again and again. Rows staged in a file are joined in bounded pieces.
-      const joinPartRows = inMemory ? Number.MAX_SAFE_INTEGER : undefined;
+      const joinPartRows = inMemory ? Number.MAX_SAFE_INTEGER : (deps.rowsPerRawFile ?? TOKEN_JOIN_PART_ROWS);
       const context: StagedMaskContext = { deps, batch, columns, maskers, keyVersions, tokensTableOf, target: `${stageDb}.tokens_${scope}`, content, joinPartRows };
       if (inParts) {
         const partsDir = await makeStepScratch(deps.scratchDir, 'mask-parts-');
         folders.push(partsDir);
         written = await maskInParts(context, source, createReadStream(path, { highWaterMark: 4 * 2 ** 20 }), control, partsDir, partBytes);
       } else if (await stageBatch(deps, path, source, batch, control, columns)) {
-        written = [await maskStagedRows(context, source, 0, control.rowCount, false)];
+        written = await maskStagedRows(context, source, 0, control.rowCount, false);
       }
     }
     if (written === undefined) {
@@ -190,19 +195,20 @@ interface StagedMaskContext {
   readonly target: string;
   /** Fed each written file's bytes, in order. */
   readonly content: Hash;
-  /** Staged rows joined to their tokens at a time ({@link tokenColumnsInParts}' `partRows`). */
-  readonly joinPartRows: number | undefined;
+  /** Staged rows joined to their tokens, and written to one raw file, at a time ({@link tokenColumnsInParts}' `partRows`). */
+  readonly joinPartRows: number;
 }
 
 /**
- * Masks rows staged in the engine and writes them as one raw Parquet file. The engine holds the plaintext rows; only
- * the distinct values of sensitive columns come out to be masked, a bounded chunk at a time, into one value -> token
- * table per column (with `extend`, the batch's earlier parts' tables, so only new values are masked); the tokens are
- * joined to the rows a part at a time into a narrow table, put back beside the other columns as the file is written.
+ * Masks rows staged in the engine and writes them as raw Parquet: one file, or for rows staged in a database file one
+ * file per `rowsPerRawFile` rows, in row order. The engine holds the plaintext rows; only the distinct
+ * values of sensitive columns come out to be masked, a bounded chunk at a time, into one value -> token table per
+ * column (with `extend`, the batch's earlier parts' tables, so only new values are masked); the tokens are joined to
+ * the rows a part at a time into a narrow table, put back beside the other columns as the files are written.
  *
  * @param firstRow - the batch's rows before these: the first staged row is row `firstRow + 1` of the landing file
  */
-async function maskStagedRows(context: StagedMaskContext, source: string, firstRow: number, rows: number, extend: boolean): Promise<WrittenFile> {
+async function maskStagedRows(context: StagedMaskContext, source: string, firstRow: number, rows: number, extend: boolean): Promise<WrittenFile[]> {
   const { deps, batch, columns, maskers, keyVersions, tokensTableOf } = context;
   const tokenMaps = new Map<string, string>();
   for (const [index, column] of columns.entries()) {
@@ -217,15 +223,27 @@ async function maskStagedRows(context: StagedMaskContext, source: string, firstR
     tokenMaps.set(column, tokensTableOf(column));
   }
   // rowid is the position in the staged rows: the staged table is created in file order and never loses a row.
-  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow, ...(context.joinPartRows === undefined ? {} : { partRows: context.joinPartRows }) };
+  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow, partRows: context.joinPartRows };
   const counts = await tokenColumnsInParts(deps.engine, join);
   // A value the join missed would be null instead of a token: refuse to write rather than trust it.
   for (const [column, { present, replaced }] of counts) {
     if (present !== replaced) throw new CurError('MASKING_INCOMPLETE', `${batch.batchId}: ${column} has ${present} values but ${replaced} were masked; nothing was written`);
   }
-  const select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${source} s POSITIONAL JOIN ${join.target} t`;
+  const prefix = partitionPrefix(batch.dataset, batch.businessDate);
+  const pieceRows = context.joinPartRows;
   try {
-    return await writeZoneFile(deps.engine, deps.raw, select, partitionPrefix(batch.dataset, batch.businessDate), deps.scratchDir, context.content);
+    if (rows <= pieceRows) {
+      const select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${source} s POSITIONAL JOIN ${join.target} t`;
+      return [await writeZoneFile(deps.engine, deps.raw, select, prefix, deps.scratchDir, context.content)];
+    }
+    // Rows staged in a file are written a piece at a time, one raw file each, in row order: the transform then takes
+    // the batch in parts too (transformInParts) instead of sorting and spilling it whole.
+    const files: WrittenFile[] = [];
+    for (let from = 0; from < rows; from += pieceRows) {
+      const piece = positionalPieceFrom(join, columns, from, Math.min(from + pieceRows, rows));
+      files.push(await writeZoneFile(deps.engine, deps.raw, `SELECT ${piece.select}, '${batch.businessDate}' AS business_date FROM ${piece.from}`, prefix, deps.scratchDir, context.content));
+    }
+    return files;
   } finally {
     await deps.engine.execute(`DROP TABLE IF EXISTS ${join.target}`).catch(() => undefined);
   }
@@ -257,7 +275,7 @@ async function maskInParts(context: StagedMaskContext, source: string, landing: 
       // In memory now: the part's plaintext file is not kept while it is masked.
       await rm(part.path, { force: true });
       if (rows === undefined) return undefined;
-      written.push(await maskStagedRows(context, source, firstRow, rows, part.index > 0));
+      written.push(...(await maskStagedRows(context, source, firstRow, rows, part.index > 0)));
       firstRow += rows;
       await deps.engine.execute(`DROP TABLE IF EXISTS ${source}`);
     }

@@ -114,8 +114,27 @@ export async function tokenColumnsInParts(engine: SqlEngine, join: PartedTokenJo
  * its source position stops the query (DuckDB's `error`) rather than pair a token with another row.
  *
  * @param columns - the output columns after the row number, in order; mapped ones come from `t`, the others from `s`
+ * @param position - the source row's position: `s.rowid` when `s` is the table itself, a column a subquery carried it in
  */
-export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'rowNumber' | 'tokenMaps' | 'firstRow'>, columns: readonly string[]): string {
-  const rowNumber = `CASE WHEN t.${join.rowNumber} = s.rowid + ${1 + (join.firstRow ?? 0)} THEN t.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
+export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'rowNumber' | 'tokenMaps' | 'firstRow'>, columns: readonly string[], position = 's.rowid'): string {
+  const rowNumber = `CASE WHEN t.${join.rowNumber} = ${position} + ${1 + (join.firstRow ?? 0)} THEN t.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
   return [rowNumber, ...columns.map((column) => `${join.tokenMaps.has(column) ? 't' : 's'}.${column} AS ${column}`)].join(', ');
+}
+
+/** The column a {@link positionalPieceFrom} source carries its rows' positions in. */
+const PIECE_POSITION = 'position__';
+
+/**
+ * The FROM clause and row check of one piece of rows, `from` to `to` (exclusive) of the source, beside its token
+ * rows: each side filtered to the piece (DuckDB prunes a table's row groups on `rowid` and on the sorted row numbers'
+ * min/max), then put side by side as {@link positionalTokenSelect} does for whole tables.
+ *
+ * @returns `from` (after FROM) and `select` (the SELECT list)
+ */
+export function positionalPieceFrom(join: Pick<PartedTokenJoin, 'source' | 'target' | 'rowNumber' | 'tokenMaps' | 'firstRow'>, columns: readonly string[], from: number, to: number): { from: string; select: string } {
+  const first = 1 + (join.firstRow ?? 0);
+  return {
+    from: `(SELECT rowid AS ${PIECE_POSITION}, * FROM ${join.source} WHERE rowid >= ${from} AND rowid < ${to}) s POSITIONAL JOIN (SELECT * FROM ${join.target} WHERE ${join.rowNumber} >= ${from + first} AND ${join.rowNumber} < ${to + first}) t`,
+    select: positionalTokenSelect(join, columns, `s.${PIECE_POSITION}`),
+  };
 }

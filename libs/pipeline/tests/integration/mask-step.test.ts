@@ -74,6 +74,38 @@ describe('the mask step', () => {
     expect(await readdir(common.scratchDir)).toEqual([]);
   });
 
+  it('writes a batch staged in a database file as one raw file per rowsPerRawFile rows: the same rows in order, one verifiable hash', async () => {
+    const deps = await pipelineDependencies(runtime);
+    const lake = runtime.localLakeDir ?? '';
+    const batch = await ingestedBatch(deps, 'card_transaction');
+    await cp(ingestedLanding, join(lake, 'landing'), { recursive: true });
+    const real = deps.engine;
+    const common = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests: new ManifestStore(deps.buckets.system), ledger: deps.ledger, engine: real, policy: deps.policy, maskers: deps.maskers, runId: 'test', scratchDir: await mkdtemp(join(tmpdir(), 'cur-scratch-')), landingPath: (key: string) => deps.locate('landing', key) };
+    const rowsOf = async (files: readonly string[]): Promise<unknown[]> => real.query(`SELECT * FROM read_parquet([${files.map((key) => `'${deps.locate('raw', key)}'`).join(', ')}])`);
+    const rowsPerRawFile = Math.ceil(batch.rowCount / 4) + 1;
+
+    const whole = await runMaskStep(common, batch);
+    const wholeRows = await rowsOf(whole.files);
+    await cp(ingestedLanding, join(lake, 'landing'), { recursive: true });
+    const inPieces = await runMaskStep({ ...common, rowsPerRawFile }, batch);
+    const pieceRows = await rowsOf(inPieces.files);
+    // Each file holds its own range of rows, in order: what the transform's parts check before it goes in parts.
+    const ranges = await real.query(
+      `SELECT filename, min(source_row) AS first, max(source_row) AS last, count(*) AS n FROM read_parquet([${inPieces.files.map((key) => `'${deps.locate('raw', key)}'`).join(', ')}], filename = true) GROUP BY filename`,
+    );
+    await real.close();
+
+    expect(whole.files).toHaveLength(1);
+    expect(inPieces.files).toHaveLength(4);
+    expect(pieceRows).toEqual(wholeRows);
+    const byFile = new Map(ranges.map((range) => [String(range['filename']), range]));
+    const spans = inPieces.files.map((key) => byFile.get(deps.locate('raw', key)));
+    expect(spans.map((span) => Number(span?.['first']))).toEqual([0, 1, 2, 3].map((i) => i * rowsPerRawFile + 1));
+    expect(spans.map((span) => Number(span?.['n']))).toEqual([rowsPerRawFile, rowsPerRawFile, rowsPerRawFile, batch.rowCount - 3 * rowsPerRawFile]);
+    await createContentVerifier(() => deps.buckets.raw)(inPieces);
+    expect(await readdir(common.scratchDir)).toEqual([]);
+  });
+
   it.each(['card_transaction', 'customer_profile'])(
     'masks a %s batch larger than stageInMemoryUpToBytes in parts staged in memory: the same rows, several files, one verifiable hash',
     async (dataset) => {

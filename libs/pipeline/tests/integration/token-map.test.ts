@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
-import { buildTokenMap, positionalTokenSelect, tokenColumnsInParts } from '../../src/steps/token-map';
+import { buildTokenMap, positionalPieceFrom, positionalTokenSelect, tokenColumnsInParts } from '../../src/steps/token-map';
 
 let engine: DuckDbSqlEngine;
 beforeEach(async () => {
@@ -68,6 +68,24 @@ describe('tokenColumnsInParts and positionalTokenSelect', () => {
 
     await expect(select).rejects.toThrow(/could not run a query/);
     await expect(select.catch((error: Error) => String((error.cause as Error | undefined)?.message))).resolves.toMatch(/TOKEN_JOIN_MISALIGNED/);
+  });
+
+  it('put a piece of rows beside its own token rows, and stop a piece whose token rows are not at their positions', async () => {
+    await buildTokenMap(engine, 'rows_in', 'b', 'tokens_b', (values) => Promise.resolve(values.map((value) => `token(${value})`)), 4);
+    const join = { source: 'rows_in', target: 'token_rows', rowNumber: 'source_row', tokenMaps: new Map([['b', 'tokens_b']]), rows: 1000, partRows: 100, firstRow: 2000 };
+    await tokenColumnsInParts(engine, join);
+    const pieceOf = (from: number, to: number): Promise<Record<string, unknown>[]> => {
+      const piece = positionalPieceFrom(join, ['n', 'b'], from, to);
+      return engine.query(`SELECT ${piece.select} FROM ${piece.from}`);
+    };
+
+    const [pieces, whole] = [await Promise.all([pieceOf(0, 300), pieceOf(300, 700), pieceOf(700, 1000)]), await engine.query(`SELECT ${positionalTokenSelect(join, ['n', 'b'])} FROM rows_in s POSITIONAL JOIN token_rows t`)];
+    expect(pieces.map((rows) => rows.length)).toEqual([300, 400, 300]);
+    expect(pieces.flat()).toEqual(whole);
+    expect(Number(pieces[1]?.[0]?.['source_row'])).toBe(2301);
+
+    await engine.execute('DELETE FROM token_rows WHERE source_row = 2500');
+    await expect(pieceOf(300, 700).catch((error: Error) => String((error.cause as Error | undefined)?.message))).resolves.toMatch(/TOKEN_JOIN_MISALIGNED/);
   });
 
   it('refuse a source with other rows than expected, and report fewer replaced than present when a value has no token', async () => {
