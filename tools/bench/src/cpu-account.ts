@@ -19,6 +19,7 @@ import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
 import { DUCKDB_DIALECT, ManifestStore, TAG_DEFINITIONS, runMaskStep, runPipeline, runQualityGate, stageInMemoryLimit, uniqueKeysGuaranteedBy } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
+import { OpenedResources } from './opened-resources';
 import { accountedEngine, cpuSeconds, spent, type Spent } from './engine-accounting';
 import { ingestExtracts } from './ingested-state';
 
@@ -52,13 +53,15 @@ try {
 }
 
 const home = await mkdtemp(join(tmpdir(), 'cur-cpu-account-'));
+const opened = new OpenedResources();
 try {
   const datasets = options.datasets;
   const state = await ingestExtracts(home, options.extracts, (name) => !datasets || datasets.some((dataset) => name.startsWith(`${dataset}_`)));
+  opened.add(state.runtime);
   if (state.batches.length === 0) throw new Error(`no batch was ingested from ${options.extracts}`);
   const { runtime, lake } = state;
   const locate = (bucket: string, key: string): string => join(lake, bucket, ...key.split('/'));
-  const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill });
+  const engine = opened.add(await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill }));
   const manifests = new ManifestStore(runtime.blobStore('system'));
   const policy = createMaskingPolicy();
   const maskers = { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) };
@@ -107,10 +110,10 @@ try {
     );
     if (run.status !== 'succeeded') throw new Error(`the pipeline ${run.status} for ${businessDate}: see ${run.runId}`);
   }
-  await engine.close();
+  await opened.release(engine);
 
   // 3. The two-zone I/O floor of the same batches, as the pipeline benchmark measures it.
-  const floorEngine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill });
+  const floorEngine = opened.add(await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill }));
   const floorDir = await mkdtemp(join(state.scratchDir, 'floor-'));
   const floorRows: { step: string; spent: Spent }[] = [];
   for (const [index, batch] of (options.maskOnly ? [] : state.batches).entries()) {
@@ -125,8 +128,8 @@ try {
       }),
     });
   }
-  await floorEngine.close();
-  await runtime.close();
+  await opened.release(floorEngine);
+  await opened.release(runtime);
 
   const steps = rows.filter((row) => !row.detail);
   const total = steps.reduce((sum, row) => ({ wall: sum.wall + row.spent.wall, cpu: sum.cpu + row.spent.cpu, calls: sum.calls + row.spent.calls }), { wall: 0, cpu: 0, calls: 0 });
@@ -152,5 +155,6 @@ try {
   process.stderr.write(`cpu-account: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 } finally {
+  await opened.closeAll();
   await rm(home, { recursive: true, force: true });
 }

@@ -17,6 +17,7 @@ import { ManifestStore, runMaskStep, stageInMemoryLimit } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import { ingestExtracts } from './ingested-state';
 import { bytesUnder } from './bytes-under';
+import { OpenedResources } from './opened-resources';
 import { sampleEvery } from './sample-every';
 
 const { values } = parseArgs({ options: { extracts: { type: 'string' }, dataset: { type: 'string', default: 'card_transaction' }, memory: { type: 'string', default: '4GiB' } } });
@@ -24,12 +25,14 @@ if (!values.extracts) throw new Error('--extracts DIR is required: a folder of g
 const dataset = values.dataset ?? 'card_transaction';
 
 const home = await mkdtemp(join(tmpdir(), 'cur-mask-spill-'));
+const opened = new OpenedResources();
 try {
   // Only the one dataset's files.
   const { runtime, ledger, landing, lake, spill, scratchDir, systemScratch, batches } = await ingestExtracts(home, values.extracts, (name) => name.startsWith(`${dataset}_`));
+  opened.add(runtime);
   const batch = batches.find((entry) => entry.dataset === dataset);
   if (!batch) throw new Error(`no ${dataset} batch was ingested from ${values.extracts}`);
-  const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: values.memory, tempDirectory: spill });
+  const engine = opened.add(await DuckDbSqlEngine.open({ threads: 2, memoryLimit: values.memory, tempDirectory: spill }));
   let peak = 0;
   const sampler = sampleEvery(250, async () => void (peak = Math.max(peak, await bytesUnder(systemScratch))));
   const started = performance.now();
@@ -39,12 +42,12 @@ try {
   );
   const seconds = (performance.now() - started) / 1000;
   await sampler.stop();
-  await engine.close();
+  await opened.release(engine);
   const rawBytes = await bytesUnder(join(lake, 'raw'));
   process.stdout.write(
     `${JSON.stringify({ dataset, rows: manifest.rowCount, memoryLimit: values.memory, seconds: Number(seconds.toFixed(1)), peakScratchBytes: peak, peakBytesPerRow: Number((peak / manifest.rowCount).toFixed(1)), rawParquetBytes: rawBytes, leftInScratch: await bytesUnder(systemScratch), load: loadavg()[0] })}\n`,
   );
-  await runtime.close();
 } finally {
+  await opened.closeAll();
   await rm(home, { recursive: true, force: true });
 }

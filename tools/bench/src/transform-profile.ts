@@ -19,6 +19,7 @@ import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
 import { DuckDbPlanExecutor, ManifestStore, runMaskStep, runTransformStep, stageInMemoryLimit } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
+import { OpenedResources } from './opened-resources';
 import { accountedEngine, cpuSeconds, type Spent } from './engine-accounting';
 import { ingestExtracts } from './ingested-state';
 import { bytesUnder } from './bytes-under';
@@ -55,14 +56,16 @@ try {
 }
 
 const home = await mkdtemp(join(tmpdir(), 'cur-transform-profile-'));
+const opened = new OpenedResources();
 try {
   const state = await ingestExtracts(home, options.extracts, (name) => name.startsWith(`${options.dataset}_`));
+  opened.add(state.runtime);
   const [batch, ...others] = state.batches;
   if (batch === undefined) throw new Error(`no ${options.dataset} batch was ingested from ${options.extracts}`);
   if (others.length > 0) throw new Error(`${options.extracts} holds ${state.batches.length} ${options.dataset} batches; give a folder of one business date`);
   const { runtime, lake } = state;
   const locate = (bucket: string, key: string): string => join(lake, bucket, ...key.split('/'));
-  const engine = await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill });
+  const engine = opened.add(await DuckDbSqlEngine.open({ threads: 2, memoryLimit: options.memory, tempDirectory: state.spill }));
   const manifests = new ManifestStore(runtime.blobStore('system'));
   const policy = createMaskingPolicy();
   const maskDeps = {
@@ -105,13 +108,13 @@ try {
     for (const [name, line] of spent) out.push(`| ${run} | ${name} | ${line.calls} | ${line.wall.toFixed(2)} | ${line.cpu.toFixed(2)} |`);
     out.push(`| ${run} | **the step, ${whole || masked.files.length === 1 ? 'whole' : 'in parts'}** (scratch peak ${(peak / 1e6).toFixed(0)} MB) | | ${((performance.now() - wall) / 1000).toFixed(2)} | ${(cpuSeconds() - cpu).toFixed(2)} |`);
   }
-  await engine.close();
-  await runtime.close();
+  await opened.closeAll();
   out.push('', `Load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(', ')}.`);
   process.stdout.write(`${out.join('\n')}\n`);
 } catch (error) {
   process.stderr.write(`transform-profile: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 } finally {
+  await opened.closeAll();
   await rm(home, { recursive: true, force: true });
 }
