@@ -36,7 +36,7 @@ export { renderTransformPlan, transformPlanTables } from './plan/transform-plan'
 export type { TransformPlanOptions } from './plan/transform-plan';
 export { TAG_DEFINITIONS, TagDefinitionSchema } from './tags/tag-definitions';
 export type { TagDefinition } from './tags/tag-definitions';
-export { landingCsvBytes, runMaskStep, ROW_NUMBER_COLUMN, stageInMemoryLimit } from './steps/mask-step';
+export { landingCsvBytes, maskStagingFor, rowsPerRawFileFor, runMaskStep, ROW_NUMBER_COLUMN, stageInMemoryLimit } from './steps/mask-step';
 export { runTransformStep, rejectsDatasetOf } from './steps/transform-step';
 export { runConsumptionStep } from './steps/consumption-step';
 export { runMartStep } from './steps/mart-step';

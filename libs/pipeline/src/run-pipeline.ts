@@ -14,7 +14,7 @@ import type { SqlDialect } from './sql/sql-dialect';
 import { DuckDbPlanExecutor, type PlanEngine, type PlanExecutor } from './plan/plan-executor';
 import { runConsumptionStep } from './steps/consumption-step';
 import { runMartStep } from './steps/mart-step';
-import { runMaskStep, stageInMemoryLimit } from './steps/mask-step';
+import { maskStagingFor, runMaskStep } from './steps/mask-step';
 import { runMaskStepOnSpark, type SparkMaskJobRunner, type SparkMaskKeyService } from './steps/mask-step-on-spark';
 import { runTransformStep } from './steps/transform-step';
 import { MODEL_TAGS_DATASET, runScoringStep, type ModelScoringPort } from './steps/scoring-step';
@@ -38,8 +38,9 @@ export interface PipelineDependencies {
   /** The DuckDB session's spelling. */
   readonly dialect: SqlDialect;
   /**
-   * The DuckDB session's `memory_limit` in bytes: the mask step stages batches up to {@link stageInMemoryLimit} of it
-   * in memory (faster), larger ones in a compressed database file. Without it, every batch stages in a file.
+   * The DuckDB session's `memory_limit` in bytes: the mask step stages batches up to 30% of it in memory (faster),
+   * larger ones in parts or in a compressed database file, in pieces sized to it ({@link maskStagingFor}). Without
+   * it, every batch stages in a file.
    */
   readonly engineMemoryBytes?: number;
   /**
@@ -356,7 +357,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
     if (stopping()) return;
     const engine = await deps.engine.fork();
     try {
-      const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, scratchDir, landingPath: (key: string) => deps.locate('landing', key), stageInMemoryUpToBytes: deps.engineMemoryBytes === undefined ? 0 : stageInMemoryLimit(deps.engineMemoryBytes) };
+      const maskDeps = { landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, engine, policy: deps.policy, maskers: deps.maskers, runId, scratchDir, landingPath: (key: string) => deps.locate('landing', key), ...maskStagingFor(deps.engineMemoryBytes) };
       const sparkMask = deps.sparkMask;
       const mask = sparkMask
         ? () => runMaskStepOnSpark({ landing: deps.buckets.landing, raw: deps.buckets.raw, manifests, ledger: deps.ledger, policy: deps.policy, runId, scratchDir, landingPath: maskDeps.landingPath, ...sparkMask }, batch)

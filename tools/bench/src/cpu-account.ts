@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
-import { DUCKDB_DIALECT, ManifestStore, TAG_DEFINITIONS, runMaskStep, runPipeline, runQualityGate, stageInMemoryLimit, uniqueKeysGuaranteedBy } from '@cur/pipeline';
+import { DUCKDB_DIALECT, ManifestStore, TAG_DEFINITIONS, runMaskStep, runPipeline, runQualityGate, maskStagingFor, uniqueKeysGuaranteedBy } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import { OpenedResources } from './opened-resources';
 import { accountedEngine, cpuSeconds, spent, type Spent } from './engine-accounting';
@@ -71,7 +71,7 @@ try {
   // 1. Each batch's mask step alone, its phases accounted, then its raw gate (as the pipeline gates it).
   for (const batch of state.batches) {
     const phases = new Map<string, Spent>();
-    const maskDeps = { landing: state.landing, raw: runtime.blobStore('raw'), manifests, ledger: state.ledger, engine: accountedEngine(engine, (call, sql) => MASK_PHASES.find((phase) => phase.matches(call, sql))?.name ?? OTHER, phases, JAVASCRIPT), policy, maskers, runId, scratchDir: state.scratchDir, landingPath: (key: string) => locate('landing', key), stageInMemoryUpToBytes: stageInMemoryLimit(parseEngineMemoryLimit(options.memory)) };
+    const maskDeps = { landing: state.landing, raw: runtime.blobStore('raw'), manifests, ledger: state.ledger, engine: accountedEngine(engine, (call, sql) => MASK_PHASES.find((phase) => phase.matches(call, sql))?.name ?? OTHER, phases, JAVASCRIPT), policy, maskers, runId, scratchDir: state.scratchDir, landingPath: (key: string) => locate('landing', key), ...maskStagingFor(parseEngineMemoryLimit(options.memory)) };
     rows.push({ step: `mask ${batch.dataset} (${batch.rowCount} rows)`, spent: await spent(() => runMaskStep(maskDeps, batch)) });
     for (const [phase, time] of [...phases].sort((a, b) => b[1].cpu - a[1].cpu)) rows.push({ step: phase, spent: time, detail: true });
   }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
-import { ManifestStore, runMaskStep, stageInMemoryLimit } from '@cur/pipeline';
+import { ManifestStore, runMaskStep, maskStagingFor } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import { ingestExtracts } from './ingested-state';
 import { bytesUnder } from './bytes-under';
@@ -37,7 +37,7 @@ try {
   const sampler = sampleEvery(250, async () => void (peak = Math.max(peak, await bytesUnder(systemScratch))));
   const started = performance.now();
   const manifest = await runMaskStep(
-    { landing, raw: runtime.blobStore('raw'), manifests: new ManifestStore(runtime.blobStore('system')), ledger, engine, policy: createMaskingPolicy(), maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) }, runId: 'mask-spill-profile', scratchDir, landingPath: (key) => join(lake, 'landing', ...key.split('/')), stageInMemoryUpToBytes: stageInMemoryLimit(parseEngineMemoryLimit(values.memory ?? '4GiB')) },
+    { landing, raw: runtime.blobStore('raw'), manifests: new ManifestStore(runtime.blobStore('system')), ledger, engine, policy: createMaskingPolicy(), maskers: { keyRing: new KeyRing(runtime.keyValueStore, runtime.keyVault()) }, runId: 'mask-spill-profile', scratchDir, landingPath: (key) => join(lake, 'landing', ...key.split('/')), ...maskStagingFor(parseEngineMemoryLimit(values.memory ?? '4GiB')) },
     batch,
   );
   const seconds = (performance.now() - started) / 1000;

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { KeyRing } from '@cur/masking';
-import { DuckDbPlanExecutor, ManifestStore, runMaskStep, runTransformStep, stageInMemoryLimit } from '@cur/pipeline';
+import { DuckDbPlanExecutor, ManifestStore, runMaskStep, runTransformStep, maskStagingFor } from '@cur/pipeline';
 import { createMaskingPolicy } from '@cur/policy';
 import { OpenedResources } from './opened-resources';
 import { accountedEngine, cpuSeconds, type Spent } from './engine-accounting';
@@ -79,7 +79,7 @@ try {
     runId: 'transform-profile',
     scratchDir: state.scratchDir,
     landingPath: (key: string) => locate('landing', key),
-    stageInMemoryUpToBytes: stageInMemoryLimit(parseEngineMemoryLimit(options.memory)),
+    ...maskStagingFor(parseEngineMemoryLimit(options.memory)),
   };
   const masked = await runMaskStep(maskDeps, batch);
   const out = [

@@ -17,7 +17,7 @@ import type { MaskingPolicy } from '@cur/policy';
 import { partitionPrefix, schemaSha256, writeZoneFile, type WrittenFile } from '../lake/lake-writer';
 import { makeStepScratch } from '../scratch/scratch-folder';
 import { csvParts } from './csv-parts';
-import { buildTokenMap, DISTINCT_CHUNK, positionalPieceFrom, positionalTokenSelect, TOKEN_JOIN_PART_ROWS, tokenColumnsInParts } from './token-map';
+import { buildTokenMap, DISTINCT_CHUNK, positionalPieceFrom, positionalTokenSelect, positionalWholeFrom, TOKEN_JOIN_PART_ROWS, tokenColumnsInParts, tokenTables } from './token-map';
 import type { Manifest, ManifestStore } from '@cur/lake';
 import { manifestKey } from '@cur/lake';
 
@@ -56,7 +56,8 @@ export interface MaskStepDependencies {
   readonly stageInMemoryUpToBytes?: number;
   /**
    * A batch staged in a database file is joined to its tokens and written to raw this many rows at a time, one raw
-   * file each, in row order (so the transform takes it in parts too). @default {@link TOKEN_JOIN_PART_ROWS}
+   * file each, in row order (so the transform takes it in parts too). `runPipeline` sets it from the engine's limit
+   * ({@link rowsPerRawFileFor}). @default {@link TOKEN_JOIN_PART_ROWS}
    */
   readonly rowsPerRawFile?: number;
 }
@@ -72,6 +73,24 @@ export const MIN_IN_MEMORY_STAGING_BYTES = 2 * 2 ** 30;
  */
 export function stageInMemoryLimit(engineMemoryBytes: number): number {
   return engineMemoryBytes >= MIN_IN_MEMORY_STAGING_BYTES ? Math.floor(engineMemoryBytes * 0.3) : 0;
+}
+
+/**
+ * Engine memory per row of a piece of a file-staged batch ({@link rowsPerRawFileFor}): one token join's hash table
+ * (every distinct value of a column) and the sort of the piece's narrow rows share the limit. Measured at 160MiB on
+ * the 1M-customer account_balance batch (1M customers' tokens): a 2.5M-row piece ran out, 1M-row pieces passed.
+ */
+const ENGINE_BYTES_PER_PIECE_ROW = 160;
+
+/** The rows per piece (and raw file) of a batch staged in a file under an engine limit: 4M, fewer below 640MiB. */
+export function rowsPerRawFileFor(engineMemoryBytes: number): number {
+  return Math.max(1, Math.min(TOKEN_JOIN_PART_ROWS, Math.floor(engineMemoryBytes / ENGINE_BYTES_PER_PIECE_ROW)));
+}
+
+/** How the mask step stages under an engine memory limit (none given: in a file, 4M-row pieces). */
+export function maskStagingFor(engineMemoryBytes: number | undefined): Pick<MaskStepDependencies, 'stageInMemoryUpToBytes' | 'rowsPerRawFile'> {
+  if (engineMemoryBytes === undefined) return { stageInMemoryUpToBytes: 0 };
+  return { stageInMemoryUpToBytes: stageInMemoryLimit(engineMemoryBytes), rowsPerRawFile: rowsPerRawFileFor(engineMemoryBytes) };
 }
 
 /**
@@ -158,7 +177,7 @@ export async function runMaskStep(deps: MaskStepDependencies, batch: BatchAccept
       // table of every token map, and the batch's maps grow with it (10M customers: 10M values each), so joining in
       // smaller pieces would rebuild them again and again. Rows staged in a file are joined in bounded pieces.
       const joinPartRows = inMemory ? Number.MAX_SAFE_INTEGER : (deps.rowsPerRawFile ?? TOKEN_JOIN_PART_ROWS);
-      const context: StagedMaskContext = { deps, batch, columns, maskers, keyVersions, tokensTableOf, target: `${stageDb}.tokens_${scope}`, content, joinPartRows };
+      const context: StagedMaskContext = { deps, batch, columns, maskers, keyVersions, tokensTableOf, target: `${stageDb}.tokens_${scope}`, content, joinPartRows, inMemory };
       if (inParts) {
         const partsDir = await makeStepScratch(deps.scratchDir, 'mask-parts-');
         folders.push(partsDir);
@@ -197,6 +216,8 @@ interface StagedMaskContext {
   readonly content: Hash;
   /** Staged rows joined to their tokens, and written to one raw file, at a time ({@link tokenColumnsInParts}' `partRows`). */
   readonly joinPartRows: number;
+  /** The rows are staged in memory (else in a database file, where memory is short). */
+  readonly inMemory: boolean;
 }
 
 /**
@@ -223,7 +244,8 @@ async function maskStagedRows(context: StagedMaskContext, source: string, firstR
     tokenMaps.set(column, tokensTableOf(column));
   }
   // rowid is the position in the staged rows: the staged table is created in file order and never loses a row.
-  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow, partRows: context.joinPartRows };
+  // Rows staged in a file are there because memory is short: their columns are joined one at a time (columnAtATime).
+  const join = { source, target: context.target, rowNumber: ROW_NUMBER_COLUMN, tokenMaps, rows, firstRow, partRows: context.joinPartRows, columnAtATime: !context.inMemory };
   const counts = await tokenColumnsInParts(deps.engine, join);
   // A value the join missed would be null instead of a token: refuse to write rather than trust it.
   for (const [column, { present, replaced }] of counts) {
@@ -233,7 +255,7 @@ async function maskStagedRows(context: StagedMaskContext, source: string, firstR
   const pieceRows = context.joinPartRows;
   try {
     if (rows <= pieceRows) {
-      const select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${source} s POSITIONAL JOIN ${join.target} t`;
+      const select = `SELECT ${positionalTokenSelect(join, columns)}, '${batch.businessDate}' AS business_date FROM ${positionalWholeFrom(join)}`;
       return [await writeZoneFile(deps.engine, deps.raw, select, prefix, deps.scratchDir, context.content)];
     }
     // Rows staged in a file are written a piece at a time, one raw file each, in row order: the transform then takes
@@ -245,7 +267,7 @@ async function maskStagedRows(context: StagedMaskContext, source: string, firstR
     }
     return files;
   } finally {
-    await deps.engine.execute(`DROP TABLE IF EXISTS ${join.target}`).catch(() => undefined);
+    for (const { table } of tokenTables(join)) await deps.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
 }
 

@@ -60,7 +60,10 @@ export async function buildTokenMap(
 export interface PartedTokenJoin {
   /** The table with the values, in source order: its `rowid` is the row's position. */
   readonly source: string;
-  /** The table created as `(rowNumber BIGINT, <each mapped column> VARCHAR)`, one row per source row, in its order. */
+  /**
+   * The table created as `(rowNumber BIGINT, <each mapped column> VARCHAR)`, one row per source row, in its order;
+   * with {@link columnAtATime}, the prefix of one such table per column ({@link tokenTables}).
+   */
   readonly target: string;
   /** The target's column holding `rowid + 1` (`source_row`). */
   readonly rowNumber: string;
@@ -75,50 +78,86 @@ export interface PartedTokenJoin {
    * (the mask step's later parts of a batch). @default 0
    */
   readonly firstRow?: number;
+  /**
+   * Join each column in a statement of its own, into a table of its own: one hash join at a time, which DuckDB
+   * spills. Several joins in one statement need every token map's hash table at once (measured: seven maps of 1M
+   * values ran out at 160MiB, one at a time passed). @default false (one statement for all columns)
+   */
+  readonly columnAtATime?: boolean;
+}
+
+/** One table {@link tokenColumnsInParts} writes: its name, its alias in the positional selects, its token columns. */
+export interface TokenTable {
+  readonly table: string;
+  readonly alias: string;
+  readonly columns: readonly string[];
+}
+
+/** The tables {@link tokenColumnsInParts} writes for `join`: `target` (alias `t`), or one per column (`t0`, `t1`, ...). */
+export function tokenTables(join: Pick<PartedTokenJoin, 'target' | 'tokenMaps' | 'columnAtATime'>): TokenTable[] {
+  const columns = [...join.tokenMaps.keys()];
+  if (!join.columnAtATime || columns.length === 0) return [{ table: join.target, alias: 't', columns }];
+  return columns.map((column, i) => ({ table: `${join.target}_c${i}`, alias: `t${i}`, columns: [column] }));
 }
 
 /**
- * Creates `target` with only the row number and the token of each mapped column, one part of the source's rows at a
- * time (each part joined and sorted on its own, parts appended in order), so the sort that keeps file order holds one
- * part's narrow rows, not the whole batch's; returns, per mapped column, the non-null values before and after (equal
- * unless a value had no token: the caller refuses to publish then). The caller puts the rows back together with
- * {@link positionalTokenSelect}. A join, not an in-place UPDATE: DuckDB keeps an UPDATE's changes in memory (measured:
- * 4M rows ran out at 256MiB) while joins and sorts spill.
+ * Creates the token tables ({@link tokenTables}) with only the row number and the token of each mapped column, one
+ * part of the source's rows at a time (each part joined and sorted on its own, parts appended in order), so the sort
+ * that keeps file order holds one part's narrow rows, not the whole batch's; returns, per mapped column, the non-null
+ * values before and after (equal unless a value had no token: the caller refuses to publish then). The caller puts
+ * the rows back together with {@link positionalTokenSelect} or {@link positionalPieceFrom}. A join, not an in-place
+ * UPDATE: DuckDB keeps an UPDATE's changes in memory (measured: 4M rows ran out at 256MiB) while joins and sorts spill.
  */
 export async function tokenColumnsInParts(engine: SqlEngine, join: PartedTokenJoin): Promise<Map<string, { present: number; replaced: number }>> {
   const columns = [...join.tokenMaps.keys()];
-  const alias = new Map(columns.map((column, i) => [column, `m${i}`]));
-  const tokens = columns.map((column) => `${alias.get(column) ?? ''}.t AS ${column}`);
-  const joins = columns.map((column) => `LEFT JOIN ${join.tokenMaps.get(column) ?? ''} ${alias.get(column) ?? ''} ON s.${column} = ${alias.get(column) ?? ''}.v`).join(' ');
   const partRows = join.partRows ?? TOKEN_JOIN_PART_ROWS;
-  await engine.execute(`CREATE OR REPLACE TABLE ${join.target} (${[`${join.rowNumber} BIGINT`, ...columns.map((column) => `${column} VARCHAR`)].join(', ')})`);
-  for (let from = 0; from < join.rows; from += partRows) {
-    await engine.execute(
-      `INSERT INTO ${join.target} SELECT ${[`CAST(s.rowid + ${1 + (join.firstRow ?? 0)} AS BIGINT) AS ${join.rowNumber}`, ...tokens].join(', ')} FROM ${join.source} s ${joins} WHERE s.rowid >= ${from} AND s.rowid < ${from + partRows} ORDER BY ${join.rowNumber}`,
-    );
+  const tables = tokenTables(join);
+  const rowNumber = `CAST(s.rowid + ${1 + (join.firstRow ?? 0)} AS BIGINT) AS ${join.rowNumber}`;
+  for (const { table, columns: joined } of tables) {
+    const alias = new Map(joined.map((column, i) => [column, `m${i}`]));
+    const tokens = joined.map((column) => `${alias.get(column) ?? ''}.t AS ${column}`);
+    const joins = joined.map((column) => `LEFT JOIN ${join.tokenMaps.get(column) ?? ''} ${alias.get(column) ?? ''} ON s.${column} = ${alias.get(column) ?? ''}.v`).join(' ');
+    await engine.execute(`CREATE OR REPLACE TABLE ${table} (${[`${join.rowNumber} BIGINT`, ...joined.map((column) => `${column} VARCHAR`)].join(', ')})`);
+    for (let from = 0; from < join.rows; from += partRows) {
+      await engine.execute(`INSERT INTO ${table} SELECT ${[rowNumber, ...tokens].join(', ')} FROM ${join.source} s ${joins} WHERE s.rowid >= ${from} AND s.rowid < ${from + partRows} ORDER BY ${join.rowNumber}`);
+    }
   }
   const counts = new Map<string, { present: number; replaced: number }>();
-  const countSql = `count(*) AS rows__${columns.map((column) => `, count(${column}) AS ${column}`).join('')}`;
-  const [before] = await engine.query(`SELECT ${countSql} FROM ${join.source}`);
-  const [after] = await engine.query(`SELECT ${countSql} FROM ${join.target}`);
-  if (Number(before?.['rows__']) !== join.rows || Number(after?.['rows__']) !== join.rows) {
-    throw new CurError('TOKEN_JOIN_INCOMPLETE', `${join.target}: ${join.rows} rows expected, the source has ${Number(before?.['rows__'])} and the token columns ${Number(after?.['rows__'])}; nothing was written`);
+  const countSql = (of: readonly string[]): string => `count(*) AS rows__${of.map((column) => `, count(${column}) AS ${column}`).join('')}`;
+  const [before] = await engine.query(`SELECT ${countSql(columns)} FROM ${join.source}`);
+  const after: Record<string, unknown> = {};
+  for (const { table, columns: joined } of tables) {
+    const [row] = await engine.query(`SELECT ${countSql(joined)} FROM ${table}`);
+    if (Number(before?.['rows__']) !== join.rows || Number(row?.['rows__']) !== join.rows) {
+      throw new CurError('TOKEN_JOIN_INCOMPLETE', `${table}: ${join.rows} rows expected, the source has ${Number(before?.['rows__'])} and the token columns ${Number(row?.['rows__'])}; nothing was written`);
+    }
+    Object.assign(after, row);
   }
-  for (const column of columns) counts.set(column, { present: Number(before?.[column]), replaced: Number(after?.[column]) });
+  for (const column of columns) counts.set(column, { present: Number(before?.[column]), replaced: Number(after[column]) });
   return counts;
 }
 
 /**
  * The SELECT list that puts {@link tokenColumnsInParts}' token columns back beside the source's other columns, row by
- * row (`FROM <source> s POSITIONAL JOIN <target> t`): both tables are read in their order, and a row whose number is not
- * its source position stops the query (DuckDB's `error`) rather than pair a token with another row.
+ * row (`FROM <source> s POSITIONAL JOIN <target> t`, or {@link positionalWholeFrom}'s clause): the tables are read in
+ * their order, and a row whose number is not its source position in every token table stops the query (DuckDB's
+ * `error`) rather than pair a token with another row.
  *
- * @param columns - the output columns after the row number, in order; mapped ones come from `t`, the others from `s`
+ * @param columns - the output columns after the row number, in order; mapped ones come from the token tables, the others from `s`
  * @param position - the source row's position: `s.rowid` when `s` is the table itself, a column a subquery carried it in
  */
-export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'rowNumber' | 'tokenMaps' | 'firstRow'>, columns: readonly string[], position = 's.rowid'): string {
-  const rowNumber = `CASE WHEN t.${join.rowNumber} = ${position} + ${1 + (join.firstRow ?? 0)} THEN t.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
-  return [rowNumber, ...columns.map((column) => `${join.tokenMaps.has(column) ? 't' : 's'}.${column} AS ${column}`)].join(', ');
+export function positionalTokenSelect(join: Pick<PartedTokenJoin, 'target' | 'rowNumber' | 'tokenMaps' | 'firstRow' | 'columnAtATime'>, columns: readonly string[], position = 's.rowid'): string {
+  const tables = tokenTables(join);
+  const first = tables[0]?.alias ?? 't';
+  const aligned = tables.map(({ alias }) => `${alias}.${join.rowNumber} = ${position} + ${1 + (join.firstRow ?? 0)}`).join(' AND ');
+  const rowNumber = `CASE WHEN ${aligned} THEN ${first}.${join.rowNumber} ELSE error('TOKEN_JOIN_MISALIGNED: a token row is not at its source position') END AS ${join.rowNumber}`;
+  const aliasOf = new Map(tables.flatMap(({ alias, columns: joined }) => joined.map((column) => [column, alias] as const)));
+  return [rowNumber, ...columns.map((column) => `${aliasOf.get(column) ?? 's'}.${column} AS ${column}`)].join(', ');
+}
+
+/** The FROM clause of {@link positionalTokenSelect} over the whole source: it and every token table side by side. */
+export function positionalWholeFrom(join: Pick<PartedTokenJoin, 'source' | 'target' | 'tokenMaps' | 'columnAtATime'>): string {
+  return [`${join.source} s`, ...tokenTables(join).map(({ table, alias }) => `POSITIONAL JOIN ${table} ${alias}`)].join(' ');
 }
 
 /** The column a {@link positionalPieceFrom} source carries its rows' positions in. */
@@ -131,10 +170,11 @@ const PIECE_POSITION = 'position__';
  *
  * @returns `from` (after FROM) and `select` (the SELECT list)
  */
-export function positionalPieceFrom(join: Pick<PartedTokenJoin, 'source' | 'target' | 'rowNumber' | 'tokenMaps' | 'firstRow'>, columns: readonly string[], from: number, to: number): { from: string; select: string } {
+export function positionalPieceFrom(join: Omit<PartedTokenJoin, 'rows'>, columns: readonly string[], from: number, to: number): { from: string; select: string } {
   const first = 1 + (join.firstRow ?? 0);
+  const tokenSides = tokenTables(join).map(({ table, alias }) => `POSITIONAL JOIN (SELECT * FROM ${table} WHERE ${join.rowNumber} >= ${from + first} AND ${join.rowNumber} < ${to + first}) ${alias}`);
   return {
-    from: `(SELECT rowid AS ${PIECE_POSITION}, * FROM ${join.source} WHERE rowid >= ${from} AND rowid < ${to}) s POSITIONAL JOIN (SELECT * FROM ${join.target} WHERE ${join.rowNumber} >= ${from + first} AND ${join.rowNumber} < ${to + first}) t`,
+    from: [`(SELECT rowid AS ${PIECE_POSITION}, * FROM ${join.source} WHERE rowid >= ${from} AND rowid < ${to}) s`, ...tokenSides].join(' '),
     select: positionalTokenSelect(join, columns, `s.${PIECE_POSITION}`),
   };
 }

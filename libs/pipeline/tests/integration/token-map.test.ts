@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbSqlEngine } from '@cur/adapters-local';
-import { buildTokenMap, positionalPieceFrom, positionalTokenSelect, tokenColumnsInParts } from '../../src/steps/token-map';
+import { buildTokenMap, positionalPieceFrom, positionalTokenSelect, positionalWholeFrom, tokenColumnsInParts, tokenTables } from '../../src/steps/token-map';
 
 let engine: DuckDbSqlEngine;
 beforeEach(async () => {
@@ -55,6 +55,27 @@ describe('tokenColumnsInParts and positionalTokenSelect', () => {
     });
     expect(counts.get('a')).toEqual({ present: 980, replaced: 980 });
     expect(counts.get('b')).toEqual({ present: 857, replaced: 857 });
+  });
+
+  it('join one column at a time into tables of their own: the same rows, and a lost row in any one of them stops the select', async () => {
+    const convert = (values: string[]): Promise<string[]> => Promise.resolve(values.map((value) => `token(${value})`));
+    await buildTokenMap(engine, 'rows_in', 'a', 'tokens_a', convert, 8);
+    await buildTokenMap(engine, 'rows_in', 'b', 'tokens_b', convert, 8);
+    const together = { source: 'rows_in', target: 'token_rows', rowNumber: 'source_row', tokenMaps: new Map([['a', 'tokens_a'], ['b', 'tokens_b']]), rows: 1000, partRows: 64 };
+    const apart = { ...together, target: 'apart_rows', columnAtATime: true };
+
+    const counts = [await tokenColumnsInParts(engine, together), await tokenColumnsInParts(engine, apart)];
+    const [one, each] = [
+      await engine.query(`SELECT ${positionalTokenSelect(together, ['n', 'a', 'b'])} FROM ${positionalWholeFrom(together)}`),
+      await engine.query(`SELECT ${positionalTokenSelect(apart, ['n', 'a', 'b'])} FROM ${positionalWholeFrom(apart)}`),
+    ];
+
+    expect(tokenTables(apart).map((table) => table.table)).toEqual(['apart_rows_c0', 'apart_rows_c1']);
+    expect(each).toEqual(one);
+    expect(counts[1]).toEqual(counts[0]);
+    await engine.execute('DELETE FROM apart_rows_c1 WHERE source_row = 500');
+    const select = engine.query(`SELECT ${positionalTokenSelect(apart, ['n', 'a', 'b'])} FROM ${positionalWholeFrom(apart)}`);
+    await expect(select.catch((error: Error) => String((error.cause as Error | undefined)?.message))).resolves.toMatch(/TOKEN_JOIN_MISALIGNED/);
   });
 
   it('stop the positional select when a token row is not at its source position', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { landingCsvBytes, stageInMemoryLimit } from '../../../src/index';
+import { landingCsvBytes, maskStagingFor, rowsPerRawFileFor, stageInMemoryLimit } from '../../../src/index';
 
 describe('landingCsvBytes', () => {
   it('is a plain file size, and the uncompressed size of a gzip file from its trailer', async () => {
@@ -30,5 +30,18 @@ describe('stageInMemoryLimit', () => {
   it('is 0 under 2GiB: every batch is staged in a compressed file, which spills where an in-memory table ran out', () => {
     expect(stageInMemoryLimit(2 * 2 ** 30 - 1)).toBe(0);
     expect(stageInMemoryLimit(512 * 2 ** 20)).toBe(0);
+  });
+});
+
+describe('maskStagingFor', () => {
+  it('pieces a file-staged batch in 4M rows from 640MiB up, fewer below (1M rows at 160MiB, where 2.5M ran out)', () => {
+    expect(maskStagingFor(4 * 2 ** 30)).toEqual({ stageInMemoryUpToBytes: Math.floor(4 * 2 ** 30 * 0.3), rowsPerRawFile: 4_000_000 });
+    expect(maskStagingFor(1 * 2 ** 30)).toEqual({ stageInMemoryUpToBytes: 0, rowsPerRawFile: 4_000_000 });
+    expect(rowsPerRawFileFor(160 * 2 ** 20)).toBe(1_048_576);
+    expect(rowsPerRawFileFor(128 * 2 ** 20)).toBe(838_860);
+  });
+
+  it('stages in a file, in 4M-row pieces, when no limit is given', () => {
+    expect(maskStagingFor(undefined)).toEqual({ stageInMemoryUpToBytes: 0 });
   });
 });
