@@ -82,7 +82,7 @@ export function stageInMemoryLimit(engineMemoryBytes: number): number {
  */
 const ENGINE_BYTES_PER_PIECE_ROW = 160;
 
-/** The rows per piece (and raw file) of a batch staged in a file under an engine limit: 4M, fewer below 640MiB. */
+/** The rows per piece (and raw file) of a batch staged in a file under an engine limit: 4M, fewer below about 610MiB. */
 export function rowsPerRawFileFor(engineMemoryBytes: number): number {
   return Math.max(1, Math.min(TOKEN_JOIN_PART_ROWS, Math.floor(engineMemoryBytes / ENGINE_BYTES_PER_PIECE_ROW)));
 }

@@ -34,7 +34,7 @@ describe('stageInMemoryLimit', () => {
 });
 
 describe('maskStagingFor', () => {
-  it('pieces a file-staged batch in 4M rows from 640MiB up, fewer below (1M rows at 160MiB, where 2.5M ran out)', () => {
+  it('pieces a file-staged batch in 4M rows from about 610MiB up, fewer below (1M rows at 160MiB, where 2.5M ran out)', () => {
     expect(maskStagingFor(4 * 2 ** 30)).toEqual({ stageInMemoryUpToBytes: Math.floor(4 * 2 ** 30 * 0.3), rowsPerRawFile: 4_000_000 });
     expect(maskStagingFor(1 * 2 ** 30)).toEqual({ stageInMemoryUpToBytes: 0, rowsPerRawFile: 4_000_000 });
     expect(rowsPerRawFileFor(160 * 2 ** 20)).toBe(1_048_576);
