@@ -10,7 +10,7 @@ import type { PipelineDependencies, PipelineRun, StepRun } from '../run-pipeline
 import { runPipeline } from '../run-pipeline';
 import { makeFallbackScratch, makeStepScratch } from '../scratch/scratch-folder';
 import { ROW_NUMBER_COLUMN } from '../steps/mask-step';
-import { buildTokenMap, positionalTokenSelect, tokenColumnsInParts } from '../steps/token-map';
+import { buildTokenMap, positionalTokenSelect, positionalWholeFrom, tokenColumnsInParts } from '../steps/token-map';
 
 /** How many times the job looks again for partitions published under an older version while it ran. */
 const MAX_PASSES = 3;
@@ -182,7 +182,7 @@ async function retokenizePartition(
       }
     }
     // The mask step's own projection and types: the engine would read the partition folder's business_date as a DATE.
-    const select = `SELECT ${positionalTokenSelect(tokenJoin, names)}, '${businessDate}' AS business_date FROM ${table} s POSITIONAL JOIN ${tokenJoin.target} t`;
+    const select = `SELECT ${positionalTokenSelect(tokenJoin, names)}, '${businessDate}' AS business_date FROM ${positionalWholeFrom(tokenJoin)}`;
     const written = await writeZoneFile(engine, buckets.raw, select, partitionPrefix(dataset, businessDate), deps.scratchDir);
     if (written.rowCount !== manifest.rowCount) {
       throw new CurError('ACCOUNTING_BROKEN', `raw.${dataset} for ${businessDate}: ${manifest.rowCount} rows published but ${written.rowCount} rewritten; nothing was published`);
