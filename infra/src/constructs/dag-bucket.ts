@@ -3,8 +3,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { partitionOf } from '../config/platform-names';
-import { acknowledgeNagFinding, acknowledgeNagFindings } from '../core/nag-acknowledgement';
+import { acknowledgeBucketDeploymentHandler } from '../core/bucket-deployment-handler';
 
 /** Where MWAA reads the DAG folder, in the bucket. @default */
 export const DAG_FOLDER_KEY = 'dags';
@@ -124,26 +123,10 @@ export class DagBucket extends Construct {
 
   /** CDK's one BucketDeployment handler per stack (a singleton function at the stack's root) and its role. */
   #acknowledgeDeploymentHandler(): void {
-    const stack = Stack.of(this);
-    const bucketLogicalId = stack.getLogicalId(this.bucket.node.defaultChild as CfnElement);
-    for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
-      acknowledgeNagFinding(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', "CDK's BucketDeployment handler writes only its own logs with the basic execution policy");
-      acknowledgeNagFindings(
-        handler,
-        [
-          'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-          'AwsSolutions-IAM5[Action::s3:GetObject*]',
-          'AwsSolutions-IAM5[Action::s3:List*]',
-          'AwsSolutions-IAM5[Action::s3:Abort*]',
-          'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-          `AwsSolutions-IAM5[Resource::arn:${partitionOf(stack.region)}:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? 'hnb659fds'}-assets-${stack.account}-${stack.region}/*]`,
-          `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
-        ],
-        "CDK's BucketDeployment handler copies the DAG, requirements and startup script from the CDK asset bucket into this DAG bucket, and nowhere else",
-      );
-      acknowledgeNagFinding(handler, 'AwsSolutions-L1', "CDK's BucketDeployment handler runtime is chosen by aws-cdk-lib and follows its releases");
-    }
+    const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
+    acknowledgeBucketDeploymentHandler(this, `<${bucketLogicalId}.Arn>/*`, 'the DAG, requirements and startup script from the CDK asset bucket into this DAG bucket');
   }
+
 }
 
 /** A value as one single-quoted shell word. */

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { PLATFORM_EVENT_SOURCE } from '@cur/contracts';
-import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +9,8 @@ import { Construct } from 'constructs';
 import { readStepMetricNamespace } from '../config/glue-jobs';
 import { MODEL_TRAINING_ROOT } from '../config/model-training';
 import type { PlatformNames } from '../config/platform-names';
-import { acknowledgeNagFinding, acknowledgeNagFindings } from '../core/nag-acknowledgement';
+import { acknowledgeBucketDeploymentHandler } from '../core/bucket-deployment-handler';
+import { acknowledgeNagFindings } from '../core/nag-acknowledgement';
 import { JOB_TABLE_PERMISSIONS, LAYER_PUBLISHED_EVENT, WRITE_OBJECT_ACTIONS } from './glue-pipeline-jobs';
 import { MODEL_ARTEFACT_PREFIX, sklearnTrainingImage } from './sagemaker-training';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './service-data-access';
@@ -215,26 +215,7 @@ export class ModelScoring extends Construct {
       serverSideEncryptionAwsKmsKeyId: lakeKeyArn,
     });
     deployment.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'EncryptScoringCode', actions: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], resources: [lakeKeyArn] }));
-    const stack = Stack.of(this);
-    // The asset bucket's ARN names the partition as the stack knows it: a literal in a stage, else CloudFormation's.
-    const assetPartition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-    for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
-      acknowledgeNagFinding(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', "CDK's BucketDeployment handler writes only its own logs with the basic execution policy");
-      acknowledgeNagFindings(
-        handler,
-        [
-          'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-          'AwsSolutions-IAM5[Action::s3:GetObject*]',
-          'AwsSolutions-IAM5[Action::s3:List*]',
-          'AwsSolutions-IAM5[Action::s3:Abort*]',
-          'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-          `AwsSolutions-IAM5[Resource::arn:${assetPartition}:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? 'hnb659fds'}-assets-${stack.account}-${stack.region}/*]`,
-          `AwsSolutions-IAM5[Resource::${system}/*]`,
-        ],
-        "CDK's BucketDeployment handler copies the scoring code from the CDK asset bucket into the system bucket's model-history/code/, and nowhere else",
-      );
-      acknowledgeNagFinding(handler, 'AwsSolutions-L1', "CDK's BucketDeployment handler runtime is chosen by aws-cdk-lib and follows its releases");
-    }
+    acknowledgeBucketDeploymentHandler(this, `${system}/*`, "the scoring code from the CDK asset bucket into the system bucket's model-history/code/");
     return deployment;
   }
 
