@@ -1,6 +1,6 @@
 export { PIPELINE_STEPS } from './pipeline-definition';
 export type { PipelineStep } from './pipeline-definition';
-export { runPipeline } from './run-pipeline';
+export { DEFAULT_MASK_CONCURRENCY, runPipeline } from './run-pipeline';
 export { StepMetrics } from './metrics/step-metrics';
 export type { FinishedStep, StepMetricsOptions } from './metrics/step-metrics';
 export { runScoringStep, scoringManifestTemplate, MODEL_TAGS_DATASET } from './steps/scoring-step';

@@ -130,11 +130,14 @@ export interface PipelineRun {
   readonly status: 'succeeded' | 'failed' | 'cancelled';
 }
 
+/** Mask steps side by side when a run does not say: while JavaScript masks one batch's values, the engine works on another's. */
+export const DEFAULT_MASK_CONCURRENCY = 2;
+
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
   /** Re-run transform, consumption and mart for this date even if no new batch arrived. */
   readonly businessDate?: string;
-  /** Mask steps run side by side. @default 2 */
+  /** Mask steps run side by side. @default {@link DEFAULT_MASK_CONCURRENCY} */
   readonly maskConcurrency?: number;
   /** Attempts per step before it counts as failed; only transient errors are retried (`isTransientError`). @default 3 */
   readonly attempts?: number;
@@ -352,7 +355,7 @@ async function runInScratch(deps: PipelineDependencies, options: RunPipelineOpti
   const onMainSession = inTurn();
   const transforms = new Map<string, Promise<boolean>>();
   const transformKey = (dataset: string, businessDate: string): string => `${dataset}/${businessDate}`;
-  await forEachConcurrently(accepted, options.maskConcurrency ?? 2, async (batch) => {
+  await forEachConcurrently(accepted, options.maskConcurrency ?? DEFAULT_MASK_CONCURRENCY, async (batch) => {
     // A batch not started stays ACCEPTED in the ledger: the next run masks it.
     if (stopping()) return;
     const engine = await deps.engine.fork();

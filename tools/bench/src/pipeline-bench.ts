@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { DuckDbSqlEngine, ENGINE_MEMORY_LIMIT_ENV, SparkProcess, engineMemoryLimitFromEnv, parseEngineMemoryLimit } from '@cur/adapters-local';
 import { BatchLedger, createIngestionHandler, objectCreatedEvent, pushBatches } from '@cur/ingestion';
 import { KEY_SERVICE_TOKEN_ENV, KeyRing, TokenService, startLoopbackKeyService } from '@cur/masking';
-import { DUCKDB_DIALECT, PLAN_ENGINES, SparkPlanExecutor, TAG_DEFINITIONS, findWorkspacePython, runPipeline, sparkProcessMaskJob, sweepScratchFolder, type PipelineDependencies, type PlanEngine, type StepRun } from '@cur/pipeline';
+import { DEFAULT_MASK_CONCURRENCY, DUCKDB_DIALECT, PLAN_ENGINES, SparkPlanExecutor, TAG_DEFINITIONS, findWorkspacePython, runPipeline, sparkProcessMaskJob, sweepScratchFolder, type PipelineDependencies, type PlanEngine, type StepRun } from '@cur/pipeline';
 import { createLogger, loadPlatformConfig } from '@cur/platform';
 import { createMaskingPolicy } from '@cur/policy';
 import { createRuntime } from '@cur/runtime';
@@ -37,12 +37,14 @@ import { sampleProcessTreeRss } from './process-tree-rss';
 import { sampleEvery } from './sample-every';
 
 const USAGE = `usage: npm run bench:pipeline -- [--customers N] [--days N] [--card-activity N] [--engine duckdb|spark]
-                                [--extracts DIR [--generate-only]]
+                                [--mask-concurrency N] [--extracts DIR [--generate-only]]
 
   --customers N       customers to generate (default 100000)
   --days N            business days of extracts (default 1)
   --card-activity N   about N card transactions per customer (default 1)
   --engine E          duckdb (default), or spark to run the same input on both engines and compare them
+  --mask-concurrency N
+                      mask steps side by side (default ${DEFAULT_MASK_CONCURRENCY}, as cur run)
   --extracts DIR      keep the generated extracts in DIR and reuse them when DIR already holds this size (the
                       generator is deterministic): a large size is generated once, ahead of the measured run
   --generate-only     with --extracts: generate (or find) the extracts, then stop without running anything
@@ -51,7 +53,7 @@ const USAGE = `usage: npm run bench:pipeline -- [--customers N] [--days N] [--ca
 Appends its results to docs/benchmarks.md. CUR_MEMORY_LIMIT bounds DuckDB's memory (default 4GiB).`;
 
 /** The command line, checked before anything is generated: a typo must not cost a long run with the wrong size. */
-function parseBenchArgs(argv: readonly string[]): { customers: number; days: number; cardActivity: number; engine: PlanEngine; extracts: string | undefined; generateOnly: boolean } {
+function parseBenchArgs(argv: readonly string[]): { customers: number; days: number; cardActivity: number; engine: PlanEngine; maskConcurrency: number; extracts: string | undefined; generateOnly: boolean } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -59,6 +61,7 @@ function parseBenchArgs(argv: readonly string[]): { customers: number; days: num
       days: { type: 'string', default: '1' },
       'card-activity': { type: 'string', default: '1' },
       engine: { type: 'string', default: 'duckdb' },
+      'mask-concurrency': { type: 'string', default: String(DEFAULT_MASK_CONCURRENCY) },
       extracts: { type: 'string' },
       'generate-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -82,6 +85,7 @@ function parseBenchArgs(argv: readonly string[]): { customers: number; days: num
     days: positive('days', values.days),
     cardActivity: positive('card-activity', values['card-activity']),
     engine: values.engine as PlanEngine,
+    maskConcurrency: positive('mask-concurrency', values['mask-concurrency']),
     extracts: values.extracts === undefined ? undefined : resolve(values.extracts),
     generateOnly: values['generate-only'],
   };
@@ -243,6 +247,7 @@ async function runOn(engineName: PlanEngine, home: string): Promise<EngineRun> {
       ...onSpark,
     },
     {
+      maskConcurrency: parsed.maskConcurrency,
       onProgress: (event) => {
         if (event.phase === 'started') running.set(event.step, (running.get(event.step) ?? 0) + 1);
         if (event.phase !== 'finished') return;
@@ -328,7 +333,7 @@ const lines = [
   '',
   `### Pipeline, ${customers.toLocaleString('en')} customers x ${days} day(s)${cardActivity === 1 ? '' : `, card activity x${cardActivity}`}, ${new Date().toISOString().slice(0, 10)}`,
   '',
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Input: ${summary.totalRows.toLocaleString('en')} rows (${cardRows.toLocaleString('en')} card transactions), ${(summary.totalBytes / 1e6).toFixed(0)} MB. Run status: ${run.status}.`,
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Input: ${summary.totalRows.toLocaleString('en')} rows (${cardRows.toLocaleString('en')} card transactions), ${(summary.totalBytes / 1e6).toFixed(0)} MB. Run status: ${run.status}.${parsed.maskConcurrency === DEFAULT_MASK_CONCURRENCY ? '' : ` Mask steps side by side: ${parsed.maskConcurrency} (--mask-concurrency; cur run: ${DEFAULT_MASK_CONCURRENCY}).`}`,
   '',
   '| step | rows in | time (s) | rows/s | span in the pipeline (s) | peak RSS while it ran, all processes (MB) |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
